@@ -1,0 +1,80 @@
+# Twinning: the only entry points (C24). `make help` lists them.
+SHELL := /bin/bash
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON := $(BIN)/python
+MANAGE := $(PYTHON) manage.py
+ADDR ?= 127.0.0.1:8000
+PYTEST_WORKERS ?= 2
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install lock run worker demo fmt lint test test-postgres test-browser ci bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock package.json package-lock.json pyproject.toml
+	@test -x $(PYTHON) || $(PY) -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade "pip>=24"
+	$(PYTHON) -m pip install --quiet --require-hashes -r requirements.lock
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(STAMP)
+
+install: $(STAMP) ## virtualenv in .venv, Python and npm dependencies, static files
+	@mkdir -p twinning/static/vendor/htmx twinning/static/vendor/leaflet twinning/static/vendor/topojson twinning/static/vendor/world-atlas
+	@cp node_modules/htmx.org/dist/htmx.min.js twinning/static/vendor/htmx/
+	@cp -r node_modules/leaflet/dist/. twinning/static/vendor/leaflet/
+	@cp node_modules/topojson-client/dist/topojson-client.min.js twinning/static/vendor/topojson/
+	@cp node_modules/world-atlas/countries-110m.json node_modules/world-atlas/countries-50m.json node_modules/world-atlas/LICENSE twinning/static/vendor/world-atlas/
+	@$(MANAGE) compilemessages --ignore '.venv/*' --ignore 'node_modules/*' --verbosity 0
+	@$(MANAGE) collectstatic --noinput --verbosity 0
+
+lock: ## re-pin the Python dependencies (with hashes) after editing pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --extra dev --strip-extras -o requirements.lock pyproject.toml
+
+run: install ## the development server (no worker)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) runserver $(ADDR)
+
+worker: install ## the django-tasks database worker
+	$(MANAGE) db_worker
+
+demo: install ## migrate, load the real data (once), print the logins, start site + worker on 127.0.0.1:8000
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(MANAGE) db_worker --no-reload & \
+	  $(MANAGE) runserver --noreload $(ADDR)
+
+fmt: install ## format and fix: ruff, djhtml
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+	find twinning -name '*.html' -print0 | xargs -0 $(BIN)/djhtml
+
+lint: install ## ruff, djhtml, import contracts, pending migrations, deploy check
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	find twinning -name '*.html' -print0 | xargs -0 $(BIN)/djhtml --check
+	$(BIN)/lint-imports
+	$(MANAGE) makemigrations --check --dry-run
+	DJANGO_DEBUG=False SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=twinning.example.org \
+	  REDIS_URL=redis://127.0.0.1:6379/0 EMAIL_URL=smtp://mail.example.org:587 \
+	  $(MANAGE) check --deploy --fail-level WARNING
+
+test: install ## the whole suite (PostgreSQL, Redis and browser tests skip with a reason where absent)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -rs
+
+test-postgres: install ## the suite on a local PostgreSQL, with Redis
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/twinning} \
+	  REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} TWINNING_REQUIRE_SERVICES=1 \
+	  $(BIN)/pytest -n $(PYTEST_WORKERS) -rs
+
+ci: lint test-postgres ## what CI runs after `make test`
+
+bench: install ## the benchmarks in bench/ (figures against an in-run baseline)
+	$(PYTHON) bench/run.py
+
+clean: ## remove the virtualenv, node_modules, static build and the demo database
+	rm -rf $(VENV) node_modules staticfiles var twinning/static/vendor

@@ -1,0 +1,169 @@
+"""Sign-in rate limits (RELIABILITY B2 brute force, B3 trusted client address, B4)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from twinning.accounts.ratelimit import client_ip
+
+PASSWORD = "correct horse battery staple"
+LOGIN = reverse("accounts:login")
+FROM_NETWORK = "Too many sign-in attempts from your network. Try again in a few minutes."
+FOR_ACCOUNT = "Too many sign-in attempts for this account. Try again in a few minutes."
+
+
+def _attempt(client: Client, email: str, password: str | None = None, **extra):
+    data = {"username": email, "password": password or "wrong password here"}
+    return client.post(LOGIN, data, **extra)
+
+
+def _fail(times: int, email: str, **extra) -> None:
+    client = Client()
+    for _ in range(times):
+        response = _attempt(client, email, **extra)
+        assert "not right" in response.text
+
+
+def test_ip_limit_refuses_the_11th_attempt_even_with_the_right_password(public_user):
+    _fail(10, public_user.email)
+
+    response = _attempt(Client(), public_user.email, PASSWORD)
+
+    assert response.status_code == 200
+    assert FROM_NETWORK in response.text
+    assert not response.context["user"].is_authenticated
+
+
+def test_ip_limit_counts_failures_for_different_accounts(public_user):
+    for n in range(10):
+        _fail(1, f"guess{n}@example.org")
+
+    response = _attempt(Client(), public_user.email, PASSWORD)
+
+    assert FROM_NETWORK in response.text
+
+
+def test_ip_limit_does_not_touch_other_addresses(public_user):
+    _fail(10, "victim@example.org")
+
+    response = _attempt(Client(), public_user.email, PASSWORD, REMOTE_ADDR="203.0.113.9")
+
+    assert response.status_code == 302
+
+
+def test_ip_limit_ends_after_its_window(public_user):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        _fail(10, public_user.email)
+
+    with time_machine.travel(start + timedelta(seconds=301), tick=False):
+        response = _attempt(Client(), public_user.email, PASSWORD)
+
+    assert response.status_code == 302
+
+
+def test_account_limit_refuses_after_20_failures_from_rotating_addresses(public_user):
+    for n in range(20):
+        _fail(1, public_user.email, REMOTE_ADDR=f"198.51.100.{n}")
+
+    response = _attempt(Client(), public_user.email, PASSWORD, REMOTE_ADDR="192.0.2.1")
+
+    assert FOR_ACCOUNT in response.text
+    assert not response.context["user"].is_authenticated
+
+
+def test_account_limit_is_the_same_for_an_unknown_account(db):
+    for n in range(20):
+        _fail(1, "Nobody@Example.org", REMOTE_ADDR=f"198.51.100.{n}")
+
+    response = _attempt(Client(), "nobody@example.org", REMOTE_ADDR="192.0.2.1")
+
+    assert FOR_ACCOUNT in response.text
+
+
+def test_account_limit_ends_after_an_hour(public_user):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for n in range(20):
+            _fail(1, public_user.email, REMOTE_ADDR=f"198.51.100.{n}")
+
+    with time_machine.travel(start + timedelta(minutes=61), tick=False):
+        response = _attempt(Client(), public_user.email, PASSWORD, REMOTE_ADDR="192.0.2.1")
+
+    assert response.status_code == 302
+
+
+def test_account_limit_is_cleared_by_a_password_reset(
+    public_user, django_capture_on_commit_callbacks
+):
+    for n in range(20):
+        _fail(1, public_user.email, REMOTE_ADDR=f"198.51.100.{n}")
+    owner = Client(REMOTE_ADDR="192.0.2.1")
+    with django_capture_on_commit_callbacks(execute=True):
+        owner.post(reverse("accounts:password_reset"), {"email": public_user.email})
+    link = re.search(r"https?://testserver(/\S+)", mail.outbox[0].body).group(1)
+    new = "the owner's new passphrase"
+    owner.post(owner.get(link).url, {"new_password1": new, "new_password2": new})
+
+    response = _attempt(owner, public_user.email, new)
+
+    assert response.status_code == 302
+
+
+def test_forwarded_for_is_ignored_without_trusted_proxies(public_user):
+    for n in range(10):
+        _fail(1, "victim@example.org", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+
+    response = _attempt(Client(), public_user.email, PASSWORD, HTTP_X_FORWARDED_FOR="192.0.2.200")
+
+    assert FROM_NETWORK in response.text
+
+
+def test_forwarded_for_names_the_client_behind_a_trusted_proxy(public_user, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for n in range(10):
+        _fail(1, "victim@example.org", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+
+    response = _attempt(Client(), public_user.email, PASSWORD, HTTP_X_FORWARDED_FOR="192.0.2.200")
+
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("proxies", "meta", "expected"),
+    [
+        (0, {"REMOTE_ADDR": "192.0.2.1", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}, "192.0.2.1"),
+        (1, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 192.0.2.1"}, "192.0.2.1"),
+        (
+            2,
+            {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "192.0.2.1, 10.0.0.1"},
+            "192.0.2.1",
+        ),
+        (1, {"REMOTE_ADDR": "10.0.0.2"}, None),
+        (2, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "192.0.2.1"}, None),
+        (1, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "not-an-ip"}, None),
+        (0, {"REMOTE_ADDR": "2001:db8:1:2:3:4:5:6"}, "2001:db8:1:2::/64"),
+    ],
+)
+def test_client_ip_uses_only_addresses_set_by_trusted_proxies(settings, proxies, meta, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = RequestFactory().get("/", **meta)
+
+    assert client_ip(request) == expected
+
+
+def test_unknown_client_address_falls_back_to_the_account_limit(public_user, settings, caplog):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for n in range(15):
+        _fail(1, f"guess{n}@example.org")  # no X-Forwarded-For: address unknown
+
+    response = _attempt(Client(), public_user.email, PASSWORD)
+
+    assert response.status_code == 302
+    assert "unknown client address" in caplog.text

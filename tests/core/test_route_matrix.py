@@ -1,0 +1,190 @@
+"""RELIABILITY C1: every URL pattern by every role, with the expected status written here (not
+computed from the code under test). A new URL without an entry in MATRIX fails
+`test_c1_every_route_is_in_the_matrix`. Forbidden objects answer 404 like missing ones (C12);
+anonymous visitors of protected pages go to sign-in (302); staff without their second factor
+go to the code page (302). The admin has its own tests (tests/*/test_admin.py)."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.factories import CommunityFactory, PartnershipFactory
+from twinning.network.models import Community, PartnershipProposal
+
+ROLES = (
+    "anonymous",
+    "public",
+    "committee_admin",
+    "other_committee_admin",
+    "staff_without_otp",
+    "staff",
+)
+EVERYONE = (200,) * 6
+SIGNED_IN = (302, 200, 200, 200, 200, 200)
+STAFF_PAGE = (302, 404, 404, 404, 302, 200)
+STAFF_ACTION = (302, 404, 404, 404, 302, 405)  # POST-only: GET is refused once authorised
+OWN_MEMBER = (302, 404, 200, 404, 404, 404)
+
+# route name -> (path template, expected GET status per role in ROLES order)
+MATRIX = {
+    "core:healthz": ("/healthz", EVERYONE),
+    "network:home": ("/", EVERYONE),
+    "network:community_list": ("/communities/?q=spr", EVERYONE),
+    "network:community_export_csv": ("/communities/export.csv", EVERYONE),
+    "network:community_export_geojson": ("/communities/export.geojson", EVERYONE),
+    "network:community_detail": ("/communities/{springfield}/", EVERYONE),
+    "network:country_list": ("/countries/", EVERYONE),
+    "network:country_detail": ("/countries/us/", EVERYONE),
+    "network:stats": ("/stats/", EVERYONE),
+    "network:seeking_list": ("/seeking/", EVERYONE),
+    "network:map": ("/map/", EVERYONE),
+    "network:map_data": ("/map/data.json", EVERYONE),
+    "network:portal_home": ("/portal/", SIGNED_IN),
+    "network:portal_community_search": (
+        "/portal/communities.json?q=spr",
+        (302, 404, 200, 200, 404, 404),
+    ),
+    "network:portal_member": ("/portal/{member}/", OWN_MEMBER),
+    "network:portal_member_edit": ("/portal/{member}/edit/", OWN_MEMBER),
+    "network:portal_proposal_create": ("/portal/{member}/proposals/new/", OWN_MEMBER),
+    "network:portal_status_proposal": (
+        "/portal/{member}/partnerships/{partnership}/status/",
+        OWN_MEMBER,
+    ),
+    "network:portal_partnership_confirm": (
+        "/portal/{member}/partnerships/{partnership}/confirm/",
+        (302, 405, 405, 405, 405, 405),
+    ),
+    "network:staff_dashboard": ("/staff/", STAFF_PAGE),
+    "network:staff_proposal_list": ("/staff/proposals/", STAFF_PAGE),
+    "network:staff_proposal_detail": ("/staff/proposals/{proposal}/", STAFF_PAGE),
+    "network:staff_proposal_approve": ("/staff/proposals/{proposal}/approve/", STAFF_ACTION),
+    "network:staff_proposal_decline": ("/staff/proposals/{proposal}/decline/", STAFF_ACTION),
+    "network:staff_location_list": ("/staff/locations/", STAFF_PAGE),
+    "network:staff_location_accept": ("/staff/locations/{flagged}/accept/", STAFF_ACTION),
+    "network:staff_location_keep": ("/staff/locations/{flagged}/keep/", STAFF_ACTION),
+    "network:staff_community_search": ("/staff/communities.json?q=spr", STAFF_PAGE),
+    "network:staff_partnership_create": ("/staff/partnerships/new/", STAFF_PAGE),
+    "network:staff_partnership_status": ("/staff/partnerships/{partnership}/", STAFF_PAGE),
+    "network:staff_partnership_confirm": (
+        "/staff/partnerships/{partnership}/confirm/",
+        STAFF_ACTION,
+    ),
+    "accounts:login": ("/accounts/login/", EVERYONE),
+    "accounts:logout": ("/accounts/logout/", (405,) * 6),
+    "accounts:profile": ("/accounts/profile/", SIGNED_IN),
+    # staff_without_otp has no authenticator yet: the code page sends them to set one up.
+    "accounts:otp_verify": ("/accounts/two-factor/", (302, 404, 404, 404, 302, 302)),
+    "accounts:otp_setup": ("/accounts/two-factor/setup/", (302, 404, 404, 404, 200, 302)),
+    "accounts:password_change": ("/accounts/password/change/", SIGNED_IN),
+    "accounts:password_reset": ("/accounts/password/reset/", EVERYONE),
+    "accounts:password_reset_done": ("/accounts/password/reset/sent/", EVERYONE),
+    "accounts:password_reset_confirm": ("/accounts/password/reset/MQ/set-password/", EVERYONE),
+    "accounts:password_reset_complete": ("/accounts/password/reset/complete/", EVERYONE),
+    "api:openapi-json": ("/api/openapi.json", EVERYONE),
+    "api:openapi-view": ("/api/docs", EVERYONE),
+    "api:list_countries": ("/api/countries", EVERYONE),
+    "api:get_country": ("/api/countries/us", EVERYONE),
+    "api:list_communities": ("/api/communities?q=spr", EVERYONE),
+    "api:get_community": ("/api/communities/{springfield}", EVERYONE),
+    "api:list_partnerships": ("/api/partnerships", EVERYONE),
+    "api:list_my_members": ("/api/me/members", (401, 200, 200, 200, 200, 200)),
+    "api:get_my_member": ("/api/me/members/{member}", (401, 404, 200, 404, 404, 404)),
+    "api:update_my_member": ("/api/me/members/{member}", (401, 404, 200, 404, 404, 404)),
+    "api:list_my_proposals": ("/api/me/proposals", (401, 200, 200, 200, 200, 200)),
+    "api:create_my_proposal": ("/api/me/proposals", (401, 200, 200, 200, 200, 200)),
+    "api:api-root": ("/api/", (404,) * 6),
+    "set_language": ("/i18n/setlang/", (302,) * 6),
+    "javascript-catalog": ("/jsi18n/", EVERYONE),
+    "favicon": ("/favicon.ico", (301,) * 6),
+}
+# Not application routes: the admin (tested in test_admin.py files) and DEBUG media serving.
+UNCLASSIFIED_PREFIXES = ("admin/", "^media/")
+
+
+def _routes(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace else (pattern.name or "")
+            yield prefix + str(pattern.pattern), name
+
+
+def test_c1_every_route_is_in_the_matrix():
+    routes = [
+        (route, name)
+        for route, name in _routes(get_resolver().url_patterns)
+        if not route.startswith(UNCLASSIFIED_PREFIXES)
+    ]
+
+    unclassified = sorted({name or route for route, name in routes} - set(MATRIX))
+
+    assert unclassified == []
+
+
+@pytest.fixture
+def world(springfield, springfield_member, committee_admin_user):
+    partner = CommunityFactory(name="Kragujevac")
+    pair = sorted([springfield, partner], key=lambda c: c.pk)
+    partnership = PartnershipFactory(community_a=pair[0], community_b=pair[1])
+    proposal = PartnershipProposal.objects.create(
+        member=springfield_member,
+        action="new",
+        community=springfield,
+        partner=CommunityFactory(),
+        proposed_by=committee_admin_user,
+    )
+    flagged = CommunityFactory(
+        location_status=Community.LocationStatus.OUTSIDE_COUNTRY,
+        suggested_latitude=1.0,
+        suggested_longitude=2.0,
+    )
+    return {
+        "springfield": springfield.slug,
+        "member": springfield_member.slug,
+        "partnership": partnership.pk,
+        "proposal": proposal.pk,
+        "flagged": flagged.pk,
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_c1_every_route_answers_each_role_as_the_matrix_says(request, world, role):
+    client = request.getfixturevalue(role)
+    request.getfixturevalue("other_committee_admin_user")
+
+    mismatches = {}
+    for name, (template, expected) in MATRIX.items():
+        status = client.get(template.format(**world)).status_code
+        if status != expected[ROLES.index(role)]:
+            mismatches[name] = (status, expected[ROLES.index(role)])
+
+    assert mismatches == {}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "role", ["anonymous", "public", "committee_admin", "other_committee_admin", "staff_without_otp"]
+)
+def test_c1_staff_actions_posted_by_other_roles_change_nothing(request, world, role):
+    client = request.getfixturevalue(role)
+    actions = [name for name, (_t, expected) in MATRIX.items() if expected == STAFF_ACTION]
+    before = (
+        PartnershipProposal.objects.filter(state="pending").count(),
+        Community.objects.needing_location_review().count(),
+    )
+
+    statuses = {
+        name: client.post(MATRIX[name][0].format(**world), {"message": "no"}).status_code
+        for name in actions
+    }
+
+    assert set(statuses.values()) <= {302, 404}
+    assert (
+        PartnershipProposal.objects.filter(state="pending").count(),
+        Community.objects.needing_location_review().count(),
+    ) == before

@@ -1,0 +1,1 @@
+"""Twinning: the platform on which a sister-city association runs its network and programs."""

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "twinning.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from twinning.accounts.sessions import set_session_expiry
+
+        # A hook on Django's own sign-in event (C14: decoupling, not domain logic).
+        user_logged_in.connect(set_session_expiry, dispatch_uid="accounts.set_session_expiry")

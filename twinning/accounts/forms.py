@@ -1,0 +1,107 @@
+"""Forms of the accounts pages: sign-in, second factor, profile, password reset."""
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from twinning.accounts.models import User
+from twinning.accounts.ratelimit import SignInAttempt
+from twinning.accounts.services import send_password_reset
+
+# One message for a wrong password, an unknown address and a disabled account (B4).
+INVALID_LOGIN = _(
+    "The e-mail address or the password is not right. Check both and try again, "
+    "or reset your password."
+)
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    """E-mail and password; refused while a sign-in limit is reached (B2)."""
+
+    username = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    error_messages = {
+        "invalid_login": INVALID_LOGIN,
+        "inactive": INVALID_LOGIN,
+    }
+
+    def clean(self) -> dict[str, Any]:
+        email = self.cleaned_data.get("username")
+        if email and self.cleaned_data.get("password") and self.request is not None:
+            refusal = SignInAttempt.from_request(self.request, email).refusal()
+            if refusal is not None:
+                raise ValidationError(refusal, code="rate_limited")
+        return super().clean()
+
+
+class TokenForm(forms.Form):
+    """The six-digit code from an authenticator app."""
+
+    token = forms.RegexField(
+        label=_("Six-digit code"),
+        regex=r"^\d{3} ?\d{3}$",
+        error_messages={"invalid": _("Enter the six digits shown in your authenticator app.")},
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+                "maxlength": 7,
+                "size": 8,
+            }
+        ),
+    )
+
+    def clean_token(self) -> str:
+        return self.cleaned_data["token"].replace(" ", "")
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=User._meta.get_field("full_name").max_length,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Preferred language"),
+        required=False,
+        help_text=_("Pages and e-mails are shown in this language when it is offered."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("The site's default")), *settings.LANGUAGES]
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, with the e-mail queued through a service instead of sent inline,
+    so a known and an unknown address get the same answer in the same time (B4)."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    def save(  # type: ignore[override]
+        self,
+        *,
+        request: Any,
+        use_https: bool = False,
+        domain_override: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        domain = domain_override or request.get_host()
+        for user in self.get_users(self.cleaned_data["email"]):
+            send_password_reset(
+                user=user, domain=domain, use_https=use_https, language=get_language()
+            )

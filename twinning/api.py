@@ -1,0 +1,63 @@
+"""The JSON API (django-ninja): one NinjaAPI, one router per app, schema at /api/openapi.json.
+
+Endpoints need a signed-in session by default (`django_auth`, which also checks the CSRF
+token on unsafe methods); public endpoints say `auth=None` one by one. The OpenAPI schema
+(/api/openapi.json) and its browsable docs (/api/docs) are public on purpose: they describe
+the API, not anyone's data.
+
+Errors from the services speak the same shape as ninja's own validation errors:
+a ValidationError answers 422 with {"detail": [{"loc": [...], "msg": ..., "type": ...}]},
+and NotAllowed answers 404 like a missing object (C12).
+"""
+
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from twinning.network.api import router as network_router
+from twinning.network.services import NotAllowed
+
+api = NinjaAPI(
+    title="Twinning API",
+    version="1",
+    description=(
+        "The registry of a sister-city association: countries, communities and the "
+        "partnerships between them (public, read-only, paginated 50 a page), and, for a "
+        "signed-in committee admin, their own member organisations' profiles and partnership "
+        "proposals (session authentication with Django's CSRF token on writes)."
+    ),
+    urls_namespace="api",
+    auth=django_auth,
+    docs_url="/docs",  # public, like the schema itself (no docs_decorator)
+    openapi_url="/openapi.json",
+)
+api.add_router("/", network_router)
+
+
+def _error_details(error: ValidationError) -> list[dict[str, Any]]:
+    if hasattr(error, "error_dict"):
+        return [
+            {
+                "loc": ["body"] if field == NON_FIELD_ERRORS else ["body", field],
+                "msg": message,
+                "type": "validation_error",
+            }
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return [{"loc": ["body"], "msg": message, "type": "validation_error"} for message in error]
+
+
+@api.exception_handler(ValidationError)
+def service_validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """A service refused the input (C8): nothing changed; say why, field by field."""
+    return api.create_response(request, {"detail": _error_details(error)}, status=422)
+
+
+@api.exception_handler(NotAllowed)
+def service_not_allowed(request: HttpRequest, error: NotAllowed) -> HttpResponse:
+    """What you may not touch does not exist (C12)."""
+    return api.create_response(request, {"detail": "Not Found"}, status=404)

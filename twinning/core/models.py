@@ -1,0 +1,120 @@
+"""Things with no domain: the timestamped base model, the audit log and the association's own
+settings (its name, contact details, currency, time zone and languages are data, not code)."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ActivityLog(models.Model):
+    """One decision or change, written by the service that made it (C15). Append-only."""
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.CharField(max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("activity log entry")
+        verbose_name_plural = _("activity log")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+def _validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not a known time zone, e.g. Europe/Paris."), params={"value": value}
+        )
+
+
+def _validate_languages(value: list) -> None:
+    known = {code for code, _name in settings.LANGUAGES}
+    if not isinstance(value, list) or not value or not set(value) <= known:
+        raise ValidationError(
+            _("Choose one or more of the languages Twinning offers: %(codes)s."),
+            params={"codes": ", ".join(sorted(known))},
+        )
+
+
+class Association(TimeStampedModel):
+    """The association running this site: one row, edited by staff."""
+
+    name = models.CharField(_("name"), max_length=200, default="Twinning Association")
+    short_name = models.CharField(_("short name"), max_length=40, default="Twinning")
+    tagline = models.CharField(
+        _("tagline"),
+        max_length=200,
+        blank=True,
+        default="Connecting communities across borders, one partnership at a time.",
+    )
+    logo = models.ImageField(_("logo"), upload_to="association/", blank=True)
+    email = models.EmailField(_("contact e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.TextField(_("postal address"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    currency = models.CharField(
+        _("currency"), max_length=3, default="USD", help_text=_("ISO 4217 code, e.g. USD, EUR.")
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="America/New_York",
+        validators=[_validate_time_zone],
+    )
+    languages = models.JSONField(
+        _("languages"),
+        default=list,
+        validators=[_validate_languages],
+        help_text=_("Language codes the site offers, the first being the default."),
+    )
+
+    class Meta:
+        verbose_name = _("association")
+        verbose_name_plural = _("association")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="association_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        import pycountry
+
+        if pycountry.currencies.get(alpha_3=(self.currency or "").upper()) is None:
+            raise ValidationError({"currency": _("Use a three-letter ISO 4217 code, e.g. USD.")})
+        self.currency = self.currency.upper()
+
+    @classmethod
+    def load(cls) -> "Association":
+        obj, _created = cls.objects.get_or_create(
+            pk=1, defaults={"languages": [code for code, _name in settings.LANGUAGES]}
+        )
+        return obj

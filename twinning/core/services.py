@@ -1,0 +1,56 @@
+"""Writes with no domain: the audit helper every service calls, and the association's settings."""
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import models, transaction
+
+from twinning.core.models import ActivityLog, Association
+
+# Keys whose values never reach the audit log (pretalx masks the same way).
+_MASKED = {"password", "token", "secret", "otp", "code"}
+ASSOCIATION_CACHE_KEY = "core:association"
+
+
+def _mask(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: ("********" if any(m in k.lower() for m in _MASKED) else v) for k, v in data.items()}
+
+
+def log_activity(
+    obj: models.Model, action: str, *, by: Any = None, data: dict[str, Any] | None = None
+) -> ActivityLog:
+    """Write one audit entry for `obj` (C15). Call it from services only, inside their atomic
+    block, so the entry exists exactly when the change does."""
+    actor = by if getattr(by, "is_authenticated", False) else None
+    return ActivityLog.objects.create(
+        actor=actor,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        data=_mask(data or {}),
+    )
+
+
+def get_association() -> Association:
+    """The association row, cached; changes go through `update_association`."""
+    association = cache.get(ASSOCIATION_CACHE_KEY)
+    if association is None:
+        association = Association.load()
+        cache.set(ASSOCIATION_CACHE_KEY, association, 300)
+    return association
+
+
+@transaction.atomic
+def update_association(*, association: Association, by: Any, **fields: Any) -> Association:
+    """Change the association's own settings; logs the change and refreshes the cache."""
+    changed = {}
+    for name, value in fields.items():
+        if getattr(association, name) != value:
+            changed[name] = str(value)
+            setattr(association, name, value)
+    association.full_clean()
+    association.save()
+    log_activity(association, "core.association.changed", by=by, data=changed)
+    transaction.on_commit(lambda: cache.delete(ASSOCIATION_CACHE_KEY))
+    return association

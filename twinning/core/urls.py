@@ -1,0 +1,6 @@
+from django.urls import path
+
+from twinning.core import views
+
+app_name = "core"
+urlpatterns = [path("healthz", views.healthz, name="healthz")]

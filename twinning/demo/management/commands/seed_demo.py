@@ -1,0 +1,87 @@
+"""Build the demo site through the services (C22). Idempotent: a second run keeps the data."""
+
+import base64
+import binascii
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from twinning.core.services import get_association
+from twinning.demo import personas
+from twinning.demo.registry import attach_committee_admin, create_other_members
+
+
+class Command(BaseCommand):
+    help = "Load the real registry data (once) and the demo personas, then print the logins."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--stage", default="registry", choices=["registry"])
+        parser.add_argument(
+            "--skip-import",
+            action="store_true",
+            help="Do not load the gazetteer and the partnership file.",
+        )
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        association = get_association()
+        if not options["skip_import"]:
+            self._load_registry()
+        with transaction.atomic():
+            users = {p.email: self._user(p) for p in personas.ALL}
+            device = self._totp(users[personas.STAFF.email])
+            staff = users[personas.STAFF.email]
+            attach_committee_admin(users[personas.COMMITTEE_ADMIN.email], staff=staff)
+            create_other_members(staff=staff)
+        self._print_logins(association.name, device)
+
+    def _load_registry(self) -> None:
+        from twinning.network.models import Community, GazetteerPlace
+
+        if not GazetteerPlace.objects.exists():
+            self.stdout.write("Loading the GeoNames gazetteer (once)...")
+            call_command("load_gazetteer")
+        if not Community.objects.exists():
+            self.stdout.write("Importing data/twin_cities.csv (once)...")
+            call_command("import_partnerships", "data/twin_cities.csv")
+        else:
+            self.stdout.write("The registry is already loaded: nothing re-imported.")
+
+    def _user(self, persona: personas.Persona):  # type: ignore[no-untyped-def]
+        user_model = get_user_model()
+        user, created = user_model.objects.get_or_create(
+            email=persona.email,
+            defaults={"full_name": persona.full_name, "is_staff": persona is personas.STAFF},
+        )
+        if created:
+            user.set_password(personas.DEMO_PASSWORD)
+            user.save()
+        return user
+
+    def _totp(self, user) -> TOTPDevice:  # type: ignore[no-untyped-def]
+        device, _created = TOTPDevice.objects.get_or_create(
+            user=user,
+            name="demo authenticator",
+            defaults={"key": personas.DEMO_TOTP_SECRET_HEX, "confirmed": True},
+        )
+        return device
+
+    def _print_logins(self, name: str, device: TOTPDevice) -> None:
+        secret = base64.b32encode(binascii.unhexlify(device.key)).decode()
+        line = "=" * 72
+        self.stdout.write(line)
+        self.stdout.write(
+            f"{name} demo: http://127.0.0.1:8000/   (password for all: {personas.DEMO_PASSWORD})"
+        )
+        for persona in personas.ALL:
+            self.stdout.write(f"  {persona.role:<42} {persona.email}")
+        self.stdout.write(
+            f"  Staff second factor: TOTP secret {secret} (add it to any authenticator app),"
+        )
+        self.stdout.write(
+            f"    or print the current code: .venv/bin/python manage.py "
+            f"demo_totp {personas.STAFF.email}"
+        )
+        self.stdout.write(line)

@@ -1,0 +1,22 @@
+"""The demo's people, one per role, with the logins `make demo` prints."""
+
+from dataclasses import dataclass
+
+DEMO_PASSWORD = "twinning-demo-2026"  # noqa: S105 -- printed by `make demo`; demo data only
+# A fixed base32 TOTP secret so the demo staff login can be typed into any authenticator app.
+DEMO_TOTP_SECRET_HEX = "3132333435363738393031323334353637383930"  # noqa: S105 -- demo only
+
+
+@dataclass(frozen=True)
+class Persona:
+    email: str
+    full_name: str
+    role: str
+
+
+STAFF = Persona("staff@twinning.example", "Sam Staff", "association staff (TOTP required)")
+COMMITTEE_ADMIN = Persona(
+    "committee@twinning.example", "Casey Committee", "committee admin (Springfield, Illinois)"
+)
+PUBLIC = Persona("public@twinning.example", "Pat Public", "registered member of the public")
+ALL = [STAFF, COMMITTEE_ADMIN, PUBLIC]

@@ -1,0 +1,168 @@
+"""Demo member organisations on top of the imported registry, made through the services:
+the committee admin's own committee (Springfield, Illinois) with officers, contacts, a profile
+seeking a new partner and a request waiting for staff, plus a dozen other member committees
+of well-connected communities, some of them seeking partners."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+
+from twinning.network.models import Community, Member, Officer, Partnership, Region
+from twinning.network.services import (
+    add_committee_admin,
+    add_contact,
+    add_officer,
+    create_member,
+    propose_partnership,
+    update_member_profile,
+)
+
+OTHER_MEMBERS = 12
+INTERESTS = [
+    "Youth exchanges, jazz and food festivals",
+    "Water management and municipal peer learning",
+    "High-school exchanges and sport",
+    "Trade delegations and tourism promotion",
+    "Arts, museums and a shared peace garden",
+    "Disaster relief and medical supply drives",
+]
+REGION_SETS = [
+    [Region.ASIA],
+    [Region.AFRICA, Region.EUROPE],
+    [Region.AMERICAS],
+    [Region.OCEANIA, Region.ASIA],
+]
+
+
+def _home_community() -> Community | None:
+    springfield = (
+        Community.objects.filter(country_id="US", search_name="springfield")
+        .with_partnership_count()
+        .order_by("-partnership_count")
+        .first()
+    )
+    if springfield is not None:
+        return springfield
+    return (
+        Community.objects.filter(country_id="US")
+        .with_partnership_count()
+        .order_by("-partnership_count")
+        .first()
+    )
+
+
+def attach_committee_admin(user: Any, *, staff: Any = None) -> Member | None:
+    """Make `user` the committee admin of the Springfield sister-cities committee (once)."""
+    member = Member.objects.filter(admins=user).first()
+    if member is not None:
+        return member
+    community = _home_community()
+    if community is None:
+        return None
+    member = create_member(
+        name=f"{community.name} Sister Cities Committee",
+        communities=[community],
+        description=(
+            "A volunteer committee keeping our city's partnerships alive since 1985: "
+            "student exchanges, a yearly festival and delegations to our sister cities."
+        ),
+        website="https://example.org/springfield-sister-cities",
+        by=staff,
+    )
+    add_committee_admin(member=member, user=user, by=staff)
+    update_member_profile(
+        member=member,
+        by=user,
+        seeking_partner=True,
+        preferred_regions=[Region.AFRICA, Region.OCEANIA],
+        interests=INTERESTS[0],
+        languages="English, Spanish",
+    )
+    today = timezone.localdate()
+    add_officer(
+        member=member,
+        name="Casey Committee",
+        position=Officer.Position.PRESIDENT,
+        email="committee@twinning.example",
+        term_end=today + datetime.timedelta(days=45),
+        by=staff,
+    )
+    add_officer(
+        member=member,
+        name="Robin Treasurer",
+        position=Officer.Position.TREASURER,
+        term_end=today + datetime.timedelta(days=400),
+        by=staff,
+    )
+    add_contact(
+        member=member,
+        name="Robin Treasurer",
+        role="billing",
+        email="treasurer@example.org",
+        by=staff,
+    )
+    _pending_proposal(member, community, user)
+    return member
+
+
+def _pending_proposal(member: Member, community: Community, user: Any) -> None:
+    """A request for a new partnership, waiting for staff review."""
+    partners = Partnership.objects.of_community(community).values_list(
+        "community_a_id", "community_b_id"
+    )
+    taken = {pk for pair in partners for pk in pair}
+    candidate = (
+        Community.objects.filter(country_id="KE").exclude(pk__in=taken).order_by("name").first()
+    )
+    if candidate is None:
+        return
+    try:
+        propose_partnership(
+            member=member,
+            community=community,
+            partner=candidate,
+            note="We met their delegation at the annual conference.",
+            by=user,
+        )
+    except ValidationError:
+        return
+
+
+def create_other_members(*, staff: Any = None) -> int:
+    """A dozen member committees for well-connected communities across the network."""
+    if Member.objects.count() > 1:
+        return 0
+    communities = (
+        Community.objects.filter(~Q(members__isnull=False))
+        .with_partnership_count()
+        .order_by("-partnership_count")[: OTHER_MEMBERS * 3 : 3]
+    )
+    made = 0
+    for i, community in enumerate(communities):
+        kind = Member.Kind.MUNICIPALITY if i % 3 == 2 else Member.Kind.COMMITTEE
+        suffix = (
+            "International Relations Office"
+            if kind == Member.Kind.MUNICIPALITY
+            else ("Sister Cities Association")
+        )
+        member = create_member(
+            name=f"{community.name} {suffix}",
+            communities=[community],
+            kind=kind,
+            description=f"The {suffix.lower()} of {community.name}, {community.country}.",
+            by=staff,
+        )
+        if i % 2 == 0:
+            update_member_profile(
+                member=member,
+                by=staff,
+                seeking_partner=True,
+                preferred_regions=REGION_SETS[i % len(REGION_SETS)],
+                interests=INTERESTS[i % len(INTERESTS)],
+                languages="English",
+            )
+        made += 1
+    return made

@@ -1,0 +1,276 @@
+"""Forms of the staff pages and the committee portal: they declare fields and validate input
+only (C9); the views hand `cleaned_data` to the services, which write and log."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from twinning.network.models import (
+    Community,
+    Country,
+    Member,
+    Partnership,
+    Region,
+)
+from twinning.network.text import fold
+
+# Community choosers offer this many matches at most (the JSON endpoint and the datalist).
+CHOOSER_LIMIT = 20
+
+
+def community_choices(query: str, *, limit: int = CHOOSER_LIMIT) -> list[dict[str, str]]:
+    """Communities whose name starts with `query`, as {value, label} pairs for a chooser.
+    The value is the community's slug, which `CommunityField` accepts."""
+    if len(fold(query)) < 2:
+        return []
+    found = Community.objects.search(query).select_related("country").order_by("name")[:limit]
+    return [{"value": c.slug, "label": community_label(c)} for c in found]
+
+
+def community_label(community: Community) -> str:
+    place = ", ".join(p for p in (community.region, community.country.name) if p)
+    return f"{community.name} ({place})"
+
+
+class CommunityField(forms.CharField):
+    """A community chosen by typing: its slug (what the chooser's suggestions fill in) or a
+    name that matches exactly one community. Ambiguous or unknown names are refused with a
+    message saying what to do."""
+
+    default_error_messages = {
+        "unknown": _("No community is called “%(value)s”. Pick one from the suggestions."),
+        "ambiguous": _(
+            "Several communities are called “%(value)s”: pick the right one from the "
+            "suggestions (it fills in an identifier such as %(example)s)."
+        ),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 220)
+        kwargs.setdefault(
+            "help_text",
+            _("Type at least two letters of the name and pick the community from the list."),
+        )
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.update({"autocomplete": "off", "data-community-chooser": ""})
+        return attrs
+
+    def clean(self, value: Any) -> Community | None:  # type: ignore[override]
+        text = super().clean(value)
+        if not text:
+            return None
+        by_slug = Community.objects.filter(slug=text).select_related("country").first()
+        if by_slug is not None:
+            return by_slug
+        matches = list(
+            Community.objects.filter(search_name=fold(text)).select_related("country")[:2]
+        )
+        if not matches:
+            raise forms.ValidationError(
+                self.error_messages["unknown"], code="unknown", params={"value": text}
+            )
+        if len(matches) > 1:
+            raise forms.ValidationError(
+                self.error_messages["ambiguous"],
+                code="ambiguous",
+                params={"value": text, "example": matches[0].slug},
+            )
+        return matches[0]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+# --- Staff ------------------------------------------------------------------------------------
+
+
+class ApproveProposalForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the committee (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DeclineProposalForm(forms.Form):
+    message = forms.CharField(
+        label=_("Why is the request declined?"),
+        help_text=_("The committee sees this message in its portal."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class LocationFilterForm(forms.Form):
+    """Filters of the data-quality list; any bad value is simply ignored (not filtered)."""
+
+    status = forms.ChoiceField(label=_("Problem"), required=False)
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        required=False,
+        queryset=Country.objects.none(),
+        to_field_name="code",
+        empty_label=_("All countries"),
+    )
+
+    def __init__(self, *args: Any, countries: QuerySet[Country], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        flagged = [
+            (value, label)
+            for value, label in Community.LocationStatus.choices
+            if value not in (Community.LocationStatus.OK, Community.LocationStatus.UNCHECKED)
+        ]
+        self.fields["status"].choices = [("", _("All problems")), *flagged]
+        self.fields["country"].queryset = countries  # type: ignore[attr-defined]
+
+
+class PartnershipRecordForm(forms.Form):
+    community = CommunityField(label=_("First community"))
+    partner = CommunityField(label=_("Second community"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=Partnership.Kind.choices)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=Partnership.Status.choices, initial=Partnership.Status.ACTIVE
+    )
+    established_year = forms.IntegerField(
+        label=_("Year established"), required=False, min_value=1000, max_value=2100
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=100,
+        required=False,
+        help_text=_("Where this record comes from, e.g. a council resolution."),
+    )
+    source_reference = forms.CharField(
+        label=_("Source reference"),
+        max_length=300,
+        required=False,
+        help_text=_("A document, a page or an address in the source."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        one, other = data.get("community"), data.get("partner")
+        if one is not None and other is not None and one.pk == other.pk:
+            self.add_error("partner", _("A community cannot be partnered with itself."))
+        return data
+
+
+class PartnershipStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=Partnership.Status.choices)
+    on = forms.DateField(
+        label=_("Date of the change"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Leave empty for today."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ConfirmSideForm(forms.Form):
+    """Which side of a partnership confirms it: only the partnership's own communities (and,
+    in the portal, only those of the member) can be chosen."""
+
+    side = forms.ModelChoiceField(label=_("Confirmed by"), queryset=Community.objects.none())
+
+    def __init__(
+        self,
+        *args: Any,
+        partnership: Partnership,
+        within: QuerySet[Community] | None = None,
+        **kw: Any,
+    ) -> None:
+        super().__init__(*args, **kw)
+        sides = Community.objects.filter(
+            pk__in=[partnership.community_a_id, partnership.community_b_id]
+        )
+        if within is not None:
+            sides = sides.filter(pk__in=within.values("pk"))
+        self.fields["side"].queryset = sides  # type: ignore[attr-defined]
+
+
+# --- Committee portal --------------------------------------------------------------------------
+
+
+class MemberProfileForm(forms.Form):
+    """The public profile of a member organisation. A plain Form, not a ModelForm: a ModelForm
+    would write the values onto the instance before the service compares old and new."""
+
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    seeking_partner = forms.BooleanField(label=_("We are seeking a new partner"), required=False)
+    preferred_regions = forms.MultipleChoiceField(
+        label=_("Preferred regions"),
+        required=False,
+        choices=Region.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Where you would like to find a new partner."),
+    )
+    interests = forms.CharField(
+        label=_("Interests"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("e.g. youth exchanges, music, sustainable farming."),
+    )
+    languages = forms.CharField(
+        label=_("Languages spoken"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. English, Spanish"),
+    )
+
+    @classmethod
+    def initial_for(cls, member: Member) -> dict[str, Any]:
+        return {name: getattr(member, name) for name in cls.base_fields}
+
+
+class ProposalForm(forms.Form):
+    """A new partnership for one of the member's own communities. The community list is the
+    member's own, so an id of another committee's community is refused as an invalid choice."""
+
+    community = forms.ModelChoiceField(
+        label=_("Our community"), queryset=Community.objects.none(), empty_label=None
+    )
+    partner = CommunityField(label=_("Partner community"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=Partnership.Kind.choices)
+    established_year = forms.IntegerField(
+        label=_("Year established"), required=False, min_value=1000, max_value=2100
+    )
+    note = forms.CharField(
+        label=_("Note to staff"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Anything that helps staff check the partnership, e.g. a council decision."),
+    )
+
+    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = member.communities.select_related(  # type: ignore[attr-defined]
+            "country"
+        )
+
+
+class StatusProposalForm(forms.Form):
+    status = forms.ChoiceField(label=_("Requested status"), choices=Partnership.Status.choices)
+    note = forms.CharField(
+        label=_("Note to staff"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why the status changes, and since when."),
+    )
+
+
+def add_service_error(form: forms.Form, error: Any) -> None:
+    """Attach a service's ValidationError to the form (C8): keyed messages go to the field of
+    that name when the form has one, everything else to the form as a whole."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

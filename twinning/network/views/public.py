@@ -1,0 +1,143 @@
+"""Public pages of the registry: home, the community directory and its exports, community and
+country pages, statistics and the members seeking a new partner. Anyone may read them."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from twinning.network import exports, mapdata, maps, queries
+from twinning.network.models import Community, Country, Partnership, Region
+
+PER_PAGE = 50
+
+
+def _paginate(request: HttpRequest, items: Any, per_page: int = PER_PAGE) -> Page:
+    page = Paginator(items, per_page).get_page(request.GET.get("page"))
+    page.elided_range = page.paginator.get_elided_page_range(  # type: ignore[attr-defined]
+        page.number, on_each_side=2, on_ends=1
+    )
+    return page
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    totals = queries.network_stats()["totals"]
+    return render(request, "network/home.html", {"totals": totals})
+
+
+@require_safe
+def community_list(request: HttpRequest) -> HttpResponse:
+    filters = queries.DirectoryFilters.from_query(request.GET)
+    page = _paginate(request, queries.directory_pages(filters))
+    context = {
+        "filters": filters,
+        "page_obj": page,
+        "export_query": urlencode(filters.as_query()),
+        # Called by the template only when its cached <option> list is stale.
+        "countries": queries.directory_countries,
+        "registry_version": queries.registry_fingerprint(),
+        "regions": Region.choices,
+        "kinds": Community.Kind.choices,
+        "statuses": Partnership.Status.choices,
+    }
+    template = "network/community_list.html"
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.boosted and not htmx.history_restore_request:
+        template += "#results"  # the filter form swaps in only the results
+    return render(request, template, context)
+
+
+def _export_response(request: HttpRequest, content: Any, content_type: str, name: str) -> Any:
+    filters = queries.DirectoryFilters.from_query(request.GET)
+    rows = exports.export_rows(queries.filtered_communities(filters))
+    response = StreamingHttpResponse(content(rows), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_safe
+def community_export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    return _export_response(
+        request, exports.csv_lines, "text/csv; charset=utf-8", "communities.csv"
+    )
+
+
+@require_safe
+def community_export_geojson(request: HttpRequest) -> StreamingHttpResponse:
+    return _export_response(
+        request, exports.geojson_chunks, "application/geo+json", "communities.geojson"
+    )
+
+
+@require_safe
+def community_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    community = get_object_or_404(Community.objects.select_related("country"), slug=slug)
+    partnerships = queries.community_partnerships(community)
+    map_svg = None
+    if community.has_point:
+        partners = [row["partner"] for row in partnerships if row["partner"].has_point]
+        map_svg = maps.cached_community_map_svg(
+            maps.Place(community.name, community.latitude, community.longitude),  # type: ignore[arg-type]
+            [maps.Place(p.name, p.latitude, p.longitude) for p in partners],  # type: ignore[arg-type]
+        )
+    flagged = community.location_status not in {
+        Community.LocationStatus.OK,
+        Community.LocationStatus.UNCHECKED,
+    }
+    context = {
+        "community": community,
+        "partnerships": partnerships,
+        "members": queries.community_members(community),
+        "map_svg": map_svg,
+        "registry_version": mapdata.map_data_version(),
+        "show_location_notice": flagged and request.user.has_perm("network.review_locations"),
+    }
+    return render(request, "network/community_detail.html", context)
+
+
+@require_safe
+def country_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "network/country_list.html", {"regions": queries.countries_by_region()})
+
+
+@require_safe
+def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+    if code != code.lower():  # one address per country: /countries/fr/, not /countries/FR/
+        raise Http404
+    country = get_object_or_404(Country, code=code.upper())
+    page = _paginate(request, queries.country_communities(country))
+    context = {
+        "country": country,
+        "figures": queries.country_figures(country),
+        "page_obj": page,
+        "region_label": Region(country.region).label if country.region in Region.values else "",
+    }
+    return render(request, "network/country_detail.html", context)
+
+
+@require_safe
+def stats(request: HttpRequest) -> HttpResponse:
+    figures = queries.stats_for_display()
+    chart = maps.bar_chart_svg(
+        [(row["name"], row["count"]) for row in figures["top_countries"]],
+        title=_("Top countries by number of partnerships"),
+    )
+    largest_region = max((row["count"] for row in figures["by_region"]), default=0)
+    context = {"figures": figures, "chart": chart, "largest_region": largest_region}
+    return render(request, "network/stats.html", context)
+
+
+@require_safe
+def seeking_list(request: HttpRequest) -> HttpResponse:
+    page = _paginate(request, queries.seeking_members().order_by("name", "pk"))
+    region_labels = dict(Region.choices)
+    for member in page.object_list:
+        member.region_labels = [  # type: ignore[attr-defined]
+            region_labels.get(region, region) for region in member.preferred_regions or []
+        ]
+    return render(request, "network/seeking_list.html", {"page_obj": page})

@@ -1,0 +1,85 @@
+/* Twinning: small progressive enhancements, attached by data attributes (CSP forbids inline
+   code). Every page works without this file. */
+(function () {
+  "use strict";
+
+  var root = document.documentElement;
+  root.classList.add("js");
+
+  function ready(callback) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", callback);
+    } else {
+      callback();
+    }
+  }
+
+  // <select data-autosubmit> (and other controls) submit their form when changed. With htmx on
+  // the form, htmx's own trigger handles it; requestSubmit keeps validation and submit events.
+  function onChange(event) {
+    var control = event.target;
+    if (!control || !control.hasAttribute || !control.hasAttribute("data-autosubmit")) {
+      return;
+    }
+    var form = control.form;
+    if (!form || form.hasAttribute("hx-get") || form.hasAttribute("hx-post")) {
+      return;
+    }
+    if (typeof form.requestSubmit === "function") {
+      form.requestSubmit();
+    } else {
+      form.submit();
+    }
+  }
+
+  // The mobile menu button: shown only when JS runs (the menu is open without JS).
+  function setUpNavToggle() {
+    var buttons = document.querySelectorAll("[data-nav-toggle]");
+    Array.prototype.forEach.call(buttons, function (button) {
+      var header = button.closest(".site-header");
+      if (!header) {
+        return;
+      }
+      button.hidden = false;
+      button.setAttribute("aria-expanded", "false");
+      button.addEventListener("click", function () {
+        var open = header.classList.toggle("is-open");
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+      });
+      document.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && header.classList.contains("is-open")) {
+          header.classList.remove("is-open");
+          button.setAttribute("aria-expanded", "false");
+          button.focus();
+        }
+      });
+    });
+  }
+
+  function hideJsHidden(scope) {
+    Array.prototype.forEach.call(scope.querySelectorAll(".js-hidden"), function (element) {
+      element.hidden = true;
+    });
+  }
+
+  // After htmx swaps results in, move focus to the results' heading for screen readers only
+  // when the swap came from a filter form (not while typing in the search box).
+  function onAfterSwap(event) {
+    hideJsHidden(event.target);
+    var target = event.target;
+    if (target && target.hasAttribute && target.hasAttribute("data-results")) {
+      var status = target.querySelector("[data-results-status]");
+      var live = document.querySelector("[data-results-live]");
+      if (status && live) {
+        live.textContent = status.textContent;
+      }
+    }
+  }
+
+  document.addEventListener("change", onChange);
+  document.addEventListener("htmx:afterSwap", onAfterSwap);
+  ready(function () {
+    hideJsHidden(document);
+    setUpNavToggle();
+  });
+})();
