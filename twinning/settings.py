@@ -43,7 +43,12 @@ INSTALLED_APPS = [
     # Our apps, in dependency order (C3).
     "twinning.core",
     "twinning.accounts",
+    "twinning.outbox",
     "twinning.network",
+    "twinning.activities",
+    "twinning.members",
+    "twinning.review",
+    "twinning.showcase",
     "twinning.demo",
 ]
 

@@ -18,6 +18,11 @@ admin.site.site_title = "Twinning back office"
 urlpatterns = [
     path("", include("twinning.core.urls")),
     path("", include("twinning.network.urls")),
+    path("", include("twinning.outbox.urls")),
+    path("", include("twinning.activities.urls")),
+    path("", include("twinning.members.urls")),
+    path("", include("twinning.review.urls")),
+    path("", include("twinning.showcase.urls")),
     path("accounts/", include("twinning.accounts.urls")),
     # The admin signs staff in through our sign-in and second-factor pages.
     path("admin/login/", admin_login),

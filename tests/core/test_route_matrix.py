@@ -4,25 +4,25 @@ computed from the code under test). A new URL without an entry in MATRIX fails
 anonymous visitors of protected pages go to sign-in (302); staff without their second factor
 go to the code page (302). The admin has its own tests (tests/*/test_admin.py)."""
 
+import importlib
+import importlib.util
+import pkgutil
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+import tests
+from tests.matrix import (
+    EVERYONE,
+    OWN_MEMBER,
+    ROLES,
+    SIGNED_IN,
+    STAFF_ACTION,
+    STAFF_PAGE,
+)
+
 from tests.factories import CommunityFactory, PartnershipFactory
 from twinning.network.models import Community, PartnershipProposal
-
-ROLES = (
-    "anonymous",
-    "public",
-    "committee_admin",
-    "other_committee_admin",
-    "staff_without_otp",
-    "staff",
-)
-EVERYONE = (200,) * 6
-SIGNED_IN = (302, 200, 200, 200, 200, 200)
-STAFF_PAGE = (302, 404, 404, 404, 302, 200)
-STAFF_ACTION = (302, 404, 404, 404, 302, 405)  # POST-only: GET is refused once authorised
-OWN_MEMBER = (302, 404, 200, 404, 404, 404)
 
 # route name -> (path template, expected GET status per role in ROLES order)
 MATRIX = {
@@ -97,6 +97,18 @@ MATRIX = {
     "javascript-catalog": ("/jsi18n/", EVERYONE),
     "favicon": ("/favicon.ico", (301,) * 6),
 }
+
+# Each app's own routes: `tests/<app>/matrix.py` holds its MATRIX and, optionally,
+# `build_world(base) -> dict` that creates the objects its paths name.
+APP_MATRICES = [
+    importlib.import_module(f"tests.{info.name}.matrix")
+    for info in pkgutil.iter_modules(tests.__path__)
+    if info.ispkg and importlib.util.find_spec(f"tests.{info.name}.matrix")
+]
+for _module in APP_MATRICES:
+    assert not set(_module.MATRIX) & set(MATRIX), f"{_module.__name__} repeats a route"
+    MATRIX.update(_module.MATRIX)
+
 # Not application routes: the admin (tested in test_admin.py files) and DEBUG media serving.
 UNCLASSIFIED_PREFIXES = ("admin/", "^media/")
 
@@ -142,13 +154,17 @@ def world(springfield, springfield_member, committee_admin_user):
         suggested_latitude=1.0,
         suggested_longitude=2.0,
     )
-    return {
+    base = {
         "springfield": springfield.slug,
         "member": springfield_member.slug,
         "partnership": partnership.pk,
         "proposal": proposal.pk,
         "flagged": flagged.pk,
     }
+    for module in APP_MATRICES:
+        if hasattr(module, "build_world"):
+            base.update(module.build_world(base))
+    return base
 
 
 @pytest.mark.django_db
