@@ -41,11 +41,12 @@ run: install ## the development server (no worker)
 worker: install ## the django-tasks database worker
 	$(MANAGE) db_worker
 
-demo: install ## migrate, load the real data (once), print the logins, start site + worker on 127.0.0.1:8000
+demo: install ## migrate, load the real data (once), print the logins, start site, worker and scheduler on 127.0.0.1:8000
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(MANAGE) db_worker --no-reload & \
+	  $(MANAGE) run_scheduler & \
 	  $(MANAGE) runserver --noreload $(ADDR)
 
 fmt: install ## format and fix: ruff, djhtml

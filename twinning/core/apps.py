@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "twinning.core"
     label = "core"
     verbose_name = _("Association and audit")
+
+    def ready(self) -> None:
+        from twinning.core import checks  # noqa: F401  (registers the system checks)

@@ -118,3 +118,23 @@ class Association(TimeStampedModel):
             pk=1, defaults={"languages": [code for code, _name in settings.LANGUAGES]}
         )
         return obj
+
+
+class ScheduledJob(models.Model):
+    """A periodic job (a management command named in settings.TWINNING_SCHEDULE) and when it
+    next runs. The row is the claim: one scheduler process runs a due job once, however many
+    schedulers start (`manage.py run_scheduler`)."""
+
+    name = models.CharField(_("command"), max_length=100, primary_key=True)
+    next_run_at = models.DateTimeField(_("next run"))
+    last_started_at = models.DateTimeField(_("last started"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("last finished"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    runs = models.PositiveIntegerField(_("runs"), default=0)
+
+    class Meta:
+        verbose_name = _("scheduled job")
+        verbose_name_plural = _("scheduled jobs")
+
+    def __str__(self) -> str:
+        return self.name
