@@ -1,0 +1,418 @@
+"""Students, the consent given for them, their entries and the files of the work, and
+requests to erase a student's data."""
+
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from twinning.core.models import TimeStampedModel
+
+from .editions import Category, Edition
+
+
+class Student(TimeStampedModel):
+    """A student's profile: only what the showcase needs (P-06): names, date of birth,
+    community, optional school and, for a minor, the guardian's e-mail address."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="showcase_student"
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"))
+    community = models.ForeignKey(
+        "network.Community",
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="showcase_students",
+    )
+    school = models.CharField(_("school"), max_length=200, blank=True)
+    guardian_email = models.EmailField(_("parent or guardian e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("student")
+        verbose_name_plural = _("students")
+        ordering = ["last_name", "first_name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: date) -> int:
+        from twinning.showcase.eligibility import age_on
+
+        return age_on(self.date_of_birth, day)
+
+    def is_minor_on(self, day: date) -> bool:
+        return self.age_on(day) < 18  # noqa: PLR2004 - the age of majority for consent (P-03)
+
+
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def participation_active(self) -> "ConsentQuerySet":
+        return self.filter(participation_at__isnull=False, participation_withdrawn_at__isnull=True)
+
+    def publication_active(self) -> "ConsentQuerySet":
+        return self.filter(publication_at__isnull=False, publication_withdrawn_at__isnull=True)
+
+    def pending(self) -> "ConsentQuerySet":
+        return self.filter(responded_at__isnull=True, token_hash__isnull=False)
+
+
+class Consent(models.Model):
+    """One consent request and its answer (P-04): who answered, when, to which notice text
+    (by hash), the scopes granted, how the answer was verified, and any withdrawal.
+
+    A guardian's consent comes through a single-use link sent to their address (B11); the
+    link's token is stored only as a SHA-256 hash. An adult student consents for themself
+    while signed in."""
+
+    class Verification(models.TextChoices):
+        GUARDIAN_EMAIL_LINK = "guardian_email_link", _("Single-use link sent to the guardian")
+        ADULT_SIGNED_IN = "adult_signed_in", _("The adult student, signed in")
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="consents")
+    email = models.EmailField(_("e-mail of the person consenting"))
+    verified_by = models.CharField(_("verified by"), max_length=30, choices=Verification.choices)
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    token_expires_at = models.DateTimeField(_("link expires at"), null=True, blank=True)
+    token_used_at = models.DateTimeField(_("link used at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    notice_version = models.CharField(_("notice version"), max_length=20, blank=True)
+    notice_hash = models.CharField(_("notice text hash (SHA-256)"), max_length=64, blank=True)
+    participation_at = models.DateTimeField(_("participation consented at"), null=True, blank=True)
+    participation_withdrawn_at = models.DateTimeField(
+        _("participation withdrawn at"), null=True, blank=True
+    )
+    publication_at = models.DateTimeField(_("publication consented at"), null=True, blank=True)
+    publication_withdrawn_at = models.DateTimeField(
+        _("publication withdrawn at"), null=True, blank=True
+    )
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(participation_withdrawn_at__isnull=True)
+                | Q(participation_at__isnull=False),
+                name="showcase_consent_participation_withdrawn_after_given",
+            ),
+            models.CheckConstraint(
+                condition=Q(publication_withdrawn_at__isnull=True)
+                | Q(publication_at__isnull=False),
+                name="showcase_consent_publication_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_verified_by_display()}: {self.email}"
+
+    @property
+    def participation_active(self) -> bool:
+        return self.participation_at is not None and self.participation_withdrawn_at is None
+
+    @property
+    def publication_active(self) -> bool:
+        return self.publication_at is not None and self.publication_withdrawn_at is None
+
+    @property
+    def scopes(self) -> list[str]:
+        return [
+            scope
+            for scope, active in (
+                ("participation", self.participation_active),
+                ("publication", self.publication_active),
+            )
+            if active
+        ]
+
+
+def _public_slug() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def _participation_ok() -> Q:
+    return Q(minor_at_cutoff=False) | Q(
+        Exists(Consent.objects.participation_active().filter(student=OuterRef("student")))
+    )
+
+
+class EntryQuerySet(models.QuerySet["Entry"]):
+    def visible_to(self, user) -> "EntryQuerySet":
+        """Staff see every entry; a student sees their own; anyone else none (C12)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        return self.filter(student__user=user)
+
+    def of_edition(self, edition: Edition) -> "EntryQuerySet":
+        return self.filter(edition=edition)
+
+    def active(self) -> "EntryQuerySet":
+        return self.exclude(state=Entry.State.WITHDRAWN)
+
+    def eligible_for_judging(self) -> "EntryQuerySet":
+        """Submitted, derivatives made, and for a minor an active participation consent (P-03)."""
+        return self.filter(
+            _participation_ok(),
+            state=Entry.State.SUBMITTED,
+            media_status=Entry.MediaStatus.READY,
+            student__isnull=False,
+        )
+
+    def publishable(self) -> "EntryQuerySet":
+        """Submitted, derivatives made, approved by staff (P-20), publication consent active."""
+        return self.filter(
+            Exists(Consent.objects.publication_active().filter(student=OuterRef("student"))),
+            _participation_ok(),
+            state=Entry.State.SUBMITTED,
+            media_status=Entry.MediaStatus.READY,
+            approved_at__isnull=False,
+            student__isnull=False,
+        )
+
+    def with_consent_flags(self) -> "EntryQuerySet":
+        return self.annotate(
+            participation_consent=Exists(
+                Consent.objects.participation_active().filter(student=OuterRef("student"))
+            ),
+            publication_consent=Exists(
+                Consent.objects.publication_active().filter(student=OuterRef("student"))
+            ),
+        )
+
+
+class Entry(TimeStampedModel):
+    """A student's work in a category: a draft until submitted; editable until the deadline."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class MediaStatus(models.TextChoices):
+        MISSING = "missing", _("No work yet")
+        PROCESSING = "processing", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Could not be prepared")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="entries")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="entries")
+    # Null once the student's data is erased: the entry's scores stay, anonymised (P-11).
+    student = models.ForeignKey(
+        Student, on_delete=models.SET_NULL, null=True, blank=True, related_name="entries"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    statement = models.TextField(_("artist statement"), max_length=3000, blank=True)
+    text = models.TextField(_("text of the work"), blank=True)
+    alt_text = models.CharField(
+        _("description of the image (alt text)"),
+        max_length=500,
+        blank=True,
+        help_text=_("Describe the image for people who cannot see it."),
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    media_status = models.CharField(
+        _("work"), max_length=20, choices=MediaStatus.choices, default=MediaStatus.MISSING
+    )
+    # Computed once from the date of birth and the edition's cut-off date.
+    minor_at_cutoff = models.BooleanField(_("under 18 on the cut-off date"), default=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved for publication at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    public_slug = models.CharField(max_length=32, unique=True, default=_public_slug, editable=False)
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["edition", "category", "state"])]
+
+    def __str__(self) -> str:
+        return self.title or _("(erased entry)")
+
+    def get_absolute_url(self) -> str:
+        return reverse("showcase:entry_detail", kwargs={"entry_id": self.pk})
+
+    @property
+    def is_editable_state(self) -> bool:
+        return self.state in (self.State.DRAFT, self.State.SUBMITTED)
+
+    def participation_consent_active(self) -> bool:
+        if self.student_id is None:
+            return False
+        return not self.minor_at_cutoff or self.student.consents.participation_active().exists()
+
+    def publication_consent_active(self) -> bool:
+        return self.student_id is not None and self.student.consents.publication_active().exists()
+
+    def is_publishable(self) -> bool:
+        """Publication consent active, derivatives ready and staff approval (P-03, P-20)."""
+        return (
+            self.state == self.State.SUBMITTED
+            and self.media_status == self.MediaStatus.READY
+            and self.approved_at is not None
+            and self.participation_consent_active()
+            and self.publication_consent_active()
+        )
+
+    def is_eligible_for_judging(self) -> bool:
+        return (
+            self.state == self.State.SUBMITTED
+            and self.media_status == self.MediaStatus.READY
+            and self.participation_consent_active()
+        )
+
+    # --- Reviewable (twinning.review.interface): nothing here identifies the student. ---
+
+    def review_title(self) -> str:
+        return self.title
+
+    def review_work(self):
+        from twinning.review.interface import Work
+
+        work_file = getattr(self, "work_file", None)
+        derivative = None
+        if work_file is not None and work_file.derivative_name:
+            derivative = {
+                "mime": work_file.derivative_mime,
+                "width": work_file.width,
+                "height": work_file.height,
+                "seconds": work_file.seconds,
+            }
+        return Work(
+            template="showcase/judging/entry_work.html",
+            context={
+                "work_kind": self.category.work_kind,
+                "category": self.category.name,
+                "title": self.title,
+                "statement": self.statement,
+                "text": self.text,
+                "alt_text": self.alt_text,
+                "derivative": derivative,
+            },
+        )
+
+    def conflict_keys(self) -> set[str]:
+        if self.student_id is None:
+            return set()
+        keys = {f"community:{self.student.community_id}", f"user:{self.student.user_id}"}
+        keys.update(
+            f"member:{pk}" for pk in self.student.community.members.values_list("pk", flat=True)
+        )
+        return keys
+
+    def review_eligibility(self) -> tuple[bool, str]:
+        if self.state != self.State.SUBMITTED:
+            return False, str(_("The entry is not submitted."))
+        if self.media_status != self.MediaStatus.READY:
+            return False, str(_("The work is still being prepared."))
+        if not self.participation_consent_active():
+            return False, str(_("Guardian consent to participation is missing."))
+        return True, ""
+
+
+class EntryFile(models.Model):
+    """The file of an entry's work: the private original and the derivatives judges and the
+    public see (re-encoded, without metadata). Names are storage names (UUIDs)."""
+
+    entry = models.OneToOneField(Entry, on_delete=models.CASCADE, related_name="work_file")
+    kind = models.CharField(_("kind"), max_length=10)
+    display_name = models.CharField(_("file name"), max_length=100)
+    original_name = models.CharField(max_length=200)
+    original_mime = models.CharField(max_length=100)
+    original_size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    derivative_name = models.CharField(max_length=200, blank=True)
+    derivative_mime = models.CharField(max_length=100, blank=True)
+    derivative_size = models.PositiveBigIntegerField(null=True, blank=True)
+    thumb_name = models.CharField(max_length=200, blank=True)
+    thumb_mime = models.CharField(max_length=100, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("entry file")
+        verbose_name_plural = _("entry files")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def storage_names(self) -> list[str]:
+        return [n for n in (self.original_name, self.derivative_name, self.thumb_name) if n]
+
+
+class ErasureRequest(models.Model):
+    """A request by a student or their guardian to erase the student's data (P-11): due within
+    a month, extendable by two more with a logged reason."""
+
+    class RequestedBy(models.TextChoices):
+        STUDENT = "student", _("The student")
+        GUARDIAN = "guardian", _("The guardian")
+
+    student = models.ForeignKey(
+        Student, on_delete=models.SET_NULL, null=True, blank=True, related_name="erasure_requests"
+    )
+    reference = models.CharField(_("reference"), max_length=40, unique=True)
+    requested_by = models.CharField(_("requested by"), max_length=10, choices=RequestedBy.choices)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    due_on = models.DateField(_("due on"))
+    extended_to = models.DateField(_("extended to"), null=True, blank=True)
+    extension_reason = models.CharField(_("reason for the extension"), max_length=300, blank=True)
+    executed_at = models.DateTimeField(_("carried out at"), null=True, blank=True)
+    executed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        ordering = ["executed_at", "due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student"],
+                condition=Q(executed_at__isnull=True),
+                name="showcase_one_open_erasure_request_per_student",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def deadline(self) -> date:
+        return self.extended_to or self.due_on
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.executed_at is None and today > self.deadline
