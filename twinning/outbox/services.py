@@ -1,0 +1,406 @@
+"""Writes of the outbox (C4, C5): queueing a rendered e-mail, staff's review (edit, release,
+discard), staff's texts per language, unsubscribing, and sending with retries.
+
+Every message is stored before it is sent. `queue_email(hold=False)` schedules the send task
+when the transaction commits (nothing goes out if it rolls back, H5); `hold=True` leaves it
+for staff. Sending claims the row atomically, so a task run twice sends once (I4), and a mail
+server that is down leaves the message queued with its error and a later attempt (J7)."""
+
+import datetime
+import logging
+import smtplib
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from twinning.core.services import get_association, log_activity
+from twinning.outbox.models import EmailTemplate, OutboxMessage, Unsubscribe
+from twinning.outbox.registry import TemplateSpec, get_template_spec, render_texts
+
+logger = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "twinning.outbox.unsubscribe"
+MAX_ATTEMPTS = 10
+FIRST_RETRY = datetime.timedelta(minutes=1)
+LONGEST_RETRY = datetime.timedelta(hours=6)
+# How long a sender owns a message it claimed; past that, a crashed sender's claim lapses.
+SENDING_LEASE = datetime.timedelta(minutes=15)
+# Errors of the mail server or the network: the message waits and is tried again.
+TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def _user(by: Any) -> Any:
+    return by if getattr(by, "is_authenticated", False) else None
+
+
+# --- Rendering ---------------------------------------------------------------------------------
+
+
+def choose_language(*, language: str | None = None, recipient: Any = None) -> str:
+    """The given language, else the recipient's, if the association offers it; else the
+    association's first language."""
+    offered = list(get_association().languages) or [settings.LANGUAGE_CODE]
+    for candidate in (language, getattr(recipient, "language", None)):
+        if candidate and candidate in offered:
+            return candidate
+    return offered[0]
+
+
+def base_context() -> dict[str, Any]:
+    return {"association_name": get_association().name, "site_url": settings.SITE_URL}
+
+
+def render_email(*, template: str, context: dict[str, Any], language: str) -> tuple[str, str]:
+    """(subject, body) of `template` in `language`: staff's text for that language when there is
+    one, else the code's text translated. An override that fails to render (a filter given the
+    wrong kind of value, say) falls back to the code's text, with a log line."""
+    spec = get_template_spec(template)
+    missing = spec.placeholders - set(context)
+    if missing:
+        logger.warning("e-mail %s rendered without %s", template, ", ".join(sorted(missing)))
+    full_context = {**base_context(), **context}
+    with translation.override(language):
+        override = EmailTemplate.objects.filter(key=template, language=language).first()
+        if override is not None:
+            try:
+                return render_texts(spec, override.subject, override.body, full_context)
+            except Exception:
+                logger.exception("staff's text for e-mail %s (%s) failed", template, language)
+        return render_texts(spec, str(spec.subject), str(spec.body), full_context)
+
+
+def preview_email(*, spec: TemplateSpec, subject: str, body: str, language: str) -> tuple[str, str]:
+    """Render staff's draft with sample placeholders; ValidationError if it is not valid."""
+    with translation.override(language):
+        return render_texts(spec, subject, body, {**base_context(), **spec.sample_context()})
+
+
+# --- Queueing ----------------------------------------------------------------------------------
+
+
+def is_unsubscribed(email: str) -> bool:
+    return Unsubscribe.objects.filter(email=email.strip().lower()).exists()
+
+
+def _schedule_send(message: OutboxMessage) -> None:
+    from twinning.outbox.tasks import send_message_task
+
+    transaction.on_commit(partial(send_message_task.enqueue, message_id=message.pk))
+
+
+@transaction.atomic
+def queue_email(
+    *,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    language: str | None = None,
+    recipient: Any = None,
+    hold: bool = False,
+    by: Any = None,
+    related: Any = None,
+    key: str | None = None,
+) -> OutboxMessage:
+    """Render the e-mail `template` for `to` and store it in the outbox.
+
+    The language is `language`, else the recipient's, else the association's first. With
+    hold=False the message is queued and sent once the transaction commits; with hold=True
+    staff review it first. A `key` makes the call idempotent: the same key again returns the
+    message already stored. Non-essential mail to an address that unsubscribed is stored as
+    discarded and never sent. Raises ValidationError for an invalid address and UnknownTemplate
+    for an unregistered template."""
+    if key:
+        existing = OutboxMessage.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            return existing
+    spec = get_template_spec(template)
+    lang = choose_language(language=language, recipient=recipient)
+    subject, body = render_email(template=template, context=context, language=lang)
+    message = OutboxMessage(
+        to=to.strip(),
+        recipient=recipient,
+        template=template,
+        language=lang,
+        subject=subject,
+        body=body,
+        transactional=spec.transactional,
+        state=OutboxMessage.State.HELD if hold else OutboxMessage.State.QUEUED,
+        next_attempt_at=None if hold else timezone.now(),
+        created_by=_user(by),
+        idempotency_key=key or None,
+    )
+    if related is not None:
+        message.content_type = ContentType.objects.get_for_model(related)
+        message.object_id = str(related.pk)
+    if not spec.transactional and is_unsubscribed(message.to):
+        message.state = OutboxMessage.State.DISCARDED
+        message.next_attempt_at = None
+        message.last_error = _("Not sent: the address unsubscribed from such mail.")
+    message.full_clean(exclude=["idempotency_key"])
+    try:
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:
+        # A concurrent call stored the same key first: that one is the message.
+        existing = OutboxMessage.objects.filter(idempotency_key=key).first() if key else None
+        if existing is None:
+            raise
+        return existing
+    log_activity(
+        message,
+        f"outbox.message.{message.state}",
+        by=by,
+        data={"template": template, "language": lang},
+    )
+    if message.state == OutboxMessage.State.QUEUED:
+        _schedule_send(message)
+    return message
+
+
+# --- Staff's review ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def edit_message(*, message: OutboxMessage, subject: str, body: str, by: Any) -> OutboxMessage:
+    """Change a held or failed message's subject and body before it is sent."""
+    locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+    if not locked.is_editable:
+        raise ValidationError(_("Only a message held for review or failed can be edited."))
+    subject = " ".join(subject.split())
+    if not subject:
+        raise ValidationError({"subject": _("Write a subject.")})
+    if not body.strip():
+        raise ValidationError({"body": _("Write the message.")})
+    locked.subject, locked.body = subject, body
+    locked.full_clean(exclude=["idempotency_key"])
+    locked.save(update_fields=["subject", "body", "updated_at"])
+    log_activity(locked, "outbox.message.edited", by=by)
+    return locked
+
+
+@transaction.atomic
+def release_messages(*, messages: Iterable[OutboxMessage], by: Any) -> int:
+    """Queue held (or failed) messages for sending once the transaction commits; returns how
+    many were released. Messages in any other state are left as they are."""
+    ids = [m.pk for m in messages]
+    releasable = list(
+        OutboxMessage.objects.select_for_update()
+        .filter(pk__in=ids, state__in=OutboxMessage.EDITABLE_STATES)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for message in releasable:
+        message.state = OutboxMessage.State.QUEUED
+        message.next_attempt_at = now
+        message.attempts = 0
+        message.save(update_fields=["state", "next_attempt_at", "attempts", "updated_at"])
+        log_activity(message, "outbox.message.released", by=by)
+        _schedule_send(message)
+    return len(releasable)
+
+
+@transaction.atomic
+def discard_message(*, message: OutboxMessage, by: Any) -> OutboxMessage:
+    """Drop a message that has not gone out (held, queued or failed); it stays listed."""
+    changed = OutboxMessage.objects.filter(
+        pk=message.pk, state__in=OutboxMessage.DISCARDABLE_STATES
+    ).update(state=OutboxMessage.State.DISCARDED, next_attempt_at=None, updated_at=timezone.now())
+    message.refresh_from_db()
+    if not changed:
+        raise ValidationError(
+            _("This message is being sent or has already been sent or discarded.")
+        )
+    log_activity(message, "outbox.message.discarded", by=by)
+    return message
+
+
+# --- Staff's texts -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_template_override(
+    *, key: str, language: str, subject: str, body: str, by: Any
+) -> EmailTemplate:
+    """Store staff's text for e-mail `key` in `language`; ValidationError (keyed by field) for
+    invalid syntax or a placeholder the e-mail does not offer."""
+    override = EmailTemplate.objects.filter(key=key, language=language).first() or EmailTemplate(
+        key=key, language=language
+    )
+    override.subject = " ".join(subject.split())
+    override.body = body.replace("\r\n", "\n")
+    override.updated_by = _user(by)
+    override.full_clean(validate_constraints=False)
+    override.save()
+    log_activity(
+        override, "outbox.template.changed", by=by, data={"key": key, "language": language}
+    )
+    return override
+
+
+@transaction.atomic
+def delete_template_override(*, key: str, language: str, by: Any) -> bool:
+    """Go back to the code's text for `key` in `language`; False if there was no override."""
+    override = EmailTemplate.objects.filter(key=key, language=language).first()
+    if override is None:
+        return False
+    log_activity(override, "outbox.template.reset", by=by, data={"key": key, "language": language})
+    override.delete()
+    return True
+
+
+# --- Unsubscribing -----------------------------------------------------------------------------
+
+
+def unsubscribe_token(message: OutboxMessage) -> str:
+    """A signed token naming the message (not the address), for its unsubscribe link."""
+    return signing.dumps(message.pk, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_url(message: OutboxMessage) -> str:
+    path = reverse("outbox:unsubscribe", kwargs={"token": unsubscribe_token(message)})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def message_for_token(token: str) -> OutboxMessage | None:
+    """The message an unsubscribe token was made for; None if forged or the message is gone."""
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(pk, int):
+        return None
+    return OutboxMessage.objects.filter(pk=pk).first()
+
+
+@transaction.atomic
+def unsubscribe(*, email: str, message: OutboxMessage | None = None, by: Any = None) -> Unsubscribe:
+    """Record that `email` wants no more non-essential mail (again is harmless); its queued or
+    held non-essential messages are discarded."""
+    address = email.strip().lower()
+    entry, created = Unsubscribe.objects.get_or_create(email=address, defaults={"message": message})
+    if created:
+        log_activity(entry, "outbox.address.unsubscribed", by=by)
+    OutboxMessage.objects.filter(
+        to__iexact=address,
+        transactional=False,
+        state__in=[OutboxMessage.State.HELD, OutboxMessage.State.QUEUED],
+    ).update(
+        state=OutboxMessage.State.DISCARDED,
+        next_attempt_at=None,
+        last_error=_("Not sent: the address unsubscribed from such mail."),
+        updated_at=timezone.now(),
+    )
+    return entry
+
+
+# --- Sending -----------------------------------------------------------------------------------
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """1, 2, 4, 8... minutes after the n-th failed attempt, at most 6 hours."""
+    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_RETRY)
+
+
+def _claim(message_id: int, now: datetime.datetime) -> OutboxMessage | None:
+    """Take the message for sending, atomically: exactly one sender wins."""
+    claimed = (
+        OutboxMessage.objects.due(now)
+        .filter(pk=message_id)
+        .update(
+            state=OutboxMessage.State.SENDING,
+            attempts=F("attempts") + 1,
+            next_attempt_at=now + SENDING_LEASE,
+            updated_at=now,
+        )
+    )
+    return OutboxMessage.objects.get(pk=message_id) if claimed else None
+
+
+def _email_for(message: OutboxMessage) -> EmailMessage:
+    body, headers = message.body, {"Auto-Submitted": "auto-generated"}
+    if not message.transactional:
+        link = unsubscribe_url(message)
+        with translation.override(message.language):
+            footer = _("You receive this e-mail from %(name)s. To stop such e-mails: %(link)s") % {
+                "name": get_association().name,
+                "link": link,
+            }
+        body = f"{body.rstrip()}\n\n-- \n{footer}\n"
+        headers["List-Unsubscribe"] = f"<{link}>"
+    return EmailMessage(message.subject, body, None, [message.to], headers=headers)
+
+
+def send_message(*, message_id: int) -> str:
+    """Send one due message; returns what happened: "sent", "retry", "failed", "skipped"
+    (not due, or another sender has it) or "unsubscribed". Never raises for mail errors."""
+    now = timezone.now()
+    message = _claim(message_id, now)
+    if message is None:
+        return "skipped"
+    if not message.transactional and is_unsubscribed(message.to):
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            state=OutboxMessage.State.DISCARDED,
+            next_attempt_at=None,
+            last_error=_("Not sent: the address unsubscribed from such mail."),
+        )
+        return "unsubscribed"
+    try:
+        _email_for(message).send()
+    except TRANSIENT_ERRORS as error:
+        return _record_failure(message, error, transient=True)
+    except Exception as error:
+        logger.exception("e-mail %s could not be built or sent", message.pk)
+        return _record_failure(message, error, transient=False)
+    with transaction.atomic():
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            state=OutboxMessage.State.SENT,
+            sent_at=timezone.now(),
+            next_attempt_at=None,
+            last_error="",
+            updated_at=timezone.now(),
+        )
+        log_activity(message, "outbox.message.sent", data={"attempts": message.attempts})
+    logger.info("sent e-mail %s (%s)", message.pk, message.template)
+    return "sent"
+
+
+def _record_failure(message: OutboxMessage, error: Exception, *, transient: bool) -> str:
+    now = timezone.now()
+    give_up = not transient or message.attempts >= MAX_ATTEMPTS
+    text = f"{type(error).__name__}: {error}"[:2000]
+    with transaction.atomic():
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            state=OutboxMessage.State.FAILED if give_up else OutboxMessage.State.QUEUED,
+            next_attempt_at=None if give_up else now + retry_delay(message.attempts),
+            last_error=text,
+            updated_at=now,
+        )
+        if give_up:
+            log_activity(message, "outbox.message.failed", data={"attempts": message.attempts})
+    logger.warning("e-mail %s not sent (attempt %d): %s", message.pk, message.attempts, text)
+    return "failed" if give_up else "retry"
+
+
+def send_due_messages(*, limit: int = 200) -> dict[str, int]:
+    """Send the messages whose time has come, oldest first; stops at the first mail server
+    error (the rest stay queued for the next run). Returns {outcome: count}."""
+    now = timezone.now()
+    ids = list(OutboxMessage.objects.due(now).values_list("pk", flat=True)[:limit])
+    outcomes: dict[str, int] = {}
+    for message_id in ids:
+        outcome = send_message(message_id=message_id)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        if outcome == "retry":
+            break
+    return outcomes
