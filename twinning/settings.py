@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "twinning.accounts.sessions.AbsoluteSessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -157,6 +158,8 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_IDLE_TIMEOUT = 2 * 60 * 60
 SESSION_IDLE_TIMEOUT_PRIVILEGED = 30 * 60
+SESSION_ABSOLUTE_TIMEOUT = 14 * 24 * 60 * 60
+SESSION_ABSOLUTE_TIMEOUT_PRIVILEGED = 12 * 60 * 60
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
 
 SESSION_COOKIE_HTTPONLY = True

@@ -1,6 +1,7 @@
 """Staff two-factor sign-in (RELIABILITY B5, B7, B8, B9, C11) and `staff_required`."""
 
 import re
+import time
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -390,3 +391,37 @@ def test_admin_sends_other_roles_to_the_sign_in_page(request, persona):
 
     assert response.redirect_chain[-1][0] == f"{reverse('accounts:login')}?next=/admin/"
     assert "Site administration" not in response.text
+
+
+def test_staff_session_ends_12_hours_after_sign_in_however_active(staff):
+    start = timezone.now()
+    # Active every 20 minutes, so the idle limit never strikes.
+    for step in range(1, 36):
+        with time_machine.travel(start + timedelta(minutes=20 * step)):
+            assert staff.get(STAFF_PAGE).status_code == 200
+
+    with time_machine.travel(start + timedelta(hours=12, seconds=1)):
+        response = staff.get(STAFF_PAGE)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def _signed_in_ago(client, seconds: float) -> None:
+    session = client.session
+    session["signed_in_at"] = time.time() - seconds
+    session.save()
+
+
+def test_public_session_lasts_until_14_days_after_sign_in(public):
+    _signed_in_ago(public, 14 * 24 * 3600 - 60)
+
+    assert public.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_public_session_ends_14_days_after_sign_in_however_active(public):
+    _signed_in_ago(public, 14 * 24 * 3600 + 1)
+
+    response = public.get(reverse("accounts:profile"))
+
+    assert response.url.startswith(reverse("accounts:login"))

@@ -14,7 +14,7 @@ from twinning.core.schedule import run_due_jobs
 pytestmark = pytest.mark.django_db
 
 
-@override_settings(TWINNING_SCHEDULE={"check": 3600})
+@override_settings(TWINNING_SCHEDULE={"diffsettings": 3600})
 def test_a_due_job_runs_once_per_period_however_often_the_scheduler_wakes():
     with time_machine.travel("2026-11-23 10:00Z", tick=False):
         first = run_due_jobs()
@@ -22,28 +22,28 @@ def test_a_due_job_runs_once_per_period_however_often_the_scheduler_wakes():
     with time_machine.travel("2026-11-23 11:00:01Z", tick=False):
         third = run_due_jobs()
 
-    assert [r.name for r in first] == ["check"]
+    assert [r.name for r in first] == ["diffsettings"]
     assert second == []
     assert [r.ok for r in third] == [True]
-    assert ScheduledJob.objects.get(name="check").runs == 2
+    assert ScheduledJob.objects.get(name="diffsettings").runs == 2
 
 
-@override_settings(TWINNING_SCHEDULE={"import_partnerships": 60, "check": 60})
+@override_settings(TWINNING_SCHEDULE={"import_partnerships": 60, "diffsettings": 60})
 def test_a_failing_job_is_recorded_and_the_others_still_run():
     results = {r.name: r for r in run_due_jobs()}
 
     assert results["import_partnerships"].ok is False
-    assert results["check"].ok is True
+    assert results["diffsettings"].ok is True
     assert "arguments" in ScheduledJob.objects.get(name="import_partnerships").last_error
 
 
-@override_settings(TWINNING_SCHEDULE={"check": 60})
+@override_settings(TWINNING_SCHEDULE={"diffsettings": 60})
 def test_run_scheduler_once_prints_what_ran():
     out = StringIO()
 
     call_command("run_scheduler", "--once", stdout=out)
 
-    assert out.getvalue().strip() == "check: ok"
+    assert out.getvalue().strip() == "diffsettings: ok"
 
 
 @override_settings(TWINNING_SCHEDULE={"no_such_command": 60})
