@@ -216,9 +216,21 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "twinning" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Uploads of private documents and every original-derived file (twinning/core/media.py): never
+# served by the web server, only through views that check permission (RELIABILITY F5).
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private-media")))
+# Uploads above this size go to a temporary file instead of memory; the request body without
+# files is capped at DATA_UPLOAD_MAX_MEMORY_SIZE. Each upload field sets its own byte limit
+# (twinning/core/uploads.py UploadLimits).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 _media_storage = env.str("MEDIA_STORAGE", default="django.core.files.storage.FileSystemStorage")
 STORAGES = {
     "default": {"BACKEND": _media_storage},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": env.str(
             "STATIC_STORAGE",
