@@ -6,3 +6,6 @@ class ActivitiesConfig(AppConfig):
     name = "twinning.activities"
     label = "activities"
     verbose_name = _("Activities and exchanges")
+
+    def ready(self) -> None:
+        from twinning.activities import emails  # noqa: F401 - registers the e-mails
