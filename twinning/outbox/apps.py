@@ -6,3 +6,6 @@ class OutboxConfig(AppConfig):
     name = "twinning.outbox"
     label = "outbox"
     verbose_name = _("E-mail outbox")
+
+    def ready(self) -> None:
+        from twinning.outbox import rules  # noqa: F401 - registers the permissions

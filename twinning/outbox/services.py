@@ -264,7 +264,7 @@ def delete_template_override(*, key: str, language: str, by: Any) -> bool:
 
 def unsubscribe_token(message: OutboxMessage) -> str:
     """A signed token naming the message (not the address), for its unsubscribe link."""
-    return signing.dumps(message.pk, salt=UNSUBSCRIBE_SALT)
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign_object(message.pk)
 
 
 def unsubscribe_url(message: OutboxMessage) -> str:
@@ -275,8 +275,8 @@ def unsubscribe_url(message: OutboxMessage) -> str:
 def message_for_token(token: str) -> OutboxMessage | None:
     """The message an unsubscribe token was made for; None if forged or the message is gone."""
     try:
-        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
+        pk = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError):
         return None
     if not isinstance(pk, int):
         return None
