@@ -228,7 +228,7 @@ _media_storage = env.str("MEDIA_STORAGE", default="django.core.files.storage.Fil
 STORAGES = {
     "default": {"BACKEND": _media_storage},
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "twinning.core.media.PrivateFileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
     "staticfiles": {

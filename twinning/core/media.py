@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 from django.http import FileResponse, Http404
 from django.utils.functional import LazyObject
 
@@ -36,6 +36,14 @@ from twinning.core.uploads import (
     read_limited,
     sanitize_display_name,
 )
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """A FileSystemStorage without URLs: private files are only ever served by a view that
+    checks permission (F5), so asking for a URL is a programming error."""
+
+    def url(self, name):
+        raise ValueError("private files have no URL; serve them with media_response()")
 
 
 class _PrivateStorage(LazyObject):

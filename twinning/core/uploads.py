@@ -134,6 +134,10 @@ MESSAGES = {
         "The recording lasts %(seconds)s seconds; the most we accept is %(limit)s seconds. "
         "Shorten it and retry."
     ),
+    "audio_metadata": _(
+        "The recording carries too much embedded data (cover picture or tags). Export it again "
+        "without cover art and retry."
+    ),
     "audio_channels": _(
         "The recording has %(channels)s channels; we accept at most %(limit)s. Export it as stereo."
     ),
@@ -166,6 +170,12 @@ MESSAGES = {
     ),
     "text_too_many_words": _(
         "The text has %(words)s words; the most we accept is %(limit)s. Shorten it and retry."
+    ),
+    "quota_files": _(
+        "You have already added %(limit)s files, the most allowed here. Remove one to add another."
+    ),
+    "quota_bytes": _(
+        "Together your files would exceed %(limit)s. Remove a file or send a smaller one."
     ),
     "reencode_failed": _(
         "The file could not be converted for safe display, so it cannot be accepted. "
@@ -247,7 +257,7 @@ def _is_mpeg_frame(data: bytes, at: int) -> bool:
         data[at] == 0xFF
         and (b1 & 0xE0) == 0xE0  # frame sync
         and (b1 >> 3) & 0x3 != 1  # MPEG version not reserved
-        and (b1 >> 1) & 0x3 != 0  # layer not reserved
+        and (b1 >> 1) & 0x3 in (1, 2)  # layer III or II (layer I is never sent; FF FE is a BOM)
         and (b2 >> 4) != 0xF  # bitrate index valid
         and (b2 >> 2) & 0x3 != 3  # sample rate valid
         and (b3 & 0x3) != 2  # emphasis not reserved
@@ -460,13 +470,11 @@ def _open_image(data: bytes, limits: UploadLimits):
                 pixels="> " + f"{limits.max_pixels:,}",
                 limit=f"{limits.max_pixels:,}",
             ) from error
-        except (
-            OSError,
-            ValueError,
-            SyntaxError,
-            struct.error,
-            Image.DecompressionBombWarning,
-        ) as error:
+        except OSError as error:
+            if "truncat" in str(error).lower():
+                raise refuse("image_truncated") from error
+            raise refuse("image_invalid") from error
+        except (ValueError, SyntaxError, struct.error, Image.DecompressionBombWarning) as error:
             raise refuse("image_invalid") from error
     width, height = image.size
     if width < 1 or height < 1:
@@ -497,7 +505,7 @@ def _check_image(data: bytes, fmt: str, limits: UploadLimits) -> tuple[int, int]
         try:
             image.load()
         except OSError as error:
-            if "truncated" in str(error).lower() or "broken data stream" in str(error).lower():
+            if "truncat" in str(error).lower():
                 raise refuse("image_truncated") from error
             raise refuse("image_invalid") from error
         except (
@@ -634,10 +642,29 @@ _MUTAGEN_TYPES = {
 }
 
 
+def _audio_metadata_bytes(data: bytes) -> int:
+    """Bytes of a leading ID3v2 tag plus FLAC metadata blocks other than STREAMINFO and
+    SEEKTABLE (comments, pictures, padding, application data)."""
+    total = _id3_end(data)
+    at = total
+    if data[at : at + 4] == b"fLaC":
+        at += 4
+        while at + 4 <= len(data):
+            header = data[at]
+            length = int.from_bytes(data[at + 1 : at + 4], "big")
+            if header & 0x7F not in (0, 3):
+                total += length
+            at += 4 + length
+            if header & 0x80:  # last metadata block
+                break
+    return total
+
+
 def _check_audio(data: bytes, fmt: str, limits: UploadLimits) -> float:
     import mutagen
-    import soundfile
 
+    if _audio_metadata_bytes(data) > MAX_METADATA_BYTES:
+        raise refuse("audio_metadata")
     if fmt == "WAV":
         _check_wav_structure(data)
     try:
@@ -651,14 +678,26 @@ def _check_audio(data: bytes, fmt: str, limits: UploadLimits) -> float:
         raise refuse("audio_invalid")
     if claimed > limits.max_seconds:
         raise refuse("audio_too_long", seconds=round(claimed), limit=round(limits.max_seconds))
-    # Decode it all (in blocks, so memory stays small): what plays must match what is claimed.
+    decoded = _decoded_seconds(data, limits)
+    if decoded > limits.max_seconds + 1:
+        raise refuse("audio_lying_header")
+    if decoded <= 0 or abs(decoded - claimed) > max(1.0, claimed * 0.05):
+        raise refuse("audio_lying_header")
+    return round(decoded, 3)
+
+
+def _decoded_seconds(data: bytes, limits: UploadLimits) -> float:
+    """Decode it all (in blocks, so memory stays small): what plays must match what the
+    header claims. Stops a little after the duration limit."""
+    import soundfile
+
     try:
         with soundfile.SoundFile(io.BytesIO(data)) as sound:
             if sound.channels > MAX_AUDIO_CHANNELS:
                 raise refuse("audio_channels", channels=sound.channels, limit=MAX_AUDIO_CHANNELS)
             rate = sound.samplerate
             frames = 0
-            budget = int(rate * (limits.max_seconds + 1))
+            budget = int(rate * (limits.max_seconds + 2))
             while frames <= budget:
                 block = sound.read(65536, dtype="int16")
                 if not len(block):
@@ -668,12 +707,7 @@ def _check_audio(data: bytes, fmt: str, limits: UploadLimits) -> float:
         raise
     except Exception as error:  # libsndfile errors (RuntimeError, LibsndfileError, ...)
         raise refuse("audio_invalid") from error
-    decoded = frames / rate if rate else 0
-    if decoded > limits.max_seconds + 1:
-        raise refuse("audio_lying_header")
-    if decoded <= 0 or abs(decoded - claimed) > max(1.0, claimed * 0.05):
-        raise refuse("audio_lying_header")
-    return round(decoded, 3)
+    return frames / rate if rate else 0
 
 
 def _strip_ogg_tags(data: bytes) -> bytes:
@@ -917,6 +951,20 @@ def pdf_derivative(data: bytes, *, max_pages: int = 50) -> tuple[bytes, str]:
     if _scan_pdf(check) or check.metadata:
         raise refuse("reencode_failed", accepted=Kind.PDF.label)
     return result, "application/pdf"
+
+
+# --- Quotas (F7) --------------------------------------------------------------------------
+
+
+def check_quota(
+    *, files: int, total_bytes: int, adding_bytes: int, max_files: int, max_total_bytes: int
+) -> None:
+    """Refuse one more file when the owner (an entry, an application) already holds
+    `max_files` files or the new one would take its total over `max_total_bytes`."""
+    if files + 1 > max_files:
+        raise refuse("quota_files", limit=max_files)
+    if total_bytes + adding_bytes > max_total_bytes:
+        raise refuse("quota_bytes", limit=_human_size(max_total_bytes))
 
 
 # --- Text ---------------------------------------------------------------------------------
