@@ -6,3 +6,6 @@ class MembersConfig(AppConfig):
     name = "twinning.members"
     label = "members"
     verbose_name = _("Membership")
+
+    def ready(self) -> None:
+        from twinning.members import emails, payments, rules  # noqa: F401 - registrations

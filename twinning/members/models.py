@@ -228,8 +228,8 @@ def status_expression(on: datetime.date, prefix: str = "") -> Case:
     return Case(
         When(**{f"{p}declined_at__isnull": False}, then=Value(Status.DECLINED.value)),
         When(
-            Q(**{f"{p}override_until__isnull": True}) | Q(**{f"{p}override_until__gte": on}),
-            ~Q(**{f"{p}override_status": ""}),
+            (Q(**{f"{p}override_until__isnull": True}) | Q(**{f"{p}override_until__gte": on}))
+            & ~Q(**{f"{p}override_status": ""}),
             then=F(f"{p}override_status"),
         ),
         When(**{f"{p}cancelled_on__lte": on}, then=Value(Status.CANCELLED.value)),
