@@ -6,3 +6,12 @@ class ShowcaseConfig(AppConfig):
     name = "twinning.showcase"
     label = "showcase"
     verbose_name = _("Young Artists and Authors Showcase")
+
+    def ready(self) -> None:
+        from twinning.review.interface import register_reviewable
+        from twinning.showcase import emails, emails_results
+        from twinning.showcase.models import Entry
+
+        emails.register()
+        emails_results.register()
+        register_reviewable(Entry)

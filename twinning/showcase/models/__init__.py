@@ -3,20 +3,18 @@ finds them): editions and categories, students, consent and entries, judging and
 
 from .editions import Category, Edition
 from .entries import Consent, Entry, EntryFile, ErasureRequest, Student
+from .exhibit import Booking, Certificate, ExhibitWork, JudgingRound
 
 __all__ = [
+    "Booking",
     "Category",
+    "Certificate",
     "Consent",
     "Edition",
     "Entry",
     "EntryFile",
     "ErasureRequest",
+    "ExhibitWork",
+    "JudgingRound",
     "Student",
 ]
-
-# The judging and exhibit models (another module's owner) join when their file exists.
-try:
-    from .exhibit import *  # noqa: F403 - re-export whatever the exhibit module declares
-except ModuleNotFoundError as error:  # pragma: no cover - only before exhibit.py exists
-    if error.name != f"{__name__}.exhibit":
-        raise

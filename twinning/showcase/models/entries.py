@@ -49,7 +49,7 @@ class Student(TimeStampedModel):
         return age_on(self.date_of_birth, day)
 
     def is_minor_on(self, day: date) -> bool:
-        return self.age_on(day) < 18  # noqa: PLR2004 - the age of majority for consent (P-03)
+        return self.age_on(day) < 18  # the age of majority for consent (P-03)
 
 
 class ConsentQuerySet(models.QuerySet["Consent"]):
@@ -292,6 +292,7 @@ class Entry(TimeStampedModel):
 
     def review_work(self):
         from twinning.review.interface import Work
+        from twinning.showcase.judging import judge_media_url
 
         work_file = getattr(self, "work_file", None)
         derivative = None
@@ -301,6 +302,7 @@ class Entry(TimeStampedModel):
                 "width": work_file.width,
                 "height": work_file.height,
                 "seconds": work_file.seconds,
+                "url": judge_media_url(work_file.derivative_name),
             }
         return Work(
             template="showcase/judging/entry_work.html",

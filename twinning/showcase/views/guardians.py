@@ -1,0 +1,141 @@
+"""Guardians' pages. A guardian has no account: the single-use consent link (B11) or the
+long-lived manage link from their confirmation e-mail binds their browser session to one
+consent record, and the token leaves the URL at once (a redirect, as Django's password reset
+does). Without that session every page answers 404."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from twinning.network.forms import add_service_error
+from twinning.showcase.forms import ConsentForm, WithdrawForm
+from twinning.showcase.models import Consent
+from twinning.showcase.privacy import export_student_data, notice_text, request_erasure
+from twinning.showcase.services import (
+    ConsentLinkExpired,
+    ConsentLinkInvalid,
+    answer_consent,
+    consent_for_manage_token,
+    is_current_guardian,
+    open_consent_link,
+    withdraw_consent,
+)
+from twinning.showcase.views._common import json_download
+
+ANSWERING = "showcase_consent"
+GUARDIAN = "showcase_guardian"
+
+
+@never_cache
+@require_safe
+def consent_open(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        consent = open_consent_link(token=token)
+    except ConsentLinkInvalid as error:
+        raise Http404 from error
+    except ConsentLinkExpired:
+        return render(request, "showcase/guardian/link_expired.html", status=410)
+    request.session.cycle_key()
+    request.session[ANSWERING] = consent.pk
+    return redirect("showcase:consent_form")
+
+
+def _session_consent(request: HttpRequest, key: str) -> Consent:
+    consent = (
+        Consent.objects.select_related("student__community__country")
+        .filter(pk=request.session.get(key) or 0)
+        .first()
+    )
+    if consent is None or not is_current_guardian(consent):
+        raise Http404
+    return consent
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def consent_form(request: HttpRequest) -> HttpResponse:
+    consent = _session_consent(request, ANSWERING)
+    if consent.responded_at is not None:
+        request.session[GUARDIAN] = consent.pk
+        return redirect("showcase:guardian_home")
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            answer_consent(consent=consent, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            del request.session[ANSWERING]
+            request.session[GUARDIAN] = consent.pk
+            messages.success(request, _("Thank you: your answer is recorded."))
+            return redirect("showcase:guardian_home")
+    context = {"form": form, "student": consent.student, "notice": notice_text()}
+    return render(request, "showcase/guardian/consent_form.html", context)
+
+
+@never_cache
+@require_safe
+def guardian_link(request: HttpRequest, signed: str) -> HttpResponse:
+    consent = consent_for_manage_token(signed)
+    if consent is None:
+        raise Http404
+    request.session.cycle_key()
+    request.session[GUARDIAN] = consent.pk
+    return redirect("showcase:guardian_home")
+
+
+@never_cache
+@require_safe
+def guardian_home(request: HttpRequest) -> HttpResponse:
+    consent = _session_consent(request, GUARDIAN)
+    student = consent.student
+    consents = list(student.consents.all())
+    context = {
+        "student": student,
+        "consent": consent,
+        "participation": any(c.participation_active for c in consents),
+        "publication": any(c.publication_active for c in consents),
+        "entries": student.entries.select_related("edition", "category"),
+        "open_erasure": student.erasure_requests.filter(executed_at__isnull=True).first(),
+        "notice": notice_text(),
+    }
+    return render(request, "showcase/guardian/home.html", context)
+
+
+@require_POST
+def guardian_withdraw(request: HttpRequest) -> HttpResponse:
+    consent = _session_consent(request, GUARDIAN)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose which consent to withdraw."))
+        return redirect("showcase:guardian_home")
+    withdraw_consent(student=consent.student, scope=form.cleaned_data["scope"])
+    messages.success(request, _("The consent is withdrawn. This took effect at once."))
+    return redirect("showcase:guardian_home")
+
+
+@never_cache
+@require_safe
+def guardian_data(request: HttpRequest) -> HttpResponse:
+    consent = _session_consent(request, GUARDIAN)
+    return json_download(export_student_data(consent.student), "showcase-student-data.json")
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def guardian_erasure(request: HttpRequest) -> HttpResponse:
+    consent = _session_consent(request, GUARDIAN)
+    if request.method == "POST":
+        erasure = request_erasure(student=consent.student, requested_by="guardian")
+        messages.success(
+            request,
+            _("Your request is recorded (reference %(ref)s). We will erase the data by %(due)s.")
+            % {"ref": erasure.reference, "due": erasure.deadline},
+        )
+        return redirect("showcase:guardian_home")
+    context = {"student": consent.student, "guardian": True}
+    return render(request, "showcase/erasure_confirm.html", context)
