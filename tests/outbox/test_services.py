@@ -481,3 +481,46 @@ def test_override_that_fails_at_render_time_falls_back_to_the_default(staff_user
     message = _queue(language="en", hold=True)
 
     assert message.subject == "Renew Springfield"
+
+
+def test_address_refused_by_the_server_fails_at_once(flaky_mail):
+    flaky_mail.failures = 1
+    flaky_mail.error = smtplib.SMTPRecipientsRefused({"ada@example.org": (550, b"No such user")})
+    message = _queue()
+
+    outcome = send_message(message_id=message.pk)
+
+    message.refresh_from_db()
+    assert outcome == "failed"
+    assert (message.state, message.attempts) == ("failed", 1)
+    assert "SMTPRecipientsRefused" in message.last_error
+
+
+def test_temporary_refusal_is_retried(flaky_mail):
+    flaky_mail.failures = 1
+    flaky_mail.error = smtplib.SMTPSenderRefused(451, b"Try again later", "noreply@localhost")
+    message = _queue()
+
+    assert send_message(message_id=message.pk) == "retry"
+
+
+def test_an_unexpected_error_fails_the_message_without_crashing_the_worker(flaky_mail):
+    flaky_mail.failures = 1
+    flaky_mail.error = ValueError("bad header")
+    message = _queue()
+
+    outcome = send_message_task.enqueue(message_id=message.pk).return_value
+
+    message.refresh_from_db()
+    assert outcome == "failed"
+    assert message.state == "failed"
+
+
+def test_the_log_never_holds_the_address(flaky_mail, caplog):
+    flaky_mail.failures = 1
+    flaky_mail.error = smtplib.SMTPRecipientsRefused({"zq7kestrel@example.org": (550, b"No")})
+    message = _queue(to="zq7kestrel@example.org")
+
+    send_message(message_id=message.pk)
+
+    assert "zq7kestrel" not in caplog.text

@@ -358,7 +358,7 @@ def send_message(*, message_id: int) -> str:
     try:
         _email_for(message).send()
     except TRANSIENT_ERRORS as error:
-        return _record_failure(message, error, transient=True)
+        return _record_failure(message, error, transient=is_transient(error))
     except Exception as error:
         logger.exception("e-mail %s could not be built or sent", message.pk)
         return _record_failure(message, error, transient=False)
@@ -375,6 +375,17 @@ def send_message(*, message_id: int) -> str:
     return "sent"
 
 
+def is_transient(error: Exception) -> bool:
+    """Worth another attempt: the server or the network is down, or the server answered with a
+    4xx (try later). A 5xx answer (no such mailbox, refused) will not change by waiting."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _text in error.recipients.values()]
+        return any(not isinstance(code, int) or code < 500 for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return not isinstance(error.smtp_code, int) or error.smtp_code < 500
+    return isinstance(error, TRANSIENT_ERRORS)
+
+
 def _record_failure(message: OutboxMessage, error: Exception, *, transient: bool) -> str:
     now = timezone.now()
     give_up = not transient or message.attempts >= MAX_ATTEMPTS
@@ -388,7 +399,10 @@ def _record_failure(message: OutboxMessage, error: Exception, *, transient: bool
         )
         if give_up:
             log_activity(message, "outbox.message.failed", data={"attempts": message.attempts})
-    logger.warning("e-mail %s not sent (attempt %d): %s", message.pk, message.attempts, text)
+    # The error's text may name the address: the log gets its kind only (K4).
+    logger.warning(
+        "e-mail %s not sent (attempt %d): %s", message.pk, message.attempts, type(error).__name__
+    )
     return "failed" if give_up else "retry"
 
 
