@@ -319,7 +319,7 @@ def sanitize_display_name(name: str | None, *, extension: str = "") -> str:
         stem, ext = name, ""
     if extension:
         ext = extension
-    ext = ext.strip(" .")[:10]
+    ext = ext.strip(" .")[:10].strip(" .")
     stem = stem.strip(" .")
     if _RESERVED.match(stem.split(".")[0]) if stem else False:
         stem = "_" + stem
