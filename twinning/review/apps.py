@@ -6,3 +6,6 @@ class ReviewConfig(AppConfig):
     name = "twinning.review"
     label = "review"
     verbose_name = _("Review engine")
+
+    def ready(self) -> None:
+        from twinning.review import emails  # noqa: F401 - registers the e-mails with the outbox

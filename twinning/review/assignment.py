@@ -66,7 +66,6 @@ def plan_assignments(
     for reviewer in reviewers:
         for key in reviewer.keys:
             by_key[key].add(reviewer.id)
-    reviewer_ids = {r.id for r in reviewers}
     on_item: dict[int, set[int]] = defaultdict(set)
     loads = {r.id: 0 for r in reviewers}
     for item_id, reviewer_id in existing:
