@@ -524,3 +524,42 @@ def test_the_log_never_holds_the_address(flaky_mail, caplog):
     send_message(message_id=message.pk)
 
     assert "zq7kestrel" not in caplog.text
+
+
+def test_regional_language_uses_its_base_language(french_override):
+    ada = UserFactory(email="ada@example.org", language="fr-ca")
+
+    message = _queue(recipient=ada, hold=True)
+
+    assert (message.language, message.subject) == ("fr", "Renouvelez Springfield")
+
+
+def test_a_broken_translation_falls_back_to_the_source_text():
+    from django.utils.functional import lazy
+    from django.utils.translation import get_language
+    from django.utils.translation import gettext_lazy as _
+
+    from twinning.outbox.registry import register_template, unregister_template
+
+    def body() -> str:  # a translation catalogue whose French text names an unknown placeholder
+        return "Bonjour {{ prenom }}" if get_language() == "fr" else "Hello {{ name }}"
+
+    register_template(
+        "outbox_test.mistranslated",
+        subject=_("Hi"),
+        body=lazy(body, str)(),
+        description=_("Mistranslated"),
+        placeholders=["name"],
+    )
+    try:
+        message = queue_email(
+            to="a@example.org",
+            template="outbox_test.mistranslated",
+            context={"name": "Ada"},
+            language="fr",
+            hold=True,
+        )
+    finally:
+        unregister_template("outbox_test.mistranslated")
+
+    assert message.body == "Hello Ada\n"

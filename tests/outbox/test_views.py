@@ -398,3 +398,19 @@ def test_forged_unsubscribe_link_is_404_with_a_message(anonymous):
     assert response.status_code == 404
     assert "not valid" in response.content.decode()
     assert Unsubscribe.objects.count() == 0
+
+
+def test_editing_a_sent_message_is_refused_with_a_message(
+    staff, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = queue_email(to="a@example.org", template=REMINDER, context=REMINDER_CONTEXT)
+
+    response = staff.post(
+        reverse("outbox:staff_message_detail", kwargs={"pk": message.pk}),
+        {"subject": "Changed", "body": "Changed"},
+    )
+
+    message.refresh_from_db()
+    assert "Only a message held for review or failed can be edited." in response.content.decode()
+    assert message.subject == "Renew Springfield"

@@ -52,8 +52,9 @@ def choose_language(*, language: str | None = None, recipient: Any = None) -> st
     association's first language."""
     offered = list(get_association().languages) or [settings.LANGUAGE_CODE]
     for candidate in (language, getattr(recipient, "language", None)):
-        if candidate and candidate in offered:
-            return candidate
+        for code in (candidate, (candidate or "").split("-")[0]):  # "fr-ca" -> "fr"
+            if code and code in offered:
+                return code
     return offered[0]
 
 
@@ -77,6 +78,11 @@ def render_email(*, template: str, context: dict[str, Any], language: str) -> tu
                 return render_texts(spec, override.subject, override.body, full_context)
             except Exception:
                 logger.exception("staff's text for e-mail %s (%s) failed", template, language)
+        try:
+            return render_texts(spec, str(spec.subject), str(spec.body), full_context)
+        except ValidationError:  # a mistake in the translation: the source text still works
+            logger.exception("the %s translation of e-mail %s is invalid", language, template)
+    with translation.override(None):
         return render_texts(spec, str(spec.subject), str(spec.body), full_context)
 
 
