@@ -86,19 +86,24 @@ def _max_flow_feasible(items, reviewers, k, low, high):
             need += value
         elif value < 0:
             edge(node, "T*", -value)
+    del nodes
+    return _max_flow(adj, cap, "S*", "T*") == need
+
+
+def _max_flow(adj, cap, source, sink):
     flow = 0
     while True:
-        parent = {"S*": None}
-        queue = deque(["S*"])
-        while queue and "T*" not in parent:
+        parent = {source: None}
+        queue = deque([source])
+        while queue and sink not in parent:
             u = queue.popleft()
             for v in adj[u]:
                 if v not in parent and cap[(u, v)] > 0:
                     parent[v] = u
                     queue.append(v)
-        if "T*" not in parent:
-            break
-        path, v = [], "T*"
+        if sink not in parent:
+            return flow
+        path, v = [], sink
         while parent[v] is not None:
             path.append((parent[v], v))
             v = parent[v]
@@ -107,8 +112,6 @@ def _max_flow_feasible(items, reviewers, k, low, high):
             cap[(u, v)] -= push
             cap[(v, u)] += push
         flow += push
-    del nodes
-    return flow == need
 
 
 def _check(items, reviewers, k):
