@@ -54,11 +54,12 @@ def impact_csv(display: dict[str, Any]) -> str:
 
 
 def _xlsx_cell(sheet: Any, value: Any) -> Any:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        # Assigning text that starts with "=" makes openpyxl write a formula: force a string.
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "s"
+    if not isinstance(value, str):
+        return WriteOnlyCell(sheet, value=value)
+    cell = WriteOnlyCell(sheet)
+    # Assigning text that starts with "=" makes openpyxl write a formula: force a string.
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell.data_type = "s"
     return cell
 
 
