@@ -124,15 +124,17 @@ def test_submitted_scores_are_final(assignment, judge_user):
 def test_submitting_after_the_round_closes_is_refused(assignment, judge_user):
     closes = assignment.item.round.closes_at
 
-    with time_machine.travel(closes + datetime.timedelta(seconds=1)):
-        with pytest.raises(ValidationError, match="round is closed"):
-            save_scores(
-                assignment=assignment,
-                scores=_values(assignment, 7, 7, 7),
-                submit=True,
-                version=0,
-                by=judge_user,
-            )
+    with (
+        time_machine.travel(closes + datetime.timedelta(seconds=1)),
+        pytest.raises(ValidationError, match="round is closed"),
+    ):
+        save_scores(
+            assignment=assignment,
+            scores=_values(assignment, 7, 7, 7),
+            submit=True,
+            version=0,
+            by=judge_user,
+        )
 
     assert Score.objects.count() == 0
 
