@@ -54,7 +54,9 @@ def _works(edition: Edition):  # type: ignore[no-untyped-def]
     return (
         ExhibitWork.objects.on_show()
         .filter(edition=edition, entry__in=Entry.objects.publishable())
-        .select_related("entry__category", "entry__student__community__country", "entry__work_file")
+        .select_related(
+            "edition", "entry__category", "entry__student__community__country", "entry__work_file"
+        )
         .order_by("entry__category__order", "entry__category__name", "place", "outcome", "pk")
     )
 

@@ -1,0 +1,106 @@
+"""Certificates: made in the background after publishing, Unicode names rendered, no student
+data in the PDF's metadata, downloadable only by the student and their guardian."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from tests.showcase.judging_helpers import entrant, judged_edition, published, submitted_entry
+from twinning.showcase.models import Certificate
+from twinning.showcase.pdf import CertificateText, font_covers, render_certificate
+
+
+def test_certificate_renders_a_unicode_name_and_keeps_it_out_of_the_metadata():
+    name = "Zoë Łukasz Nguyễn Ağaoğlu"
+
+    data = render_certificate(
+        CertificateText(
+            heading="Winner: place 1",
+            name=name,
+            line="for “Bridges”, Photography",
+            edition="Young Artists and Authors Showcase 2026: Bridges",
+            association="Twinning Association",
+            date="1 June 2026",
+        )
+    )
+
+    reader = PdfReader(io.BytesIO(data))
+    assert name in reader.pages[0].extract_text()
+    assert font_covers(name)
+    assert "Zoë" not in str(dict(reader.metadata))
+    assert reader.metadata["/Author"] == "Twinning Association"
+
+
+@pytest.fixture
+def certified(edition, springfield, sister_city, staff_user, django_capture_on_commit_callbacks):
+    mine = submitted_entry(edition, entrant(edition, springfield, first_name="Zoë"), title="Mine")
+    theirs = submitted_entry(edition, entrant(edition, sister_city), title="Theirs")
+    judged_edition(edition, [mine, theirs], staff_user=staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        published(edition, [mine], staff_user=staff_user)
+    return mine, theirs
+
+
+def test_student_downloads_their_certificate_as_a_pdf_attachment(certified):
+    from tests.conftest import _client_for
+
+    mine, _theirs = certified
+    certificate = Certificate.objects.get(entry=mine)
+    client = _client_for(mine.student.user)
+
+    listing = client.get("/showcase/certificates/")
+    response = client.get(f"/showcase/certificates/{certificate.pk}/")
+
+    assert f"/showcase/certificates/{certificate.pk}/" in listing.text
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    text = PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages[0].extract_text()
+    assert "Zoë" in text and "Winner" in text
+
+
+def test_guardian_downloads_the_certificate_of_their_child_only(certified):
+    from tests.showcase.conftest import guardian_session
+
+    mine, theirs = certified
+    guardian = guardian_session(mine.student.consents.get(verified_by="guardian_email_link"))
+
+    own = guardian.get(f"/showcase/certificates/{Certificate.objects.get(entry=mine).pk}/")
+    other = guardian.get(f"/showcase/certificates/{Certificate.objects.get(entry=theirs).pk}/")
+
+    assert own.status_code == 200
+    assert other.status_code == 404
+
+
+def test_another_student_cannot_download_a_certificate(certified):
+    from tests.conftest import _client_for
+
+    mine, theirs = certified
+
+    response = _client_for(theirs.student.user).get(
+        f"/showcase/certificates/{Certificate.objects.get(entry=mine).pk}/"
+    )
+
+    assert response.status_code == 404
+
+
+def test_certificate_pages_refuse_other_roles(certified, anonymous, public, committee_admin, staff):
+    mine, _theirs = certified
+    url = f"/showcase/certificates/{Certificate.objects.get(entry=mine).pk}/"
+
+    statuses = [client.get(url).status_code for client in (public, committee_admin, staff)]
+
+    assert anonymous.get(url).status_code == 302
+    assert statuses == [404, 404, 404]
+
+
+def test_no_certificate_before_the_results_are_published(edition, springfield, staff_user):
+    from tests.conftest import _client_for
+
+    entry = submitted_entry(edition, entrant(edition, springfield))
+    judged_edition(edition, [entry], staff_user=staff_user)
+
+    page = _client_for(entry.student.user).get("/showcase/certificates/")
+
+    assert "No certificate yet." in page.text
+    assert not Certificate.objects.exists()
