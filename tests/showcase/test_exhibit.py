@@ -18,7 +18,7 @@ from tests.showcase.judging_helpers import (
 )
 from tests.showcase.media import png_bytes
 from twinning.showcase.models import Entry, ExhibitWork
-from twinning.showcase.services import revoke_approval, withdraw_consent
+from twinning.showcase.services import approve_entry, revoke_approval, withdraw_consent
 from twinning.showcase.services_results import set_work_indexing
 
 
@@ -143,21 +143,25 @@ def test_unknown_media_variant_or_slug_is_404(
     assert anonymous.get("/showcase/1999/").status_code == 404
 
 
-def test_exhibit_page_queries_do_not_grow_with_works(
-    anonymous, edition, springfield, sister_city, staff_user, django_capture_on_commit_callbacks
-):
+@pytest.fixture
+def three_judged(edition, springfield, sister_city, staff_user):
     entries = [
         submitted_entry(edition, entrant(edition, community), title=f"Work {n}")
         for n, community in enumerate([springfield, sister_city, springfield])
     ]
     judged_edition(edition, entries, staff_user=staff_user)
+    return entries
+
+
+def test_exhibit_page_queries_do_not_grow_with_works(
+    anonymous, edition, three_judged, staff_user, django_capture_on_commit_callbacks
+):
+    entries = three_judged
     _publish(edition, entries[:1], staff_user, django_capture_on_commit_callbacks)
     with CaptureQueriesContext(connection) as one:
         anonymous.get(f"/showcase/{edition.year}/")
     for place, entry in enumerate(entries[1:], start=2):
         ExhibitWork.objects.create(edition=edition, entry=entry, outcome="winner", place=place)
-        from twinning.showcase.services import approve_entry
-
         approve_entry(entry=entry, by=staff_user)
 
     with CaptureQueriesContext(connection) as three:
