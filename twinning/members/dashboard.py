@@ -5,6 +5,7 @@ contacts with terms ending soon, the programs' open calls, and what needs action
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
@@ -104,7 +105,11 @@ def _actions(member: Member, context: dict[str, Any], today: datetime.date) -> l
         actions.append(
             Action(
                 _("Invoice %(n)s: %(due)s %(cur)s still owed.")
-                % {"n": invoice.number, "due": invoice.balance_due, "cur": invoice.currency},
+                % {
+                    "n": invoice.number,
+                    "due": invoice.balance_due.quantize(Decimal("0.01")),
+                    "cur": invoice.currency,
+                },
                 reverse(
                     "members:portal_invoice_detail", kwargs={"slug": slug, "number": invoice.number}
                 ),

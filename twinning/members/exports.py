@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -43,7 +44,7 @@ def rows(members: QuerySet[Member]) -> Iterator[list[Any]]:
             "; ".join(sorted({c.country_id for c in communities})),
             str(labels.get(member.membership_status, _("No membership"))),  # type: ignore[attr-defined]
             member.membership_end.isoformat() if member.membership_end else "",  # type: ignore[attr-defined]
-            str(member.balance_owed),  # type: ignore[attr-defined]
+            str(Decimal(member.balance_owed).quantize(Decimal("0.01"))),  # type: ignore[attr-defined]
         ]
 
 

@@ -391,7 +391,9 @@ class InvoiceQuerySet(models.QuerySet["Invoice"]):
             output_field=models.DecimalField(**MONEY),
         )
         return self.annotate(paid=paid, credited=credited).annotate(
-            balance_due=F("total") - F("paid") - F("credited")
+            balance_due=models.ExpressionWrapper(
+                F("total") - F("paid") - F("credited"), output_field=models.DecimalField(**MONEY)
+            )
         )
 
     def invoices(self) -> "InvoiceQuerySet":

@@ -46,6 +46,7 @@ def queue(
     recipient: Any = None,
     hold: bool = False,
     by: Any = None,
+    key: str | None = None,
 ) -> Any:
     # Imported here: the outbox is a lower app, but keeping the import local lets the members
     # models load in checks that run before every app is ready.

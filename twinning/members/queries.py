@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import (
     DecimalField,
     Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
     Prefetch,
@@ -65,7 +66,11 @@ def members_with_status(
         invoiced=_sum(invoices, "total"),
         credited=_sum(credits, "total"),
         paid=paid,
-    ).annotate(balance_owed=F("invoiced") - F("credited") - F("paid"))
+    ).annotate(
+        balance_owed=ExpressionWrapper(
+            F("invoiced") - F("credited") - F("paid"), output_field=DecimalField(**MONEY)
+        )
+    )
 
 
 def filter_members(

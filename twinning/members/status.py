@@ -4,6 +4,7 @@ membership that speaks for a member and says why."""
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -53,7 +54,7 @@ def _payment_phrase(membership: Membership) -> str:
     if unpaid:
         return _(", invoice %(number)s has %(due)s %(currency)s still due") % {
             "number": unpaid[0].number,
-            "due": unpaid[0].balance_due,
+            "due": unpaid[0].balance_due.quantize(Decimal("0.01")),
             "currency": unpaid[0].currency,
         }
     return _(", paid by invoice %(number)s") % {"number": invoices[0].number}

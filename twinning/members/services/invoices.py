@@ -206,7 +206,10 @@ def invoice_membership(*, membership: Membership, by: Any) -> Invoice:
 def _locked_with_balance(invoice: Invoice) -> Invoice:
     # Lock the invoice row first, so two staff recording money on it at once are serialised.
     Invoice.objects.select_for_update().filter(pk=invoice.pk).values_list("pk").get()
-    return Invoice.objects.with_balance().select_related("member").get(pk=invoice.pk)
+    current = Invoice.objects.with_balance().select_related("member").get(pk=invoice.pk)
+    # SQLite returns computed decimals unscaled: 50 rather than 50.00.
+    current.balance_due = current.balance_due.quantize(CENT)
+    return current
 
 
 @transaction.atomic
@@ -295,4 +298,4 @@ def record_payment(
 
 
 def balance_of(invoice: Invoice) -> Decimal:
-    return Invoice.objects.with_balance().get(pk=invoice.pk).balance_due
+    return Invoice.objects.with_balance().get(pk=invoice.pk).balance_due.quantize(CENT)

@@ -91,15 +91,15 @@ def portal_renew(request: HttpRequest, slug: str) -> HttpResponse:
     """The renewal link of reminders: the form comes filled in from the last membership."""
     member = _member(request, slug, "members.apply_membership")
     last = member.memberships.order_by("-end").first()
-    initial = {}
+    own = list(member.communities.values_list("pk", flat=True))
+    initial: dict = {"communities": own}
     if last is not None:
+        covered = [pk for pk in last.communities.values_list("pk", flat=True) if pk in own]
         initial = {
             "membership_type": last.membership_type_id,
-            "communities": list(last.communities.values_list("pk", flat=True)),
+            "communities": covered or own,
             "auto_renew": last.auto_renew,
         }
-    else:
-        initial = {"communities": list(member.communities.values_list("pk", flat=True))}
     form = ApplicationForm(request.POST or None, member=member, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
