@@ -7,8 +7,11 @@ from twinning.members.imports import import_members
 from twinning.members.models import Membership
 from twinning.network.models import Contact, Member
 
-CSV = """name,kind,community,country,region,website,membership_type,start,end,billing_name,billing_email
-Springfield Twinning,committee,Springfield,US,,,Community membership,2026-07-01,,Bill,bill@example.org
+HEADER = "name,kind,community,country,region,website,membership_type,start,end,"
+CSV = (
+    HEADER
+    + """billing_name,billing_email
+Springfield Twinning,committee,Springfield,US,,,Community membership,2026-07-01,,Bill,b@example.org
 No Town Club,committee,Atlantis,US,,,,,,,
 Bad Date Club,committee,Capital City,US,,,Community membership,01/07/2026,,,
 ,committee,Capital City,US,,,,,,,
@@ -17,6 +20,7 @@ Springfield Twinning,committee,Capital City,US,,,,,,,
 Bad Mail,committee,Capital City,US,,,,,,x,not-an-email
 Unknown Type,committee,Capital City,US,,,Platinum,2026-07-01,,,
 """
+)
 
 
 def test_rows_are_imported_or_rejected_with_line_and_reason(db, membership_type, springfield):

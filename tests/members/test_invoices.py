@@ -141,7 +141,7 @@ def test_credit_beyond_what_is_owed_is_refused(db, staff_user, association):
         invoice=invoice, amount="250", method="cheque", received_on=D(2026, 1, 1), by=staff_user
     )
 
-    with pytest.raises(ValidationError, match="at most 50.00"):
+    with pytest.raises(ValidationError, match=r"at most 50\.00"):
         credit_invoice(invoice=invoice, amount="60", reason="Discount", by=staff_user)
     full = credit_invoice(invoice=invoice, reason="Discount", by=staff_user)
 
