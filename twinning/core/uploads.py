@@ -792,7 +792,7 @@ def _pdf_unescape(name: bytes) -> bytes:
     return re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), name)
 
 
-def _forbidden_in(obj, found: set[str], seen: set[int], depth: int = 0) -> None:
+def _forbidden_in(obj, found: set[str], depth: int = 0) -> None:
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
     if depth > 100:
@@ -805,12 +805,12 @@ def _forbidden_in(obj, found: set[str], seen: set[int], depth: int = 0) -> None:
                 found.add(key)
             if isinstance(value, NameObject) and value in _PDF_FORBIDDEN:
                 found.add(str(value))
-            _forbidden_in(value, found, seen, depth + 1)
+            _forbidden_in(value, found, depth + 1)
     elif isinstance(obj, ArrayObject):
         for value in obj:
             if isinstance(value, NameObject) and value in _PDF_FORBIDDEN:
                 found.add(str(value))
-            _forbidden_in(value, found, seen, depth + 1)
+            _forbidden_in(value, found, depth + 1)
 
 
 def _open_pdf(data: bytes):
@@ -862,10 +862,10 @@ def _scan_pdf(reader) -> set[str]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            _forbidden_in(reader.trailer, found, set())
+            _forbidden_in(reader.trailer, found)
             for ref in refs:
                 obj = ref.get_object()
-                _forbidden_in(obj, found, set())
+                _forbidden_in(obj, found)
     except ValidationError:
         raise
     except PyPdfError as error:
