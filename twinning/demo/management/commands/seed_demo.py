@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from twinning.core.services import get_association
 from twinning.demo import personas
+from twinning.demo.members import seed_members
 from twinning.demo.registry import attach_committee_admin, create_other_members
 
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             staff = users[personas.STAFF.email]
             attach_committee_admin(users[personas.COMMITTEE_ADMIN.email], staff=staff)
             create_other_members(staff=staff)
+            seed_members(staff=staff)
         self._print_logins(association.name, device)
 
     def _load_registry(self) -> None:
