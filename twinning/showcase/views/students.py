@@ -130,7 +130,11 @@ def edition_register(request: HttpRequest, edition: str) -> HttpResponse:
         else:
             del request.session[SCREEN]
             if not signed_in:
-                login(request, student.user, backend="django.contrib.auth.backends.ModelBackend")
+                login(
+                    request,
+                    student.user,
+                    backend="twinning.accounts.ratelimit.RateLimitedModelBackend",
+                )
             if screen["minor"]:
                 messages.success(
                     request,
