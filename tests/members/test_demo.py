@@ -16,7 +16,9 @@ def test_seed_members_gives_a_mix_of_statuses_once(staff_user, association):
     first = seed_members(staff=staff_user)
     second = seed_members(staff=staff_user)
 
-    statuses = Counter(members_with_status(association_today()).values_list("membership_status", flat=True))
+    statuses = Counter(
+        members_with_status(association_today()).values_list("membership_status", flat=True)
+    )
     assert (first, second) == (8, 0)
     assert set(statuses) == {"current", "grace", "expired", "pending"}
     assert Invoice.objects.filter(kind="credit_note").count() == 1
