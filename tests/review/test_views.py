@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from tests.conftest import _client_for
 from tests.factories import CommunityFactory, UserFactory
-from tests.review.conftest import make_round, study_of
 from tests.matrix import ROLES
+from tests.review.conftest import make_round, study_of
 from tests.review.matrix import LOCAL_MATRIX
 from twinning.network.models import Community
 from twinning.outbox.models import OutboxMessage
@@ -29,9 +29,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _post_scores(client, assignment, value, *, action="draft", version=None):
-    data = {
-        f"criterion_{c.pk}": value for c in assignment.item.round.criteria.all()
-    } | {"action": action, "version": assignment.version if version is None else version}
+    data = {f"criterion_{c.pk}": value for c in assignment.item.round.criteria.all()} | {
+        "action": action,
+        "version": assignment.version if version is None else version,
+    }
     return client.post(f"/review/{assignment.item.code}/", data)
 
 

@@ -500,29 +500,21 @@ def save_scores(
     if not round.accepts_scores():
         raise ValidationError(_("This round is closed: scores can no longer be changed."))
     cleaned = _clean_scores(round, scores, submit=submit)
-    now = timezone.now()
-    # Compare-and-swap on the version: one of two concurrent saves wins, the other is stale.
-    updated = Assignment.objects.filter(
-        pk=assignment.pk,
-        version=version,
-        revoked_at__isnull=True,
-        submitted_at__isnull=True,
-        reviewer__active=True,
-    ).update(
-        version=F("version") + 1,
-        comment_to_staff=comment_to_staff.strip(),
-        comment_to_entrant=comment_to_entrant.strip(),
-        submitted_at=now if submit else None,
+    # Lock the row, then compare versions: of two concurrent saves from the same version, the
+    # second waits for the first and then finds the version moved on (PostgreSQL; on SQLite the
+    # IMMEDIATE transaction already serialises writers).
+    current = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("reviewer")
+        .get(pk=assignment.pk)
     )
-    if not updated:
-        current = Assignment.objects.select_related("reviewer").get(pk=assignment.pk)
-        if current.revoked_at is not None or not current.reviewer.active:
-            raise NotAllowed
-        if current.submitted_at is not None:
-            raise ValidationError(
-                _("These scores are already submitted and can no longer change."),
-                code="submitted",
-            )
+    if current.revoked_at is not None or not current.reviewer.active:
+        raise NotAllowed
+    if current.submitted_at is not None:
+        raise ValidationError(
+            _("These scores are already submitted and can no longer change."), code="submitted"
+        )
+    if current.version != version:
         raise ValidationError(
             _(
                 "These scores were changed elsewhere (another tab or device) since you opened "
@@ -530,6 +522,12 @@ def save_scores(
             ),
             code="stale",
         )
+    Assignment.objects.filter(pk=assignment.pk).update(
+        version=F("version") + 1,
+        comment_to_staff=comment_to_staff.strip(),
+        comment_to_entrant=comment_to_entrant.strip(),
+        submitted_at=timezone.now() if submit else None,
+    )
     rows = [Score(assignment=assignment, criterion_id=c, value=v) for c, v in cleaned.items()]
     Score.objects.bulk_create(
         rows,

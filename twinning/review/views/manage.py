@@ -169,7 +169,7 @@ def round_ranking_csv(request: HttpRequest, round: Round) -> HttpResponse:
             _("weighted total"),
             _("normalised"),
             _("decision"),
-        ]  # fmt: skip
+        ]
     )
     for row in ranking(round):
         writer.writerow(
