@@ -11,13 +11,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from twinning.accounts.decorators import staff_required
 from twinning.network.forms import add_service_error
 from twinning.network.models import Member
-from twinning.review.models import ReviewItem
+from twinning.review.models import ReviewItem, Round
 from twinning.review.queries import progress, ranking
 from twinning.showcase.forms_results import DecisionForm, MemberChoiceForm
 from twinning.showcase.judging import can_review_media
@@ -61,6 +62,8 @@ def staff_judging(request: HttpRequest, edition: str) -> HttpResponse:
         rounds.append(
             {
                 "judging": judging,
+                "manage_url": _round_url(judging.round),
+                "ranking_url": reverse("review:round_ranking", kwargs={"pk": judging.round.pk}),
                 "groups": [{"name": names.get(g.group, g.group), "progress": g} for g in groups],
             }
         )
@@ -162,9 +165,12 @@ def staff_decide(request: HttpRequest, edition: str, item_id: int) -> HttpRespon
 
 
 def _results_url(edition: Edition) -> str:
-    from django.urls import reverse
-
     return reverse("showcase:staff_results", kwargs={"edition": edition.slug})
+
+
+def _round_url(round: Round) -> str:
+    """The review engine's page for managing a round (pool, assignments, scores, forwarding)."""
+    return reverse("review:round_detail", kwargs={"pk": round.pk})
 
 
 @staff_required
@@ -220,7 +226,14 @@ def portal_local_round(request: HttpRequest, edition: str) -> HttpResponse:
             return redirect("showcase:portal_local_round", edition=edition_obj.slug)
     context = {
         "edition": edition_obj,
-        "rows": [{"member": m, "judging": rounds.get(m.pk)} for m in members],
+        "rows": [
+            {
+                "member": m,
+                "judging": rounds.get(m.pk),
+                "round_url": _round_url(rounds[m.pk].round) if m.pk in rounds else "",
+            }
+            for m in members
+        ],
         "form": form if without.exists() else None,
         "opened": judging_has_opened(edition_obj),
         "forward_limit": edition_obj.local_forward_limit,
