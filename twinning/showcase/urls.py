@@ -1,10 +1,9 @@
 """URLs of the showcase app: students, guardians and staff (this module), then judging and
-the exhibit (urls_judging.py, included when it exists)."""
-
-from importlib.util import find_spec
+the exhibit (urls_judging.py, whose patterns are added at the end)."""
 
 from django.urls import path
 
+from twinning.showcase.urls_judging import urlpatterns as judging_urlpatterns
 from twinning.showcase.views import guardians, staff, students
 
 app_name = "showcase"
@@ -69,8 +68,6 @@ urlpatterns = [
 ]
 
 # Judging, results and the exhibit (another part of the app) add their routes here.
-# Their names share the "showcase" namespace, so their patterns are added, not included.
-if find_spec("twinning.showcase.urls_judging") is not None:
-    from twinning.showcase.urls_judging import urlpatterns as judging_urlpatterns
-
-    urlpatterns += judging_urlpatterns
+# Judging, results and the exhibit: their names share the "showcase" namespace, so their
+# patterns are added here rather than included under a namespace of their own.
+urlpatterns += judging_urlpatterns

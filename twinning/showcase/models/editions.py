@@ -68,10 +68,12 @@ class Edition(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(closes_at__gt=models.F("opens_at")),
                 name="showcase_edition_closes_after_opening",
+                violation_error_message=_("The closing time must come after the opening time."),
             ),
             models.CheckConstraint(
                 condition=Q(age_max__gte=models.F("age_min")),
                 name="showcase_edition_age_range",
+                violation_error_message=_("The maximum age cannot be below the minimum age."),
             ),
             models.CheckConstraint(
                 condition=Q(entries_per_category__gte=1),
