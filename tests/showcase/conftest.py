@@ -95,7 +95,7 @@ def make_student(edition, community, *, age=15, email=None, guardian_email=None,
 def consent_for(student, *, participation=True, publication=True) -> Consent:
     """Answer the student's pending guardian consent as the guardian would."""
     consent = student.consents.pending().get()
-    token = "test-token-%s" % consent.pk
+    token = f"test-token-{consent.pk}"
     Consent.objects.filter(pk=consent.pk).update(token_hash=_hash_token(token))
     consent = open_consent_link(token=token)
     return answer_consent(consent=consent, participation=participation, publication=publication)

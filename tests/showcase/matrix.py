@@ -96,8 +96,8 @@ def build_world(base: dict) -> dict:
     from tests.showcase.conftest import consent_for, make_edition, make_student
     from tests.showcase.media import png_bytes, upload
     from twinning.network.models import Community, Member, Partnership
-    from twinning.showcase.privacy import request_erasure
     from twinning.showcase.models import EntryFile
+    from twinning.showcase.privacy import request_erasure
     from twinning.showcase.services import (
         attach_work,
         create_entry,
@@ -144,6 +144,7 @@ def build_exhibit_world(member, springfield) -> dict:
     """Last year's edition, judged and published, with one winner and one booking."""
     from django.test import TestCase
 
+    from tests.factories import UserFactory
     from tests.showcase.conftest import make_edition
     from tests.showcase.judging_helpers import (
         entrant,
@@ -154,8 +155,6 @@ def build_exhibit_world(member, springfield) -> dict:
     )
     from twinning.showcase.models import Certificate
     from twinning.showcase.services_results import book_exhibit
-
-    from tests.factories import UserFactory
 
     staff = UserFactory(email="matrix-judging-staff@example.org", is_staff=True)
     edition = make_edition(year=timezone.now().year - 1, slug="matrix-exhibit", by=staff)

@@ -126,9 +126,9 @@ def test_consent_link_expires_after_seven_days(edition, springfield):
     student = make_student(edition, springfield)
     Consent.objects.filter(student=student).update(token_hash=_hash_token("tok"))
 
-    with time_machine.travel(timezone.now() + datetime.timedelta(days=7, seconds=1)):
-        with pytest.raises(ConsentLinkExpired):
-            open_consent_link(token="tok")
+    later = timezone.now() + datetime.timedelta(days=7, seconds=1)
+    with time_machine.travel(later), pytest.raises(ConsentLinkExpired):
+        open_consent_link(token="tok")
 
 
 def test_a_new_link_makes_the_earlier_one_useless(edition, springfield):
@@ -216,9 +216,9 @@ def test_submit_after_the_deadline_is_refused_by_the_server(
 ):
     entry = _ready_image_entry(student, edition, django_capture_on_commit_callbacks)
 
-    with time_machine.travel(edition.closes_at + datetime.timedelta(seconds=1)):
-        with pytest.raises(ValidationError) as error:
-            submit_entry(entry=entry, by=student.user)
+    late = edition.closes_at + datetime.timedelta(seconds=1)
+    with time_machine.travel(late), pytest.raises(ValidationError) as error:
+        submit_entry(entry=entry, by=student.user)
 
     assert "deadline has passed" in str(error.value)
     assert Entry.objects.get(pk=entry.pk).state == Entry.State.DRAFT
@@ -238,9 +238,9 @@ def test_submit_a_second_before_the_deadline_is_accepted(
 def test_editing_after_the_deadline_is_refused(student, edition):
     entry = _entry(student, edition)
 
-    with time_machine.travel(edition.closes_at + datetime.timedelta(minutes=1)):
-        with pytest.raises(ValidationError):
-            update_entry(entry=entry, title="Late change", by=student.user)
+    late = edition.closes_at + datetime.timedelta(minutes=1)
+    with time_machine.travel(late), pytest.raises(ValidationError):
+        update_entry(entry=entry, title="Late change", by=student.user)
 
     assert Entry.objects.get(pk=entry.pk).title == "Bridges at dusk"
 

@@ -268,7 +268,10 @@ def register_student(
     student.save()
     log_activity(student, "showcase.student.registered", by=by or user)
     if eligibility.guardian_needed:
-        request_guardian_consent(student=student, edition=edition, by=by or user)
+        # The pending request rides along (not stored) for callers such as the demo.
+        student.consent_request = request_guardian_consent(  # type: ignore[attr-defined]
+            student=student, edition=edition, by=by or user
+        )
     else:
         record_adult_consent(student=student, publication=publication_consent, by=by or user)
     return student
@@ -279,7 +282,9 @@ def request_guardian_consent(
     *, student: Student, edition: Edition | None = None, by: Any
 ) -> Consent:
     """Send the guardian a new single-use link (B11): 256 random bits, stored hashed, valid
-    7 days, bound to this one consent record. Earlier unanswered links stop working."""
+    7 days, bound to this one consent record. Earlier unanswered links stop working. The
+    returned record carries the plain token as `.token` (never stored) for the caller that
+    sends the link by other means (the demo)."""
     if not student.guardian_email:
         raise ValidationError(_("No guardian e-mail address is recorded."))
     now = _now()
@@ -294,6 +299,7 @@ def request_guardian_consent(
     )
     consent.full_clean()
     consent.save()
+    consent.token = token  # type: ignore[attr-defined]
     log_activity(consent, "showcase.consent.requested", by=by)
     edition = edition or Edition.objects.order_by("-opens_at").first()
     queue_email(
