@@ -2,17 +2,20 @@
 weighted total and the per-judge normalised score side by side, ties flagged) and its
 progress per group. Both cost a fixed number of queries, whatever the round's size."""
 
+import hashlib
 import math
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.core.cache import cache
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Q, Sum
 
 from twinning.review.models import Assignment, Decision, ReviewItem, Round
 
 TIE_PRECISION = 9  # normalised scores equal to 1e-9 are a tie
+CACHE_SECONDS = 3600
 
 
 @dataclass
@@ -76,9 +79,39 @@ def z_scores(rows: list[dict[str, Any]]) -> dict[int, float]:
     return result
 
 
+def round_version(round: Round) -> str:
+    """A fingerprint of everything the ranking and the progress depend on (items, every
+    assignment's version - bumped by each save, submission and revocation - decisions and the
+    rubric), from four small aggregates: a change shows on the next request, no invalidation."""
+    parts = [
+        ReviewItem.objects.filter(round=round).aggregate(n=Count("pk"), u=Max("updated_at")),
+        Assignment.objects.filter(item__round=round).aggregate(
+            n=Count("pk"), v=Sum("version"), s=Count("submitted_at"), r=Count("revoked_at")
+        ),
+        Decision.objects.filter(item__round=round).aggregate(n=Count("pk"), m=Max("pk")),
+        round.criteria.aggregate(n=Count("pk"), w=Sum("weight"), m=Max("max_score")),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+
+
+def _cached(round: Round, name: str, compute: Any) -> Any:
+    key = f"review:{name}:{round.pk}:{round_version(round)}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
 def ranking(round: Round, group: str | None = None) -> list[RankedItem]:
     """The round's items by group, best first by normalised score, with competition ranks
-    (1, 2, 2, 4) and ties flagged; items without submitted reviews come last, unranked."""
+    (1, 2, 2, 4) and ties flagged; items without submitted reviews come last, unranked.
+    Computed once per state of the round (cached under `round_version`)."""
+    rows = _cached(round, "ranking", lambda: _ranking(round))
+    return rows if group is None else [r for r in rows if r.group == group]
+
+
+def _ranking(round: Round) -> list[RankedItem]:
     rows = judge_totals(round)
     z = z_scores(rows)
     per_item: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -87,8 +120,6 @@ def ranking(round: Round, group: str | None = None) -> list[RankedItem]:
     items = ReviewItem.objects.filter(round=round).only(
         "pk", "code", "title", "group", "round_id", "forwarded_from_id"
     )
-    if group is not None:
-        items = items.filter(group=group)
     decisions: dict[int, Decision] = {}
     for decision in Decision.objects.filter(item__round=round).order_by(
         "item_id", "-decided_at", "-pk"
@@ -148,6 +179,10 @@ def _mark_ranks(ranked: list[RankedItem]) -> None:
 
 def progress(round: Round) -> list[GroupProgress]:
     """Per group: items, live reviews due, reviews submitted, items short of reviews."""
+    return _cached(round, "progress", lambda: _progress(round))
+
+
+def _progress(round: Round) -> list[GroupProgress]:
     live = Q(assignments__revoked_at__isnull=True)
     per_item = (
         ReviewItem.objects.filter(round=round)
