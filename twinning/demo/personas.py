@@ -19,4 +19,14 @@ COMMITTEE_ADMIN = Persona(
     "committee@twinning.example", "Casey Committee", "committee admin (Springfield, Illinois)"
 )
 PUBLIC = Persona("public@twinning.example", "Pat Public", "registered member of the public")
-ALL = [STAFF, COMMITTEE_ADMIN, PUBLIC]
+# Showcase judges: two of the association's national jury, one of the committee's local jury.
+JUDGES = [
+    Persona("judge@twinning.example", "Jo Judge", "showcase judge (national round)"),
+    Persona("judge2@twinning.example", "Robin Reviewer", "showcase judge (national round)"),
+]
+LOCAL_JUDGES = [
+    Persona(
+        "local-judge@twinning.example", "Lee Local", "showcase judge (Springfield's local round)"
+    ),
+]
+ALL = [STAFF, COMMITTEE_ADMIN, PUBLIC, *JUDGES, *LOCAL_JUDGES]

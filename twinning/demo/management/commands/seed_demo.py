@@ -19,7 +19,16 @@ class Command(BaseCommand):
     help = "Load the real registry data (once) and the demo personas, then print the logins."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--stage", default="registry", choices=["registry"])
+        parser.add_argument(
+            "--stage",
+            default="results",
+            choices=["registry", "open", "judging", "results"],
+            help="How far to take the showcase: registry only, open for entries, judging, "
+            "or results published (default).",
+        )
+        parser.add_argument(
+            "--entries", type=int, default=300, help="Showcase entries to create (stage open+)."
+        )
         parser.add_argument(
             "--skip-import",
             action="store_true",
@@ -37,6 +46,11 @@ class Command(BaseCommand):
             attach_committee_admin(users[personas.COMMITTEE_ADMIN.email], staff=staff)
             create_other_members(staff=staff)
             seed_members(staff=staff)
+        if options["stage"] != "registry":
+            from twinning.demo.showcase import seed_showcase
+
+            self.stdout.write(f"Building the showcase (stage {options['stage']})...")
+            seed_showcase(stage=options["stage"], staff=staff, entries=options["entries"])
         self._print_logins(association.name, device)
 
     def _load_registry(self) -> None:
