@@ -169,3 +169,15 @@ def test_exhibit_page_queries_do_not_grow_with_works(
 
     assert page.text.count("<article") == 3
     assert len(three.captured_queries) == len(one.captured_queries)
+
+
+def test_edition_list_links_the_exhibit_once_published(
+    anonymous, edition, judged, staff_user, django_capture_on_commit_callbacks
+):
+    before = anonymous.get("/showcase/")
+    _publish(edition, [judged], staff_user, django_capture_on_commit_callbacks)
+
+    after = anonymous.get("/showcase/")
+
+    assert f'href="/showcase/{edition.year}/"' not in before.text
+    assert f'href="/showcase/{edition.year}/"' in after.text
