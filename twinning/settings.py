@@ -278,4 +278,6 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 # Periodic jobs (management commands) and their intervals in seconds: `manage.py run_scheduler`.
 TWINNING_SCHEDULE: dict[str, int] = {
     "send_due_messages": 60,  # the outbox: queued mail, retries after a mail server outage
+    "send_renewal_reminders": 24 * 3600,  # members: 60, 30, 7 days before the end, then in grace
+    "showcase_retention": 24 * 3600,  # showcase: personal data deleted after the retention period
 }

@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from twinning.core.services import get_association
 from twinning.demo import personas
+from twinning.demo.activities import seed_activities
 from twinning.demo.members import seed_members
 from twinning.demo.registry import attach_committee_admin, create_other_members
 
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             attach_committee_admin(users[personas.COMMITTEE_ADMIN.email], staff=staff)
             create_other_members(staff=staff)
             seed_members(staff=staff)
+            seed_activities(staff=staff, years=2)
         if options["stage"] != "registry":
             from twinning.demo.showcase import seed_showcase
 
