@@ -109,8 +109,9 @@ def test_impact_computation_queries_do_not_grow(
         ActivityFactory(member=springfield_member, partnerships=[partnership], state="verified")
     anonymous.get("/accounts/login/")  # the association's settings, cached
 
-    # fingerprints (2), links, countries, activities, regions, partnerships by status, dormant
-    with django_assert_num_queries(8):
+    # fingerprints (2), activities by year and kind, by country and region, partnerships by
+    # status, dormant
+    with django_assert_num_queries(6):
         anonymous.get("/impact/")
 
 

@@ -12,26 +12,38 @@ invalidation in the services beyond that counter."""
 
 import datetime
 import hashlib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, ExtractYear, Round
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twinning.activities.models import PARTICIPANT_FIELDS, Activity, Kind, Sector
 from twinning.activities.queries import DORMANT_YEARS_DEFAULT, dormant_partnerships
-from twinning.network.models import Country, Partnership, Region
+from twinning.network.models import Partnership, Region
 from twinning.network.queries import registry_fingerprint
 
 CACHE_SECONDS = 600
 _VERSION_KEY = "activities:impact:version"
-ZERO = Decimal("0.00")
 
 
 def invalidate_impact() -> None:
@@ -53,93 +65,6 @@ def impact_fingerprint() -> str:
         cache.get(_VERSION_KEY, 0), ":".join(str(v) for v in row), registry_fingerprint()
     )
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
-
-
-# --- The verified activities, compactly ------------------------------------------------------
-
-
-def _base_rows() -> dict[str, Any]:
-    """Every verified activity as a small tuple, with the countries of its partnerships
-    (three queries whatever the number of activities)."""
-    fields = (
-        "pk",
-        "start_date",
-        "sector",
-        "kind",
-        *PARTICIPANT_FIELDS,
-        "volunteer_hours",
-        "money_raised",
-        "money_spent",
-        "agreements_signed",
-    )
-    countries_of: dict[int, set[str]] = defaultdict(set)
-    links = (
-        Activity.partnerships.through.objects.filter(activity__state=Activity.State.VERIFIED)
-        .values_list(
-            "activity_id",
-            "partnership__community_a__country_id",
-            "partnership__community_b__country_id",
-        )
-        .iterator(chunk_size=5000)
-    )
-    for activity_id, country_a, country_b in links:
-        countries_of[activity_id].update((country_a, country_b))
-    country_info = {
-        code: (name, region)
-        for code, name, region in Country.objects.values_list("code", "name", "region")
-    }
-    rows = []
-    for values in Activity.objects.verified().values_list(*fields).iterator(chunk_size=5000):
-        row = dict(zip(fields, values, strict=True))
-        countries = tuple(sorted(countries_of.get(row["pk"], ())))
-        rows.append(
-            (
-                row["start_date"].year,
-                row["sector"],
-                row["kind"],
-                tuple(row[name] for name in PARTICIPANT_FIELDS),
-                row["volunteer_hours"],
-                row["money_raised"],
-                row["money_spent"],
-                row["agreements_signed"],
-                countries,
-                tuple(sorted({country_info.get(c, ("", ""))[1] for c in countries} - {""})),
-            )
-        )
-    used = {c for row in rows for c in row[8]}
-    return {
-        "rows": rows,
-        "countries": sorted(
-            ((code, country_info[code][0]) for code in used if code in country_info),
-            key=lambda item: item[1],
-        ),
-        "country_names": {code: country_info[code][0] for code in used if code in country_info},
-    }
-
-
-def _partnership_rows() -> dict[str, Any]:
-    """Partnerships counted by status and pair of countries (for the region/country filters),
-    and the dormant ones (by status, or no reported activity in two years)."""
-    by_status = list(
-        Partnership.objects.order_by()
-        .values_list("status", "community_a__country_id", "community_b__country_id")
-        .annotate(n=Count("pk"))
-    )
-    dormant = list(
-        dormant_partnerships(years=DORMANT_YEARS_DEFAULT, today=timezone.localdate())
-        .order_by()
-        .values_list("community_a__country_id", "community_b__country_id")
-    )
-    return {"by_status": by_status, "dormant": dormant}
-
-
-def _cached(name: str, version: str, build: Any) -> Any:
-    key = f"activities:impact:{name}:{version}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, CACHE_SECONDS)
-    return value
 
 
 # --- Filters -----------------------------------------------------------------------------------
@@ -174,120 +99,232 @@ class ImpactFilters:
     def key(self) -> str:
         return f"{self.year or ''}:{self.region}:{self.country}"
 
-    def matches_place(self, countries: tuple[str, ...], regions: tuple[str, ...]) -> bool:
-        if self.country and self.country not in countries:
-            return False
-        return not (self.region and self.region not in regions)
+    def activity_match(self, prefix: str = "") -> Q | None:
+        """The activities the figures count, as a condition on Activity (`prefix` to reach it
+        from another model): of the year, with a partnership in the country, and one in the
+        region (not necessarily the same one). None without filters."""
+        through = Activity.partnerships.through.objects
+        match = Q()
+        if self.year:
+            match &= Q(**{f"{prefix}start_date__year": self.year})
+        if self.country:
+            place = Q(community_a__country_id=self.country) | Q(
+                community_b__country_id=self.country
+            )
+            ids = through.filter(partnership__in=Partnership.objects.filter(place))
+            match &= Q(**{f"{prefix}pk__in": ids.values("activity_id")})
+        if self.region:
+            place = Q(community_a__country__region=self.region) | Q(
+                community_b__country__region=self.region
+            )
+            ids = through.filter(partnership__in=Partnership.objects.filter(place))
+            match &= Q(**{f"{prefix}pk__in": ids.values("activity_id")})
+        return match or None
+
+    def partnership_match(self) -> Q:
+        """The partnerships counted by status: the country's, else the region's (the year
+        does not apply)."""
+        if self.country:
+            return Q(community_a__country_id=self.country) | Q(community_b__country_id=self.country)
+        if self.region:
+            return Q(community_a__country__region=self.region) | Q(
+                community_b__country__region=self.region
+            )
+        return Q()
 
 
-# --- Figures -----------------------------------------------------------------------------------
+# --- Figures, aggregated by the database -------------------------------------------------------
+#
+# Money is summed as whole cents: SQLite keeps a decimal column as a floating-point number and
+# sums it as one, so Sum("money_raised") would be rounded there (and come back as 2700.5, not
+# 2700.50). ROUND(amount * 100) is exact for any amount the column can hold, and integers add
+# exactly on both databases.
+
+MONEY = ("money_raised", "money_spent")
+_FIGURES = ("activities", "participants", "volunteer_hours", *MONEY)
+_TOTALS_ONLY = ("visitors", "hosts", "under_18", "age_18_30", "over_30", "agreements")
+
+
+def _cents(field: str) -> Cast:
+    return Cast(Round(F(field) * Value(100)), BigIntegerField())
+
+
+def _plus(*fields: str) -> Any:
+    expression = F(fields[0])
+    for name in fields[1:]:
+        expression += F(name)
+    return expression
+
+
+def _aggregates(prefix: str = "", *, totals: bool = False) -> dict[str, Any]:
+    """Count and sums of the activities of a group (`prefix` reaches Activity from the row)."""
+
+    def sum_of(*fields: str) -> Sum:
+        return Sum(_plus(*(prefix + name for name in fields)))
+
+    visitors = PARTICIPANT_FIELDS[:3]
+    hosts = PARTICIPANT_FIELDS[3:]
+    aggregates: dict[str, Any] = {
+        "activities": Count(f"{prefix}pk"),
+        "participants": sum_of(*PARTICIPANT_FIELDS),
+        "volunteer_hours": sum_of("volunteer_hours"),
+        **{name: Sum(_cents(prefix + name)) for name in MONEY},
+    }
+    if totals:
+        aggregates |= {
+            "visitors": sum_of(*visitors),
+            "hosts": sum_of(*hosts),
+            "under_18": sum_of(visitors[0], hosts[0]),
+            "age_18_30": sum_of(visitors[1], hosts[1]),
+            "over_30": sum_of(visitors[2], hosts[2]),
+            "agreements": sum_of("agreements_signed"),
+        }
+    return aggregates
+
+
+def _grouped(rows: QuerySet, filters: ImpactFilters, prefix: str, *fields: str, **keys: Any) -> Any:
+    """`rows` grouped by `fields` and `keys`, and by whether the activity passes the filters
+    (worked out once a row; the groups outside them still tell which years and countries
+    exist)."""
+    match = filters.activity_match(prefix) or Q(pk__isnull=False)
+    keys["counted"] = ExpressionWrapper(match, BooleanField())
+    return (
+        rows.annotate(**keys)
+        .order_by()
+        .values(*fields, *keys)
+        .annotate(**_aggregates(prefix, totals=not prefix))
+    )
 
 
 def _empty() -> dict[str, Any]:
-    return {
-        "activities": 0,
-        "participants": 0,
-        "volunteer_hours": 0,
-        "money_raised": ZERO,
-        "money_spent": ZERO,
-    }
+    return dict.fromkeys(_FIGURES, 0)
 
 
-def _add(bucket: dict[str, Any], row: tuple) -> None:
-    bucket["activities"] += 1
-    bucket["participants"] += sum(row[3])
-    bucket["volunteer_hours"] += row[4]
-    bucket["money_raised"] += row[5]
-    bucket["money_spent"] += row[6]
+def _add(bucket: dict[str, Any], row: dict[str, Any]) -> None:
+    for name in bucket:
+        bucket[name] += int(row[name] or 0)  # PostgreSQL sums bigints as Decimal
 
 
-def _compute(filters: ImpactFilters, base: dict[str, Any], partnerships: dict[str, Any]) -> dict:
-    totals = {
-        **_empty(),
-        "visitors": 0,
-        "hosts": 0,
-        "under_18": 0,
-        "age_18_30": 0,
-        "over_30": 0,
-        "agreements": 0,
-    }
+def _as_money(bucket: dict[str, Any]) -> dict[str, Any]:
+    return {**bucket, **{name: Decimal(bucket[name]).scaleb(-2) for name in MONEY}}
+
+
+def _activity_groups(filters: ImpactFilters) -> list[dict[str, Any]]:
+    """Verified activities by year, sector and kind (one query)."""
+    rows = Activity.objects.verified()
+    return list(_grouped(rows, filters, "", "sector", "kind", year=ExtractYear("start_date")))
+
+
+def _place_groups(filters: ImpactFilters) -> list[dict[str, Any]]:
+    """Verified activities' partnerships by the countries and regions of their two sides, each
+    side flagged when a partnership of a lower id of the same activity was already there
+    (one query; `_by_place` then counts each activity once in each of its places)."""
+    through = Activity.partnerships.through.objects
+    keys: dict[str, Any] = {}
+    for side in "ab":
+        keys[f"country_{side}"] = F(f"partnership__community_{side}__country_id")
+        keys[f"name_{side}"] = F(f"partnership__community_{side}__country__name")
+        keys[f"region_{side}"] = F(f"partnership__community_{side}__country__region")
+        for place, path in (("country", "country_id"), ("region", "country__region")):
+            here = OuterRef(f"partnership__community_{side}__{path}")
+            earlier = through.filter(
+                activity_id=OuterRef("activity_id"),
+                partnership_id__lt=OuterRef("partnership_id"),
+            ).filter(
+                Q(**{f"partnership__community_a__{path}": here})
+                | Q(**{f"partnership__community_b__{path}": here})
+            )
+            keys[f"{place}_{side}_before"] = Exists(earlier)
+    rows = through.filter(activity__state=Activity.State.VERIFIED)
+    return list(_grouped(rows, filters, "activity__", **keys))
+
+
+def _by_place(rows: list[dict[str, Any]], place: str) -> dict[str, dict]:
+    """Each activity once in each country (or region) of its partnerships: a side counts
+    unless an earlier partnership of the activity, or side a of the same one, is there."""
+    buckets: dict[str, dict] = defaultdict(_empty)
+    for row in rows:
+        if not row["counted"]:
+            continue
+        a, b = row[f"{place}_a"], row[f"{place}_b"]
+        if a and not row[f"{place}_a_before"]:
+            _add(buckets[a], row)
+        if b and b != a and not row[f"{place}_b_before"]:
+            _add(buckets[b], row)
+    return buckets
+
+
+def _sorted_by_count(buckets: dict[str, dict]) -> list[tuple[str, dict]]:
+    items = ((key, _as_money(bucket)) for key, bucket in buckets.items())
+    return sorted(items, key=lambda kv: (-kv[1]["activities"], kv[0]))
+
+
+def _compute(filters: ImpactFilters) -> dict[str, Any]:
+    totals = dict.fromkeys(_FIGURES + _TOTALS_ONLY, 0)
     by_year: dict[int, dict] = defaultdict(_empty)
     by_sector: dict[str, dict] = defaultdict(_empty)
     by_kind: dict[str, dict] = defaultdict(_empty)
-    by_region: dict[str, dict] = defaultdict(_empty)
-    by_country: dict[str, dict] = defaultdict(_empty)
     years = set()
-    for row in base["rows"]:
-        year, sector, kind, people, _hours, _raised, _spent, agreements, countries, regions = row
-        years.add(year)
-        if not filters.matches_place(countries, regions):
-            continue
-        if filters.year and year != filters.year:
+    for row in _activity_groups(filters):
+        years.add(row["year"])  # every year with a verified activity, filtered or not
+        if not row["counted"]:
             continue
         _add(totals, row)
-        totals["visitors"] += people[0] + people[1] + people[2]
-        totals["hosts"] += people[3] + people[4] + people[5]
-        totals["under_18"] += people[0] + people[3]
-        totals["age_18_30"] += people[1] + people[4]
-        totals["over_30"] += people[2] + people[5]
-        totals["agreements"] += agreements
-        _add(by_year[year], row)
-        _add(by_sector[sector], row)
-        _add(by_kind[kind], row)
-        for region in regions:
-            _add(by_region[region], row)
-        for country in countries:
-            _add(by_country[country], row)
+        _add(by_year[row["year"]], row)
+        _add(by_sector[row["sector"]], row)
+        _add(by_kind[row["kind"]], row)
 
-    status_counts: Counter[str] = Counter()
-    for status, country_a, country_b, n in partnerships["by_status"]:
-        if _place_ok(filters, country_a, country_b, base):
-            status_counts[status] += n
-    dormant = sum(1 for a, b in partnerships["dormant"] if _place_ok(filters, a, b, base))
+    place_rows = _place_groups(filters)
+    country_names = {}  # every country with a verified activity, filtered or not
+    for row in place_rows:
+        country_names[row["country_a"]] = row["name_a"]
+        country_names[row["country_b"]] = row["name_b"]
+
+    place = filters.partnership_match()
+    status_counts = dict(
+        Partnership.objects.filter(place)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    dormant = (
+        dormant_partnerships(years=DORMANT_YEARS_DEFAULT, today=timezone.localdate())
+        .filter(place)
+        .count()
+    )
     return {
-        "totals": totals,
+        "totals": _as_money(totals),
         "years": sorted(years, reverse=True),
-        "by_year": sorted(by_year.items()),
-        "by_sector": sorted(by_sector.items(), key=lambda kv: Sector.values.index(kv[0])),
-        "by_kind": sorted(by_kind.items(), key=lambda kv: (-kv[1]["activities"], kv[0])),
-        "by_region": sorted(by_region.items(), key=lambda kv: (-kv[1]["activities"], kv[0])),
-        "by_country": sorted(by_country.items(), key=lambda kv: (-kv[1]["activities"], kv[0])),
+        "by_year": sorted((year, _as_money(b)) for year, b in by_year.items()),
+        "by_sector": sorted(
+            ((sector, _as_money(b)) for sector, b in by_sector.items()),
+            key=lambda kv: Sector.values.index(kv[0]),
+        ),
+        "by_kind": _sorted_by_count(by_kind),
+        "by_region": _sorted_by_count(_by_place(place_rows, "region")),
+        "by_country": _sorted_by_count(_by_place(place_rows, "country")),
         "partnerships_by_status": [
             (status, status_counts.get(status, 0)) for status in Partnership.Status.values
         ],
         "dormant": dormant,
+        "countries": sorted(country_names.items(), key=lambda item: item[1]),
+        "country_names": country_names,
     }
-
-
-def _place_ok(filters: ImpactFilters, country_a: str, country_b: str, base: dict) -> bool:
-    if filters.country:
-        return filters.country in (country_a, country_b)
-    if filters.region:
-        regions = base["regions_of"]
-        return filters.region in (regions.get(country_a), regions.get(country_b))
-    return True
 
 
 def impact_figures(filters: ImpactFilters) -> dict[str, Any]:
     """The figures for the page, the exports and the report, cached under the fingerprint
-    (codes only; labels are added per request in the active language by `for_display`)."""
+    (codes only; labels are added per request in the active language by `for_display`).
+    Computing them costs four queries (and the fingerprint two) whatever the number
+    of activities."""
     version = impact_fingerprint()
-
-    def build() -> dict[str, Any]:
-        base = _cached("base", version, _with_regions)
-        partnerships = _cached("partnerships", version, _partnership_rows)
-        figures = _compute(filters, base, partnerships)
-        figures["countries"] = base["countries"]
-        figures["country_names"] = base["country_names"]
-        return figures
-
-    return _cached(f"figures:{filters.key()}", version, build)
-
-
-def _with_regions() -> dict[str, Any]:
-    base = _base_rows()
-    base["regions_of"] = dict(Country.objects.values_list("code", "region"))
-    return base
+    key = f"activities:impact:figures:{filters.key()}:{version}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = _compute(filters)
+        cache.set(key, figures, CACHE_SECONDS)
+    return figures
 
 
 # --- Labels, in the active language ------------------------------------------------------------
