@@ -27,6 +27,7 @@ install: $(STAMP) ## virtualenv in .venv, Python and npm dependencies, static fi
 	@cp node_modules/htmx.org/dist/htmx.min.js twinning/static/vendor/htmx/
 	@cp -r node_modules/leaflet/dist/. twinning/static/vendor/leaflet/
 	@cp node_modules/topojson-client/dist/topojson-client.min.js twinning/static/vendor/topojson/
+	@mkdir -p twinning/core/fonts && cp node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf node_modules/dejavu-fonts-ttf/LICENSE twinning/core/fonts/
 	@cp node_modules/world-atlas/countries-110m.json node_modules/world-atlas/countries-50m.json node_modules/world-atlas/LICENSE twinning/static/vendor/world-atlas/
 	@$(MANAGE) compilemessages --ignore '.venv/*' --ignore 'node_modules/*' --verbosity 0
 	@$(MANAGE) collectstatic --noinput --verbosity 0

@@ -275,6 +275,8 @@ NINJA_PAGINATION_PER_PAGE = 50
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 # The largest partnership file `import_partnerships` accepts (bytes); the real one is 1.8 MB.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+# The Unicode fonts every PDF embeds (DejaVu from npm, copied here by `make install`).
+PDF_FONT_DIR = env.str("PDF_FONT_DIR", default=str(BASE_DIR / "twinning" / "core" / "fonts"))
 # Periodic jobs (management commands) and their intervals in seconds: `manage.py run_scheduler`.
 TWINNING_SCHEDULE: dict[str, int] = {
     "send_due_messages": 60,  # the outbox: queued mail, retries after a mail server outage

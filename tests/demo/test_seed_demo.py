@@ -25,7 +25,7 @@ def small_registry(db):
 
 def _seed() -> str:
     out = StringIO()
-    call_command("seed_demo", "--skip-import", stdout=out)
+    call_command("seed_demo", "--skip-import", "--stage", "registry", stdout=out)
     return out.getvalue()
 
 

@@ -13,11 +13,12 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from twinning.activities.models import Activity, Traveller
+from twinning.core.pdf import font_names, stylesheet
 
 
 def _text(value: Any) -> str:
@@ -25,7 +26,7 @@ def _text(value: Any) -> str:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    sheet = getSampleStyleSheet()
+    sheet = stylesheet()
     return {
         "title": sheet["Title"],
         "h2": sheet["Heading2"],
@@ -140,7 +141,7 @@ def invitation_letter_pdf(
 def _table_style() -> TableStyle:
     return TableStyle(
         [
-            ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+            ("FONTNAME", (0, 0), (-1, 0), font_names()[1]),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
             ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#9aa7b4")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),

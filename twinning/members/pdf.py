@@ -9,10 +9,10 @@ from xml.sax.saxutils import escape
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from twinning.core.pdf import font_names, stylesheet
 from twinning.members.models import Invoice
 
 
@@ -30,7 +30,7 @@ def _dates(invoice: Invoice) -> list[str]:
 
 
 def invoice_pdf(invoice: Invoice, *, paid: Decimal, credited: Decimal) -> bytes:
-    styles = getSampleStyleSheet()
+    styles = stylesheet()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -75,7 +75,7 @@ def invoice_pdf(invoice: Invoice, *, paid: Decimal, credited: Decimal) -> bytes:
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
                 ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("FONTNAME", (0, 0), (-1, 0), font_names()[1]),
                 ("LINEABOVE", (2, total_row), (-1, total_row), 0.5, colors.grey),
             ]
         )

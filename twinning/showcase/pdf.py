@@ -2,34 +2,20 @@
 winner. Pure rendering: `render_certificate` takes plain strings and returns bytes; the task in
 `tasks_results.py` stores them privately.
 
-Names are Unicode (Zoë, Łukasz, Nguyễn, Ağaoğlu), so the text is set in a TrueType font with
-wide coverage. No such font ships with a Python package we depend on: reportlab's own Vera
-covers Latin-1 only. We therefore use, in order, the font named by the setting
-`SHOWCASE_CERTIFICATE_FONT` (a path to a .ttf), Debian's DejaVu Sans (package fonts-dejavu-core,
-present on our servers and in CI), then reportlab's Vera as a last resort. Nothing is ever
-downloaded at run time. Scripts beyond DejaVu's coverage (CJK, say) need a font set by the
-setting.
+Names are Unicode (Zoë, Łukasz, Nguyễn, Ağaoğlu), so the text is set in the platform's
+Unicode font (DejaVu Sans, see twinning/core/pdf.py).
 """
 
 import io
 from dataclasses import dataclass
-from pathlib import Path
 
-import reportlab
-from django.conf import settings
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-_SYSTEM_FONTS = (
-    (
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    ),
-)
-_VERA = Path(reportlab.__file__).parent / "fonts"
+from twinning.core.pdf import font_names
+
 INK = HexColor("#1f2a44")
 ACCENT = HexColor("#b5462d")
 
@@ -47,26 +33,8 @@ class CertificateText:
     language: str = "en"
 
 
-def _font_files() -> tuple[str, str]:
-    configured = getattr(settings, "SHOWCASE_CERTIFICATE_FONT", "")
-    if configured and Path(configured).is_file():
-        bold = getattr(settings, "SHOWCASE_CERTIFICATE_FONT_BOLD", "") or configured
-        return configured, bold if Path(bold).is_file() else configured
-    for regular, bold in _SYSTEM_FONTS:
-        if Path(regular).is_file():
-            return regular, bold if Path(bold).is_file() else regular
-    return str(_VERA / "Vera.ttf"), str(_VERA / "VeraBd.ttf")
-
-
 def _register_fonts() -> tuple[str, str]:
-    regular, bold = _font_files()
-    names = ("Certificate-" + Path(regular).stem, "Certificate-" + Path(bold).stem + "-bold")
-    registered = pdfmetrics.getRegisteredFontNames()
-    if names[0] not in registered:
-        pdfmetrics.registerFont(TTFont(names[0], regular))
-    if names[1] not in registered:
-        pdfmetrics.registerFont(TTFont(names[1], bold))
-    return names
+    return font_names()
 
 
 def font_covers(text: str) -> bool:
