@@ -77,6 +77,9 @@ ci: lint test-postgres ## what CI runs after `make test`
 
 bench: install ## the benchmarks in bench/ (figures against an in-run baseline)
 	$(PYTHON) bench/run.py
+	$(PYTHON) bench/review.py
+	$(PYTHON) bench/members.py
+	$(PYTHON) bench/impact.py
 
 clean: ## remove the virtualenv, node_modules, static build and the demo database
 	rm -rf $(VENV) node_modules staticfiles var twinning/static/vendor

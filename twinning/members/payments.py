@@ -1,6 +1,6 @@
 """How money reaches an invoice. A provider turns "this member pays this invoice" into a
 recorded `Payment`. Only the manual provider exists (staff record a cheque, a transfer or a
-card payment taken elsewhere); docs/members.md says how to add a card provider later."""
+card payment taken elsewhere); docs/apps/members.md says how to add a card provider later."""
 
 import datetime
 from decimal import Decimal
