@@ -84,6 +84,10 @@ class Round(TimeStampedModel):
     forward_limit = models.PositiveIntegerField(
         _("most items per group forwarded"), null=True, blank=True
     )
+    # A new random value whenever what the ranking and progress count changes (items,
+    # assignments made or revoked, reviews submitted): their cache key (twinning.review.queries).
+    # Random rather than a counter, so a rolled-back change never reuses a key.
+    results_token = models.CharField(max_length=16, blank=True, default="", editable=False)
 
     objects = RoundQuerySet.as_manager()
 
@@ -114,6 +118,11 @@ class Round(TimeStampedModel):
     def accepts_scores(self, now: Any = None) -> bool:
         now = now or timezone.now()
         return self.state == self.State.OPEN and self.opens_at <= now < self.closes_at
+
+
+def results_changed(round_id: int) -> None:
+    """Mark the round's ranking and progress as changed (inside the writer's transaction)."""
+    Round.objects.filter(pk=round_id).update(results_token=secrets.token_hex(8))
 
 
 class Criterion(models.Model):

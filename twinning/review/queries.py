@@ -1,13 +1,20 @@
 """Reads that assemble several models for one page or export: a round's ranking (raw mean,
 weighted total and the per-judge normalised score side by side, ties flagged) and its
-progress per group. Both cost a fixed number of queries, whatever the round's size."""
+progress per group and per judge. Both cost a fixed number of queries, whatever the round's
+size.
 
-import hashlib
+The numbers are aggregated in SQL (one row per submitted review: its weighted total, score
+sum and count; counts per group and per judge), folded into compact tuples in one pass, and
+cached under the round's `results_token` (a new random value from every service that changes
+what they count) plus a one-query fingerprint of the rubric. Model instances are never cached:
+codes, titles and decisions are read fresh, for the rows shown only."""
+
 import math
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from django.core.cache import cache
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Q, Sum
@@ -16,6 +23,11 @@ from twinning.review.models import Assignment, Decision, ReviewItem, Round
 
 TIE_PRECISION = 9  # normalised scores equal to 1e-9 are a tie
 CACHE_SECONDS = 3600
+CENT = Decimal("0.01")
+
+# One ranked row as cached: (item id, group, reviews, raw mean, weighted total, normalised,
+# rank, tie). Items without submitted reviews: (id, group, 0, None, None, None, None, False).
+Row = tuple[int, str, int, Decimal | None, Decimal | None, float | None, int | None, bool]
 
 
 @dataclass
@@ -44,8 +56,36 @@ class GroupProgress:
         return math.floor(100 * self.submitted / self.reviews_due) if self.reviews_due else 0
 
 
-def judge_totals(round: Round) -> list[dict[str, Any]]:
-    """One row per submitted assignment: reviewer, item, weighted total, score sum and count."""
+# --- Cache ----------------------------------------------------------------------------------
+
+
+def round_version(round: Round) -> str:
+    """The cache key part for the round's current state: its `results_token` (read fresh, so a
+    stale Round instance still finds the current state) and the rubric (count, weights, range
+    - the criteria are few), in one query."""
+    row = (
+        Round.objects.filter(pk=round.pk)
+        .annotate(n=Count("criteria"), w=Sum("criteria__weight"), m=Max("criteria__max_score"))
+        .values_list("results_token", "n", "w", "m")
+        .first()
+    )
+    return "-".join(str(part) for part in row or ("gone",))
+
+
+def _cached(key: str, compute: Any) -> Any:
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+# --- Ranking --------------------------------------------------------------------------------
+
+
+def judge_totals(round: Round) -> list[tuple[int, int, Decimal, Decimal, int]]:
+    """One tuple per submitted assignment: (reviewer id, item id, weighted total
+    sum(weight x score), score sum, score count), aggregated in SQL."""
     weighted = ExpressionWrapper(
         F("scores__value") * F("scores__criterion__weight"),
         output_field=DecimalField(max_digits=14, decimal_places=4),
@@ -53,7 +93,7 @@ def judge_totals(round: Round) -> list[dict[str, Any]]:
     return list(
         Assignment.objects.submitted()
         .filter(item__round=round)
-        .values("pk", "reviewer_id", "item_id")
+        .values_list("reviewer_id", "item_id")
         .annotate(
             weighted=Sum(weighted, output_field=DecimalField(max_digits=14, decimal_places=4)),
             raw_sum=Sum("scores__value"),
@@ -63,144 +103,238 @@ def judge_totals(round: Round) -> list[dict[str, Any]]:
     )
 
 
-def z_scores(rows: list[dict[str, Any]]) -> dict[int, float]:
-    """Assignment id -> z-score of its weighted total among its judge's submitted totals in
-    the round. A judge with one score, or all scores equal, gives z = 0."""
-    by_judge: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for row in rows:
-        by_judge[row["reviewer_id"]].append((row["pk"], float(row["weighted"] or 0)))
-    result: dict[int, float] = {}
-    for totals in by_judge.values():
-        values = [v for _pk, v in totals]
+def judge_stats(totals: Sequence[tuple[int, int, Any, Any, int]]) -> dict[int, tuple[float, float]]:
+    """Reviewer id -> (mean, population standard deviation) of their weighted totals; std 0
+    when a judge has one total or all equal (their z-scores are then 0)."""
+    by_judge: dict[int, list[float]] = defaultdict(list)
+    for reviewer_id, _item, weighted, _raw, _n in totals:
+        by_judge[reviewer_id].append(float(weighted or 0))
+    stats = {}
+    for reviewer_id, values in by_judge.items():
         mean = math.fsum(values) / len(values)
         std = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
-        for pk, value in totals:
-            result[pk] = 0.0 if len(values) < 2 or std < 1e-12 else (value - mean) / std
+        stats[reviewer_id] = (mean, 0.0 if len(values) < 2 or std < 1e-12 else std)
+    return stats
+
+
+def _table(round: Round) -> list[Row]:
+    """The whole ranking as compact tuples, in order: by group, then best first."""
+    totals = judge_totals(round)
+    stats = judge_stats(totals)
+    per_item: dict[int, list] = {}
+    for reviewer_id, item_id, total, raw, count in totals:
+        mean, std = stats[reviewer_id]
+        weighted = total or Decimal(0)
+        z = (float(weighted) - mean) / std if std else 0.0
+        entry = per_item.setdefault(item_id, [0, Decimal(0), Decimal(0), 0, []])
+        entry[0] += 1
+        entry[1] += raw or Decimal(0)
+        entry[2] += weighted
+        entry[3] += count
+        entry[4].append(z)
+    rows: list[list] = []
+    for item_id, group, code in ReviewItem.objects.filter(round=round).values_list(
+        "pk", "group", "code"
+    ):
+        if item_id not in per_item:
+            rows.append([item_id, group, 0, None, None, None, code])
+            continue
+        reviews, raw_sum, weighted_sum, count, zs = per_item[item_id]
+        rows.append(
+            [
+                item_id,
+                group,
+                reviews,
+                (raw_sum / count).quantize(CENT) if count else None,
+                (weighted_sum / reviews).quantize(CENT),
+                math.fsum(zs) / reviews,
+                code,
+            ]
+        )
+    rows.sort(key=lambda r: (r[1], r[5] is None, -(r[5] or 0.0), -(r[4] or 0), -(r[3] or 0), r[6]))
+    return _with_ranks(rows)
+
+
+def _with_ranks(rows: list[list]) -> list[Row]:
+    """Competition ranks (1, 2, 2, 4) per group over the scored rows, ties flagged."""
+    counts: dict[tuple[str, float], int] = defaultdict(int)
+    for r in rows:
+        if r[5] is not None:
+            counts[(r[1], round(r[5], TIE_PRECISION))] += 1
+    result: list[Row] = []
+    group, position, rank, previous = None, 0, 0, None
+    for item_id, g, reviews, raw, weighted, normalised, _code in rows:
+        if g != group:
+            group, position, rank, previous = g, 0, 0, None
+        if normalised is None:
+            result.append((item_id, g, reviews, raw, weighted, None, None, False))
+            continue
+        position += 1
+        key = round(normalised, TIE_PRECISION)
+        if key != previous:
+            rank, previous = position, key
+        result.append((item_id, g, reviews, raw, weighted, normalised, rank, counts[(g, key)] > 1))
     return result
 
 
-def round_version(round: Round) -> str:
-    """A fingerprint of everything the ranking and the progress depend on (items, every
-    assignment's version - bumped by each save, submission and revocation - decisions and the
-    rubric), from four small aggregates: a change shows on the next request, no invalidation."""
-    parts = [
-        ReviewItem.objects.filter(round=round).aggregate(n=Count("pk"), u=Max("updated_at")),
-        Assignment.objects.filter(item__round=round).aggregate(
-            n=Count("pk"), v=Sum("version"), s=Count("submitted_at"), r=Count("revoked_at")
-        ),
-        Decision.objects.filter(item__round=round).aggregate(n=Count("pk"), m=Max("pk")),
-        round.criteria.aggregate(n=Count("pk"), w=Sum("weight"), m=Max("max_score")),
+def _summary(table: list[Row]) -> dict[str, Any]:
+    """Where each group's rows start and end in the table (it is sorted by group)."""
+    bounds: dict[str, list[int]] = {}
+    for index, row in enumerate(table):
+        bounds.setdefault(row[1], [index, index])[1] = index + 1
+    return {"groups": sorted(bounds), "bounds": {g: tuple(b) for g, b in bounds.items()}}
+
+
+class RankingView:
+    """The round's ranking at its current state, from the cache: the group names and each
+    group's row count come from a small summary, the rows of a slice from the table."""
+
+    def __init__(self, round: Round) -> None:
+        self.round = round
+        self.prefix = f"review:{round.pk}:{round_version(round)}"
+        self._table: list[Row] | None = None
+        self.summary = _cached(f"{self.prefix}:summary", lambda: _summary(self.table()))
+
+    def table(self) -> list[Row]:
+        if self._table is None:
+            self._table = _cached(f"{self.prefix}:table", lambda: _table(self.round))
+        return self._table
+
+    @property
+    def groups(self) -> list[str]:
+        return self.summary["groups"]
+
+    def span(self, group: str | None) -> tuple[int, int]:
+        if group is None:
+            bounds = self.summary["bounds"].values()
+            return (0, max((b[1] for b in bounds), default=0))
+        return self.summary["bounds"].get(group, (0, 0))
+
+    def rows(self, group: str | None, start: int, stop: int) -> list[Row]:
+        """Rows start:stop of the group (or of all groups), cached per slice: a page costs one
+        small cache read once its slice has been seen."""
+        low, high = self.span(group)
+        start, stop = min(low + start, high), min(low + stop, high)
+        return _cached(f"{self.prefix}:rows:{start}:{stop}", lambda: self.table()[start:stop])
+
+
+def hydrate(round: Round, rows: Sequence[Row], *, full_items: bool = False) -> list[RankedItem]:
+    """RankedItems for these rows, with their items and current decisions (two queries)."""
+    ids = [row[0] for row in rows]
+    fields = ["pk", "code", "title", "group", "round_id", "forwarded_from_id"]
+    if full_items:
+        fields += ["content_type_id", "object_id"]
+    items = ReviewItem.objects.filter(round=round).only(*fields)
+    if len(ids) <= 500:
+        items = items.filter(pk__in=ids)
+    by_pk = {item.pk: item for item in items}
+    decisions: dict[int, Decision] = {}
+    found = Decision.objects.filter(item__round=round)
+    if len(ids) <= 500:
+        found = found.filter(item_id__in=ids)
+    for decision in found.order_by("item_id", "-decided_at", "-pk"):
+        decisions.setdefault(decision.item_id, decision)
+    return [
+        RankedItem(
+            item=by_pk[item_id],
+            group=group,
+            reviews=reviews,
+            raw_mean=raw,
+            weighted_total=weighted,
+            normalised=normalised,
+            rank=rank,
+            tie=tie,
+            decision=decisions.get(item_id),
+        )
+        for item_id, group, reviews, raw, weighted, normalised, rank, tie in rows
+        if item_id in by_pk  # an item deleted since the table was cached
     ]
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
 
-def _cached(round: Round, name: str, compute: Any) -> Any:
-    key = f"review:{name}:{round.pk}:{round_version(round)}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_SECONDS)
-    return value
+class RankingPageRows(Sequence):
+    """One group's ranking (or all groups') as a sequence for Django's Paginator: its length
+    from the cached summary; a slice is read from the cache and hydrated, so a page of 100
+    rows costs the same whatever the round's size."""
+
+    def __init__(self, view: RankingView, group: str | None) -> None:
+        self.view, self.group = view, group
+
+    def __len__(self) -> int:
+        low, high = self.view.span(self.group)
+        return high - low
+
+    @overload
+    def __getitem__(self, index: int) -> RankedItem: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[RankedItem]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        start, stop, _step = index.indices(len(self))
+        return hydrate(self.view.round, self.view.rows(self.group, start, stop))
+
+    def __iter__(self) -> Iterator[RankedItem]:
+        return iter(self[:])
 
 
 def ranking(round: Round, group: str | None = None) -> list[RankedItem]:
     """The round's items by group, best first by normalised score, with competition ranks
     (1, 2, 2, 4) and ties flagged; items without submitted reviews come last, unranked.
-    Computed once per state of the round (cached under `round_version`)."""
-    rows = _cached(round, "ranking", lambda: _ranking(round))
-    return rows if group is None else [r for r in rows if r.group == group]
+    Computed once per state of the round; the items and decisions are read fresh (with the
+    fields a forward needs)."""
+    view = RankingView(round)
+    low, high = view.span(group)
+    return hydrate(round, view.table()[low:high], full_items=True)
 
 
-def _ranking(round: Round) -> list[RankedItem]:
-    rows = judge_totals(round)
-    z = z_scores(rows)
-    per_item: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        per_item[row["item_id"]].append(row)
-    items = ReviewItem.objects.filter(round=round).only(
-        "pk", "code", "title", "group", "round_id", "forwarded_from_id"
-    )
-    decisions: dict[int, Decision] = {}
-    for decision in Decision.objects.filter(item__round=round).order_by(
-        "item_id", "-decided_at", "-pk"
+# --- Progress -------------------------------------------------------------------------------
+
+
+def _progress(round: Round) -> dict[str, Any]:
+    live = Q(revoked_at__isnull=True)
+    done = live & Q(submitted_at__isnull=False)
+    groups: dict[str, GroupProgress] = {}
+    for group, items in (
+        ReviewItem.objects.filter(round=round).values_list("group").annotate(n=Count("pk"))
     ):
-        decisions.setdefault(decision.item_id, decision)
-    ranked = [_ranked(item, per_item.get(item.pk, []), z, decisions) for item in items]
-    ranked.sort(
-        key=lambda r: (
-            r.group,
-            r.normalised is None,
-            -(r.normalised or 0.0),
-            -(r.weighted_total or 0),
-            -(r.raw_mean or 0),
-            r.item.code,
-        )
+        groups[group] = GroupProgress(group, items, 0, 0, items)
+    # Per group: reviews due and submitted, and the items that have their k live reviews.
+    per_item = (
+        Assignment.objects.filter(item__round=round)
+        .values_list("item__group", "item_id")
+        .annotate(due=Count("pk", filter=live), done=Count("pk", filter=done))
+        .order_by()
     )
-    _mark_ranks(ranked)
-    return ranked
+    k = round.reviews_per_item
+    for group, _item_id, due, submitted in per_item.iterator(chunk_size=5000):
+        entry = groups[group]
+        entry.reviews_due += due
+        entry.submitted += submitted
+        entry.short -= due >= k
+    judges = {
+        reviewer_id: (due, submitted)
+        for reviewer_id, due, submitted in Assignment.objects.filter(reviewer__round=round)
+        .values_list("reviewer_id")
+        .annotate(due=Count("pk", filter=live), done=Count("pk", filter=done))
+        .order_by()
+    }
+    return {"groups": [groups[name] for name in sorted(groups)], "judges": judges}
 
 
-def _ranked(
-    item: ReviewItem, rows: list[dict[str, Any]], z: dict[int, float], decisions: dict
-) -> RankedItem:
-    if not rows:
-        return RankedItem(item, item.group, 0, None, None, None, decision=decisions.get(item.pk))
-    count = sum(r["count"] for r in rows)
-    raw_sum = sum((r["raw_sum"] or Decimal(0)) for r in rows)
-    weighted = sum((r["weighted"] or Decimal(0)) for r in rows)
-    return RankedItem(
-        item=item,
-        group=item.group,
-        reviews=len(rows),
-        raw_mean=(Decimal(raw_sum) / count).quantize(Decimal("0.01")) if count else None,
-        weighted_total=(Decimal(weighted) / len(rows)).quantize(Decimal("0.01")),
-        normalised=math.fsum(z[r["pk"]] for r in rows) / len(rows),
-        decision=decisions.get(item.pk),
-    )
-
-
-def _mark_ranks(ranked: list[RankedItem]) -> None:
-    by_group: dict[str, list[RankedItem]] = defaultdict(list)
-    for row in ranked:
-        by_group[row.group].append(row)
-    for rows in by_group.values():
-        scored = [r for r in rows if r.normalised is not None]
-        counts: dict[float, int] = defaultdict(int)
-        for r in scored:
-            counts[round(r.normalised, TIE_PRECISION)] += 1  # type: ignore[arg-type]
-        previous, rank = None, 0
-        for position, r in enumerate(scored, start=1):
-            key = round(r.normalised, TIE_PRECISION)  # type: ignore[arg-type]
-            if key != previous:
-                rank, previous = position, key
-            r.rank = rank
-            r.tie = counts[key] > 1
+def _progress_cached(round: Round) -> dict[str, Any]:
+    key = f"review:{round.pk}:{round_version(round)}:progress"
+    return _cached(key, lambda: _progress(round))
 
 
 def progress(round: Round) -> list[GroupProgress]:
     """Per group: items, live reviews due, reviews submitted, items short of reviews."""
-    return _cached(round, "progress", lambda: _progress(round))
+    return _progress_cached(round)["groups"]
 
 
-def _progress(round: Round) -> list[GroupProgress]:
-    live = Q(assignments__revoked_at__isnull=True)
-    per_item = (
-        ReviewItem.objects.filter(round=round)
-        .values("pk", "group")
-        .annotate(
-            due=Count("assignments", filter=live),
-            done=Count("assignments", filter=live & Q(assignments__submitted_at__isnull=False)),
-        )
-        .order_by()
-    )
-    groups: dict[str, GroupProgress] = {}
-    for row in per_item:
-        entry = groups.setdefault(row["group"], GroupProgress(row["group"], 0, 0, 0, 0))
-        entry.items += 1
-        entry.reviews_due += row["due"]
-        entry.submitted += row["done"]
-        entry.short += row["due"] < round.reviews_per_item
-    return [groups[name] for name in sorted(groups)]
+def progress_with_judges(round: Round) -> tuple[list[GroupProgress], dict[int, tuple[int, int]]]:
+    """The progress per group, and per reviewer id: (live reviews due, submitted)."""
+    data = _progress_cached(round)
+    return data["groups"], data["judges"]
 
 
 def judge_queue(user: Any) -> list[dict[str, Any]]:

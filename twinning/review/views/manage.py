@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
@@ -32,7 +32,7 @@ from twinning.review.forms import (
     RoundStateForm,
 )
 from twinning.review.models import Assignment, Reviewer, ReviewItem, Round
-from twinning.review.queries import progress, ranking
+from twinning.review.queries import RankingPageRows, RankingView, progress_with_judges, ranking
 from twinning.review.services import (
     NotAllowed,
     add_reviewer,
@@ -113,16 +113,13 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 @round_view(methods=("GET", "HEAD"))
 def round_detail(request: HttpRequest, round: Round) -> HttpResponse:
-    reviewers = round.reviewers.select_related("user", "community", "member").annotate(
-        due=Count("assignments", filter=Q(assignments__revoked_at__isnull=True)),
-        done=Count(
-            "assignments",
-            filter=Q(assignments__revoked_at__isnull=True, assignments__submitted_at__isnull=False),
-        ),
-    )
+    groups, loads = progress_with_judges(round)
+    reviewers = list(round.reviewers.select_related("user", "community", "member"))
+    for reviewer in reviewers:
+        reviewer.due, reviewer.done = loads.get(reviewer.pk, (0, 0))
     context = {
         "round": round,
-        "groups": progress(round),
+        "groups": groups,
         "reviewers": reviewers,
         "criteria": round.criteria.all(),
         "state_form": RoundStateForm(initial={"state": round.state}),
@@ -138,11 +135,11 @@ def round_detail(request: HttpRequest, round: Round) -> HttpResponse:
 
 @round_view(methods=("GET", "HEAD"))
 def round_ranking(request: HttpRequest, round: Round) -> HttpResponse:
+    view = RankingView(round)
     group = request.GET.get("group") or None
-    rows = ranking(round, group=group)
+    rows = RankingPageRows(view, group)
     page = Paginator(rows, RANKING_PAGE).get_page(request.GET.get("page"))
-    groups = sorted(set(ReviewItem.objects.filter(round=round).values_list("group", flat=True)))
-    context = {"round": round, "page": page, "group": group or "", "groups": groups}
+    context = {"round": round, "page": page, "group": group or "", "groups": view.groups}
     return render(request, "review/round_ranking.html", context)
 
 
