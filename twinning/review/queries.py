@@ -17,7 +17,20 @@ from decimal import Decimal
 from typing import Any, overload
 
 from django.core.cache import cache
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Q, Sum
+from django.db import connection
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Q,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast
+from django.db.models.functions import Round as SqlRound
 
 from twinning.review.models import Assignment, Decision, ReviewItem, Round
 
@@ -83,32 +96,50 @@ def _cached(key: str, compute: Any) -> Any:
 # --- Ranking --------------------------------------------------------------------------------
 
 
-def judge_totals(round: Round) -> list[tuple[int, int, Decimal, Decimal, int]]:
-    """One tuple per submitted assignment: (reviewer id, item id, weighted total
-    sum(weight x score), score sum, score count), aggregated in SQL."""
+# Scores have 2 decimal places and weights 2: sums are exact as integers of 1/100 (scores) and
+# 1/10,000 (weight x score). Integers come back from the database without a Decimal
+# conversion per value, and float(units / 10,000) is the same float as float(Decimal total).
+SCORE_UNITS, WEIGHTED_UNITS = 100, 10_000
+
+
+def _units(total: Any, scale: int) -> Cast:
+    return Cast(SqlRound(total * Value(scale)), BigIntegerField())
+
+
+def judge_totals(round: Round) -> list[tuple[int, int, int, int, int]]:
+    """One tuple per submitted assignment, aggregated in SQL: (reviewer id, item id, weighted
+    total sum(weight x score) in 1/10,000, score sum in 1/100, score count)."""
     weighted = ExpressionWrapper(
         F("scores__value") * F("scores__criterion__weight"),
         output_field=DecimalField(max_digits=14, decimal_places=4),
     )
-    return list(
+    rows = (
         Assignment.objects.submitted()
         .filter(item__round=round)
         .values_list("reviewer_id", "item_id")
         .annotate(
-            weighted=Sum(weighted, output_field=DecimalField(max_digits=14, decimal_places=4)),
-            raw_sum=Sum("scores__value"),
+            weighted=_units(
+                Sum(weighted, output_field=DecimalField(max_digits=14, decimal_places=4)),
+                WEIGHTED_UNITS,
+            ),
+            raw_sum=_units(Sum("scores__value"), SCORE_UNITS),
             count=Count("scores"),
         )
         .order_by()
     )
+    # Plain integers need none of the ORM's per-value converters (30,000 rows x 3 values).
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()]
 
 
-def judge_stats(totals: Sequence[tuple[int, int, Any, Any, int]]) -> dict[int, tuple[float, float]]:
+def judge_stats(totals: Sequence[tuple[int, int, int, int, int]]) -> dict[int, tuple[float, float]]:
     """Reviewer id -> (mean, population standard deviation) of their weighted totals; std 0
     when a judge has one total or all equal (their z-scores are then 0)."""
     by_judge: dict[int, list[float]] = defaultdict(list)
     for reviewer_id, _item, weighted, _raw, _n in totals:
-        by_judge[reviewer_id].append(float(weighted or 0))
+        by_judge[reviewer_id].append((weighted or 0) / WEIGHTED_UNITS)
     stats = {}
     for reviewer_id, values in by_judge.items():
         mean = math.fsum(values) / len(values)
@@ -121,33 +152,35 @@ def _table(round: Round) -> list[Row]:
     """The whole ranking as compact tuples, in order: by group, then best first."""
     totals = judge_totals(round)
     stats = judge_stats(totals)
-    per_item: dict[int, list] = {}
-    for reviewer_id, item_id, total, raw, count in totals:
+    reviews: dict[int, int] = defaultdict(int)
+    raw_units: dict[int, int] = defaultdict(int)
+    weighted_units: dict[int, int] = defaultdict(int)
+    counts: dict[int, int] = defaultdict(int)
+    zs: dict[int, list[float]] = defaultdict(list)
+    for reviewer_id, item_id, weighted, raw, count in totals:
         mean, std = stats[reviewer_id]
-        weighted = total or Decimal(0)
-        z = (float(weighted) - mean) / std if std else 0.0
-        entry = per_item.setdefault(item_id, [0, Decimal(0), Decimal(0), 0, []])
-        entry[0] += 1
-        entry[1] += raw or Decimal(0)
-        entry[2] += weighted
-        entry[3] += count
-        entry[4].append(z)
+        zs[item_id].append(((weighted or 0) / WEIGHTED_UNITS - mean) / std if std else 0.0)
+        reviews[item_id] += 1
+        raw_units[item_id] += raw or 0
+        weighted_units[item_id] += weighted or 0
+        counts[item_id] += count
     rows: list[list] = []
     for item_id, group, code in ReviewItem.objects.filter(round=round).values_list(
         "pk", "group", "code"
     ):
-        if item_id not in per_item:
+        n = reviews.get(item_id)
+        if not n:
             rows.append([item_id, group, 0, None, None, None, code])
             continue
-        reviews, raw_sum, weighted_sum, count, zs = per_item[item_id]
+        count = counts[item_id]
         rows.append(
             [
                 item_id,
                 group,
-                reviews,
-                (raw_sum / count).quantize(CENT) if count else None,
-                (weighted_sum / reviews).quantize(CENT),
-                math.fsum(zs) / reviews,
+                n,
+                (Decimal(raw_units[item_id]).scaleb(-2) / count).quantize(CENT) if count else None,
+                (Decimal(weighted_units[item_id]).scaleb(-4) / n).quantize(CENT),
+                math.fsum(zs[item_id]) / n,
                 code,
             ]
         )
@@ -291,26 +324,31 @@ def ranking(round: Round, group: str | None = None) -> list[RankedItem]:
 
 
 def _progress(round: Round) -> dict[str, Any]:
+    """Counts per group and per judge, all aggregated in SQL (three small result sets)."""
     live = Q(revoked_at__isnull=True)
     done = live & Q(submitted_at__isnull=False)
-    groups: dict[str, GroupProgress] = {}
-    for group, items in (
-        ReviewItem.objects.filter(round=round).values_list("group").annotate(n=Count("pk"))
-    ):
-        groups[group] = GroupProgress(group, items, 0, 0, items)
-    # Per group: reviews due and submitted, and the items that have their k live reviews.
-    per_item = (
+    complete = (  # items that have their k live reviews
+        Assignment.objects.live()
+        .filter(item__round=round)
+        .values("item_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=round.reviews_per_item)
+        .values("item_id")
+    )
+    groups = {
+        group: GroupProgress(group, items, 0, 0, items - full)
+        for group, items, full in ReviewItem.objects.filter(round=round)
+        .values_list("group")
+        .annotate(items=Count("pk"), full=Count("pk", filter=Q(pk__in=complete)))
+        .order_by()
+    }
+    for group, due, submitted in (
         Assignment.objects.filter(item__round=round)
-        .values_list("item__group", "item_id")
+        .values_list("item__group")
         .annotate(due=Count("pk", filter=live), done=Count("pk", filter=done))
         .order_by()
-    )
-    k = round.reviews_per_item
-    for group, _item_id, due, submitted in per_item.iterator(chunk_size=5000):
-        entry = groups[group]
-        entry.reviews_due += due
-        entry.submitted += submitted
-        entry.short -= due >= k
+    ):
+        groups[group].reviews_due, groups[group].submitted = due, submitted
     judges = {
         reviewer_id: (due, submitted)
         for reviewer_id, due, submitted in Assignment.objects.filter(reviewer__round=round)
