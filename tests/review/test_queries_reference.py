@@ -220,3 +220,45 @@ def test_a_revocation_shows_in_the_progress_on_the_next_read(review_round, staff
     revoke_assignment(assignment=assignment, by=staff_user)
 
     assert progress(review_round)[0].reviews_due == 0
+
+
+def _due(round_):
+    return [(p.group, p.items, p.reviews_due) for p in progress(round_)]
+
+
+def test_new_items_and_assignments_show_in_the_progress_on_the_next_read(review_round, staff_user):
+    from twinning.review.services import assign_reviews
+
+    add_reviewer(round=review_round, user=UserFactory(), by=staff_user)
+    assert _due(review_round) == []
+
+    add_items(round=review_round, objects=[study_of(CommunityFactory())], by=staff_user)
+    assert _due(review_round) == [("", 1, 0)]
+
+    assign_reviews(round=review_round, by=staff_user)
+    assert _due(review_round) == [("", 1, 1)]
+
+
+def test_a_removed_judge_or_a_declared_conflict_shows_in_the_progress_on_the_next_read(
+    review_round, staff_user
+):
+    from twinning.review.services import deactivate_reviewer, declare_conflict
+
+    items = add_items(
+        round=review_round,
+        objects=[study_of(CommunityFactory()) for _ in range(2)],
+        group_of=lambda s: "a",
+        by=staff_user,
+    )
+    first, second = (
+        add_reviewer(round=review_round, user=UserFactory(), by=staff_user) for _ in range(2)
+    )
+    assign_by_hand(item=items[0], reviewer=first, by=staff_user)
+    assign_by_hand(item=items[1], reviewer=second, by=staff_user)
+    assert _due(review_round) == [("a", 2, 2)]
+
+    deactivate_reviewer(reviewer=first, by=staff_user)
+    assert _due(review_round) == [("a", 2, 1)]
+
+    declare_conflict(reviewer=second, item=items[1], by=staff_user)
+    assert _due(review_round) == [("a", 2, 0)]

@@ -375,36 +375,67 @@ def progress_with_judges(round: Round) -> tuple[list[GroupProgress], dict[int, t
     return data["groups"], data["judges"]
 
 
+@dataclass
+class QueueRound:
+    pk: int
+    name: str
+    state: str
+    opens_at: Any
+    closes_at: Any
+
+
+@dataclass
+class QueueItem:
+    code: str
+    title: str
+    group: str
+
+
+@dataclass
+class QueueAssignment:
+    pk: int
+    submitted_at: Any
+    version: int
+    item: QueueItem
+
+
 def judge_queue(user: Any) -> list[dict[str, Any]]:
-    """A judge's open rounds, each with its assignments (code, title, state) and progress."""
-    assignments = (
+    """A judge's open rounds, each with its assignments (code, title, state) and progress.
+    Plain rows, not model instances: a judge of a large round has hundreds."""
+    rows = (
         Assignment.objects.for_judge(user)
         .filter(item__round__state=Round.State.OPEN)
-        .select_related("item__round")
-        .only(
+        .order_by("item__round__closes_at", "item__round_id", "submitted_at", "item__code")
+        .values_list(
             "pk",
             "submitted_at",
             "version",
             "item__code",
             "item__title",
             "item__group",
+            "item__round_id",
             "item__round__name",
-            "item__round__closes_at",
             "item__round__state",
             "item__round__opens_at",
+            "item__round__closes_at",
         )
-        .order_by("item__round__closes_at", "item__round_id", "submitted_at", "item__code")
     )
     rounds: dict[int, dict[str, Any]] = {}
-    for assignment in assignments:
-        round = assignment.item.round
-        entry = rounds.setdefault(
-            round.pk, {"round": round, "assignments": [], "submitted": 0, "started": 0}
+    for pk, submitted_at, version, code, title, group, round_id, *round_fields in rows:
+        entry = rounds.get(round_id)
+        if entry is None:
+            entry = rounds[round_id] = {
+                "round": QueueRound(round_id, *round_fields),
+                "assignments": [],
+                "submitted": 0,
+                "started": 0,
+            }
+        entry["assignments"].append(
+            QueueAssignment(pk, submitted_at, version, QueueItem(code, title, group))
         )
-        entry["assignments"].append(assignment)
-        entry["submitted"] += assignment.submitted_at is not None
+        entry["submitted"] += submitted_at is not None
         # A saved draft bumps the version; revoked assignments are not listed here.
-        entry["started"] += assignment.submitted_at is None and assignment.version > 0
+        entry["started"] += submitted_at is None and version > 0
     for entry in rounds.values():
         total = len(entry["assignments"])
         entry["total"] = total
