@@ -19,4 +19,3 @@ SIGNED_IN = (302, 200, 200, 200, 200, 200)
 STAFF_PAGE = (302, 404, 404, 404, 302, 200)
 STAFF_ACTION = (302, 404, 404, 404, 302, 405)  # POST-only: GET is refused once authorised
 OWN_MEMBER = (302, 404, 200, 404, 404, 404)
-

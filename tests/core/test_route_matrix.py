@@ -12,6 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 import tests
+from tests.factories import CommunityFactory, PartnershipFactory
 from tests.matrix import (
     EVERYONE,
     OWN_MEMBER,
@@ -20,8 +21,6 @@ from tests.matrix import (
     STAFF_ACTION,
     STAFF_PAGE,
 )
-
-from tests.factories import CommunityFactory, PartnershipFactory
 from twinning.network.models import Community, PartnershipProposal
 
 # route name -> (path template, expected GET status per role in ROLES order)

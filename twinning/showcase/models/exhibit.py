@@ -195,4 +195,5 @@ class Booking(TimeStampedModel):
         if self.month and self.month.day != 1:
             raise ValidationError({"month": _("Book a whole month: choose its first day.")})
 
+
 __all__ = ["Booking", "Certificate", "ExhibitWork", "JudgingRound"]
