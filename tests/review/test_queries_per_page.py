@@ -43,9 +43,7 @@ def _count(client, path):
     return len(queries)
 
 
-def test_list_pages_cost_the_same_queries_at_2_and_12_items(
-    staff, review_round, judge_user, judge
-):
+def test_list_pages_cost_the_same_queries_at_2_and_12_items(staff, review_round, judge_user, judge):
     pages = [
         "/review/",
         f"/review/rounds/{review_round.pk}/",

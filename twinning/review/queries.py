@@ -74,12 +74,12 @@ class GroupProgress:
 
 def round_version(round: Round) -> str:
     """The cache key part for the round's current state: its `results_token` (read fresh, so a
-    stale Round instance still finds the current state) and the rubric (count, weights, range
-    - the criteria are few), in one query."""
+    stale Round instance still finds the current state), the reviews asked per item and the
+    rubric (count, weights, range - the criteria are few), in one query."""
     row = (
         Round.objects.filter(pk=round.pk)
         .annotate(n=Count("criteria"), w=Sum("criteria__weight"), m=Max("criteria__max_score"))
-        .values_list("results_token", "n", "w", "m")
+        .values_list("results_token", "reviews_per_item", "n", "w", "m")
         .first()
     )
     return "-".join(str(part) for part in row or ("gone",))
