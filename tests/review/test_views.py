@@ -12,7 +12,7 @@ from django.utils import timezone
 from tests.conftest import _client_for
 from tests.factories import CommunityFactory, UserFactory
 from tests.matrix import ROLES
-from tests.review.conftest import make_round, study_of
+from tests.review.conftest import make_round, make_studies, study_of
 from tests.review.matrix import LOCAL_MATRIX
 from twinning.network.models import Community
 from twinning.outbox.models import OutboxMessage
@@ -140,6 +140,28 @@ def test_the_queue_lists_the_judges_items_with_progress(judge, assignment):
 
     assert assignment.item.code in body
     assert "0 of 1 submitted" in body
+
+
+def test_the_queue_shows_what_is_still_to_do_first_and_50_rows_until_asked_for_all(
+    judge, review_round, judge_reviewer, staff_user
+):
+    studies = make_studies(55)
+    items = add_items(round=review_round, objects=studies, group_of=lambda s: "art", by=staff_user)
+    assignments = [assign_by_hand(item=i, reviewer=judge_reviewer, by=staff_user) for i in items]
+    done = assignments[0]
+    criteria = {c.pk: c.max_score for c in review_round.criteria.all()}
+    save_scores(
+        assignment=done, scores=criteria, submit=True, version=done.version, by=done.reviewer.user
+    )
+
+    first = judge.get("/review/").content.decode()
+    everything = judge.get("/review/?all=1").content.decode()
+
+    assert everything.count("/review/") - first.count("/review/") == 5
+    assert done.item.code not in first  # scored already: after the 50 still to do
+    assert "5 more works are not shown." in first
+    assert done.item.code in everything
+    assert "more works are not shown" not in everything
 
 
 def test_the_queue_of_someone_without_reviews_is_empty(public):

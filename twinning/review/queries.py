@@ -405,7 +405,13 @@ def judge_queue(user: Any) -> list[dict[str, Any]]:
     rows = (
         Assignment.objects.for_judge(user)
         .filter(item__round__state=Round.State.OPEN)
-        .order_by("item__round__closes_at", "item__round_id", "submitted_at", "item__code")
+        # What is still to do first, on every database (PostgreSQL sorts NULLs last).
+        .order_by(
+            "item__round__closes_at",
+            "item__round_id",
+            F("submitted_at").asc(nulls_first=True),
+            "item__code",
+        )
         .values_list(
             "pk",
             "submitted_at",

@@ -18,11 +18,20 @@ from twinning.review.models import Assignment, Score
 from twinning.review.queries import judge_queue
 from twinning.review.services import NotAllowed, save_scores
 
+QUEUE_ROWS = 50
+
 
 @login_required
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
-    return render(request, "review/queue.html", {"rounds": judge_queue(request.user)})
+    """The judge's rounds, what is still to do first; a round's first 50 rows unless the judge
+    asks for all (a national judge has hundreds)."""
+    show_all = request.GET.get("all") == "1"
+    rounds = judge_queue(request.user)
+    for entry in rounds:
+        entry["shown"] = entry["assignments"] if show_all else entry["assignments"][:QUEUE_ROWS]
+        entry["hidden"] = len(entry["assignments"]) - len(entry["shown"])
+    return render(request, "review/queue.html", {"rounds": rounds, "show_all": show_all})
 
 
 def _assignment(request: HttpRequest, code: str) -> Assignment:
