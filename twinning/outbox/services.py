@@ -26,7 +26,12 @@ from django.utils.translation import gettext as _
 
 from twinning.core.services import get_association, log_activity
 from twinning.outbox.models import EmailTemplate, OutboxMessage, Unsubscribe
-from twinning.outbox.registry import TemplateSpec, get_template_spec, render_texts
+from twinning.outbox.registry import (
+    TemplateSpec,
+    get_template_spec,
+    render_texts,
+    validate_override,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +92,11 @@ def render_email(*, template: str, context: dict[str, Any], language: str) -> tu
 
 
 def preview_email(*, spec: TemplateSpec, subject: str, body: str, language: str) -> tuple[str, str]:
-    """Render staff's draft with sample placeholders; ValidationError if it is not valid."""
+    """Render staff's draft with sample placeholders; ValidationError if it is not valid.
+
+    The draft is checked first in the staff member's own language, so the message that says
+    what is wrong is one they read; the preview itself is rendered in the e-mail's language."""
+    validate_override(spec.key, subject=subject, body=body)
     with translation.override(language):
         return render_texts(spec, subject, body, {**base_context(), **spec.sample_context()})
 
