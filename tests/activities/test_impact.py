@@ -101,6 +101,21 @@ def test_impact_queries_do_not_grow_with_the_activities(
     assert response.context["figures"]["totals"]["activities"] == item_count
 
 
+def test_impact_page_is_drawn_once_per_language_and_filter_until_the_data_changes(
+    anonymous, verified
+):
+    english = anonymous.get("/impact/").content.decode()
+    french = anonymous.get("/impact/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    again = anonymous.get("/impact/").content.decode()
+
+    def main(page: str) -> str:
+        return page.split("<main", 1)[1].split("</main>", 1)[0]
+
+    assert "Our impact" in english
+    assert "Our impact" not in french
+    assert main(again) == main(english)
+
+
 @pytest.mark.parametrize("item_count", [1, 3])
 def test_impact_computation_queries_do_not_grow(
     anonymous, springfield_member, partnership, item_count, django_assert_num_queries

@@ -313,12 +313,12 @@ def _compute(filters: ImpactFilters) -> dict[str, Any]:
     }
 
 
-def impact_figures(filters: ImpactFilters) -> dict[str, Any]:
+def impact_figures(filters: ImpactFilters, *, version: str | None = None) -> dict[str, Any]:
     """The figures for the page, the exports and the report, cached under the fingerprint
     (codes only; labels are added per request in the active language by `for_display`).
-    Computing them costs four queries (and the fingerprint two) whatever the number
-    of activities."""
-    version = impact_fingerprint()
+    Computing them costs four queries (and the fingerprint two, unless the caller passes the
+    `version` it already has) whatever the number of activities."""
+    version = version or impact_fingerprint()
     key = f"activities:impact:figures:{filters.key()}:{version}"
     figures = cache.get(key)
     if figures is None:

@@ -5,11 +5,17 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from twinning.activities import exports
-from twinning.activities.impact import ImpactFilters, for_display, impact_figures
+from twinning.activities.impact import (
+    ImpactFilters,
+    for_display,
+    impact_figures,
+    impact_fingerprint,
+)
 from twinning.network.maps import bar_chart_svg
 from twinning.network.models import Region
 
@@ -40,13 +46,19 @@ def _charts(display: dict) -> dict:
 
 @require_safe
 def impact(request: HttpRequest) -> HttpResponse:
-    filters, display = _display(request)
+    """The page's body is cached as HTML under the data's fingerprint, the filters and the
+    language: a repeat visit costs the fingerprint's queries and no drawing. The figures and
+    charts are lazy, so they are only read when the body must be drawn."""
+    filters = ImpactFilters.from_query(request.GET)
+    version = impact_fingerprint()
+    display = SimpleLazyObject(lambda: for_display(impact_figures(filters, version=version)))
     context = {
         "filters": filters,
         "figures": display,
-        "charts": _charts(display),
+        "charts": SimpleLazyObject(lambda: _charts(display)),
         "regions": Region.choices,
         "export_query": urlencode(filters.as_query()),
+        "fingerprint": version,
     }
     return render(request, "activities/impact.html", context)
 
