@@ -1,5 +1,7 @@
 """The review engine's services: rounds, items, the pool, assignment, conflicts, decisions."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
@@ -354,3 +356,33 @@ def test_forward_items_refuses_another_committees_admin(
         forward_items(items=items[:1], to_round=national, by=other_committee_admin_user)
 
     assert national.items.count() == 0
+
+
+def test_rescheduling_a_round_moves_its_window_with_an_audit_entry(review_round, staff_user):
+    from twinning.review.services import reschedule_round
+
+    opens = review_round.opens_at + datetime.timedelta(days=2)
+    closes = review_round.closes_at + datetime.timedelta(days=2)
+
+    reschedule_round(round=review_round, opens_at=opens, closes_at=closes, by=staff_user)
+
+    review_round.refresh_from_db()
+    assert (review_round.opens_at, review_round.closes_at) == (opens, closes)
+    assert ActivityLog.objects.filter(action="review.round.rescheduled").count() == 1
+
+
+def test_a_round_cannot_be_rescheduled_to_close_before_it_opens(review_round, staff_user):
+    from twinning.review.services import reschedule_round
+
+    before = (review_round.opens_at, review_round.closes_at)
+
+    with pytest.raises(ValidationError):
+        reschedule_round(
+            round=review_round,
+            opens_at=before[1],
+            closes_at=before[0],
+            by=staff_user,
+        )
+
+    review_round.refresh_from_db()
+    assert (review_round.opens_at, review_round.closes_at) == before

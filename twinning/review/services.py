@@ -153,6 +153,22 @@ def change_round_state(*, round: Round, state: str, by: Any) -> Round:
     return round
 
 
+@transaction.atomic
+def reschedule_round(*, round: Round, opens_at: Any, closes_at: Any, by: Any) -> Round:
+    """Move a round's window (a program whose deadline moved, say), audited."""
+    old = (round.opens_at.isoformat(), round.closes_at.isoformat())
+    round.opens_at, round.closes_at = opens_at, closes_at
+    round.full_clean()
+    round.save(update_fields=["opens_at", "closes_at", "updated_at"])
+    log_activity(
+        round,
+        "review.round.rescheduled",
+        by=by,
+        data={"from": old, "to": (opens_at.isoformat(), closes_at.isoformat())},
+    )
+    return round
+
+
 def _eligible_title(obj: Any) -> str:
     ok, reason = obj.review_eligibility()
     if not ok:

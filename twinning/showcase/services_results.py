@@ -20,7 +20,13 @@ from twinning.core.services import get_association, log_activity
 from twinning.network.models import Member
 from twinning.outbox.services import queue_email
 from twinning.review.models import Decision, ReviewItem, Round
-from twinning.review.services import change_round_state, create_round, record_decision
+from twinning.review.services import (
+    add_items,
+    change_round_state,
+    create_round,
+    record_decision,
+    reschedule_round,
+)
 from twinning.showcase import emails_results
 from twinning.showcase.models import (
     Booking,
@@ -204,8 +210,6 @@ def open_judging(*, edition: Edition, by: Any) -> dict[str, int]:
         batches.setdefault(judging.pk, (judging, []))[1].append(entry)
     added = {}
     for judging, batch in batches.values():
-        from twinning.review.services import add_items
-
         add_items(round=judging.round, objects=batch, group_of=_category_slug, by=by)
         added[judging.round.name] = len(batch)
     now = timezone.now().replace(microsecond=0)
@@ -214,10 +218,7 @@ def open_judging(*, edition: Edition, by: Any) -> dict[str, int]:
             # A round set up before the deadline moved (or before it passed) opens now.
             if judging.round.opens_at > now:
                 length = judging.round.closes_at - judging.round.opens_at
-                Round.objects.filter(pk=judging.round.pk).update(
-                    opens_at=now, closes_at=now + length
-                )
-                judging.round.refresh_from_db()
+                reschedule_round(round=judging.round, opens_at=now, closes_at=now + length, by=by)
             change_round_state(round=judging.round, state=Round.State.OPEN, by=by)
     log_activity(edition, "showcase.judging.opened", by=by, data={"added": added})
     return added
