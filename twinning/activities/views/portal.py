@@ -152,23 +152,37 @@ def activity_submit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("activities:portal_activity_detail", slug=slug, pk=pk)
 
 
+def _add_to_delegation(  # noqa: PLR0917 - the view's parts, named at each call
+    request: HttpRequest,
+    slug: str,
+    pk: int,
+    form_class: type,
+    action: object,
+    success: str,
+    invalid: str,
+) -> HttpResponse:
+    """A traveller or an itinerary stop posted from the activity page."""
+    activity = _activity(_member(request, slug), pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        _run(request, action, success, activity=activity, **form.cleaned_data)
+    else:
+        messages.error(request, invalid)
+    return redirect("activities:portal_activity_detail", slug=slug, pk=pk)
+
+
 @login_required
 @require_POST
 def traveller_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    member = _member(request, slug)
-    activity = _activity(member, pk)
-    form = TravellerForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            services.add_traveller,
-            _("The traveller is added."),
-            activity=activity,
-            **form.cleaned_data,
-        )
-    else:
-        messages.error(request, _("Give the traveller's full name and role."))
-    return redirect("activities:portal_activity_detail", slug=slug, pk=pk)
+    return _add_to_delegation(
+        request,
+        slug,
+        pk,
+        TravellerForm,
+        services.add_traveller,
+        _("The traveller is added."),
+        _("Give the traveller's full name and role."),
+    )
 
 
 @login_required
@@ -184,20 +198,15 @@ def traveller_remove(request: HttpRequest, slug: str, pk: int, traveller: int) -
 @login_required
 @require_POST
 def stop_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    member = _member(request, slug)
-    activity = _activity(member, pk)
-    form = ItineraryStopForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            services.add_itinerary_stop,
-            _("The stop is added to the itinerary."),
-            activity=activity,
-            **form.cleaned_data,
-        )
-    else:
-        messages.error(request, _("Give the stop's date, place and purpose."))
-    return redirect("activities:portal_activity_detail", slug=slug, pk=pk)
+    return _add_to_delegation(
+        request,
+        slug,
+        pk,
+        ItineraryStopForm,
+        services.add_itinerary_stop,
+        _("The stop is added to the itinerary."),
+        _("Give the stop's date, place and purpose."),
+    )
 
 
 @login_required
