@@ -10,6 +10,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from tests.factories import CommunityFactory, MemberFactory, PartnershipFactory, UserFactory
+from tests.factories.activities import ActivityFactory
 from tests.factories.members import MembershipFactory
 from twinning.members.models import CoAdminInvitation, Invoice, Membership, Status
 from twinning.members.queries import members_with_status
@@ -406,6 +407,26 @@ def test_bulk_mail_is_held_for_review_and_non_essential(staff, committee_admin_u
         OutboxMessage.State.HELD,
         False,
     )
+
+
+def test_bulk_mail_to_a_program_reaches_members_who_reported_in_it(
+    staff, committee_admin_user, other_committee_admin_user, association
+):
+    youth = committee_admin_user.administered_members.get()
+    arts = other_committee_admin_user.administered_members.get()
+    ActivityFactory(member=youth, sector="youth", kind="student_exchange", state="submitted")
+    ActivityFactory(member=arts, sector="arts", kind="festival", state="verified")
+
+    with time_machine.travel(NOON):
+        staff.post(
+            "/staff/membership/mailing/",
+            {"program": "youth", "subject": "Summit", "body": "Delegates wanted."},
+        )
+
+    recipients = set(
+        OutboxMessage.objects.filter(template="members.bulk_message").values_list("to", flat=True)
+    )
+    assert recipients == {committee_admin_user.email}
 
 
 def test_staff_import_page_shows_rejections(staff, db):

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from twinning.activities.models import Sector
 from twinning.members.models import OVERRIDE_CHOICES, MembershipType, Payment, Status
 from twinning.members.queries import NO_MEMBERSHIP
 from twinning.network.forms import CommunityField, DateInput
@@ -164,6 +165,12 @@ class MemberFilterForm(forms.Form):
     country = forms.ModelChoiceField(
         label=_("Country"), required=False, queryset=Country.objects.none(), to_field_name="code"
     )
+    program = forms.ChoiceField(
+        label=_("Program"),
+        required=False,
+        choices=[("", _("Any")), *Sector.choices],
+        help_text=_("Members who reported an activity in this program area."),
+    )
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
 
     def __init__(
@@ -184,6 +191,7 @@ class MemberFilterForm(forms.Form):
             "region": data.get("region") or "",
             "country": country.code if country else "",
             "q": data.get("q") or "",
+            "program": data.get("program") or "",
         }
 
 

@@ -22,6 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from twinning.activities.models import Activity, Sector
 from twinning.members.models import MONEY, ZERO, Invoice, Membership, Payment, Status
 from twinning.network.models import Community, Member, Region
 
@@ -80,8 +81,20 @@ def filter_members(
     region: str = "",
     country: str = "",
     q: str = "",
+    program: str = "",
 ) -> QuerySet[Member]:
-    """Narrow an annotated member list by segment; unknown values are ignored by the forms."""
+    """Narrow an annotated member list by segment; unknown values are ignored by the forms.
+
+    `program` is one of the association's program areas (activities.Sector): members who
+    reported an activity in it (not a draft)."""
+    if program in Sector.values:
+        qs = qs.filter(
+            Exists(
+                Activity.objects.filter(member=OuterRef("pk"), sector=program).exclude(
+                    state=Activity.State.DRAFT
+                )
+            )
+        )
     if region in Region.values:
         qs = qs.filter(
             Exists(Community.objects.filter(members=OuterRef("pk"), country__region=region))

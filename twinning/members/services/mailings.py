@@ -23,6 +23,7 @@ def segment_members(segment: dict[str, str]) -> Any:
         region=segment.get("region", ""),
         country=segment.get("country", ""),
         q=segment.get("q", ""),
+        program=segment.get("program", ""),
     ).prefetch_related("admins")
 
 
