@@ -15,10 +15,12 @@ STAMP := $(VENV)/.installed
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.lock package.json package-lock.json pyproject.toml
+# requirements.lock: what production runs; requirements-dev.lock: the same pins plus the tools
+# (tests, lint, types). Both hash-pinned (RELIABILITY M5), both written by `make lock`.
+$(STAMP): requirements.lock requirements-dev.lock package.json package-lock.json pyproject.toml
 	@test -x $(PYTHON) || $(PY) -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade "pip>=24"
-	$(PYTHON) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PYTHON) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $(STAMP)
 
@@ -32,8 +34,13 @@ install: $(STAMP) ## virtualenv in .venv, Python and npm dependencies, static fi
 	@$(MANAGE) compilemessages --ignore '.venv/*' --ignore 'node_modules/*' --verbosity 0
 	@$(MANAGE) collectstatic --noinput --verbosity 0
 
-lock: ## re-pin the Python dependencies (with hashes) after editing pyproject.toml
-	$(BIN)/pip-compile --quiet --generate-hashes --extra dev --strip-extras -o requirements.lock pyproject.toml
+UV_VERSION := 0.13.9
+LOCK := uv pip compile --quiet --generate-hashes --universal --python-version 3.11
+lock: ## re-pin both lock files (with hashes, Python 3.11 to 3.13) after editing pyproject.toml
+	@test -x $(PYTHON) || $(PY) -m venv $(VENV)
+	@$(BIN)/uv --version 2>/dev/null | grep -q "$(UV_VERSION)" || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
+	$(BIN)/$(LOCK) -o requirements.lock pyproject.toml
+	$(BIN)/$(LOCK) --extra dev -c requirements.lock -o requirements-dev.lock pyproject.toml
 
 run: install ## the development server (no worker)
 	$(MANAGE) migrate --noinput
