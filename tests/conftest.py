@@ -69,9 +69,17 @@ def springfield_member(springfield):
     return MemberFactory(name="Springfield Sister Cities", communities=[springfield])
 
 
+def verified(user):
+    """The user as a request sees them after their second factor (django-otp's middleware sets
+    `is_verified`): what services receive as `by` from a verified staff session."""
+    user.is_verified = lambda: True
+    return user
+
+
 @pytest.fixture
 def staff_user(db):
-    return UserFactory(email="staff@example.org", is_staff=True)
+    """Association staff as services see them from a verified session (see `verified`)."""
+    return verified(UserFactory(email="staff@example.org", is_staff=True))
 
 
 @pytest.fixture

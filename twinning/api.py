@@ -17,8 +17,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from twinning.core.authz import NotAllowed
 from twinning.network.api import router as network_router
-from twinning.network.services import NotAllowed
 
 api = NinjaAPI(
     title="Twinning API",

@@ -144,6 +144,7 @@ def build_exhibit_world(member, springfield) -> dict:
     """Last year's edition, judged and published, with one winner and one booking."""
     from django.test import TestCase
 
+    from tests.conftest import verified
     from tests.factories import UserFactory
     from tests.showcase.conftest import make_edition
     from tests.showcase.judging_helpers import (
@@ -156,7 +157,7 @@ def build_exhibit_world(member, springfield) -> dict:
     from twinning.showcase.models import Certificate
     from twinning.showcase.services_results import book_exhibit
 
-    staff = UserFactory(email="matrix-judging-staff@example.org", is_staff=True)
+    staff = verified(UserFactory(email="matrix-judging-staff@example.org", is_staff=True))
     edition = make_edition(year=timezone.now().year - 1, slug="matrix-exhibit", by=staff)
     entry = submitted_entry(edition, entrant(edition, springfield))
     national = judged_edition(edition, [entry], staff_user=staff, judges=1)

@@ -11,15 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
-
-def is_verified_staff(user: Any) -> bool:
-    """Active association staff whose second factor is verified in this session."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and getattr(user, "is_verified", lambda: False)()
-    )
+from twinning.core.authz import is_verified_staff
 
 
 def otp_verify_url(next_url: str) -> str:

@@ -24,9 +24,9 @@ from twinning.activities.models import (
     Traveller,
 )
 from twinning.activities.queries import member_partnerships
+from twinning.core.authz import NotAllowed
 from twinning.core.services import get_association, log_activity
 from twinning.network.models import Member, Partnership
-from twinning.network.services import NotAllowed
 
 # The fields a committee fills in on the report form (anything else is refused, C4).
 ACTIVITY_FIELDS = (

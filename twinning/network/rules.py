@@ -2,18 +2,8 @@
 
 import rules
 
+from twinning.core.authz import is_staff
 from twinning.network.models import Community, Member, Partnership, PartnershipProposal
-
-
-@rules.predicate
-def is_staff(user) -> bool:  # type: ignore[no-untyped-def]
-    """Association staff, with their second factor verified for this session."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.is_staff
-        and (not hasattr(user, "is_verified") or user.is_verified())
-    )
 
 
 @rules.predicate

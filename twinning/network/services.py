@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from twinning.core.authz import NotAllowed
 from twinning.core.services import log_activity
 from twinning.network.models import (
     Community,
@@ -24,10 +25,6 @@ from twinning.network.models import (
     Region,
 )
 from twinning.network.queries import invalidate_network_stats
-
-
-class NotAllowed(Exception):
-    """The acting user may not do this to this object (views answer 403 or 404)."""
 
 
 def _today() -> datetime.date:

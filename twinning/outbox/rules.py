@@ -3,14 +3,7 @@ discard e-mails and change their texts. Unsubscribing needs no account, only the
 
 import rules
 
-from twinning.accounts.decorators import is_verified_staff
-
-
-@rules.predicate
-def is_staff(user) -> bool:  # type: ignore[no-untyped-def]
-    """Association staff, with their second factor verified for this session."""
-    return bool(getattr(user, "is_authenticated", False) and is_verified_staff(user))
-
+from twinning.core.authz import is_staff
 
 rules.add_perm("outbox.review_messages", is_staff)
 rules.add_perm("outbox.edit_templates", is_staff)

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from twinning.core.authz import is_verified_staff
 from twinning.core.models import TimeStampedModel
 
 # Crockford's base32 without I, L, O, U: easy to read aloud, no look-alikes.
@@ -35,7 +36,7 @@ class RoundQuerySet(models.QuerySet["Round"]):
         they administer for committee admins, none for anyone else (C12)."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        if user.is_staff and (not hasattr(user, "is_verified") or user.is_verified()):
+        if is_verified_staff(user):
             return self.all()
         return self.filter(owner_member__admins=user)
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from twinning.core.authz import NotAllowed
 from twinning.core.services import log_activity
 from twinning.outbox.services import queue_email
 from twinning.review.assignment import ItemSpec, plan_assignments
@@ -60,10 +61,6 @@ CONFLICT_MESSAGES = {
     "user": gettext_lazy("This reviewer is the item's author or closely linked to it."),
     "declared": gettext_lazy("This reviewer declared a conflict with this item."),
 }
-
-
-class NotAllowed(Exception):
-    """The acting user may not do this to this object (views answer 404)."""
 
 
 @dataclass

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from twinning.core.authz import is_verified_staff
 from twinning.review.models import Assignment, ReviewItem, Round
 
 
@@ -20,7 +21,7 @@ def can_review_media(user: Any, entry: Any) -> bool:
     an item of it in a round past draft, or the manager of a (local) round that holds it."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if user.is_staff and (not hasattr(user, "is_verified") or user.is_verified()):
+    if is_verified_staff(user):
         return True
     if not entry.is_eligible_for_judging():
         return False  # withdrawn, or consent withdrawn: out of judging at once

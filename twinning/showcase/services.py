@@ -22,6 +22,7 @@ from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from twinning.core.authz import NotAllowed
 from twinning.core.media import private_storage, store_bytes
 from twinning.core.services import log_activity
 from twinning.core.uploads import (
@@ -46,10 +47,6 @@ from twinning.showcase.privacy import NOTICE_VERSION, notice_hash
 CONSENT_LINK_DAYS = 7  # B11: a consent link expires within 7 days
 MANAGE_LINK_SALT = "twinning.showcase.guardian-manage"
 MANAGE_LINK_MAX_AGE = 3 * 366 * 24 * 3600  # consent records are kept as proof for 3 years
-
-
-class NotAllowed(Exception):
-    """The acting user may not do this to this object (views answer 404)."""
 
 
 class ConsentLinkInvalid(Exception):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twinning.core.authz import NotAllowed, is_verified_staff
 from twinning.core.services import get_association, log_activity
 from twinning.network.models import Member
 from twinning.outbox.services import queue_email
@@ -47,17 +48,8 @@ EXHIBITED = (
 )
 
 
-class NotAllowed(Exception):
-    """The acting user may not do this to this object (views answer 404)."""
-
-
 def _is_staff(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.is_staff
-        and (not hasattr(user, "is_verified") or user.is_verified())
-    )
+    return is_verified_staff(user)
 
 
 def _require_staff(user: Any) -> None:

@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twinning.core.authz import NotAllowed
 from twinning.core.services import log_activity
 from twinning.members.models import CoAdminInvitation
 from twinning.members.notify import queue, site_url
 from twinning.network.models import Member
-from twinning.network.services import NotAllowed, add_committee_admin, remove_committee_admin
+from twinning.network.services import add_committee_admin, remove_committee_admin
 
 INVITATION_DAYS = 7
 

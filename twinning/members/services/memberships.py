@@ -9,12 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twinning.core.authz import NotAllowed
 from twinning.core.services import log_activity
 from twinning.members.dates import association_today
 from twinning.members.models import OVERRIDE_CHOICES, Membership, MembershipType, Status
 from twinning.members.notify import notify_admins
 from twinning.network.models import Community, Member
-from twinning.network.services import NotAllowed, add_committee_admin, create_member
+from twinning.network.services import add_committee_admin, create_member
 
 
 def population_of(communities: list[Community]) -> int:

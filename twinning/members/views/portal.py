@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from twinning.core.authz import NotAllowed
 from twinning.members.dashboard import dashboard_for
 from twinning.members.dates import association_today
 from twinning.members.forms import (
@@ -36,7 +37,6 @@ from twinning.members.standing import is_in_good_standing, standing_reasons
 from twinning.members.status import explain_status, member_status
 from twinning.network.forms import add_service_error
 from twinning.network.models import Member
-from twinning.network.services import NotAllowed
 
 INVITATION_SESSION_KEY = "members:invitation_token"
 

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from twinning.core.authz import NotAllowed
 from twinning.network.forms import (
     ConfirmSideForm,
     MemberProfileForm,
@@ -22,7 +23,6 @@ from twinning.network.forms import (
 )
 from twinning.network.models import Community, Member, Partnership, PartnershipProposal
 from twinning.network.services import (
-    NotAllowed,
     confirm_partnership,
     propose_partnership,
     update_member_profile,

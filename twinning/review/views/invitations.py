@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from twinning.review.services import NotAllowed, accept_invitation, find_invitation
+from twinning.core.authz import NotAllowed
+from twinning.review.services import accept_invitation, find_invitation
 
 SESSION_KEY = "review_invitation_token"
 

@@ -20,7 +20,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from twinning.accounts.decorators import is_verified_staff, otp_verify_url
+from twinning.accounts.decorators import otp_verify_url
+from twinning.core.authz import NotAllowed, is_verified_staff
 from twinning.review.forms import (
     AdvanceForm,
     ConflictForm,
@@ -34,7 +35,6 @@ from twinning.review.forms import (
 from twinning.review.models import Assignment, Reviewer, ReviewItem, Round
 from twinning.review.queries import RankingPageRows, RankingView, progress_with_judges, ranking
 from twinning.review.services import (
-    NotAllowed,
     add_reviewer,
     advance_top,
     assign_reviews,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from twinning.accounts.decorators import staff_required
+from twinning.core.authz import NotAllowed
 from twinning.core.media import media_response, private_storage
 from twinning.network.forms import add_service_error
 from twinning.network.models import Member
@@ -31,7 +32,6 @@ from twinning.showcase.models import (
     Student,
 )
 from twinning.showcase.services_results import (
-    NotAllowed,
     book_exhibit,
     cancel_booking,
     first_of_month,

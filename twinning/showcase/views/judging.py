@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from twinning.accounts.decorators import staff_required
+from twinning.core.authz import NotAllowed
 from twinning.network.forms import add_service_error
 from twinning.network.models import Member
 from twinning.review.models import ReviewItem, Round
@@ -24,7 +25,6 @@ from twinning.showcase.forms_results import DecisionForm, MemberChoiceForm
 from twinning.showcase.judging import can_review_media
 from twinning.showcase.models import Edition, Entry, EntryFile, JudgingRound
 from twinning.showcase.services_results import (
-    NotAllowed,
     create_local_round,
     current_decisions,
     decide_entry,

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from twinning.core.authz import NotAllowed
 from twinning.members.dates import association_today
 from twinning.network.forms import add_service_error, community_choices
 from twinning.network.models import Community
@@ -21,7 +22,6 @@ from twinning.showcase.forms import EligibilityForm, EntryForm, RegistrationForm
 from twinning.showcase.models import Edition, Entry, EntryFile, Student
 from twinning.showcase.privacy import export_student_data, request_erasure
 from twinning.showcase.services import (
-    NotAllowed,
     attach_work,
     create_entry,
     give_publication_consent,
