@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock run worker demo fmt lint test test-postgres test-browser ci bench clean
+.PHONY: help install lock run worker demo fmt lint typecheck test test-postgres test-browser ci bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -67,18 +67,22 @@ lint: install ## ruff, djhtml, import contracts, pending migrations, deploy chec
 	$(BIN)/ruff check .
 	find twinning -name '*.html' -print0 | xargs -0 $(BIN)/djhtml --check
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(MANAGE) makemigrations --check --dry-run
 	DJANGO_DEBUG=False SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=twinning.example.org \
 	  REDIS_URL=redis://127.0.0.1:6379/0 EMAIL_URL=smtp://mail.example.org:587 \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
+typecheck: install ## mypy with django-stubs (also part of lint)
+	$(BIN)/mypy
+
 test: install ## the whole suite (PostgreSQL, Redis and browser tests skip with a reason where absent)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -rs
 
-test-postgres: install ## the suite on a local PostgreSQL, with Redis
+test-postgres: install ## the suite on a local PostgreSQL, with Redis, under the coverage floor
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/twinning} \
 	  REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} TWINNING_REQUIRE_SERVICES=1 \
-	  $(BIN)/pytest -n $(PYTEST_WORKERS) -rs
+	  $(BIN)/pytest -n $(PYTEST_WORKERS) -rs --cov --cov-report=term
 
 ci: lint test-postgres ## what CI runs after `make test`
 
