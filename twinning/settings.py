@@ -374,4 +374,5 @@ TWINNING_SCHEDULE: dict[str, int] = {
     "send_due_messages": 60,  # the outbox: queued mail, retries after a mail server outage
     "send_renewal_reminders": 24 * 3600,  # members: 60, 30, 7 days before the end, then in grace
     "showcase_retention": 24 * 3600,  # showcase: personal data deleted after the retention period
+    "sweep_media": 24 * 3600,  # private files left by a crash between storing and saving
 }

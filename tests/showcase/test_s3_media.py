@@ -1,7 +1,8 @@
 """The showcase's media on S3-compatible storage (a local moto server, tests/s3.py): an
 upload through the student's page, its derivatives made by the task, served through the
-permission-checking view with the F4 headers; erasure (P-11) and retention (P-10) leave no
-object in the bucket; nothing in the private bucket is readable without our views (F5)."""
+permission-checking view with the F4 headers; erasure (P-11), retention (P-10) and the sweep
+for orphaned files leave no object behind; nothing in the private bucket is readable without
+our views (F5)."""
 
 import datetime
 
@@ -128,3 +129,17 @@ def test_s3_retention_deletes_the_objects_from_the_bucket(
 
     assert reduced == 1
     assert s3_media.private_keys() == []
+
+
+def test_s3_sweep_deletes_an_orphaned_object_and_keeps_the_entrys(s3_media, s3_entry):
+    from twinning.core.media import store_bytes
+    from twinning.core.orphans import sweep_orphans
+
+    orphan = store_bytes(b"left by a crash", extension="jpg", folder="showcase/originals")
+    kept = sorted(EntryFile.objects.get(entry=s3_entry).storage_names())
+
+    with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=2)):
+        deleted = sweep_orphans()
+
+    assert deleted == [orphan]
+    assert s3_media.private_keys() == kept
