@@ -1,6 +1,6 @@
 """Media on S3-compatible storage (MEDIA_STORAGE=s3) against a local moto server (tests/s3.py):
-private objects are streamed through `media_response` with the F4 headers and have no URL
-(F5), nothing private is readable from the bucket, public media (the association's logo) have
+private objects are streamed through `media_response` with the UPL-4 headers and have no URL
+(UPL-5), nothing private is readable from the bucket, public media (the association's logo) have
 a plain public URL that the pages' CSP allows, and the settings come from the environment."""
 
 import json

@@ -1,7 +1,7 @@
 """API tokens on the API (twinning/network/tokens.py): `Authorization: Bearer` beside the
 session, the scope each endpoint declares (403 with a message without it), 401 for an unknown,
 revoked or expired token, a token acting only for its committee (404 for another's objects,
-C12), revocation and a removed admin taking effect on the next request (C5), and the bearer
+ACC-2), revocation and a removed admin taking effect on the next request (ACC-5), and the bearer
 scheme in the OpenAPI schema."""
 
 import datetime
@@ -127,7 +127,7 @@ def test_expired_token_gets_401(springfield_token):
     assert response.status_code == 401
 
 
-def test_c5_revocation_takes_effect_on_the_next_request(springfield_token, committee_admin_user):
+def test_acc5_revocation_takes_effect_on_the_next_request(springfield_token, committee_admin_user):
     assert _get("/api/me/members", springfield_token.secret).status_code == 200
 
     revoke_api_token(token=springfield_token, by=committee_admin_user)
@@ -135,7 +135,7 @@ def test_c5_revocation_takes_effect_on_the_next_request(springfield_token, commi
     assert _get("/api/me/members", springfield_token.secret).status_code == 401
 
 
-def test_c5_token_stops_when_its_owner_is_no_longer_admin_of_the_member(
+def test_acc5_token_stops_when_its_owner_is_no_longer_admin_of_the_member(
     springfield_token, springfield_member, committee_admin_user, staff_user
 ):
     assert _get("/api/me/members", springfield_token.secret).status_code == 200
@@ -145,17 +145,17 @@ def test_c5_token_stops_when_its_owner_is_no_longer_admin_of_the_member(
     assert _get("/api/me/members", springfield_token.secret).status_code == 401
 
 
-def test_c5_token_stops_when_its_owner_is_deactivated(springfield_token, committee_admin_user):
+def test_acc5_token_stops_when_its_owner_is_deactivated(springfield_token, committee_admin_user):
     committee_admin_user.is_active = False
     committee_admin_user.save()
 
     assert _get("/api/me/members", springfield_token.secret).status_code == 401
 
 
-# --- Acting for one committee (C12) -------------------------------------------------------
+# --- Acting for one committee (ACC-2) -----------------------------------------------------
 
 
-def test_c12_token_lists_only_its_own_member(springfield_token, shelbyville, committee_admin):
+def test_acc2_token_lists_only_its_own_member(springfield_token, shelbyville, committee_admin):
     by_token = _get("/api/me/members", springfield_token.secret).json()
     by_session = committee_admin.get("/api/me/members").json()
 
@@ -165,7 +165,7 @@ def test_c12_token_lists_only_its_own_member(springfield_token, shelbyville, com
     )
 
 
-def test_c12_token_gets_404_for_another_member_of_its_owner(springfield_token, shelbyville):
+def test_acc2_token_gets_404_for_another_member_of_its_owner(springfield_token, shelbyville):
     read = _get("/api/me/members/shelbyville", springfield_token.secret)
     write = _patch("/api/me/members/shelbyville", springfield_token.secret, {"interests": "x"})
 
@@ -173,7 +173,7 @@ def test_c12_token_gets_404_for_another_member_of_its_owner(springfield_token, s
     assert Member.objects.get(pk=shelbyville.pk).interests == ""
 
 
-def test_c12_token_cannot_propose_for_another_member(springfield_token, shelbyville):
+def test_acc2_token_cannot_propose_for_another_member(springfield_token, shelbyville):
     home = CommunityFactory(name="Shelbyville")
     shelbyville.communities.add(home)
 
@@ -187,7 +187,7 @@ def test_c12_token_cannot_propose_for_another_member(springfield_token, shelbyvi
     assert not PartnershipProposal.objects.exists()
 
 
-def test_c12_token_lists_only_its_own_members_proposals(
+def test_acc2_token_lists_only_its_own_members_proposals(
     springfield_token, shelbyville, springfield, committee_admin_user
 ):
     from twinning.network.services import propose_partnership

@@ -156,7 +156,7 @@ def test_portal_cannot_revoke_another_members_token_through_its_own_url(
 
 def _csrf_posts(client, page_url, action, data):
     """POST `data` to `action` as a browser would: with the CSRF token of the form on the page
-    (C8), so a form that lost its token fails here."""
+    (ACC-8), so a form that lost its token fails here."""
     page = client.get(page_url).content.decode()
     form = re.search(rf'<form[^>]*action="{re.escape(action)}".*?</form>', page, re.S).group(0)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)

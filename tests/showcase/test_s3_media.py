@@ -1,8 +1,8 @@
 """The showcase's media on S3-compatible storage (a local moto server, tests/s3.py): an
 upload through the student's page, its derivatives made by the task, served through the
-permission-checking view with the F4 headers; erasure (P-11), retention (P-10) and the sweep
-for orphaned files leave no object behind; nothing in the private bucket is readable without
-our views (F5)."""
+permission-checking view with the UPL-4 headers; erasure (PRIV-11), retention (PRIV-10) and
+the sweep for orphaned files leave no object behind; nothing in the private bucket is readable
+without our views (UPL-5)."""
 
 import datetime
 

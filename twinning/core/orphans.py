@@ -1,4 +1,4 @@
-"""The sweep for orphaned private files (RELIABILITY 0, crash safety).
+"""The sweep for orphaned private files (docs/requirements.md DUR-2).
 
 A service stores a file and then saves the row that names it, in one transaction; when its own
 write fails it deletes what it stored. A process that dies in between (a killed worker, a

@@ -10,9 +10,9 @@
 Why private files are streamed through our views rather than handed out as presigned URLs:
 
 - a presigned URL is a bearer capability. While it lives it works for whoever holds it, so a
-  download would no longer re-check permission (F5), and a withdrawn consent or an ended judge
-  assignment would not take effect on the next request (C5);
-- S3 cannot send the headers F4 requires. Query parameters can override Content-Type,
+  download would no longer re-check permission (UPL-5), and a withdrawn consent or an ended judge
+  assignment would not take effect on the next request (ACC-5);
+- S3 cannot send the headers UPL-4 requires. Query parameters can override Content-Type,
   Content-Disposition and Cache-Control, but not `X-Content-Type-Options: nosniff`, the
   sandboxing Content-Security-Policy, Cross-Origin-Resource-Policy or Referrer-Policy.
 
@@ -53,7 +53,7 @@ class PublicS3Storage(_StreamingS3Storage):
 
 
 class PrivateS3Storage(_StreamingS3Storage):
-    """Private media: objects with the `private` ACL, no URL, served only by our views (F5)."""
+    """Private media: objects with the `private` ACL, no URL, served only by our views (UPL-5)."""
 
     def __init__(self, **settings: Any) -> None:
         super().__init__(**settings)

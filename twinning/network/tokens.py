@@ -16,11 +16,11 @@ that declare a scope (`**token_or_session(MEMBER_WRITE)` in the route decorator;
 - a token without the scope the endpoint declares answers 403, saying which scope;
 - otherwise the request runs as the token's owner (`request.user`), narrowed to the token's
   member (`request.api_token`; `acting_members()` below): another committee's objects answer
-  404 like missing ones (C12). A staff owner counts as verified: the token was made in a
+  404 like missing ones (ACC-2). A staff owner counts as verified: the token was made in a
   session that passed the second factor, and it stands for that session within its scopes.
 
 Every check runs on every request, so a revocation or a removed admin takes effect on the next
-one (C5).
+one (ACC-5).
 """
 
 import datetime
