@@ -5,6 +5,7 @@ files outside the registered folders are kept."""
 
 import datetime
 
+import pytest
 import time_machine
 from django.core.management import call_command
 from django.utils import timezone
@@ -13,6 +14,16 @@ from tests.factories.activities import TravellerFactory
 from twinning.activities.models import InvitationLetter
 from twinning.core.media import private_storage, store_bytes
 from twinning.core.orphans import find_orphans, registered_folders, sweep_orphans
+
+
+@pytest.fixture(autouse=True)
+def _empty_private_storage(settings):
+    """A fresh private storage: the suite's shared one holds files of other tests whose rows
+    were rolled back, which are orphans too."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
 
 
 def _later(hours=25):
