@@ -62,7 +62,7 @@ fmt: install ## format and fix: ruff, djhtml
 	$(BIN)/ruff check --fix .
 	find twinning -name '*.html' -print0 | xargs -0 $(BIN)/djhtml
 
-lint: install ## ruff, djhtml, import contracts, pending migrations, deploy check
+lint: install ## ruff, djhtml, import contracts, pending migrations, deploy checks (local and S3 media)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	find twinning -name '*.html' -print0 | xargs -0 $(BIN)/djhtml --check
@@ -71,6 +71,11 @@ lint: install ## ruff, djhtml, import contracts, pending migrations, deploy chec
 	$(MANAGE) makemigrations --check --dry-run
 	DJANGO_DEBUG=False SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=twinning.example.org \
 	  REDIS_URL=redis://127.0.0.1:6379/0 EMAIL_URL=smtp://mail.example.org:587 \
+	  $(MANAGE) check --deploy --fail-level WARNING
+	DJANGO_DEBUG=False SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=twinning.example.org \
+	  REDIS_URL=redis://127.0.0.1:6379/0 EMAIL_URL=smtp://mail.example.org:587 \
+	  MEDIA_STORAGE=s3 S3_ENDPOINT_URL=https://s3.example.net S3_ADDRESSING_STYLE=path \
+	  S3_PUBLIC_BUCKET=twinning-public S3_PRIVATE_BUCKET=twinning-private \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
 typecheck: install ## mypy with django-stubs (also part of lint)

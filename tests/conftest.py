@@ -130,3 +130,22 @@ def public_user(db):
 def public(public_user) -> Client:
     """A registered member of the public, with no role."""
     return _client_for(public_user)
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A local S3-compatible server (moto), one per test process (tests/s3.py)."""
+    from tests.s3 import start_server
+
+    server, endpoint = start_server()
+    yield endpoint
+    server.stop()
+
+
+@pytest.fixture
+def s3_media(s3_server, settings):
+    """Media on the local S3 server: two fresh buckets, public and private, as MEDIA_STORAGE=s3
+    configures them."""
+    from tests.s3 import switch_to_s3
+
+    return switch_to_s3(settings, s3_server)

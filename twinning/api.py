@@ -1,7 +1,9 @@
 """The JSON API (django-ninja): one NinjaAPI, one router per app, schema at /api/openapi.json.
 
 Endpoints need a signed-in session by default (`django_auth`, which also checks the CSRF
-token on unsafe methods); public endpoints say `auth=None` one by one. The OpenAPI schema
+token on unsafe methods). Machine clients send an API token instead (`Authorization: Bearer`,
+twinning/network/tokens.py): each endpoint declares the scope a token needs, and public ones
+need none. The OpenAPI schema
 (/api/openapi.json) and its browsable docs (/api/docs) are public on purpose: they describe
 the API, not anyone's data.
 
@@ -19,15 +21,26 @@ from ninja.security import django_auth
 
 from twinning.core.authz import NotAllowed
 from twinning.network.api import router as network_router
+from twinning.network.tokens import ScopeMissing, TokenRefused, declared_security
 
-api = NinjaAPI(
+
+class TwinningAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """With each operation's security as declared (the scope its tokens need)."""
+        return declared_security(super().get_openapi_schema(**kwargs))
+
+
+api = TwinningAPI(
     title="Twinning API",
     version="1",
     description=(
         "The registry of a sister-city association: countries, communities and the "
         "partnerships between them (public, read-only, paginated 50 a page), and, for a "
         "signed-in committee admin, their own member organisations' profiles and partnership "
-        "proposals (session authentication with Django's CSRF token on writes)."
+        "proposals (session authentication with Django's CSRF token on writes). Machine "
+        "clients send an API token, created in the committee portal, as `Authorization: "
+        "Bearer twn_...`; each operation lists the scope the token needs under `security`, "
+        "and a token acts for its own member organisation only."
     ),
     urls_namespace="api",
     auth=django_auth,
@@ -61,3 +74,12 @@ def service_validation_error(request: HttpRequest, error: ValidationError) -> Ht
 def service_not_allowed(request: HttpRequest, error: NotAllowed) -> HttpResponse:
     """What you may not touch does not exist (C12)."""
     return api.create_response(request, {"detail": "Not Found"}, status=404)
+
+
+@api.exception_handler(TokenRefused)
+@api.exception_handler(ScopeMissing)
+def token_refused(request: HttpRequest, error: TokenRefused | ScopeMissing) -> HttpResponse:
+    """401 for a token that is not valid, 403 for one without the scope (RFC 6750)."""
+    response = api.create_response(request, {"detail": error.message}, status=error.status_code)
+    response["WWW-Authenticate"] = error.www_authenticate
+    return response

@@ -2,9 +2,13 @@
 environment variable, read once here; the defaults give a working development site on SQLite.
 Every variable is documented in `.env.example`."""
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -225,13 +229,97 @@ PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "p
 # (twinning/core/uploads.py UploadLimits).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-_media_storage = env.str("MEDIA_STORAGE", default="django.core.files.storage.FileSystemStorage")
-STORAGES = {
-    "default": {"BACKEND": _media_storage},
-    "private": {
+
+
+def s3_media_settings(get: Callable[[str], str]) -> tuple[dict, dict, list[str]]:
+    """(public storage, private storage, public media origins) for MEDIA_STORAGE=s3, from the
+    S3_* variables that `get(name)` returns ("" when unset). The tests build their S3 storages
+    with it too, so they test what production runs."""
+    s3: dict[str, Any] = {
+        # Only what is set: unset keys leave boto3 its own chain (instance role, ~/.aws).
+        name: get(variable)
+        for name, variable in (
+            ("endpoint_url", "S3_ENDPOINT_URL"),
+            ("region_name", "S3_REGION"),
+            ("access_key", "S3_ACCESS_KEY_ID"),
+            ("secret_key", "S3_SECRET_ACCESS_KEY"),
+            ("addressing_style", "S3_ADDRESSING_STYLE"),
+        )
+        if get(variable)
+    }
+    if s3.get("addressing_style", "auto") not in ("auto", "path", "virtual"):
+        raise ImproperlyConfigured("S3_ADDRESSING_STYLE must be auto, path or virtual.")
+    # Larger downloads (a derivative being made) spool to a temporary file, not memory.
+    s3["max_memory_size"] = FILE_UPLOAD_MAX_MEMORY_SIZE
+    public_bucket, private_bucket = get("S3_PUBLIC_BUCKET"), get("S3_PRIVATE_BUCKET")
+    if not public_bucket or not private_bucket:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_PUBLIC_BUCKET and S3_PRIVATE_BUCKET.")
+    if public_bucket == private_bucket:
+        raise ImproperlyConfigured(
+            "S3_PRIVATE_BUCKET must differ from S3_PUBLIC_BUCKET: private media never share a "
+            "bucket that anyone may read."
+        )
+    domain = get("S3_PUBLIC_DOMAIN")
+    public = {
+        "BACKEND": "twinning.core.s3.PublicS3Storage",
+        "OPTIONS": {
+            **s3,
+            "bucket_name": public_bucket,
+            # S3_PUBLIC_ACL=none for a bucket that grants public reads by its policy and
+            # refuses ACLs (S3 Object Ownership "bucket owner enforced").
+            "default_acl": None
+            if get("S3_PUBLIC_ACL") == "none"
+            else (get("S3_PUBLIC_ACL") or "public-read"),
+            "custom_domain": domain or None,
+            "file_overwrite": False,
+        },
+    }
+    private = {
+        "BACKEND": "twinning.core.s3.PrivateS3Storage",
+        "OPTIONS": {**s3, "bucket_name": private_bucket},
+    }
+    endpoint = urlsplit(s3.get("endpoint_url", ""))
+    if get("S3_PUBLIC_ORIGIN"):
+        origins = [get("S3_PUBLIC_ORIGIN")]
+    elif domain:
+        origins = [f"https://{domain}"]
+    elif endpoint.netloc and s3.get("addressing_style") == "virtual":
+        origins = [f"{endpoint.scheme}://{public_bucket}.{endpoint.netloc}"]
+    elif endpoint.netloc:
+        origins = [f"{endpoint.scheme}://{endpoint.netloc}"]
+    else:  # Amazon S3 itself: the bucket's own host name, global and regional
+        region = s3.get("region_name", "us-east-1")
+        origins = [
+            f"https://{public_bucket}.s3.amazonaws.com",
+            f"https://{public_bucket}.s3.{region}.amazonaws.com",
+        ]
+    return public, private, origins
+
+
+# Where media live: MEDIA_STORAGE=local (the default: MEDIA_ROOT and PRIVATE_MEDIA_ROOT on this
+# machine) or s3 (two buckets of any S3-compatible store, through django-storages). Public media
+# (the association's logo) go to a bucket that anyone may read, under plain URLs; private media
+# (originals, derivatives, PDFs) to a bucket whose objects are private and have no URL: they are
+# streamed through our views, which check permission and send the F4 headers
+# (twinning/core/s3.py says why not presigned URLs).
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+# Origins public media are served from, for the CSP's img-src (none when they are ours).
+PUBLIC_MEDIA_ORIGINS: list[str] = []
+if MEDIA_STORAGE == "local":
+    _public_media: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _private_media: dict = {
         "BACKEND": "twinning.core.media.PrivateFileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
+    }
+elif MEDIA_STORAGE == "s3":
+    _public_media, _private_media, PUBLIC_MEDIA_ORIGINS = s3_media_settings(
+        lambda name: env.str(name, default="")
+    )
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be 'local' or 's3', not {MEDIA_STORAGE!r}.")
+STORAGES = {
+    "default": _public_media,
+    "private": _private_media,
     "staticfiles": {
         "BACKEND": env.str(
             "STATIC_STORAGE",
@@ -239,6 +327,9 @@ STORAGES = {
         )
     },
 }
+# Public media on another origin are images our pages show (the logo): the CSP allows it, and
+# `manage.py check` fails if the storage's URLs fall outside it (twinning/core/checks.py).
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].extend(PUBLIC_MEDIA_ORIGINS)
 WHITENOISE_MAX_AGE = 3600
 
 # --- E-mail -------------------------------------------------------------------------------
@@ -283,4 +374,5 @@ TWINNING_SCHEDULE: dict[str, int] = {
     "send_due_messages": 60,  # the outbox: queued mail, retries after a mail server outage
     "send_renewal_reminders": 24 * 3600,  # members: 60, 30, 7 days before the end, then in grace
     "showcase_retention": 24 * 3600,  # showcase: personal data deleted after the retention period
+    "sweep_media": 24 * 3600,  # private files left by a crash between storing and saving
 }

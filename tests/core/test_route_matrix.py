@@ -12,7 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 import tests
-from tests.factories import CommunityFactory, PartnershipFactory
+from tests.factories import ApiTokenFactory, CommunityFactory, PartnershipFactory
 from tests.matrix import (
     EVERYONE,
     OWN_MEMBER,
@@ -44,6 +44,11 @@ MATRIX = {
     ),
     "network:portal_member": ("/portal/{member}/", OWN_MEMBER),
     "network:portal_member_edit": ("/portal/{member}/edit/", OWN_MEMBER),
+    "network:portal_token_list": ("/portal/{member}/api-tokens/", OWN_MEMBER),
+    "network:portal_token_revoke": (
+        "/portal/{member}/api-tokens/{token}/revoke/",
+        (302, 405, 405, 405, 405, 405),
+    ),
     "network:portal_proposal_create": ("/portal/{member}/proposals/new/", OWN_MEMBER),
     "network:portal_status_proposal": (
         "/portal/{member}/partnerships/{partnership}/status/",
@@ -59,6 +64,8 @@ MATRIX = {
     "network:staff_proposal_approve": ("/staff/proposals/{proposal}/approve/", STAFF_ACTION),
     "network:staff_proposal_decline": ("/staff/proposals/{proposal}/decline/", STAFF_ACTION),
     "network:staff_location_list": ("/staff/locations/", STAFF_PAGE),
+    "network:staff_token_list": ("/staff/api-tokens/", STAFF_PAGE),
+    "network:staff_token_revoke": ("/staff/api-tokens/{token}/revoke/", STAFF_ACTION),
     "network:staff_location_accept": ("/staff/locations/{flagged}/accept/", STAFF_ACTION),
     "network:staff_location_keep": ("/staff/locations/{flagged}/keep/", STAFF_ACTION),
     "network:staff_community_search": ("/staff/communities.json?q=spr", STAFF_PAGE),
@@ -159,6 +166,7 @@ def world(springfield, springfield_member, committee_admin_user):
         "partnership": partnership.pk,
         "proposal": proposal.pk,
         "flagged": flagged.pk,
+        "token": ApiTokenFactory(member=springfield_member, owner=committee_admin_user).pk,
     }
     for module in APP_MATRICES:
         if hasattr(module, "build_world"):

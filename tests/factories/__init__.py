@@ -2,6 +2,7 @@
 
 from tests.factories.accounts import UserFactory
 from tests.factories.network import (
+    ApiTokenFactory,
     CommunityFactory,
     CountryFactory,
     MemberFactory,
@@ -9,6 +10,7 @@ from tests.factories.network import (
 )
 
 __all__ = [
+    "ApiTokenFactory",
     "CommunityFactory",
     "CountryFactory",
     "MemberFactory",

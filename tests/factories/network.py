@@ -1,6 +1,11 @@
-import factory
+import datetime
 
-from twinning.network.models import Community, Country, Member, Partnership, Region
+import factory
+from django.utils import timezone
+
+from tests.factories.accounts import UserFactory
+from twinning.network.models import ApiToken, Community, Country, Member, Partnership, Region
+from twinning.network.tokens import new_token
 
 
 class CountryFactory(factory.django.DjangoModelFactory):
@@ -69,3 +74,26 @@ class MemberFactory(factory.django.DjangoModelFactory):
     def communities(self, create, extracted, **kwargs):
         if create and extracted:
             self.communities.set(extracted)
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A committee token for a new member; `token.secret` is the whole token to send (set on
+    the instance only: the row keeps its hash, as the service does)."""
+
+    class Meta:
+        model = ApiToken
+
+    name = factory.Sequence(lambda n: f"Website sync {n}")
+    owner = factory.SubFactory(UserFactory)
+    member = factory.SubFactory(MemberFactory)
+    scopes = factory.LazyFunction(lambda: ["registry:read", "member:write"])
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=90))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        key_id, secret, secret_hash = new_token()
+        token = super()._create(
+            model_class, *args, key_id=key_id, secret_hash=secret_hash, **kwargs
+        )
+        token.secret = secret
+        return token

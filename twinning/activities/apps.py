@@ -9,3 +9,11 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from twinning.activities import emails  # noqa: F401 - registers the e-mails
+        from twinning.activities.models import stored_file_names
+        from twinning.core.orphans import register_stored_files
+
+        register_stored_files(
+            "activities",
+            folders=["activities/photos", "activities/letters", "activities/reports"],
+            names=stored_file_names,
+        )

@@ -3,6 +3,7 @@ kind, the partnerships it belongs to, dates, participants, hours, money, outcome
 a delegation's travellers and itinerary with their invitation letters, and the association's
 annual report built from the verified activities."""
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -364,3 +365,11 @@ class AnnualReport(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.year} ({self.get_state_display()})"
+
+
+def stored_file_names() -> Iterator[str]:
+    """Every private file name the activities' rows hold (for the media sweep, core/orphans.py)."""
+    for names in Photo.objects.values_list("display_file", "thumb_file"):
+        yield from names
+    yield from InvitationLetter.objects.values_list("file_name", flat=True)
+    yield from AnnualReport.objects.values_list("file_name", flat=True)

@@ -15,3 +15,32 @@ def scheduled_commands_exist(app_configs, **kwargs):  # type: ignore[no-untyped-
         )
         for name in unknown_commands()
     ]
+
+
+@register()
+def public_media_origin_allowed(app_configs, **kwargs):  # type: ignore[no-untyped-def]
+    """Public media on another origin (S3) must be allowed by the CSP's img-src, or the
+    association's logo would be blocked on every page."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+    from django.core.files.storage import default_storage
+
+    try:
+        url = urlsplit(default_storage.url("probe.png"))
+    except (NotImplementedError, ValueError):
+        return []
+    if not url.netloc:
+        return []  # served by this site, under MEDIA_URL
+    origin = f"{url.scheme}://{url.netloc}"
+    allowed = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"].get("img-src", [])
+    if origin in allowed:
+        return []
+    return [
+        Error(
+            f"Public media are served from {origin}, which the Content Security Policy's "
+            "img-src does not allow.",
+            hint="Set S3_PUBLIC_ORIGIN to that origin (.env.example).",
+            id="twinning.E002",
+        )
+    ]

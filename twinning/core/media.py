@@ -1,8 +1,8 @@
 """Where uploaded files live and how they are served (RELIABILITY F4-F6).
 
-* `private_storage` sits under `settings.PRIVATE_MEDIA_ROOT`, outside any served directory:
-  its files are reached only through a view that checks permission and answers with
-  `media_response`.
+* `private_storage` is `STORAGES["private"]`: under `settings.PRIVATE_MEDIA_ROOT`, outside any
+  served directory, or a private S3 bucket (twinning/core/s3.py). Its files have no URL and are
+  reached only through a view that checks permission and answers with `media_response`.
 * `store_bytes` names every file with a fresh UUID: no character of the user's file name ever
   reaches a storage path (F6).
 * `store_upload` is the whole pipeline for a form field: inspect, rebuild the derivatives,
@@ -21,8 +21,10 @@ from urllib.parse import quote
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import FileResponse, Http404
-from django.utils.functional import LazyObject
+from django.utils.functional import LazyObject, empty
 
 from twinning.core.uploads import (
     InspectedUpload,
@@ -51,8 +53,18 @@ class _PrivateStorage(LazyObject):
         self._wrapped = storages["private"]
 
 
-# STORAGES["private"]: a FileSystemStorage under PRIVATE_MEDIA_ROOT, with no base URL.
+# STORAGES["private"]: a FileSystemStorage under PRIVATE_MEDIA_ROOT, with no base URL, or a
+# private S3 bucket (MEDIA_STORAGE=s3).
 private_storage = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _storages_changed(*, setting: str, **kwargs: object) -> None:
+    """Tests that switch STORAGES (to the S3 server) get the new private storage, as Django
+    does for default_storage."""
+    if setting == "STORAGES":
+        private_storage._wrapped = empty
+
 
 _EXTENSION = re.compile(r"^[a-z0-9]{1,8}$")
 _FOLDER = re.compile(r"^[a-z0-9_-]+(/[a-z0-9_-]+)*$")
@@ -115,15 +127,19 @@ def media_response(
     sandbox`, our stored content type, and Content-Disposition with an RFC 6266 filename*.
     `inline` is honoured only for images and audio; PDF, text and anything else is always an
     attachment. Cache-Control defaults to "private, no-store" (A4); pass another value for
-    published media. A missing file is a 404."""
+    published media. A missing file is a 404. From S3 the object is streamed in chunks
+    (`open_stream`), never read whole into memory."""
+    open_stream = getattr(storage, "open_stream", None)
     try:
-        handle = storage.open(name, "rb")
+        handle, size = open_stream(name) if open_stream else (storage.open(name, "rb"), None)
     except (FileNotFoundError, OSError, ValueError) as error:
         raise Http404 from error
     inline = inline and content_type.startswith(_INLINE_TYPES)
     if content_type.startswith("text/") and "charset" not in content_type:
         content_type = f"{content_type}; charset=utf-8"
     response = FileResponse(handle, content_type=content_type)
+    if size is not None:
+        response["Content-Length"] = str(size)
     response["Content-Disposition"] = _content_disposition(
         download_name, content_type=content_type, inline=inline
     )

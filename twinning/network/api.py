@@ -2,6 +2,11 @@
 partnerships; and, for a signed-in committee admin, their own member profiles and partnership
 proposals. The endpoints use the same querysets and services as the pages.
 
+Machine clients send `Authorization: Bearer <token>` (twinning/network/tokens.py): each
+endpoint declares the scope a token needs (`registry:read` for the public lists, which need no
+token at all; `member:read` and `member:write` for the member's own records). A token acts
+for its member only.
+
 Errors: a service's ValidationError answers 422 and NotAllowed 404, through the handlers in
 twinning/api.py; an object the user may not see answers 404 like a missing one (C12).
 """
@@ -18,7 +23,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
-from ninja.security import django_auth
 from pydantic import ConfigDict, HttpUrl
 
 from twinning.network.models import (
@@ -36,10 +40,12 @@ from twinning.network.queries import (
     directory,
     with_partner_count,
 )
+from twinning.network.scopes import MEMBER_READ, MEMBER_WRITE, REGISTRY_READ
 from twinning.network.services import propose_partnership, update_member_profile
+from twinning.network.tokens import acting_members, public_or_token, token_or_session
 
 router = Router(tags=["registry"])
-me_router = Router(tags=["my member organisations"], auth=django_auth)
+me_router = Router(tags=["my member organisations"])
 router.add_router("/me", me_router)
 
 PAGE_SIZE = 50
@@ -89,14 +95,14 @@ class CountryDetailOut(CountryOut):
     top_partner_countries: list[PartnerCountryOut]
 
 
-@router.get("/countries", response=list[CountryOut], auth=None)
+@router.get("/countries", response=list[CountryOut], **public_or_token(REGISTRY_READ))
 def list_countries(request: HttpRequest) -> Any:
     """Every country in the registry, with its ISO code, world region and number of
     communities."""
     return Country.objects.with_counts().order_by("name")
 
 
-@router.get("/countries/{code}", response=CountryDetailOut, auth=None)
+@router.get("/countries/{code}", response=CountryDetailOut, **public_or_token(REGISTRY_READ))
 def get_country(request: HttpRequest, code: str) -> Any:
     """One country by its ISO 3166-1 alpha-2 code (either case), with its figures as on its
     page: communities, current partnerships, and the countries it is most partnered with."""
@@ -212,7 +218,7 @@ class CommunityDetailOut(CommunityOut):
         return rows
 
 
-@router.get("/communities", response=list[CommunityOut], auth=None)
+@router.get("/communities", response=list[CommunityOut], **public_or_token(REGISTRY_READ))
 @_page
 def list_communities(request: HttpRequest, filters: Query[CommunityFilters]) -> Any:
     """The directory of communities: search by name (accent- and case-insensitive prefix),
@@ -228,7 +234,7 @@ def list_communities(request: HttpRequest, filters: Query[CommunityFilters]) -> 
     )
 
 
-@router.get("/communities/{slug}", response=CommunityDetailOut, auth=None)
+@router.get("/communities/{slug}", response=CommunityDetailOut, **public_or_token(REGISTRY_READ))
 def get_community(request: HttpRequest, slug: str) -> Any:
     """One community with its partners (each partnership's kind, status, year and each side's
     confirmation) and the member organisations based there."""
@@ -260,7 +266,7 @@ class PartnershipOut(Schema):
     community_b: BriefCommunityOut
 
 
-@router.get("/partnerships", response=list[PartnershipOut], auth=None)
+@router.get("/partnerships", response=list[PartnershipOut], **public_or_token(REGISTRY_READ))
 @_page
 def list_partnerships(request: HttpRequest, filters: Query[PartnershipFilters]) -> Any:
     """Partnerships between communities, filtered by the country or the community of either
@@ -317,7 +323,7 @@ class MemberProfileIn(Schema):
 
 def _my_members(request: HttpRequest) -> Any:
     return (
-        Member.objects.administered_by(request.user)
+        acting_members(request)
         .prefetch_related(
             Prefetch("communities", queryset=Community.objects.order_by("name", "country_id"))
         )
@@ -333,19 +339,19 @@ def _get_my_member(request: HttpRequest, slug: str, perm: str = "network.edit_me
     return member
 
 
-@me_router.get("/members", response=list[MemberOut])
+@me_router.get("/members", response=list[MemberOut], **token_or_session(MEMBER_READ))
 def list_my_members(request: HttpRequest) -> Any:
     """The member organisations the signed-in user administers (none for other users)."""
     return _my_members(request)
 
 
-@me_router.get("/members/{slug}", response=MemberOut)
+@me_router.get("/members/{slug}", response=MemberOut, **token_or_session(MEMBER_READ))
 def get_my_member(request: HttpRequest, slug: str) -> Any:
     """One of the signed-in user's member organisations."""
     return _get_my_member(request, slug)
 
 
-@me_router.patch("/members/{slug}", response=MemberOut)
+@me_router.patch("/members/{slug}", response=MemberOut, **token_or_session(MEMBER_WRITE))
 def update_my_member(request: HttpRequest, slug: str, data: MemberProfileIn) -> Any:
     """Change the public profile of one of the user's member organisations. Only the fields
     listed in the body schema can change; a body with any other field is refused (422)."""
@@ -401,19 +407,19 @@ class ProposalIn(Schema):
 
 
 def _my_proposals(request: HttpRequest) -> Any:
-    return PartnershipProposal.objects.filter(
-        member__in=Member.objects.administered_by(request.user)
-    ).select_related("member", "community", "partner")
+    return PartnershipProposal.objects.filter(member__in=acting_members(request)).select_related(
+        "member", "community", "partner"
+    )
 
 
-@me_router.get("/proposals", response=list[ProposalOut])
+@me_router.get("/proposals", response=list[ProposalOut], **token_or_session(MEMBER_READ))
 @_page
 def list_my_proposals(request: HttpRequest) -> Any:
     """Partnership proposals of the user's member organisations, newest first."""
     return _my_proposals(request).order_by("-created_at", "-pk")
 
 
-@me_router.post("/proposals", response={201: ProposalOut})
+@me_router.post("/proposals", response={201: ProposalOut}, **token_or_session(MEMBER_WRITE))
 def create_my_proposal(request: HttpRequest, data: ProposalIn) -> Any:
     """Ask staff to record a new partnership, or to change the status of an existing one, for
     one of your member's own communities. Staff approve or decline it."""

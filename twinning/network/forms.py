@@ -1,10 +1,12 @@
 """Forms of the staff pages and the committee portal: they declare fields and validate input
 only (C9); the views hand `cleaned_data` to the services, which write and log."""
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twinning.network.models import (
@@ -14,6 +16,7 @@ from twinning.network.models import (
     Partnership,
     Region,
 )
+from twinning.network.scopes import scope_choices
 from twinning.network.text import fold
 
 # Community choosers offer this many matches at most (the JSON endpoint and the datalist).
@@ -264,6 +267,67 @@ class StatusProposalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Why the status changes, and since when."),
     )
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+TOKEN_LIFETIMES = [
+    (30, _("30 days")),
+    (90, _("90 days")),
+    (180, _("180 days")),
+    (365, _("one year")),
+]
+
+
+class ApiTokenForm(forms.Form):
+    """A committee's token: its name, scopes and lifetime (the service checks the rest)."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_(
+            "What will use the token, for example “Website sync”, so you know which one to "
+            "revoke later."
+        ),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("What it may do"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one scope: what the token may do.")},
+    )
+    lifetime = forms.TypedChoiceField(
+        label=_("Expires after"), coerce=int, choices=TOKEN_LIFETIMES, initial=90
+    )
+
+    def __init__(self, *args: Any, committee: bool | None = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].choices = scope_choices(committee=committee)  # type: ignore[attr-defined]
+
+    def service_arguments(self) -> dict[str, Any]:
+        """The keyword arguments of `create_api_token` (apart from member and by)."""
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "scopes": data["scopes"],
+            "expires_at": timezone.now() + datetime.timedelta(days=data["lifetime"]),
+        }
+
+
+class StaffApiTokenForm(ApiTokenForm):
+    """Staff choose the member a token acts for, or none for a staff token; every scope is
+    offered and the service refuses member scopes on a staff token, saying why."""
+
+    member = forms.ModelChoiceField(
+        label=_("Acts for"),
+        queryset=Member.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("No member organisation: a staff token"),
+    )
+    field_order = ["name", "member", "scopes", "lifetime"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, committee=None, **kwargs)
 
 
 def add_service_error(form: forms.Form, error: Any) -> None:

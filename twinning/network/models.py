@@ -1,12 +1,14 @@
 """The registry: countries, communities, the partnerships between them, the member
 organisations of the association, and the offline gazetteer used to place communities."""
 
+import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twinning.core.models import TimeStampedModel
@@ -560,3 +562,82 @@ class ImportRun(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.source_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self, now: datetime.datetime | None = None) -> "ApiTokenQuerySet":
+        """Tokens neither revoked nor expired (their owner's rights are checked on use)."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+
+    def for_member(self, member: "Member") -> "ApiTokenQuerySet":
+        return self.filter(member=member)
+
+    def staff_tokens(self) -> "ApiTokenQuerySet":
+        return self.filter(member__isnull=True)
+
+
+class ApiToken(TimeStampedModel):
+    """A credential of a machine client of the API (twinning/network/tokens.py): it acts for
+    one member organisation (a committee token) or for the association (a staff token, no
+    member), within its scopes, until it expires or is revoked, and only while its owner may
+    still manage that member's tokens. Only a SHA-256 hash of the secret is stored; the
+    `key_id` (shown as the prefix `twn_<key_id>`) finds the row and lets people recognise it."""
+
+    name = models.CharField(_("name"), max_length=100)
+    key_id = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    member = models.ForeignKey(
+        Member,
+        verbose_name=_("acts for"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    scopes = models.JSONField(_("scopes"), default=list)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One name per committee (and among staff tokens) while in use: a form sent twice
+            # does not make two tokens, and each row says which client it is.
+            models.UniqueConstraint(
+                fields=["member", "name"],
+                condition=Q(revoked_at__isnull=True, member__isnull=False),
+                name="api_token_name_once_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(revoked_at__isnull=True, member__isnull=True),
+                name="api_token_name_once_among_staff_tokens",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def prefix(self) -> str:
+        return f"twn_{self.key_id}"
+
+    def state(self, now: datetime.datetime | None = None) -> str:
+        """ "revoked", "expired" or "active" (for the lists)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.expires_at <= (now or timezone.now()) else "active"

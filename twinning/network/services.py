@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from twinning.core.authz import NotAllowed
+from twinning.core.authz import NotAllowed, require
 from twinning.core.services import log_activity
 from twinning.network.models import (
+    ApiToken,
     Community,
     Contact,
     Country,
@@ -451,3 +452,114 @@ def add_contact(
         member, "network.member.contact_added", by=by, data={"name": contact.name, "role": role}
     )
     return contact
+
+
+# --- API tokens (twinning/network/tokens.py) ----------------------------------------------
+
+
+def _check_token_scopes(scopes: list[str], *, member: Member | None) -> str | None:
+    """What is wrong with these scopes for this kind of token, or None."""
+    from twinning.network.scopes import get_scope
+
+    if not scopes:
+        return _("Choose at least one scope: what the token may do.")
+    unknown = sorted(code for code in scopes if get_scope(code) is None)
+    if unknown:
+        return _("These scopes do not exist: %(s)s.") % {"s": ", ".join(unknown)}
+    if member is None:
+        wrong = sorted(code for code in scopes if not get_scope(code).staff)  # type: ignore[union-attr]
+        if wrong:
+            return _(
+                "A staff token acts for no member organisation, so it cannot have %(s)s: "
+                "choose the member it acts for, or other scopes."
+            ) % {"s": ", ".join(wrong)}
+    else:
+        wrong = sorted(code for code in scopes if not get_scope(code).committee)  # type: ignore[union-attr]
+        if wrong:
+            return _("A committee's token cannot have %(s)s.") % {"s": ", ".join(wrong)}
+    return None
+
+
+@transaction.atomic
+def create_api_token(
+    *,
+    name: str,
+    scopes: list[str],
+    expires_at: datetime.datetime,
+    member: Member | None = None,
+    by: Any,
+) -> tuple[ApiToken, str]:
+    """Create an API token acting for `member` (a committee token) or, with no member, for the
+    association (a staff token). Returns the token and its secret: the secret is shown once
+    by the caller and never stored (only its hash). Committee admins create tokens for their
+    own member; staff for any member and staff tokens. Raises NotAllowed for anyone else and
+    ValidationError (nothing created) for a missing name, scopes this kind of token cannot
+    hold, an expiry not within a year, or a name already in use."""
+    from twinning.network.tokens import MAX_LIFETIME, new_token
+
+    if member is None:
+        require(by, "network.create_staff_api_token")
+    else:
+        require(by, "network.manage_api_tokens", member)
+    name = name.strip()
+    scopes = sorted(set(scopes))
+    errors: dict[str, str] = {}
+    problem = _check_token_scopes(scopes, member=member)
+    if problem:
+        errors["scopes"] = problem
+    now = timezone.now()
+    if expires_at <= now:
+        errors["expires_at"] = _("Choose an expiry date in the future.")
+    elif expires_at > now + MAX_LIFETIME:
+        errors["expires_at"] = _("A token lives at most one year: choose an earlier expiry.")
+    if name and ApiToken.objects.filter(member=member, name=name, revoked_at__isnull=True).exists():
+        errors["name"] = _(
+            "A token called “%(name)s” is already in use here: choose another name, or revoke "
+            "that token first."
+        ) % {"name": name}
+    if errors:
+        raise ValidationError(errors)
+    key_id, secret, secret_hash = new_token()
+    token = ApiToken(
+        name=name,
+        key_id=key_id,
+        secret_hash=secret_hash,
+        owner=by,
+        member=member,
+        scopes=scopes,
+        expires_at=expires_at,
+    )
+    token.full_clean()
+    token.save()
+    log_activity(
+        token,
+        "network.api_token.created",
+        by=by,
+        data={
+            "name": name,
+            "prefix": token.prefix,
+            "member": member.slug if member else "",
+            "scopes": scopes,
+            "expires_at": expires_at.isoformat(),
+        },
+    )
+    return token, secret
+
+
+@transaction.atomic
+def revoke_api_token(*, token: ApiToken, by: Any) -> ApiToken:
+    """Revoke a token: the next request that presents it is refused (C5). Committee admins
+    revoke their own member's tokens, staff any. Raises NotAllowed for anyone else and
+    ValidationError if it is already revoked."""
+    require(by, "network.revoke_api_token", token)
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        raise ValidationError(_("This token is already revoked."))
+    token.revoked_at = timezone.now()
+    token.revoked_by = by if getattr(by, "is_authenticated", False) else None
+    token.full_clean()
+    token.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+    log_activity(
+        token, "network.api_token.revoked", by=by, data={"name": token.name, "prefix": token.prefix}
+    )
+    return token

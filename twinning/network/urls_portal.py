@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from twinning.network.views import portal
+from twinning.network.views import portal, tokens
 
 urlpatterns = [
     path("", portal.portal_home, name="portal_home"),
@@ -10,6 +10,12 @@ urlpatterns = [
     path("communities.json", portal.portal_community_search, name="portal_community_search"),
     path("<slug:slug>/", portal.portal_member, name="portal_member"),
     path("<slug:slug>/edit/", portal.portal_member_edit, name="portal_member_edit"),
+    path("<slug:slug>/api-tokens/", tokens.portal_token_list, name="portal_token_list"),
+    path(
+        "<slug:slug>/api-tokens/<int:pk>/revoke/",
+        tokens.portal_token_revoke,
+        name="portal_token_revoke",
+    ),
     path(
         "<slug:slug>/proposals/new/", portal.portal_proposal_create, name="portal_proposal_create"
     ),

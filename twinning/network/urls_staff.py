@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from twinning.network.views import staff
+from twinning.network.views import staff, tokens
 
 urlpatterns = [
     path("", staff.staff_dashboard, name="staff_dashboard"),
@@ -14,6 +14,8 @@ urlpatterns = [
     path(
         "proposals/<int:pk>/decline/", staff.staff_proposal_decline, name="staff_proposal_decline"
     ),
+    path("api-tokens/", tokens.staff_token_list, name="staff_token_list"),
+    path("api-tokens/<int:pk>/revoke/", tokens.staff_token_revoke, name="staff_token_revoke"),
     path("locations/", staff.staff_location_list, name="staff_location_list"),
     path("locations/<int:pk>/accept/", staff.staff_location_accept, name="staff_location_accept"),
     path("locations/<int:pk>/keep/", staff.staff_location_keep, name="staff_location_keep"),
