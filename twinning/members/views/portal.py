@@ -21,6 +21,7 @@ from twinning.members.forms import (
     JoinForm,
 )
 from twinning.members.models import CoAdminInvitation, Invoice, Membership
+from twinning.members.payments import online_providers
 from twinning.members.pdf import invoice_pdf
 from twinning.members.services import (
     InvitationInvalid,
@@ -167,6 +168,7 @@ def portal_invoice_detail(request: HttpRequest, slug: str, number: str) -> HttpR
         "lines": invoice.lines.all(),
         "payments": invoice.payments.all(),
         "credit_notes": invoice.credit_notes.all(),
+        "pay_providers": online_providers(),
     }
     return render(request, "members/portal/invoice_detail.html", context)
 
