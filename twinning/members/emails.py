@@ -103,6 +103,7 @@ register_template(
     ),
     description=_("To a person a committee admin invites as a co-admin."),
     placeholders=("inviter_name", "member_name", "days", "accept_url"),
+    secret_links=("accept_url",),
 )
 register_template(
     "members.bulk_message",

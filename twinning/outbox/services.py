@@ -12,6 +12,7 @@ import smtplib
 from collections.abc import Iterable
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -91,6 +92,44 @@ def render_email(*, template: str, context: dict[str, Any], language: str) -> tu
         return render_texts(spec, str(spec.subject), str(spec.body), full_context)
 
 
+REDACTED = "••••••"
+
+
+def redact_link(link: str) -> str:
+    """The link as staff may see it: its last path segment (the token) replaced, any query
+    dropped. `https://site/showcase/consent/Xy7…/` -> `https://site/showcase/consent/••••••/`."""
+    parts = urlsplit(link)
+    segments = parts.path.split("/")
+    for index in range(len(segments) - 1, -1, -1):
+        if segments[index]:
+            segments[index] = REDACTED
+            break
+    return urlunsplit((parts.scheme, parts.netloc, "/".join(segments), "", ""))
+
+
+def redact_secret_links(spec: TemplateSpec, context: dict[str, Any]) -> tuple[dict, dict]:
+    """(the context with the spec's secret links redacted, {redacted: live link})."""
+    shown_context, live = dict(context), {}
+    for name in sorted(spec.secret_links):
+        value = str(context.get(name) or "")
+        if not value:
+            continue
+        shown = redact_link(value)
+        while shown in live and live[shown] != value:  # two links alike once redacted
+            shown += "•"
+        live[shown] = value
+        shown_context[name] = shown
+    return shown_context, live
+
+
+def with_live_links(text: str, links: dict[str, str]) -> str:
+    """Put the live links back into a redacted subject or body (the longest first, so a
+    redacted link that extends another is replaced whole)."""
+    for shown in sorted(links, key=len, reverse=True):
+        text = text.replace(shown, links[shown])
+    return text
+
+
 def preview_email(*, spec: TemplateSpec, subject: str, body: str, language: str) -> tuple[str, str]:
     """Render staff's draft with sample placeholders; ValidationError if it is not valid.
 
@@ -141,6 +180,8 @@ def queue_email(
             return existing
     spec = get_template_spec(template)
     lang = choose_language(language=language, recipient=recipient)
+    # Staff read the outbox: live single-use links are stored redacted, the real ones aside.
+    context, secret_links = redact_secret_links(spec, context)
     subject, body = render_email(template=template, context=context, language=lang)
     message = OutboxMessage(
         to=to.strip(),
@@ -154,6 +195,7 @@ def queue_email(
         next_attempt_at=None if hold else timezone.now(),
         created_by=_user(by),
         idempotency_key=key or None,
+        secret_links=secret_links,
     )
     if related is not None:
         message.content_type = ContentType.objects.get_for_model(related)
@@ -162,6 +204,7 @@ def queue_email(
         message.state = OutboxMessage.State.DISCARDED
         message.next_attempt_at = None
         message.last_error = _("Not sent: the address unsubscribed from such mail.")
+        message.secret_links = {}
     message.full_clean(exclude=["idempotency_key"])
     try:
         with transaction.atomic():
@@ -230,7 +273,12 @@ def discard_message(*, message: OutboxMessage, by: Any) -> OutboxMessage:
     """Drop a message that has not gone out (held, queued or failed); it stays listed."""
     changed = OutboxMessage.objects.filter(
         pk=message.pk, state__in=OutboxMessage.DISCARDABLE_STATES
-    ).update(state=OutboxMessage.State.DISCARDED, next_attempt_at=None, updated_at=timezone.now())
+    ).update(
+        state=OutboxMessage.State.DISCARDED,
+        next_attempt_at=None,
+        secret_links={},
+        updated_at=timezone.now(),
+    )
     message.refresh_from_db()
     if not changed:
         raise ValidationError(
@@ -314,6 +362,7 @@ def unsubscribe(*, email: str, message: OutboxMessage | None = None, by: Any = N
         state=OutboxMessage.State.DISCARDED,
         next_attempt_at=None,
         last_error=_("Not sent: the address unsubscribed from such mail."),
+        secret_links={},
         updated_at=timezone.now(),
     )
     return entry
@@ -343,7 +392,9 @@ def _claim(message_id: int, now: datetime.datetime) -> OutboxMessage | None:
 
 
 def _email_for(message: OutboxMessage) -> EmailMessage:
-    body, headers = message.body, {"Auto-Submitted": "auto-generated"}
+    links = message.secret_links or {}
+    subject, body = with_live_links(message.subject, links), with_live_links(message.body, links)
+    headers = {"Auto-Submitted": "auto-generated"}
     if not message.transactional:
         link = unsubscribe_url(message)
         with translation.override(message.language):
@@ -353,7 +404,7 @@ def _email_for(message: OutboxMessage) -> EmailMessage:
             }
         body = f"{body.rstrip()}\n\n-- \n{footer}\n"
         headers["List-Unsubscribe"] = f"<{link}>"
-    return EmailMessage(message.subject, body, None, [message.to], headers=headers)
+    return EmailMessage(subject, body, None, [message.to], headers=headers)
 
 
 def send_message(*, message_id: int) -> str:
@@ -383,6 +434,7 @@ def send_message(*, message_id: int) -> str:
             sent_at=timezone.now(),
             next_attempt_at=None,
             last_error="",
+            secret_links={},  # sent: the live links are no longer kept anywhere here
             updated_at=timezone.now(),
         )
         log_activity(message, "outbox.message.sent", data={"attempts": message.attempts})

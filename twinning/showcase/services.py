@@ -50,11 +50,15 @@ MANAGE_LINK_MAX_AGE = 3 * 366 * 24 * 3600  # consent records are kept as proof f
 
 
 class ConsentLinkInvalid(Exception):
-    """Unknown or already used consent link (the view answers 404)."""
+    """An unknown, mistyped or replaced consent link (the view answers 404 and says so)."""
+
+
+class ConsentLinkUsed(ConsentLinkInvalid):
+    """A consent link already answered (the view answers 410 and says so)."""
 
 
 class ConsentLinkExpired(Exception):
-    """A consent link past its expiry (the view answers 410)."""
+    """A consent link past its expiry (the view answers 410 and says so)."""
 
 
 def _now() -> datetime.datetime:
@@ -338,41 +342,44 @@ def record_adult_consent(*, student: Student, publication: bool, by: Any) -> Con
     return consent
 
 
-@transaction.atomic
-def open_consent_link(*, token: str) -> Consent:
-    """Use a consent link once: returns its consent record, bound from now on to the browser
-    session that opened it (the view moves it there). Raises ConsentLinkInvalid for an unknown
-    or used link and ConsentLinkExpired for one past its 7 days."""
+def _link_consent(token: str, *, lock: bool = False) -> Consent:
+    """The consent record a link's token names, if the link can still be answered."""
     if not token or len(token) > 100:
         raise ConsentLinkInvalid
-    consent = (
-        Consent.objects.select_for_update()
-        .filter(token_hash=_hash_token(token), token_used_at__isnull=True)
-        .first()
-    )
+    found = Consent.objects.select_related("student__community__country")
+    if lock:
+        found = found.select_for_update(of=("self",))
+    consent = found.filter(token_hash=_hash_token(token)).first()
     if consent is None:
         raise ConsentLinkInvalid
+    if consent.token_used_at is not None or consent.responded_at is not None:
+        raise ConsentLinkUsed
     if consent.token_expires_at is None or consent.token_expires_at <= _now():
         raise ConsentLinkExpired
-    consent.token_used_at = _now()
-    consent.save(update_fields=["token_used_at"])
-    log_activity(consent, "showcase.consent.link_opened")
     return consent
 
 
+def open_consent_link(*, token: str) -> Consent:
+    """The consent record a guardian's link asks about. Opening the link changes nothing (mail
+    scanners open links too): only the answer spends it. Raises ConsentLinkInvalid for an
+    unknown or replaced link, ConsentLinkUsed once answered, ConsentLinkExpired after 7 days."""
+    return _link_consent(token)
+
+
 @transaction.atomic
-def answer_consent(*, consent: Consent, participation: bool, publication: bool) -> Consent:
-    """Record the guardian's answer to the notice: two separate scopes (P-04). Publication
-    without participation makes no sense and is refused. Sends the confirmation e-mail with
-    the long-lived link to manage the consent."""
-    consent = Consent.objects.select_for_update().get(pk=consent.pk)
-    if consent.responded_at is not None or consent.token_used_at is None:
-        raise ValidationError(_("This consent request has already been answered."))
+def answer_consent(*, token: str, participation: bool, publication: bool) -> Consent:
+    """Record the guardian's answer to the notice: two separate scopes (P-04); this spends the
+    single-use link (B11). Publication without participation makes no sense and is refused.
+    Sends the confirmation e-mail with the long-lived link to manage the consent. Raises
+    ConsentLinkInvalid, ConsentLinkUsed (answered already, e.g. in another tab) or
+    ConsentLinkExpired like `open_consent_link`, and ValidationError for the scopes."""
+    consent = _link_consent(token, lock=True)
     if publication and not participation:
         raise ValidationError(
             {"publication": _("Publication is only possible for a student taking part.")}
         )
     now = _now()
+    consent.token_used_at = now
     consent.responded_at = now
     consent.notice_version = NOTICE_VERSION
     consent.notice_hash = notice_hash()
