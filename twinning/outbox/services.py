@@ -20,12 +20,12 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from twinning.core.services import get_association, log_activity
+from twinning.core.services import get_association, log_activities, log_activity
 from twinning.outbox.models import EmailTemplate, OutboxMessage, Unsubscribe
 from twinning.outbox.registry import (
     TemplateSpec,
@@ -247,25 +247,69 @@ def edit_message(*, message: OutboxMessage, subject: str, body: str, by: Any) ->
     return locked
 
 
+def _ids_of(messages: Iterable[OutboxMessage] | QuerySet[OutboxMessage]) -> Any:
+    """A subquery for a queryset (any size, no list of ids in SQL), else the messages' ids."""
+    if isinstance(messages, QuerySet):
+        return Subquery(messages.values("pk"))
+    return [m.pk for m in messages]
+
+
 @transaction.atomic
-def release_messages(*, messages: Iterable[OutboxMessage], by: Any) -> int:
+def release_messages(
+    *, messages: Iterable[OutboxMessage] | QuerySet[OutboxMessage], by: Any
+) -> int:
     """Queue held (or failed) messages for sending once the transaction commits; returns how
-    many were released. Messages in any other state are left as they are."""
-    ids = [m.pk for m in messages]
-    releasable = list(
-        OutboxMessage.objects.select_for_update()
-        .filter(pk__in=ids, state__in=OutboxMessage.EDITABLE_STATES)
-        .order_by("pk")
+    many were released. Messages in any other state are left as they are, so releasing the
+    same messages again releases none (idempotent). Works in a constant number of queries
+    whatever the number of messages: one audit entry each, written in bulk."""
+    releasable = OutboxMessage.objects.filter(
+        pk__in=_ids_of(messages), state__in=OutboxMessage.EDITABLE_STATES
     )
-    now = timezone.now()
-    for message in releasable:
-        message.state = OutboxMessage.State.QUEUED
-        message.next_attempt_at = now
-        message.attempts = 0
-        message.save(update_fields=["state", "next_attempt_at", "attempts", "updated_at"])
-        log_activity(message, "outbox.message.released", by=by)
-        _schedule_send(message)
-    return len(releasable)
+    ids = list(releasable.select_for_update().order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        return 0
+    OutboxMessage.objects.filter(
+        pk__in=_ids_of(releasable), state__in=OutboxMessage.EDITABLE_STATES
+    ).update(
+        state=OutboxMessage.State.QUEUED,
+        next_attempt_at=timezone.now(),
+        attempts=0,
+        updated_at=timezone.now(),
+    )
+    log_activities(OutboxMessage, ids, "outbox.message.released", by=by)
+    transaction.on_commit(partial(_enqueue_sends, ids))
+    return len(ids)
+
+
+def _enqueue_sends(ids: list[int]) -> None:
+    from twinning.outbox.tasks import send_message_task
+
+    for message_id in ids:
+        send_message_task.enqueue(message_id=message_id)
+
+
+@transaction.atomic
+def discard_messages(
+    *, messages: Iterable[OutboxMessage] | QuerySet[OutboxMessage], by: Any
+) -> int:
+    """Drop every message among `messages` that has not gone out (held, queued or failed);
+    returns how many. Again is harmless; constant queries, one audit entry each."""
+    discardable = OutboxMessage.objects.filter(
+        pk__in=_ids_of(messages), state__in=OutboxMessage.DISCARDABLE_STATES
+    )
+    ids = list(discardable.select_for_update().order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        return 0
+    OutboxMessage.objects.filter(
+        pk__in=_ids_of(discardable), state__in=OutboxMessage.DISCARDABLE_STATES
+    ).update(
+        state=OutboxMessage.State.DISCARDED,
+        next_attempt_at=None,
+        secret_links={},
+        updated_at=timezone.now(),
+    )
+    log_activities(OutboxMessage, ids, "outbox.message.discarded", by=by)
+    return len(ids)
 
 
 @transaction.atomic
