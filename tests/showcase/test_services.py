@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tests.outbox.delivery import delivered_body
 from tests.showcase.conftest import consent_for, make_edition, make_student, years_ago
+from tests.showcase.judging_helpers import close
 from tests.showcase.media import pdf_bytes, png_bytes, upload, wav_bytes
 from twinning.core.media import private_storage
 from twinning.outbox.models import OutboxMessage
@@ -123,6 +124,29 @@ def test_consent_link_opens_any_number_of_times_until_answered(edition, springfi
     assert opened == [consent.pk] * 3
     with pytest.raises(ConsentLinkUsed):
         open_consent_link(token="tok")
+
+
+def test_no_student_registers_after_entries_close(edition, springfield):
+    close(edition)
+
+    with pytest.raises(ValidationError) as error:
+        make_student(edition, springfield)
+
+    assert f"Entries to the {edition.year} showcase closed on" in error.value.messages[0]
+    assert Student.objects.count() == 0
+
+
+def test_no_guardian_consent_is_asked_after_entries_close(edition, springfield):
+    student = make_student(edition, springfield)
+    close(edition)
+    messages_before = OutboxMessage.objects.count()
+
+    with pytest.raises(ValidationError) as error:
+        request_guardian_consent(student=student, by=student.user)
+
+    assert "No showcase edition is accepting entries now" in error.value.messages[0]
+    assert student.consents.count() == 1
+    assert OutboxMessage.objects.count() == messages_before
 
 
 def test_consent_link_expires_after_seven_days(edition, springfield):

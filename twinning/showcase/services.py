@@ -203,6 +203,27 @@ def update_edition(*, edition: Edition, by: Any, **fields: Any) -> Edition:
 # --- Students and consent ----------------------------------------------------------------------
 
 
+def closed_to_newcomers(edition: Edition | None) -> str:
+    """Why no new student may register and no guardian's consent may be asked for `edition`,
+    in words ("" when both are still possible). None stands for "no edition is open"."""
+    if edition is None:
+        return _(
+            "No showcase edition is accepting entries now: a guardian's consent can be asked "
+            "again when the next edition opens."
+        )
+    if edition.has_closed():
+        return _(
+            "Entries to the %(year)s showcase closed on %(when)s: new students can no longer "
+            "register for it, and no guardian's consent can be asked for it."
+        ) % {"year": edition.year, "when": _when(edition.closes_at)}
+    return ""
+
+
+def consent_edition(student: Student) -> Edition | None:
+    """The edition a new consent request is for: the one open now (the newest)."""
+    return Edition.objects.open_at().order_by("-opens_at").first()
+
+
 @transaction.atomic
 def register_student(
     *,
@@ -221,7 +242,11 @@ def register_student(
 ) -> Student:
     """Create a student (and their account unless `user` is given) after checking eligibility
     again. A minor's guardian is sent a single-use consent link; an adult's own consent is
-    recorded. Raises ValidationError (nothing stored) when ineligible or the data is wrong."""
+    recorded. Raises ValidationError (nothing stored) when the edition's entries have closed,
+    when ineligible, or when the data is wrong."""
+    closed = closed_to_newcomers(edition)
+    if closed:
+        raise ValidationError(closed)
     today = association_today()
     eligibility = check_eligibility(
         edition=edition, date_of_birth=date_of_birth, community=community, today=today
@@ -285,9 +310,14 @@ def request_guardian_consent(
     """Send the guardian a new single-use link (B11): 256 random bits, stored hashed, valid
     7 days, bound to this one consent record. Earlier unanswered links stop working. The
     returned record carries the plain token as `.token` (never stored) for the caller that
-    sends the link by other means (the demo)."""
+    sends the link by other means (the demo). Raises ValidationError with the reason after
+    the edition's entries have closed (or when no edition is open)."""
     if not student.guardian_email:
         raise ValidationError(_("No guardian e-mail address is recorded."))
+    edition = edition or consent_edition(student)
+    closed = closed_to_newcomers(edition)
+    if closed:
+        raise ValidationError(closed)
     now = _now()
     Consent.objects.filter(student=student).pending().update(token_hash=None)
     token = secrets.token_urlsafe(32)
@@ -302,7 +332,6 @@ def request_guardian_consent(
     consent.save()
     consent.token = token  # type: ignore[attr-defined]
     log_activity(consent, "showcase.consent.requested", by=by)
-    edition = edition or Edition.objects.order_by("-opens_at").first()
     queue_email(
         to=consent.email,
         template=emails.CONSENT_REQUEST,
