@@ -224,6 +224,21 @@ def consent_edition(student: Student) -> Edition | None:
     return Edition.objects.open_at().order_by("-opens_at").first()
 
 
+def _check_may_register(
+    edition: Edition, date_of_birth: datetime.date, community: Community
+) -> Any:
+    """The student's eligibility; ValidationError with the reasons when they may not register."""
+    closed = closed_to_newcomers(edition)
+    if closed:
+        raise ValidationError(closed)
+    eligibility = check_eligibility(
+        edition=edition, date_of_birth=date_of_birth, community=community, today=association_today()
+    )
+    if not eligibility.eligible:
+        raise ValidationError(eligibility.reasons)
+    return eligibility
+
+
 @transaction.atomic
 def register_student(
     *,
@@ -244,15 +259,7 @@ def register_student(
     again. A minor's guardian is sent a single-use consent link; an adult's own consent is
     recorded. Raises ValidationError (nothing stored) when the edition's entries have closed,
     when ineligible, or when the data is wrong."""
-    closed = closed_to_newcomers(edition)
-    if closed:
-        raise ValidationError(closed)
-    today = association_today()
-    eligibility = check_eligibility(
-        edition=edition, date_of_birth=date_of_birth, community=community, today=today
-    )
-    if not eligibility.eligible:
-        raise ValidationError(eligibility.reasons)
+    eligibility = _check_may_register(edition, date_of_birth, community)
     user_model = get_user_model()
     if user is None:
         email = user_model.objects.normalize_email(email).lower()

@@ -85,12 +85,11 @@ def edition_enter(request: HttpRequest, edition: str) -> HttpResponse:
             today=today,
         )
         return render(request, "showcase/edition_enter.html", context)
-    closed = closed_to_newcomers(edition_obj)
-    if closed:  # said before anything is typed, not only when the form is sent
-        context["closed"] = closed
-        return render(request, "showcase/edition_enter.html", context)
-    if request.session.get(AGE_REFUSED):
-        return render(request, "showcase/age_refused.html", context)
+    # After the close, the reason is said before anything is typed, not only when it is sent.
+    context["closed"] = closed_to_newcomers(edition_obj)
+    if context["closed"] or request.session.get(AGE_REFUSED):
+        page = "edition_enter" if context["closed"] else "age_refused"
+        return render(request, f"showcase/{page}.html", context)
     form = EligibilityForm(request.POST or None)
     context["form"] = form
     if request.method == "POST" and form.is_valid():
