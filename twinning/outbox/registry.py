@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 # Placeholders every template may use, filled by the outbox itself.
-COMMON_PLACEHOLDERS = frozenset({"association_name", "site_url"})
+COMMON_PLACEHOLDERS = frozenset({"association_name", "association_email", "site_url"})
 ALLOWED_TAGS = frozenset(
     {"if", "elif", "else", "endif", "for", "empty", "endfor", "comment", "endcomment"}
 )

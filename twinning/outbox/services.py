@@ -65,7 +65,12 @@ def choose_language(*, language: str | None = None, recipient: Any = None) -> st
 
 
 def base_context() -> dict[str, Any]:
-    return {"association_name": get_association().name, "site_url": settings.SITE_URL}
+    association = get_association()
+    return {
+        "association_name": association.name,
+        "association_email": association.email,
+        "site_url": settings.SITE_URL,
+    }
 
 
 def render_email(*, template: str, context: dict[str, Any], language: str) -> tuple[str, str]:
