@@ -38,7 +38,8 @@ register_template(
         "Dear {{ person_name }},\n\n"
         "We are sorry: {{ association_name }} cannot accept the membership application of "
         "{{ member_name }} at this time.\n\n{{ message }}\n\n"
-        "{% if association_email %}Any question? Write to us at {{ association_email }}.\n{% endif %}"
+        "{% if association_email %}Any question? Write to us at {{ association_email }}.\n"
+        "{% endif %}"
         "Your portal: {{ portal_url }}\n"
     ),
     description=_("To committee admins when staff decline their membership application."),
