@@ -112,9 +112,12 @@ def redact_link(link: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/".join(segments), "", ""))
 
 
-def redact_secret_links(spec: TemplateSpec, context: dict[str, Any]) -> tuple[dict, dict]:
+def redact_secret_links(
+    spec: TemplateSpec, context: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
     """(the context with the spec's secret links redacted, {redacted: live link})."""
-    shown_context, live = dict(context), {}
+    shown_context: dict[str, Any] = dict(context)
+    live: dict[str, str] = {}
     for name in sorted(spec.secret_links):
         value = str(context.get(name) or "")
         if not value:
