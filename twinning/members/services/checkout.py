@@ -101,7 +101,7 @@ def record_checkout(
     credited meanwhile, another currency) is kept for staff with the reason. Returns None for a
     checkout that is not ours (another application on the same provider account)."""
     checkout = (
-        CheckoutSession.objects.select_for_update()
+        CheckoutSession.objects.select_for_update(of=("self",))
         .select_related("invoice__member")
         .filter(provider=provider, external_id=result.external_id)
         .first()
