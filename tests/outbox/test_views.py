@@ -386,6 +386,19 @@ def test_bulk_release_takes_the_same_queries_whatever_the_count(
     assert OutboxMessage.objects.filter(state="queued").count() == item_count
 
 
+def test_bulk_services_refuse_an_actor_who_is_not_verified_staff(committee_admin_user):
+    from twinning.core.authz import NotAllowed
+    from twinning.outbox.services import discard_messages, release_messages
+
+    message = _held()
+
+    for service in (release_messages, discard_messages):
+        with pytest.raises(NotAllowed):
+            service(messages=[message], by=committee_admin_user)
+
+    assert OutboxMessage.objects.get(pk=message.pk).state == "held"
+
+
 def test_bulk_with_a_bad_id_is_refused_without_error(staff):
     response = staff.post(
         reverse("outbox:staff_message_bulk"), {"action": "release", "messages": ["x"]}

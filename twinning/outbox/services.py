@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from twinning.core.authz import require
 from twinning.core.services import get_association, log_activities, log_activity
 from twinning.outbox.models import EmailTemplate, OutboxMessage, Unsubscribe
 from twinning.outbox.registry import (
@@ -270,6 +271,7 @@ def release_messages(
     many were released. Messages in any other state are left as they are, so releasing the
     same messages again releases none (idempotent). Works in a constant number of queries
     whatever the number of messages: one audit entry each, written in bulk."""
+    require(by, "outbox.review_messages")
     releasable = OutboxMessage.objects.filter(
         pk__in=_ids_of(messages), state__in=OutboxMessage.EDITABLE_STATES
     )
@@ -302,6 +304,7 @@ def discard_messages(
 ) -> int:
     """Drop every message among `messages` that has not gone out (held, queued or failed);
     returns how many. Again is harmless; constant queries, one audit entry each."""
+    require(by, "outbox.review_messages")
     discardable = OutboxMessage.objects.filter(
         pk__in=_ids_of(messages), state__in=OutboxMessage.DISCARDABLE_STATES
     )
