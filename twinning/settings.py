@@ -339,6 +339,13 @@ vars().update(_email)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Twinning <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Online payments ----------------------------------------------------------------------
+# Stripe Checkout is offered to members only when both keys are set (members/payments/).
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Another server speaking Stripe's API (the tests' local fake); empty means Stripe itself.
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+
 # --- Background tasks (django-tasks) ------------------------------------------------------
 # database: the django-tasks-db worker (`manage.py db_worker`); rq: RQ workers on REDIS_URL
 # (`manage.py rqworker default`); immediate: run in-process (tests).

@@ -21,6 +21,18 @@ MATRIX = {
     "members:portal_invoice_list": (_P + "invoices/", OWN_MEMBER),
     "members:portal_invoice_detail": (_P + "invoices/{invoice}/", OWN_MEMBER),
     "members:portal_invoice_pdf": (_P + "invoices/{invoice}/pdf/", OWN_MEMBER),
+    "members:portal_invoice_pay": (_P + "invoices/{invoice}/pay/stripe/", POST_ONLY),
+    # Back from the provider: an unknown checkout shows "being confirmed" to the member only.
+    "members:portal_invoice_paid": (
+        _P + "invoices/{invoice}/pay/stripe/done/?checkout=cs_unknown",
+        OWN_MEMBER,
+    ),
+    "members:portal_invoice_pay_cancelled": (
+        _P + "invoices/{invoice}/pay/stripe/cancelled/",
+        OWN_MEMBER,
+    ),
+    # The provider posts its signed events; nothing answers a GET.
+    "members:payment_webhook": ("/payments/stripe/webhook/", (405,) * 6),
     "members:portal_admins": (_P + "admins/", OWN_MEMBER),
     "members:portal_admin_remove": (_P + "admins/{admin}/remove/", POST_ONLY),
     "members:portal_invitation_withdraw": (

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from tests.factories import CommunityFactory, MemberFactory, PartnershipFactory, UserFactory
 from tests.factories.activities import ActivityFactory
 from tests.factories.members import MembershipFactory
+from tests.outbox.delivery import delivered_body
 from twinning.members.models import CoAdminInvitation, Invoice, Membership, Status
 from twinning.members.queries import members_with_status
 from twinning.members.services import invite_coadmin, issue_invoice
@@ -242,16 +243,56 @@ def test_b11_invitation_token_leaves_the_url_and_works_once(
     assert first["Location"] == "/membership/invitations/accept/"
     assert accept.status_code == 302
     assert springfield_member.admins.filter(email="friend@example.org").exists()
-    assert replay.status_code == 404
+    assert replay.status_code == 410
+    assert "This invitation has been used" in replay.content.decode()
 
 
-def test_b11_expired_invitation_is_not_found(springfield_member, committee_admin_user, anonymous):
+def test_b11_opening_an_invitation_link_spends_nothing(
+    springfield_member, committee_admin_user, anonymous
+):
+    token = _invite(springfield_member, committee_admin_user)
+
+    scanner = Client().get(f"/membership/invitations/{token}/", follow=True)
+    person = anonymous.get(f"/membership/invitations/{token}/")
+
+    assert scanner.status_code == 200  # the accept page, shown without accepting
+    assert person.status_code == 302
+    assert CoAdminInvitation.objects.get().accepted_at is None
+
+
+def test_b11_expired_invitation_says_so(springfield_member, committee_admin_user, anonymous):
     token = _invite(springfield_member, committee_admin_user)
 
     with time_machine.travel(datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=8)):
         response = anonymous.get(f"/membership/invitations/{token}/")
 
+    assert response.status_code == 410
+    assert "This invitation has expired" in response.content.decode()
+    assert "Ask the committee admin who invited you" in response.content.decode()
+
+
+def test_b11_an_unknown_invitation_link_says_so_in_words(anonymous):
+    response = anonymous.get(f"/membership/invitations/{'x' * 43}/")
+
     assert response.status_code == 404
+    assert "This invitation link does not work" in response.content.decode()
+
+
+def test_b11_staff_reading_the_outbox_never_see_a_live_invitation_link(
+    springfield_member, committee_admin_user, staff, anonymous
+):
+    token = _invite(springfield_member, committee_admin_user)
+    message = OutboxMessage.objects.get(template="members.coadmin_invitation")
+
+    page = staff.get(f"/staff/outbox/{message.pk}/").content.decode()
+    sent = delivered_body(message)
+    copied = anonymous.get("/membership/invitations/••••••/")
+
+    assert token not in page
+    assert "/membership/invitations/••••••/" in page
+    assert f"/membership/invitations/{token}/" in sent
+    assert copied.status_code == 404
+    assert "This invitation link does not work" in copied.content.decode()
 
 
 def test_b11_token_is_long_and_only_its_hash_is_stored(springfield_member, committee_admin_user):
@@ -274,7 +315,7 @@ def test_b11_invitation_for_another_address_is_refused(
     assert not springfield_member.admins.filter(pk=public_user.pk).exists()
 
 
-def test_withdrawn_invitation_is_not_found(
+def test_withdrawn_invitation_says_so(
     committee_admin, springfield_member, committee_admin_user, anonymous
 ):
     token = _invite(springfield_member, committee_admin_user)
@@ -284,7 +325,10 @@ def test_withdrawn_invitation_is_not_found(
         f"/portal/{springfield_member.slug}/admins/invitations/{invitation.pk}/withdraw/"
     )
 
-    assert anonymous.get(f"/membership/invitations/{token}/").status_code == 404
+    response = anonymous.get(f"/membership/invitations/{token}/")
+
+    assert response.status_code == 410
+    assert "This invitation was withdrawn" in response.content.decode()
 
 
 # --- Staff -------------------------------------------------------------------------------------

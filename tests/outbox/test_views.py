@@ -56,7 +56,13 @@ def test_staff_pages_are_refused_to_everyone_but_verified_staff(request, role):
 def test_staff_actions_by_other_roles_change_nothing(request, role):
     client = request.getfixturevalue(role)
     message = _held()
-    data = {"action": "release", "messages": [message.pk], "subject": "X", "body": "Y"}
+    data = {
+        "action": "release",
+        "messages": [message.pk],
+        "confirmed": "1",
+        "subject": "X",
+        "body": "Y",
+    }
 
     statuses = {client.post(url, data).status_code for url in _staff_actions(message)}
 
@@ -235,7 +241,7 @@ def test_bulk_release_sends_the_selected_held_messages(staff, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         response = staff.post(
             reverse("outbox:staff_message_bulk"),
-            {"action": "release", "messages": [m.pk for m in chosen]},
+            {"action": "release", "messages": [m.pk for m in chosen], "confirmed": "1"},
             follow=True,
         )
 
@@ -249,7 +255,7 @@ def test_bulk_discard(staff):
 
     staff.post(
         reverse("outbox:staff_message_bulk"),
-        {"action": "discard", "messages": [m.pk for m in chosen]},
+        {"action": "discard", "messages": [m.pk for m in chosen], "confirmed": "1"},
     )
 
     assert set(OutboxMessage.objects.values_list("state", flat=True)) == {"discarded"}
@@ -262,6 +268,135 @@ def test_bulk_without_selection_explains_and_changes_nothing(staff):
 
     assert "Select at least one message." in response.content.decode()
     assert OutboxMessage.objects.get().state == "held"
+
+
+def test_bulk_release_first_asks_to_confirm_with_the_count(staff):
+    chosen = [_held(to="one@example.org"), _held(to="two@example.org")]
+
+    response = staff.post(
+        reverse("outbox:staff_message_bulk"),
+        {"action": "release", "messages": [m.pk for m in chosen]},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Send 2 messages?" in html
+    assert "Yes, send 2 messages" in html
+    assert set(OutboxMessage.objects.values_list("state", flat=True)) == {"held"}
+    assert not ActivityLog.objects.filter(action="outbox.message.released").exists()
+
+
+def _confirm(staff, data):
+    """Post a bulk action, then confirm exactly what the confirmation page posts."""
+    page = staff.post(reverse("outbox:staff_message_bulk"), data)
+    upto = page.context["upto"]
+    return page, staff.post(
+        reverse("outbox:staff_message_bulk"), {**data, "upto": upto, "confirmed": "1"}, follow=True
+    )
+
+
+def test_bulk_release_of_everything_matching_the_filter(staff, django_capture_on_commit_callbacks):
+    reminders = [_held(to=f"r{i}@example.org") for i in range(3)]
+    newsletter = _held(to="n@example.org", template=NEWSLETTER, context={"name": "N"})
+    sent_already = _held(to="s@example.org")
+    OutboxMessage.objects.filter(pk=sent_already.pk).update(state="discarded")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page, done = _confirm(
+            staff, {"action": "release", "scope": "filter", "template": REMINDER, "state": ""}
+        )
+
+    assert "Send 3 messages?" in page.content.decode()
+    assert "3 message(s) queued for sending." in done.content.decode()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(m.to for m in reminders)
+    assert OutboxMessage.objects.get(pk=newsletter.pk).state == "held"
+    assert OutboxMessage.objects.get(pk=sent_already.pk).state == "discarded"
+
+
+def test_bulk_release_by_template_from_the_held_summary(staff):
+    _held(to="r@example.org")
+    _held(to="n@example.org", template=NEWSLETTER, context={"name": "N"})
+
+    listing = staff.get(reverse("outbox:staff_message_list")).content.decode()
+    page, _done = _confirm(
+        staff, {"action": "release", "scope": "filter", "template": NEWSLETTER, "state": "held"}
+    )
+
+    assert "Held for review, by e-mail" in listing
+    assert "Send 1 message?" in page.content.decode()
+    assert dict(OutboxMessage.objects.values_list("to", "state")) == {
+        "r@example.org": "held",
+        "n@example.org": "queued",
+    }
+
+
+def test_bulk_release_leaves_out_messages_held_after_the_confirmation_page(staff):
+    _held(to="early@example.org")
+    data = {"action": "release", "scope": "filter", "template": REMINDER, "state": "held"}
+    page = staff.post(reverse("outbox:staff_message_bulk"), data)
+    _held(to="late@example.org")
+
+    staff.post(
+        reverse("outbox:staff_message_bulk"),
+        {**data, "upto": page.context["upto"], "confirmed": "1"},
+    )
+
+    assert dict(OutboxMessage.objects.values_list("to", "state")) == {
+        "early@example.org": "queued",
+        "late@example.org": "held",
+    }
+
+
+def test_bulk_release_is_audited_once_per_message_and_again_changes_nothing(staff, staff_user):
+    chosen = [_held(to="one@example.org"), _held(to="two@example.org")]
+    data = {"action": "release", "messages": [m.pk for m in chosen], "confirmed": "1"}
+
+    staff.post(reverse("outbox:staff_message_bulk"), data)
+    again = staff.post(reverse("outbox:staff_message_bulk"), data, follow=True)
+
+    entries = ActivityLog.objects.filter(action="outbox.message.released")
+    assert sorted(int(e.object_id) for e in entries) == sorted(m.pk for m in chosen)
+    assert {e.actor for e in entries} == {staff_user}
+    assert "0 message(s) queued for sending." in again.content.decode()
+
+
+def test_bulk_confirmation_with_nothing_to_release_says_so(staff):
+    message = _held()
+    OutboxMessage.objects.filter(pk=message.pk).update(state="discarded")
+
+    page = staff.post(
+        reverse("outbox:staff_message_bulk"),
+        {"action": "release", "scope": "filter", "template": "", "state": ""},
+    )
+
+    assert "there is nothing to do" in page.content.decode()
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_bulk_release_takes_the_same_queries_whatever_the_count(
+    staff, item_count, django_assert_num_queries
+):
+    for i in range(item_count):
+        _held(to=f"m{i}@example.org")
+    data = {"action": "release", "scope": "filter", "template": REMINDER, "confirmed": "1"}
+
+    with django_assert_num_queries(11):
+        staff.post(reverse("outbox:staff_message_bulk"), data)
+
+    assert OutboxMessage.objects.filter(state="queued").count() == item_count
+
+
+def test_bulk_services_refuse_an_actor_who_is_not_verified_staff(committee_admin_user):
+    from twinning.core.authz import NotAllowed
+    from twinning.outbox.services import discard_messages, release_messages
+
+    message = _held()
+
+    for service in (release_messages, discard_messages):
+        with pytest.raises(NotAllowed):
+            service(messages=[message], by=committee_admin_user)
+
+    assert OutboxMessage.objects.get(pk=message.pk).state == "held"
 
 
 def test_bulk_with_a_bad_id_is_refused_without_error(staff):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from tests.conftest import _client_for
 from tests.factories import CommunityFactory, UserFactory
 from tests.matrix import ROLES
+from tests.outbox.delivery import delivered_body
 from tests.review.conftest import make_round, make_studies, study_of
 from tests.review.matrix import LOCAL_MATRIX
 from twinning.network.models import Community
@@ -289,8 +290,8 @@ def test_manager_actions_answer_405_to_get(staff, review_round):
 
 def _invite(staff, round_, email="new.judge@example.org"):
     staff.post(f"/review/rounds/{round_.pk}/reviewers/invite/", {"email": email})
-    message = OutboxMessage.objects.get(to=email)
-    return re.search(r"/review/invitations/([\w-]+)/", message.body).group(1)
+    body = delivered_body(OutboxMessage.objects.get(to=email))
+    return re.search(r"/review/invitations/([\w-]+)/", body).group(1)
 
 
 def test_b11_an_invitation_is_mailed_with_a_long_random_single_use_token(staff, review_round):
@@ -315,11 +316,37 @@ def test_b11_accepting_binds_the_invitation_to_the_signed_in_user_once(staff, re
     assert token not in opened["Location"]
     assert "You are invited" in page.content.decode()
     assert Reviewer.objects.filter(round=review_round, user=user).exists()
-    assert replay.status_code == 404
+    assert replay.status_code == 410
+    assert "This invitation has been used" in replay.content.decode()
 
 
-def test_b11_an_expired_invitation_answers_404(staff, review_round):
+def test_b11_staff_reading_the_outbox_never_see_a_live_invitation_link(
+    staff, review_round, anonymous
+):
+    staff.post(f"/review/rounds/{review_round.pk}/reviewers/invite/", {"email": "j@example.org"})
+    message = OutboxMessage.objects.get(to="j@example.org")
+
+    page = staff.get(f"/staff/outbox/{message.pk}/").content.decode()
+    token = re.search(r"/review/invitations/([\w-]+)/", delivered_body(message)).group(1)
+
+    assert token not in page
+    assert "/review/invitations/••••••/" in page
+    assert anonymous.get("/review/invitations/••••••/").status_code == 404
+    assert anonymous.get(f"/review/invitations/{token}/").status_code == 302
+
+
+def test_b11_an_expired_invitation_says_so(staff, review_round):
     token = _invite(staff, review_round)
     Invitation.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
 
-    assert Client().get(f"/review/invitations/{token}/").status_code == 404
+    response = Client().get(f"/review/invitations/{token}/")
+
+    assert response.status_code == 410
+    assert "This invitation has expired" in response.content.decode()
+
+
+def test_b11_an_unknown_invitation_link_says_so_in_words(anonymous):
+    response = anonymous.get(f"/review/invitations/{'x' * 43}/")
+
+    assert response.status_code == 404
+    assert "This invitation link does not work" in response.content.decode()

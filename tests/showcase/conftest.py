@@ -18,7 +18,6 @@ from twinning.showcase.services import (
     _hash_token,
     answer_consent,
     create_edition,
-    open_consent_link,
     register_student,
 )
 from twinning.showcase.views.guardians import GUARDIAN
@@ -97,8 +96,7 @@ def consent_for(student, *, participation=True, publication=True) -> Consent:
     consent = student.consents.pending().get()
     token = f"test-token-{consent.pk}"
     Consent.objects.filter(pk=consent.pk).update(token_hash=_hash_token(token))
-    consent = open_consent_link(token=token)
-    return answer_consent(consent=consent, participation=participation, publication=publication)
+    return answer_consent(token=token, participation=participation, publication=publication)
 
 
 @pytest.fixture

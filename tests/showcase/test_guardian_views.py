@@ -1,18 +1,25 @@
-"""Guardians' pages (B11, P-04): the single-use link leaves the URL at once, replay answers
-404, expiry 410; separate scopes; withdrawal at once; data download and erasure request; role
-tests (guardian, other guardian, student, staff, anonymous)."""
+"""Guardians' pages (B11, P-04): the single-use link leaves the URL at once and is spent by
+the answer, not by opening it (mail scanners open links); a used or expired link answers 410
+and an unknown one 404, each saying so in words; separate scopes; withdrawal at once; data
+download and erasure request; role tests (guardian, other guardian, student, staff,
+anonymous)."""
 
 import datetime
+import re
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
+from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.outbox.delivery import delivered_body
 from tests.showcase.conftest import make_student
 from twinning.outbox.models import OutboxMessage
 from twinning.showcase.models import Consent, ErasureRequest
-from twinning.showcase.services import manage_token
+from twinning.showcase.services import manage_token, request_guardian_consent
 
 
 @pytest.fixture
@@ -21,7 +28,11 @@ def pending(edition, springfield):
 
 
 def _token(student):
-    body = OutboxMessage.objects.filter(to=student.guardian_email).latest("pk").body
+    """The token in the link the guardian receives (sent once, then read from the mail)."""
+    message = OutboxMessage.objects.filter(to=student.guardian_email).latest("pk")
+    if message.state != OutboxMessage.State.SENT:
+        delivered_body(message)
+    body = next(m.body for m in reversed(mail.outbox) if m.to == [student.guardian_email])
     return body.split("/showcase/consent/")[1].split("/")[0]
 
 
@@ -35,29 +46,79 @@ def test_consent_link_moves_the_token_out_of_the_url(anonymous, pending):
     assert _token(pending) not in page.content.decode()
 
 
-def test_consent_link_replayed_answers_404(anonymous, pending):
+def test_opening_the_consent_link_spends_nothing(anonymous, pending):
+    token = _token(pending)
+
+    scanner = Client().get(reverse("showcase:consent_open", args=[token]), follow=True)
+    guardian = anonymous.get(reverse("showcase:consent_open", args=[token]), follow=True)
+
+    assert "Consent for Emmy" in scanner.content.decode()
+    assert "Consent for Emmy" in guardian.content.decode()
+    consent = pending.consents.get()
+    assert (consent.token_used_at, consent.responded_at) == (None, None)
+
+
+def test_the_answer_spends_the_link_and_a_replay_says_it_was_used(anonymous, pending):
     token = _token(pending)
     anonymous.get(reverse("showcase:consent_open", args=[token]))
+    anonymous.post(reverse("showcase:consent_form"), {"participation": "on"})
 
-    replay = anonymous.get(reverse("showcase:consent_open", args=[token]))
+    replay = Client().get(reverse("showcase:consent_open", args=[token]))
 
-    assert replay.status_code == 404
+    assert pending.consents.get().token_used_at is not None
+    assert replay.status_code == 410
+    assert "This consent link has been used" in replay.content.decode()
+    assert "see or withdraw the consent" in replay.content.decode()
 
 
-def test_consent_link_used_in_another_browser_answers_404(anonymous, pending):
-    from django.test import Client
-
+def test_an_answer_from_a_second_tab_after_the_first_says_it_was_used(anonymous, pending):
     token = _token(pending)
+    other_tab = Client()
     anonymous.get(reverse("showcase:consent_open", args=[token]))
+    other_tab.get(reverse("showcase:consent_open", args=[token]))
+    anonymous.post(reverse("showcase:consent_form"), {"participation": "on"})
 
-    assert Client().get(reverse("showcase:consent_open", args=[token])).status_code == 404
+    late = other_tab.post(
+        reverse("showcase:consent_form"), {"participation": "on", "publication": "on"}
+    )
+
+    assert late.status_code == 410
+    assert "This consent link has been used" in late.content.decode()
+    assert pending.consents.get().scopes == ["participation"]
 
 
-def test_expired_consent_link_answers_410(anonymous, pending):
+def test_expired_consent_link_says_so_and_what_to_do(anonymous, pending):
+    token = _token(pending)
     with time_machine.travel(timezone.now() + datetime.timedelta(days=8)):
-        response = anonymous.get(reverse("showcase:consent_open", args=[_token(pending)]))
+        response = anonymous.get(reverse("showcase:consent_open", args=[token]))
 
     assert response.status_code == 410
+    assert "This consent link has expired" in response.content.decode()
+    assert "Ask the student to send you a new one" in response.content.decode()
+
+
+def test_a_link_expiring_between_opening_and_answering_records_nothing(anonymous, pending):
+    token, expiry = _token(pending), pending.consents.get().token_expires_at
+    with time_machine.travel(expiry - datetime.timedelta(minutes=1)):
+        anonymous.get(reverse("showcase:consent_open", args=[token]))
+
+    with time_machine.travel(expiry + datetime.timedelta(minutes=1)):
+        response = anonymous.post(reverse("showcase:consent_form"), {"participation": "on"})
+
+    assert response.status_code == 410
+    assert pending.consents.get().responded_at is None
+
+
+def test_an_unknown_or_replaced_consent_link_says_so_in_words(anonymous, pending):
+    old = _token(pending)
+    request_guardian_consent(student=pending, by=pending.user)
+
+    replaced = anonymous.get(reverse("showcase:consent_open", args=[old]))
+    no_session = Client().get(reverse("showcase:consent_form"))
+
+    assert (replaced.status_code, no_session.status_code) == (404, 404)
+    assert "This consent link does not work" in replaced.content.decode()
+    assert "use the most recent e-mail" in replaced.content.decode()
 
 
 def test_guardian_consents_to_participation_only(anonymous, pending):
@@ -149,3 +210,40 @@ def test_other_guardian_sees_only_their_own_child(other_guardian_client, student
 
 def test_forged_manage_link_answers_404(anonymous, student):
     assert anonymous.get(reverse("showcase:guardian_link", args=["1:forged"])).status_code == 404
+
+
+# --- The outbox shows staff no live link (B11) ---------------------------------------------------
+
+
+def test_staff_reading_the_outbox_never_see_a_live_consent_link(staff, pending, anonymous):
+    message = OutboxMessage.objects.get(template="showcase.consent_request")
+    pages = [
+        staff.get(reverse("outbox:staff_message_list")).content.decode(),
+        staff.get(reverse("outbox:staff_message_detail", args=[message.pk])).content.decode(),
+    ]
+
+    token = _token(pending)  # the guardian's e-mail, sent with the live link
+
+    assert all(token not in page for page in pages)
+    shown = re.search(r"https?://[^\s<]+/showcase/consent/[^\s<]+", pages[1]).group(0)
+    assert shown.endswith("/showcase/consent/••••••/")
+    copied = anonymous.get(urlsplit(shown).path)
+    assert copied.status_code == 404
+    assert "This consent link does not work" in copied.content.decode()
+    assert anonymous.get(reverse("showcase:consent_open", args=[token])).status_code == 302
+
+
+def test_staff_never_see_a_guardians_manage_link(staff, pending, anonymous):
+    anonymous.get(reverse("showcase:consent_open", args=[_token(pending)]))
+    anonymous.post(reverse("showcase:consent_form"), {"participation": "on"})
+    confirmation = OutboxMessage.objects.get(template="showcase.consent_confirmed")
+
+    page = staff.get(reverse("outbox:staff_message_detail", args=[confirmation.pk]))
+    sent = delivered_body(confirmation)
+
+    live = re.search(r"/showcase/guardian/([^\s/]+)/", sent).group(1)
+    assert live not in page.content.decode()
+    assert "/showcase/guardian/••••••/" in page.content.decode()
+    assert Client().get(f"/showcase/guardian/{live}/")["Location"] == reverse(
+        "showcase:guardian_home"
+    )

@@ -10,7 +10,9 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from tests.outbox.delivery import delivered_body
 from tests.showcase.conftest import consent_for, make_edition, make_student, years_ago
+from tests.showcase.judging_helpers import close
 from tests.showcase.media import pdf_bytes, png_bytes, upload, wav_bytes
 from twinning.core.media import private_storage
 from twinning.outbox.models import OutboxMessage
@@ -18,6 +20,7 @@ from twinning.showcase.models import Consent, Entry, EntryFile, Student
 from twinning.showcase.services import (
     ConsentLinkExpired,
     ConsentLinkInvalid,
+    ConsentLinkUsed,
     _hash_token,
     answer_consent,
     approve_entry,
@@ -75,8 +78,8 @@ def test_registering_a_minor_sends_the_guardian_a_single_use_link(edition, sprin
     student = make_student(edition, springfield, guardian_email="mum@example.net")
 
     consent = student.consents.get()
-    message = OutboxMessage.objects.get(to="mum@example.net")
-    token = message.body.split("/showcase/consent/")[1].split("/")[0]
+    body = delivered_body(OutboxMessage.objects.get(to="mum@example.net"))
+    token = body.split("/showcase/consent/")[1].split("/")[0]
     assert consent.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert len(token) >= 43  # 32 random bytes, >= 128 bits (B11)
     lifetime = consent.token_expires_at - consent.created_at
@@ -110,16 +113,40 @@ def test_registering_an_adult_records_their_own_consent(edition, springfield):
     assert student.guardian_email == ""
 
 
-def test_consent_link_opens_once_then_answers_404(edition, springfield):
+def test_consent_link_opens_any_number_of_times_until_answered(edition, springfield):
     student = make_student(edition, springfield)
     consent = student.consents.get()
     Consent.objects.filter(pk=consent.pk).update(token_hash=_hash_token("tok"))
 
-    opened = open_consent_link(token="tok")
+    opened = [open_consent_link(token="tok").pk for _ in range(3)]
+    answer_consent(token="tok", participation=True, publication=False)
 
-    assert opened.pk == consent.pk
-    with pytest.raises(ConsentLinkInvalid):
+    assert opened == [consent.pk] * 3
+    with pytest.raises(ConsentLinkUsed):
         open_consent_link(token="tok")
+
+
+def test_no_student_registers_after_entries_close(edition, springfield):
+    close(edition)
+
+    with pytest.raises(ValidationError) as error:
+        make_student(edition, springfield)
+
+    assert f"Entries to the {edition.year} showcase closed on" in error.value.messages[0]
+    assert Student.objects.count() == 0
+
+
+def test_no_guardian_consent_is_asked_after_entries_close(edition, springfield):
+    student = make_student(edition, springfield)
+    close(edition)
+    messages_before = OutboxMessage.objects.count()
+
+    with pytest.raises(ValidationError) as error:
+        request_guardian_consent(student=student, by=student.user)
+
+    assert "No showcase edition is accepting entries now" in error.value.messages[0]
+    assert student.consents.count() == 1
+    assert OutboxMessage.objects.count() == messages_before
 
 
 def test_consent_link_expires_after_seven_days(edition, springfield):
@@ -165,9 +192,10 @@ def test_publication_without_participation_is_refused(edition, springfield):
 
 def test_answering_twice_is_refused(student):
     consent = student.consents.get(verified_by="guardian_email_link")
+    token = f"test-token-{consent.pk}"  # set by consent_for when it answered
 
-    with pytest.raises(ValidationError):
-        answer_consent(consent=consent, participation=True, publication=True)
+    with pytest.raises(ConsentLinkUsed):
+        answer_consent(token=token, participation=True, publication=True)
 
 
 # --- Entries -----------------------------------------------------------------------------------

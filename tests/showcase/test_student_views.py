@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from tests.showcase.conftest import years_ago
+from tests.showcase.judging_helpers import close
 from tests.showcase.media import png_bytes, upload
 from twinning.core.models import ActivityLog
 from twinning.showcase.models import Consent, Entry, EntryFile, Student
@@ -136,6 +137,65 @@ def test_my_entries_shows_state_and_what_is_missing(student_client, entry):
     html = response.content.decode()
     assert "River light" in html
     assert "Draft" in html
+
+
+# --- After entries close ------------------------------------------------------------------------
+
+
+def test_the_entry_page_says_entries_closed_before_anything_is_typed(anonymous, edition):
+    close(edition)
+
+    response = anonymous.get(reverse("showcase:edition_enter", kwargs={"edition": edition.slug}))
+
+    html = response.content.decode()
+    assert f"Entries to the {edition.year} showcase closed on" in html
+    assert 'name="date_of_birth"' not in html
+
+
+def test_an_eligibility_check_sent_after_closing_stores_nothing(anonymous, edition, springfield):
+    close(edition)
+
+    response = _screen(anonymous, edition, years_ago(15), springfield)
+
+    assert "closed on" in response.content.decode()
+    assert "showcase_screen" not in anonymous.session
+
+
+def test_registering_after_entries_close_sends_back_to_the_reason(anonymous, edition, springfield):
+    _screen(anonymous, edition, years_ago(15), springfield)
+    close(edition)
+
+    response = anonymous.post(
+        reverse("showcase:edition_register", kwargs={"edition": edition.slug}),
+        {
+            "first_name": "Late",
+            "last_name": "Comer",
+            "email": "late@example.org",
+            "password": "a-Long-enough-passw0rd",
+            "guardian_email": "parent@example.net",
+        },
+        follow=True,
+    )
+
+    assert "closed on" in response.content.decode()
+    assert Student.objects.count() == 0
+
+
+def test_my_entries_says_why_the_guardian_link_cannot_be_sent_again(edition, springfield):
+    from tests.conftest import _client_for
+    from tests.showcase.conftest import make_student
+
+    pending = make_student(edition, springfield)
+    close(edition)
+    client = _client_for(pending.user)
+
+    page = client.get(reverse("showcase:my_entries")).content.decode()
+    resent = client.post(reverse("showcase:consent_resend"), follow=True).content.decode()
+
+    assert "No showcase edition is accepting entries now" in page
+    assert "Send the link to my guardian again" not in page
+    assert "No showcase edition is accepting entries now" in resent
+    assert pending.consents.count() == 1
 
 
 def test_my_entries_shows_consent_pending(edition, springfield):

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from twinning.core.models import ActivityLog, Association
 from twinning.core.services import update_association
@@ -12,6 +13,18 @@ class AssociationAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "short_name", "tagline", "logo"]}),
         ("Contact", {"fields": ["email", "phone", "address", "website"]}),
+        (
+            _("Payment details (printed on invoices)"),
+            {
+                "fields": [
+                    "bank_account_holder",
+                    "bank_account_number",
+                    "bank_code",
+                    "bank_name",
+                    "payment_instructions",
+                ]
+            },
+        ),
         ("Locale", {"fields": ["currency", "time_zone", "languages"]}),
     ]
 

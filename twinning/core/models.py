@@ -10,6 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from twinning.core.banking import (
+    compact,
+    display_account_number,
+    looks_like_iban,
+    validate_account_number,
+    validate_bank_code,
+)
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -79,6 +87,27 @@ class Association(TimeStampedModel):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     address = models.TextField(_("postal address"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    # How members pay by bank transfer: printed on every invoice with its number to quote.
+    bank_account_holder = models.CharField(_("account holder"), max_length=140, blank=True)
+    bank_account_number = models.CharField(
+        _("IBAN or account number"),
+        max_length=42,
+        blank=True,
+        validators=[validate_account_number],
+    )
+    bank_code = models.CharField(
+        _("BIC or routing number"),
+        max_length=20,
+        blank=True,
+        validators=[validate_bank_code],
+        help_text=_("The BIC (SWIFT code) for an IBAN; the routing number (ABA) in the US."),
+    )
+    bank_name = models.CharField(_("bank name"), max_length=140, blank=True)
+    payment_instructions = models.TextField(
+        _("payment instructions"),
+        blank=True,
+        help_text=_("Anything else members should know to pay, e.g. cheques payable to…"),
+    )
     currency = models.CharField(
         _("currency"), max_length=3, default="USD", help_text=_("ISO 4217 code, e.g. USD, EUR.")
     )
@@ -111,6 +140,21 @@ class Association(TimeStampedModel):
         if pycountry.currencies.get(alpha_3=(self.currency or "").upper()) is None:
             raise ValidationError({"currency": _("Use a three-letter ISO 4217 code, e.g. USD.")})
         self.currency = self.currency.upper()
+        if self.bank_account_number.strip() and not self.bank_account_holder.strip():
+            raise ValidationError(
+                {"bank_account_holder": _("Give the account holder's name with the account.")}
+            )
+        if looks_like_iban(self.bank_account_number):
+            self.bank_account_number = compact(self.bank_account_number)
+        self.bank_code = compact(self.bank_code)
+
+    @property
+    def bank_account_display(self) -> str:
+        return display_account_number(self.bank_account_number)
+
+    @property
+    def has_payment_details(self) -> bool:
+        return bool(self.bank_account_number.strip() or self.payment_instructions.strip())
 
     @classmethod
     def load(cls) -> "Association":

@@ -32,6 +32,31 @@ def log_activity(
     )
 
 
+def log_activities(
+    model: type[models.Model],
+    pks: list[Any],
+    action: str,
+    *,
+    by: Any = None,
+    data: dict[str, Any] | None = None,
+) -> int:
+    """`log_activity` for many rows of one model at once (a bulk release of mail, say): one
+    entry per row, written in batches. Returns how many entries were written."""
+    actor = by if getattr(by, "is_authenticated", False) else None
+    content_type = ContentType.objects.get_for_model(model)
+    entries = [
+        ActivityLog(
+            actor=actor,
+            action=action,
+            content_type=content_type,
+            object_id=str(pk),
+            data=_mask(data or {}),
+        )
+        for pk in pks
+    ]
+    return len(ActivityLog.objects.bulk_create(entries, batch_size=500))
+
+
 def get_association() -> Association:
     """The association row, cached; changes go through `update_association`."""
     association = cache.get(ASSOCIATION_CACHE_KEY)

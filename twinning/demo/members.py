@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from twinning.core.services import get_association, update_association
 from twinning.members.dates import association_today
 from twinning.members.models import FeeBand, Membership, MembershipType, add_months
 from twinning.members.services import (
@@ -120,11 +121,30 @@ def _people(member: Member, index: int, staff: Any) -> None:
     )
 
 
+def _bank_details(staff: Any) -> None:
+    """The demo association's bank account, so its invoices say how to pay (a US account: the
+    routing number is a real bank's public one, the account number made up)."""
+    association = get_association()
+    if association.bank_account_number:
+        return
+    update_association(
+        association=association,
+        by=staff,
+        bank_account_holder=association.name,
+        bank_account_number="000123456789",
+        bank_code="021000021",
+        bank_name="Demo Bank",
+        payment_instructions="Cheques are payable to the association; write the invoice number "
+        "on the back.",
+    )
+
+
 def seed_members(*, staff: Any = None) -> int:
     """Memberships for the demo members; returns how many were created (0 on a second run)."""
     types = _types()
     if Membership.objects.exists():
         return 0
+    _bank_details(staff)
     members = list(Member.objects.order_by("pk"))
     for index, member in enumerate(members):
         _people(member, index, staff)

@@ -23,7 +23,6 @@ from twinning.showcase.services import (
     attach_work,
     create_entry,
     make_derivatives,
-    open_consent_link,
     register_student,
     submit_entry,
     update_edition,
@@ -283,8 +282,7 @@ def _student(rng: random.Random, edition: Edition, community: Community, n: int)
     request = getattr(student, "consent_request", None)
     answer = rng.random()
     if request is not None and answer < 0.92:  # the rest never answer (pending consent)
-        consent = open_consent_link(token=request.token)
-        answer_consent(consent=consent, participation=True, publication=answer < 0.82)
+        answer_consent(token=request.token, participation=True, publication=answer < 0.82)
     return student
 
 

@@ -9,3 +9,5 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from twinning.members import emails, payments, rules  # noqa: F401 - registrations
+
+        payments.register_default_providers()

@@ -38,7 +38,9 @@ register_template(
         "Dear {{ person_name }},\n\n"
         "We are sorry: {{ association_name }} cannot accept the membership application of "
         "{{ member_name }} at this time.\n\n{{ message }}\n\n"
-        "You can reply to this e-mail with any question. Your portal: {{ portal_url }}\n"
+        "{% if association_email %}Any question? Write to us at {{ association_email }}.\n"
+        "{% endif %}"
+        "Your portal: {{ portal_url }}\n"
     ),
     description=_("To committee admins when staff decline their membership application."),
     placeholders=_DECISION,
@@ -103,6 +105,7 @@ register_template(
     ),
     description=_("To a person a committee admin invites as a co-admin."),
     placeholders=("inviter_name", "member_name", "days", "accept_url"),
+    secret_links=("accept_url",),
 )
 register_template(
     "members.bulk_message",

@@ -133,7 +133,11 @@ class InvoiceForm(forms.Form):
 
 class PaymentForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount"), min_value=0.01, max_digits=12, decimal_places=2)
-    method = forms.ChoiceField(label=_("Method"), choices=Payment.Method.choices)
+    method = forms.ChoiceField(
+        label=_("Method"),
+        # Online payments are recorded by their provider, never typed in by staff.
+        choices=[c for c in Payment.Method.choices if c[0] != Payment.Method.ONLINE],
+    )
     received_on = forms.DateField(label=_("Received on"), widget=DateInput)
     reference = forms.CharField(label=_("Reference"), required=False, max_length=100)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)

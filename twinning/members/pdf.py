@@ -13,6 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from twinning.core.pdf import font_names, stylesheet
+from twinning.core.services import get_association
 from twinning.members.models import Invoice
 
 
@@ -26,6 +27,32 @@ def _dates(invoice: Invoice) -> list[str]:
         lines.append(_("Due on: %(date)s") % {"date": invoice.due_on})
     if invoice.credits is not None:
         lines.append(_("Credits invoice %(number)s") % {"number": invoice.credits.number})
+    return lines
+
+
+def how_to_pay(invoice: Invoice, owed: Decimal) -> list[str]:
+    """The paragraphs telling how to pay what is still owed: the reference to quote, the
+    association's current bank details (a changed account is never printed stale) and its
+    instructions. Empty for a credit note or when nothing is owed."""
+    if invoice.kind != Invoice.Kind.INVOICE or owed <= 0:
+        return []
+    association = get_association()
+    lines = [
+        _("Please quote the reference %(number)s with your payment.") % {"number": invoice.number}
+    ]
+    if association.bank_account_number:
+        details = [
+            _("Account holder: %(v)s") % {"v": association.bank_account_holder},
+            _("IBAN or account number: %(v)s") % {"v": association.bank_account_display},
+        ]
+        if association.bank_code:
+            details.append(_("BIC or routing number: %(v)s") % {"v": association.bank_code})
+        if association.bank_name:
+            details.append(_("Bank: %(v)s") % {"v": association.bank_name})
+        details.append(_("Reference: %(v)s") % {"v": invoice.number})
+        lines.append("\n".join(details))
+    if association.payment_instructions.strip():
+        lines.append(association.payment_instructions.strip())
     return lines
 
 
@@ -81,6 +108,10 @@ def invoice_pdf(invoice: Invoice, *, paid: Decimal, credited: Decimal) -> bytes:
         )
     )
     story.append(table)
+    payment = how_to_pay(invoice, invoice.total - paid - credited)
+    if payment:
+        story += [Spacer(1, 6 * mm), _para(_("How to pay"), styles["Heading3"])]
+        story += [_para(text, styles["Normal"]) for text in payment]
     if invoice.note:
         story += [Spacer(1, 6 * mm), _para(invoice.note, styles["Normal"])]
     doc.build(story)

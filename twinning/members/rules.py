@@ -9,6 +9,8 @@ rules.add_perm("members.view_membership", is_staff | is_committee_admin_of)
 rules.add_perm("members.apply_membership", is_staff | is_committee_admin_of)
 rules.add_perm("members.manage_coadmins", is_staff | is_committee_admin_of)
 rules.add_perm("members.view_invoice", is_staff | is_committee_admin_of)
+# Paying online is the committee's own act; staff record money that came in by other means.
+rules.add_perm("members.pay_invoice", is_committee_admin_of)
 rules.add_perm("members.manage_members", is_staff)
 rules.add_perm("members.decide_membership", is_staff)
 rules.add_perm("members.issue_invoice", is_staff)

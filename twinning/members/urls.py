@@ -3,7 +3,7 @@ under /membership/, staff pages under /staff/members/, /staff/membership/, /staf
 
 from django.urls import path
 
-from twinning.members.views import portal, staff
+from twinning.members.views import payments, portal, staff
 
 app_name = "members"
 
@@ -29,6 +29,22 @@ urlpatterns = [
     path(
         _PORTAL + "invoices/<str:number>/pdf/", portal.portal_invoice_pdf, name="portal_invoice_pdf"
     ),
+    path(
+        _PORTAL + "invoices/<str:number>/pay/<str:provider>/",
+        payments.portal_invoice_pay,
+        name="portal_invoice_pay",
+    ),
+    path(
+        _PORTAL + "invoices/<str:number>/pay/<str:provider>/done/",
+        payments.portal_invoice_paid,
+        name="portal_invoice_paid",
+    ),
+    path(
+        _PORTAL + "invoices/<str:number>/pay/<str:provider>/cancelled/",
+        payments.portal_invoice_pay_cancelled,
+        name="portal_invoice_pay_cancelled",
+    ),
+    path("payments/<str:provider>/webhook/", payments.payment_webhook, name="payment_webhook"),
     path(_PORTAL + "admins/", portal.portal_admins, name="portal_admins"),
     path(
         _PORTAL + "admins/<int:user_id>/remove/",

@@ -94,6 +94,9 @@ class OutboxMessage(TimeStampedModel):
     idempotency_key = models.CharField(
         _("idempotency key"), max_length=200, null=True, blank=True, unique=True
     )
+    # {redacted link as shown in subject and body: the live link}. The live links go only into
+    # the e-mail sent, and are forgotten once it is sent or discarded (registry.secret_links).
+    secret_links = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = OutboxMessageQuerySet.as_manager()
 

@@ -4,7 +4,11 @@ AppConfig.ready) with `register_template`, and the outbox renders them.
 Templates are Django template strings rendered as plain text (autoescape off) by a small engine
 of their own: variables, filters, `{% if %}` and `{% for %}` only, so a text staff override can
 neither load tag libraries nor include files. Every placeholder a text uses must be declared;
-`validate_override` refuses staff's text otherwise, with a message."""
+`validate_override` refuses staff's text otherwise, with a message.
+
+A placeholder declared in `secret_links` holds a live link (a single-use consent or invitation
+link, a guardian's manage link): the outbox stores and shows the message with that link
+redacted (`…/consent/••••••/`) and puts the real link back only in the e-mail it sends."""
 
 import logging
 from collections.abc import Iterable, Mapping
@@ -28,7 +32,7 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 # Placeholders every template may use, filled by the outbox itself.
-COMMON_PLACEHOLDERS = frozenset({"association_name", "site_url"})
+COMMON_PLACEHOLDERS = frozenset({"association_name", "association_email", "site_url"})
 ALLOWED_TAGS = frozenset(
     {"if", "elif", "else", "endif", "for", "empty", "endfor", "comment", "endcomment"}
 )
@@ -49,6 +53,7 @@ class TemplateSpec:
     placeholders: frozenset[str]
     transactional: bool = True
     sample: Mapping[str, Any] = field(default_factory=dict)
+    secret_links: frozenset[str] = frozenset()
 
     @property
     def allowed_placeholders(self) -> frozenset[str]:
@@ -91,10 +96,15 @@ def register_template(
     placeholders: Iterable[str],
     transactional: bool = True,
     sample: Mapping[str, Any] | None = None,
+    secret_links: Iterable[str] = (),
 ) -> None:
     """Declare an e-mail. `subject` and `body` are Django template strings marked with
     gettext_lazy; `placeholders` names every variable they may use. Registering the same key
-    again replaces it (AppConfig.ready may run more than once in tests)."""
+    again replaces it (AppConfig.ready may run more than once in tests). `secret_links` names
+    the placeholders holding a live link, never shown to staff (see the module docstring)."""
+    secrets = frozenset(secret_links)
+    if not secrets <= frozenset(placeholders):
+        raise ImproperlyConfigured(f"E-mail template {key!r}: secret links must be placeholders")
     spec = TemplateSpec(
         key=key,
         subject=subject,
@@ -103,6 +113,7 @@ def register_template(
         placeholders=frozenset(placeholders),
         transactional=transactional,
         sample=dict(sample or {}),
+        secret_links=secrets,
     )
     with translation.override(None):  # check the source texts, not a translation
         try:

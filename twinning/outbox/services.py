@@ -12,6 +12,7 @@ import smtplib
 from collections.abc import Iterable
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -19,12 +20,13 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from twinning.core.services import get_association, log_activity
+from twinning.core.authz import require
+from twinning.core.services import get_association, log_activities, log_activity
 from twinning.outbox.models import EmailTemplate, OutboxMessage, Unsubscribe
 from twinning.outbox.registry import (
     TemplateSpec,
@@ -64,7 +66,12 @@ def choose_language(*, language: str | None = None, recipient: Any = None) -> st
 
 
 def base_context() -> dict[str, Any]:
-    return {"association_name": get_association().name, "site_url": settings.SITE_URL}
+    association = get_association()
+    return {
+        "association_name": association.name,
+        "association_email": association.email,
+        "site_url": settings.SITE_URL,
+    }
 
 
 def render_email(*, template: str, context: dict[str, Any], language: str) -> tuple[str, str]:
@@ -89,6 +96,47 @@ def render_email(*, template: str, context: dict[str, Any], language: str) -> tu
             logger.exception("the %s translation of e-mail %s is invalid", language, template)
     with translation.override(None):
         return render_texts(spec, str(spec.subject), str(spec.body), full_context)
+
+
+REDACTED = "••••••"
+
+
+def redact_link(link: str) -> str:
+    """The link as staff may see it: its last path segment (the token) replaced, any query
+    dropped. `https://site/showcase/consent/Xy7…/` -> `https://site/showcase/consent/••••••/`."""
+    parts = urlsplit(link)
+    segments = parts.path.split("/")
+    for index in range(len(segments) - 1, -1, -1):
+        if segments[index]:
+            segments[index] = REDACTED
+            break
+    return urlunsplit((parts.scheme, parts.netloc, "/".join(segments), "", ""))
+
+
+def redact_secret_links(
+    spec: TemplateSpec, context: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """(the context with the spec's secret links redacted, {redacted: live link})."""
+    shown_context: dict[str, Any] = dict(context)
+    live: dict[str, str] = {}
+    for name in sorted(spec.secret_links):
+        value = str(context.get(name) or "")
+        if not value:
+            continue
+        shown = redact_link(value)
+        while shown in live and live[shown] != value:  # two links alike once redacted
+            shown += "•"
+        live[shown] = value
+        shown_context[name] = shown
+    return shown_context, live
+
+
+def with_live_links(text: str, links: dict[str, str]) -> str:
+    """Put the live links back into a redacted subject or body (the longest first, so a
+    redacted link that extends another is replaced whole)."""
+    for shown in sorted(links, key=len, reverse=True):
+        text = text.replace(shown, links[shown])
+    return text
 
 
 def preview_email(*, spec: TemplateSpec, subject: str, body: str, language: str) -> tuple[str, str]:
@@ -141,6 +189,8 @@ def queue_email(
             return existing
     spec = get_template_spec(template)
     lang = choose_language(language=language, recipient=recipient)
+    # Staff read the outbox: live single-use links are stored redacted, the real ones aside.
+    context, secret_links = redact_secret_links(spec, context)
     subject, body = render_email(template=template, context=context, language=lang)
     message = OutboxMessage(
         to=to.strip(),
@@ -154,6 +204,7 @@ def queue_email(
         next_attempt_at=None if hold else timezone.now(),
         created_by=_user(by),
         idempotency_key=key or None,
+        secret_links=secret_links,
     )
     if related is not None:
         message.content_type = ContentType.objects.get_for_model(related)
@@ -162,6 +213,7 @@ def queue_email(
         message.state = OutboxMessage.State.DISCARDED
         message.next_attempt_at = None
         message.last_error = _("Not sent: the address unsubscribed from such mail.")
+        message.secret_links = {}
     message.full_clean(exclude=["idempotency_key"])
     try:
         with transaction.atomic():
@@ -204,25 +256,71 @@ def edit_message(*, message: OutboxMessage, subject: str, body: str, by: Any) ->
     return locked
 
 
+def _ids_of(messages: Iterable[OutboxMessage] | QuerySet[OutboxMessage]) -> Any:
+    """A subquery for a queryset (any size, no list of ids in SQL), else the messages' ids."""
+    if isinstance(messages, QuerySet):
+        return Subquery(messages.values("pk"))
+    return [m.pk for m in messages]
+
+
 @transaction.atomic
-def release_messages(*, messages: Iterable[OutboxMessage], by: Any) -> int:
+def release_messages(
+    *, messages: Iterable[OutboxMessage] | QuerySet[OutboxMessage], by: Any
+) -> int:
     """Queue held (or failed) messages for sending once the transaction commits; returns how
-    many were released. Messages in any other state are left as they are."""
-    ids = [m.pk for m in messages]
-    releasable = list(
-        OutboxMessage.objects.select_for_update()
-        .filter(pk__in=ids, state__in=OutboxMessage.EDITABLE_STATES)
-        .order_by("pk")
+    many were released. Messages in any other state are left as they are, so releasing the
+    same messages again releases none (idempotent). Works in a constant number of queries
+    whatever the number of messages: one audit entry each, written in bulk."""
+    require(by, "outbox.review_messages")
+    releasable = OutboxMessage.objects.filter(
+        pk__in=_ids_of(messages), state__in=OutboxMessage.EDITABLE_STATES
     )
-    now = timezone.now()
-    for message in releasable:
-        message.state = OutboxMessage.State.QUEUED
-        message.next_attempt_at = now
-        message.attempts = 0
-        message.save(update_fields=["state", "next_attempt_at", "attempts", "updated_at"])
-        log_activity(message, "outbox.message.released", by=by)
-        _schedule_send(message)
-    return len(releasable)
+    ids = list(releasable.select_for_update().order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        return 0
+    OutboxMessage.objects.filter(
+        pk__in=_ids_of(releasable), state__in=OutboxMessage.EDITABLE_STATES
+    ).update(
+        state=OutboxMessage.State.QUEUED,
+        next_attempt_at=timezone.now(),
+        attempts=0,
+        updated_at=timezone.now(),
+    )
+    log_activities(OutboxMessage, ids, "outbox.message.released", by=by)
+    transaction.on_commit(partial(_enqueue_sends, ids))
+    return len(ids)
+
+
+def _enqueue_sends(ids: list[int]) -> None:
+    from twinning.outbox.tasks import send_message_task
+
+    for message_id in ids:
+        send_message_task.enqueue(message_id=message_id)
+
+
+@transaction.atomic
+def discard_messages(
+    *, messages: Iterable[OutboxMessage] | QuerySet[OutboxMessage], by: Any
+) -> int:
+    """Drop every message among `messages` that has not gone out (held, queued or failed);
+    returns how many. Again is harmless; constant queries, one audit entry each."""
+    require(by, "outbox.review_messages")
+    discardable = OutboxMessage.objects.filter(
+        pk__in=_ids_of(messages), state__in=OutboxMessage.DISCARDABLE_STATES
+    )
+    ids = list(discardable.select_for_update().order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        return 0
+    OutboxMessage.objects.filter(
+        pk__in=_ids_of(discardable), state__in=OutboxMessage.DISCARDABLE_STATES
+    ).update(
+        state=OutboxMessage.State.DISCARDED,
+        next_attempt_at=None,
+        secret_links={},
+        updated_at=timezone.now(),
+    )
+    log_activities(OutboxMessage, ids, "outbox.message.discarded", by=by)
+    return len(ids)
 
 
 @transaction.atomic
@@ -230,7 +328,12 @@ def discard_message(*, message: OutboxMessage, by: Any) -> OutboxMessage:
     """Drop a message that has not gone out (held, queued or failed); it stays listed."""
     changed = OutboxMessage.objects.filter(
         pk=message.pk, state__in=OutboxMessage.DISCARDABLE_STATES
-    ).update(state=OutboxMessage.State.DISCARDED, next_attempt_at=None, updated_at=timezone.now())
+    ).update(
+        state=OutboxMessage.State.DISCARDED,
+        next_attempt_at=None,
+        secret_links={},
+        updated_at=timezone.now(),
+    )
     message.refresh_from_db()
     if not changed:
         raise ValidationError(
@@ -314,6 +417,7 @@ def unsubscribe(*, email: str, message: OutboxMessage | None = None, by: Any = N
         state=OutboxMessage.State.DISCARDED,
         next_attempt_at=None,
         last_error=_("Not sent: the address unsubscribed from such mail."),
+        secret_links={},
         updated_at=timezone.now(),
     )
     return entry
@@ -343,7 +447,9 @@ def _claim(message_id: int, now: datetime.datetime) -> OutboxMessage | None:
 
 
 def _email_for(message: OutboxMessage) -> EmailMessage:
-    body, headers = message.body, {"Auto-Submitted": "auto-generated"}
+    links = message.secret_links or {}
+    subject, body = with_live_links(message.subject, links), with_live_links(message.body, links)
+    headers = {"Auto-Submitted": "auto-generated"}
     if not message.transactional:
         link = unsubscribe_url(message)
         with translation.override(message.language):
@@ -353,7 +459,7 @@ def _email_for(message: OutboxMessage) -> EmailMessage:
             }
         body = f"{body.rstrip()}\n\n-- \n{footer}\n"
         headers["List-Unsubscribe"] = f"<{link}>"
-    return EmailMessage(message.subject, body, None, [message.to], headers=headers)
+    return EmailMessage(subject, body, None, [message.to], headers=headers)
 
 
 def send_message(*, message_id: int) -> str:
@@ -383,6 +489,7 @@ def send_message(*, message_id: int) -> str:
             sent_at=timezone.now(),
             next_attempt_at=None,
             last_error="",
+            secret_links={},  # sent: the live links are no longer kept anywhere here
             updated_at=timezone.now(),
         )
         log_activity(message, "outbox.message.sent", data={"attempts": message.attempts})

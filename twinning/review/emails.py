@@ -17,4 +17,5 @@ register_template(
     ),
     description=_("To a person invited to a review round's pool of judges."),
     placeholders=("round_name", "invite_url", "expires"),
+    secret_links=("invite_url",),
 )

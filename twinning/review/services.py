@@ -304,6 +304,19 @@ def find_invitation(token: str) -> Invitation | None:
     )
 
 
+def invitation_problem(token: str) -> str:
+    """Why a token finds no invitation to accept, in one word for the page that explains it:
+    "used", "expired" or "unknown"."""
+    if not token or len(token) > 100:
+        return "unknown"
+    invitation = Invitation.objects.filter(token_hash=_token_hash(token)).first()
+    if invitation is None:
+        return "unknown"
+    if invitation.accepted_at is not None:
+        return "used"
+    return "expired"
+
+
 @transaction.atomic
 def accept_invitation(*, token: str, by: Any) -> Reviewer:
     """Bind the invitation to the signed-in user, once. Raises NotAllowed when the token is

@@ -30,6 +30,7 @@ def register() -> None:
         ),
         description=_("To a guardian: the single-use link to consent for a student under 18."),
         placeholders=["first_name", "edition", "consent_url", "expires"],
+        secret_links=["consent_url"],
     )
     register_template(
         CONSENT_CONFIRMED,
@@ -45,6 +46,7 @@ def register() -> None:
         ),
         description=_("To a guardian: the consent recorded, with the link to manage it."),
         placeholders=["first_name", "participation", "publication", "manage_url"],
+        secret_links=["manage_url"],
     )
     register_template(
         CONSENT_WITHDRAWN,
@@ -56,6 +58,7 @@ def register() -> None:
         ),
         description=_("To a guardian: confirmation that a consent was withdrawn."),
         placeholders=["first_name", "scope", "when", "manage_url"],
+        secret_links=["manage_url"],
     )
     register_template(
         ENTRY_SUBMITTED,

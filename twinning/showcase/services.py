@@ -50,11 +50,15 @@ MANAGE_LINK_MAX_AGE = 3 * 366 * 24 * 3600  # consent records are kept as proof f
 
 
 class ConsentLinkInvalid(Exception):
-    """Unknown or already used consent link (the view answers 404)."""
+    """An unknown, mistyped or replaced consent link (the view answers 404 and says so)."""
+
+
+class ConsentLinkUsed(ConsentLinkInvalid):
+    """A consent link already answered (the view answers 410 and says so)."""
 
 
 class ConsentLinkExpired(Exception):
-    """A consent link past its expiry (the view answers 410)."""
+    """A consent link past its expiry (the view answers 410 and says so)."""
 
 
 def _now() -> datetime.datetime:
@@ -199,6 +203,42 @@ def update_edition(*, edition: Edition, by: Any, **fields: Any) -> Edition:
 # --- Students and consent ----------------------------------------------------------------------
 
 
+def closed_to_newcomers(edition: Edition | None) -> str:
+    """Why no new student may register and no guardian's consent may be asked for `edition`,
+    in words ("" when both are still possible). None stands for "no edition is open"."""
+    if edition is None:
+        return _(
+            "No showcase edition is accepting entries now: a guardian's consent can be asked "
+            "again when the next edition opens."
+        )
+    if edition.has_closed():
+        return _(
+            "Entries to the %(year)s showcase closed on %(when)s: new students can no longer "
+            "register for it, and no guardian's consent can be asked for it."
+        ) % {"year": edition.year, "when": _when(edition.closes_at)}
+    return ""
+
+
+def consent_edition(student: Student) -> Edition | None:
+    """The edition a new consent request is for: the one open now (the newest)."""
+    return Edition.objects.open_at().order_by("-opens_at").first()
+
+
+def _check_may_register(
+    edition: Edition, date_of_birth: datetime.date, community: Community
+) -> Any:
+    """The student's eligibility; ValidationError with the reasons when they may not register."""
+    closed = closed_to_newcomers(edition)
+    if closed:
+        raise ValidationError(closed)
+    eligibility = check_eligibility(
+        edition=edition, date_of_birth=date_of_birth, community=community, today=association_today()
+    )
+    if not eligibility.eligible:
+        raise ValidationError(eligibility.reasons)
+    return eligibility
+
+
 @transaction.atomic
 def register_student(
     *,
@@ -217,13 +257,9 @@ def register_student(
 ) -> Student:
     """Create a student (and their account unless `user` is given) after checking eligibility
     again. A minor's guardian is sent a single-use consent link; an adult's own consent is
-    recorded. Raises ValidationError (nothing stored) when ineligible or the data is wrong."""
-    today = association_today()
-    eligibility = check_eligibility(
-        edition=edition, date_of_birth=date_of_birth, community=community, today=today
-    )
-    if not eligibility.eligible:
-        raise ValidationError(eligibility.reasons)
+    recorded. Raises ValidationError (nothing stored) when the edition's entries have closed,
+    when ineligible, or when the data is wrong."""
+    eligibility = _check_may_register(edition, date_of_birth, community)
     user_model = get_user_model()
     if user is None:
         email = user_model.objects.normalize_email(email).lower()
@@ -281,9 +317,14 @@ def request_guardian_consent(
     """Send the guardian a new single-use link (B11): 256 random bits, stored hashed, valid
     7 days, bound to this one consent record. Earlier unanswered links stop working. The
     returned record carries the plain token as `.token` (never stored) for the caller that
-    sends the link by other means (the demo)."""
+    sends the link by other means (the demo). Raises ValidationError with the reason after
+    the edition's entries have closed (or when no edition is open)."""
     if not student.guardian_email:
         raise ValidationError(_("No guardian e-mail address is recorded."))
+    edition = edition or consent_edition(student)
+    closed = closed_to_newcomers(edition)
+    if closed:
+        raise ValidationError(closed)
     now = _now()
     Consent.objects.filter(student=student).pending().update(token_hash=None)
     token = secrets.token_urlsafe(32)
@@ -298,7 +339,6 @@ def request_guardian_consent(
     consent.save()
     consent.token = token  # type: ignore[attr-defined]
     log_activity(consent, "showcase.consent.requested", by=by)
-    edition = edition or Edition.objects.order_by("-opens_at").first()
     queue_email(
         to=consent.email,
         template=emails.CONSENT_REQUEST,
@@ -338,41 +378,44 @@ def record_adult_consent(*, student: Student, publication: bool, by: Any) -> Con
     return consent
 
 
-@transaction.atomic
-def open_consent_link(*, token: str) -> Consent:
-    """Use a consent link once: returns its consent record, bound from now on to the browser
-    session that opened it (the view moves it there). Raises ConsentLinkInvalid for an unknown
-    or used link and ConsentLinkExpired for one past its 7 days."""
+def _link_consent(token: str, *, lock: bool = False) -> Consent:
+    """The consent record a link's token names, if the link can still be answered."""
     if not token or len(token) > 100:
         raise ConsentLinkInvalid
-    consent = (
-        Consent.objects.select_for_update()
-        .filter(token_hash=_hash_token(token), token_used_at__isnull=True)
-        .first()
-    )
+    found = Consent.objects.select_related("student__community__country")
+    if lock:
+        found = found.select_for_update(of=("self",))
+    consent = found.filter(token_hash=_hash_token(token)).first()
     if consent is None:
         raise ConsentLinkInvalid
+    if consent.token_used_at is not None or consent.responded_at is not None:
+        raise ConsentLinkUsed
     if consent.token_expires_at is None or consent.token_expires_at <= _now():
         raise ConsentLinkExpired
-    consent.token_used_at = _now()
-    consent.save(update_fields=["token_used_at"])
-    log_activity(consent, "showcase.consent.link_opened")
     return consent
 
 
+def open_consent_link(*, token: str) -> Consent:
+    """The consent record a guardian's link asks about. Opening the link changes nothing (mail
+    scanners open links too): only the answer spends it. Raises ConsentLinkInvalid for an
+    unknown or replaced link, ConsentLinkUsed once answered, ConsentLinkExpired after 7 days."""
+    return _link_consent(token)
+
+
 @transaction.atomic
-def answer_consent(*, consent: Consent, participation: bool, publication: bool) -> Consent:
-    """Record the guardian's answer to the notice: two separate scopes (P-04). Publication
-    without participation makes no sense and is refused. Sends the confirmation e-mail with
-    the long-lived link to manage the consent."""
-    consent = Consent.objects.select_for_update().get(pk=consent.pk)
-    if consent.responded_at is not None or consent.token_used_at is None:
-        raise ValidationError(_("This consent request has already been answered."))
+def answer_consent(*, token: str, participation: bool, publication: bool) -> Consent:
+    """Record the guardian's answer to the notice: two separate scopes (P-04); this spends the
+    single-use link (B11). Publication without participation makes no sense and is refused.
+    Sends the confirmation e-mail with the long-lived link to manage the consent. Raises
+    ConsentLinkInvalid, ConsentLinkUsed (answered already, e.g. in another tab) or
+    ConsentLinkExpired like `open_consent_link`, and ValidationError for the scopes."""
+    consent = _link_consent(token, lock=True)
     if publication and not participation:
         raise ValidationError(
             {"publication": _("Publication is only possible for a student taking part.")}
         )
     now = _now()
+    consent.token_used_at = now
     consent.responded_at = now
     consent.notice_version = NOTICE_VERSION
     consent.notice_hash = notice_hash()

@@ -8,6 +8,7 @@ from twinning.members.services.admins import (
     remove_coadmin,
     withdraw_invitation,
 )
+from twinning.members.services.checkout import record_checkout, start_checkout
 from twinning.members.services.invoices import (
     balance_of,
     credit_invoice,
@@ -46,10 +47,12 @@ __all__ = [
     "next_number",
     "open_invitation",
     "override_status",
+    "record_checkout",
     "record_payment",
     "remove_coadmin",
     "send_bulk_mailing",
     "send_renewal_reminders",
     "set_auto_renew",
+    "start_checkout",
     "withdraw_invitation",
 ]

@@ -25,7 +25,12 @@ INVITATION_DAYS = 7
 
 
 class InvitationInvalid(Exception):
-    """The link is unknown, used, withdrawn or expired (the view answers 404)."""
+    """The link is unknown, used, withdrawn or expired; `reason` says which, so the page can
+    say so in words (410 for a link that worked once, 404 for one that never did)."""
+
+    def __init__(self, reason: str = "unknown") -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 def hash_token(token: str) -> str:
@@ -75,19 +80,24 @@ def invite_coadmin(*, member: Member, email: str, by: Any) -> tuple[CoAdminInvit
 
 
 def open_invitation(token: str) -> CoAdminInvitation:
-    """The invitation a token stands for, if it can still be accepted."""
+    """The invitation a token stands for, if it can still be accepted. Opening changes nothing
+    (mail scanners open links): accepting spends it. Raises InvitationInvalid with its reason:
+    "unknown", "used", "withdrawn" or "expired"."""
     invitation = (
         CoAdminInvitation.objects.select_related("member")
         .filter(token_hash=hash_token(token or ""))
         .first()
+        if token and len(token) <= 100
+        else None
     )
-    if (
-        invitation is None
-        or invitation.accepted_at is not None
-        or invitation.revoked_at is not None
-        or invitation.expires_at <= timezone.now()
-    ):
-        raise InvitationInvalid
+    if invitation is None:
+        raise InvitationInvalid("unknown")
+    if invitation.accepted_at is not None:
+        raise InvitationInvalid("used")
+    if invitation.revoked_at is not None:
+        raise InvitationInvalid("withdrawn")
+    if invitation.expires_at <= timezone.now():
+        raise InvitationInvalid("expired")
     return invitation
 
 
@@ -101,7 +111,7 @@ def accept_invitation(
     CoAdminInvitation.objects.select_for_update().filter(pk=invitation.pk).get()
     invitation.refresh_from_db()
     if invitation.accepted_at is not None:
-        raise InvitationInvalid
+        raise InvitationInvalid("used")
     user_model = get_user_model()
     if user is not None and user.is_authenticated:
         if user.email.lower() != invitation.email:

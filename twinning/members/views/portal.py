@@ -21,6 +21,7 @@ from twinning.members.forms import (
     JoinForm,
 )
 from twinning.members.models import CoAdminInvitation, Invoice, Membership
+from twinning.members.payments import online_providers
 from twinning.members.pdf import invoice_pdf
 from twinning.members.services import (
     InvitationInvalid,
@@ -167,6 +168,7 @@ def portal_invoice_detail(request: HttpRequest, slug: str, number: str) -> HttpR
         "lines": invoice.lines.all(),
         "payments": invoice.payments.all(),
         "credit_notes": invoice.credit_notes.all(),
+        "pay_providers": online_providers(),
     }
     return render(request, "members/portal/invoice_detail.html", context)
 
@@ -237,13 +239,22 @@ def portal_invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> Http
     return redirect("members:portal_admins", slug=member.slug)
 
 
+def _invitation_unusable(request: HttpRequest, error: InvitationInvalid) -> HttpResponse:
+    """A page saying why the link does not work and what to do: 410 for a link that worked
+    once (used, withdrawn, expired), 404 for one that never did."""
+    status = 404 if error.reason == "unknown" else 410
+    context = {"reason": error.reason}
+    return render(request, "members/portal/invitation_unusable.html", context, status=status)
+
+
 @require_safe
 def invitation_open(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in the e-mail: the token moves into the session and leaves the URL (B11)."""
+    """The link in the e-mail: the token moves into the session and leaves the URL (B11);
+    nothing is spent until the invitation is accepted."""
     try:
         open_invitation(token)
     except InvitationInvalid as error:
-        raise Http404 from error
+        return _invitation_unusable(request, error)
     request.session[INVITATION_SESSION_KEY] = token
     return redirect("members:invitation_accept")
 
@@ -254,7 +265,7 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
     try:
         invitation = open_invitation(token)
     except InvitationInvalid as error:
-        raise Http404 from error
+        return _invitation_unusable(request, error)
     signed_in = request.user.is_authenticated
     form = None if signed_in else AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and (form is None or form.is_valid()):
@@ -262,7 +273,7 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
         try:
             member, user = accept_invitation(token=token, user=request.user, **fields)
         except InvitationInvalid as error:
-            raise Http404 from error
+            return _invitation_unusable(request, error)
         except ValidationError as error:
             if form is not None:
                 add_service_error(form, error)

@@ -26,6 +26,7 @@ from twinning.members.forms import (
 )
 from twinning.members.imports import decode_upload, import_members
 from twinning.members.models import Invoice, Membership, Status
+from twinning.members.payments import get_provider
 from twinning.members.queries import filter_members, for_list, members_with_status, status_counts
 from twinning.members.services import (
     approve_membership,
@@ -33,7 +34,6 @@ from twinning.members.services import (
     decline_membership,
     issue_invoice,
     override_status,
-    record_payment,
     send_bulk_mailing,
 )
 from twinning.members.services.mailings import recipients_of
@@ -199,6 +199,7 @@ def staff_invoice_detail(request: HttpRequest, number: str) -> HttpResponse:
         "lines": invoice.lines.all(),
         "payments": invoice.payments.all(),
         "credit_notes": invoice.credit_notes.all(),
+        "checkouts": invoice.checkouts.all(),
         "payment_form": PaymentForm(
             initial={"amount": invoice.balance_due, "received_on": association_today()}
         ),  # type: ignore[attr-defined]
@@ -222,7 +223,9 @@ def staff_payment_create(request: HttpRequest, number: str) -> HttpResponse:
     form = PaymentForm(request.POST)
     if form.is_valid():
         try:
-            record_payment(invoice=invoice, provider="manual", by=request.user, **form.cleaned_data)
+            get_provider("manual").record(  # type: ignore[attr-defined]
+                invoice=invoice, by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -1,7 +1,9 @@
 """Guardians' pages. A guardian has no account: the single-use consent link (B11) or the
 long-lived manage link from their confirmation e-mail binds their browser session to one
 consent record, and the token leaves the URL at once (a redirect, as Django's password reset
-does). Without that session every page answers 404."""
+does). Opening the consent link spends nothing (mail scanners open links): the answer does.
+A used, expired or unknown link answers with a page saying so and what to do (410 or 404).
+Without that session the guardian's pages answer 404."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,6 +20,7 @@ from twinning.showcase.privacy import export_student_data, notice_text, request_
 from twinning.showcase.services import (
     ConsentLinkExpired,
     ConsentLinkInvalid,
+    ConsentLinkUsed,
     answer_consent,
     consent_for_manage_token,
     is_current_guardian,
@@ -30,17 +33,26 @@ ANSWERING = "showcase_consent"
 GUARDIAN = "showcase_guardian"
 
 
+def _link_unusable(request: HttpRequest, error: Exception) -> HttpResponse:
+    if isinstance(error, ConsentLinkUsed):
+        reason, status = "used", 410
+    elif isinstance(error, ConsentLinkExpired):
+        reason, status = "expired", 410
+    else:
+        reason, status = "invalid", 404
+    context = {"reason": reason}
+    return render(request, "showcase/guardian/link_unusable.html", context, status=status)
+
+
 @never_cache
 @require_safe
 def consent_open(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        consent = open_consent_link(token=token)
-    except ConsentLinkInvalid as error:
-        raise Http404 from error
-    except ConsentLinkExpired:
-        return render(request, "showcase/guardian/link_expired.html", status=410)
+        open_consent_link(token=token)
+    except (ConsentLinkInvalid, ConsentLinkExpired) as error:
+        return _link_unusable(request, error)
     request.session.cycle_key()
-    request.session[ANSWERING] = consent.pk
+    request.session[ANSWERING] = token
     return redirect("showcase:consent_form")
 
 
@@ -58,14 +70,17 @@ def _session_consent(request: HttpRequest, key: str) -> Consent:
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def consent_form(request: HttpRequest) -> HttpResponse:
-    consent = _session_consent(request, ANSWERING)
-    if consent.responded_at is not None:
-        request.session[GUARDIAN] = consent.pk
-        return redirect("showcase:guardian_home")
+    token = str(request.session.get(ANSWERING) or "")
+    try:
+        consent = open_consent_link(token=token)
+    except (ConsentLinkInvalid, ConsentLinkExpired) as error:
+        return _link_unusable(request, error)
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            answer_consent(consent=consent, **form.cleaned_data)
+            consent = answer_consent(token=token, **form.cleaned_data)
+        except (ConsentLinkInvalid, ConsentLinkExpired) as error:
+            return _link_unusable(request, error)
         except ValidationError as error:
             add_service_error(form, error)
         else:

@@ -23,6 +23,8 @@ from twinning.showcase.models import Edition, Entry, EntryFile, Student
 from twinning.showcase.privacy import export_student_data, request_erasure
 from twinning.showcase.services import (
     attach_work,
+    closed_to_newcomers,
+    consent_edition,
     create_entry,
     give_publication_consent,
     register_student,
@@ -83,8 +85,11 @@ def edition_enter(request: HttpRequest, edition: str) -> HttpResponse:
             today=today,
         )
         return render(request, "showcase/edition_enter.html", context)
-    if request.session.get(AGE_REFUSED):
-        return render(request, "showcase/age_refused.html", context)
+    # After the close, the reason is said before anything is typed, not only when it is sent.
+    context["closed"] = closed_to_newcomers(edition_obj)
+    if context["closed"] or request.session.get(AGE_REFUSED):
+        page = "edition_enter" if context["closed"] else "age_refused"
+        return render(request, f"showcase/{page}.html", context)
     form = EligibilityForm(request.POST or None)
     context["form"] = form
     if request.method == "POST" and form.is_valid():
@@ -110,6 +115,8 @@ def edition_register(request: HttpRequest, edition: str) -> HttpResponse:
     edition_obj = get_object_or_404(Edition, slug=edition)
     screen = request.session.get(SCREEN) or {}
     if screen.get("edition") != edition_obj.slug or _student(request) is not None:
+        return redirect("showcase:edition_enter", edition=edition_obj.slug)
+    if closed_to_newcomers(edition_obj):  # closed since the check: the entry page says why
         return redirect("showcase:edition_enter", edition=edition_obj.slug)
     community = Community.objects.filter(pk=screen.get("community")).first()
     if community is None:
@@ -169,6 +176,9 @@ def my_entries(request: HttpRequest) -> HttpResponse:
         "publication": any(c.publication_active for c in consents),
         "pending_consent": next((c for c in consents if c.responded_at is None), None),
         "needs_guardian": bool(student.guardian_email),
+        "consent_closed": closed_to_newcomers(consent_edition(student))
+        if student.guardian_email
+        else "",
         "open_erasure": student.erasure_requests.filter(executed_at__isnull=True).first(),
     }
     return render(request, "showcase/my_entries.html", context)
@@ -325,8 +335,12 @@ def consent_resend(request: HttpRequest) -> HttpResponse:
         raise Http404
     if student.consents.participation_active().exists():
         messages.info(request, _("Your guardian has already consented."))
-    else:
+        return redirect("showcase:my_entries")
+    try:
         request_guardian_consent(student=student, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
         messages.success(request, _("We have sent your guardian a new link."))
     return redirect("showcase:my_entries")
 

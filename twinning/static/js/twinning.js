@@ -76,10 +76,33 @@
     }
   }
 
+  // <input type="checkbox" data-select-all="NAME"> ticks or unticks every checkbox NAME of its
+  // form; its label (in an element with data-select-all-label, hidden without JS) shows then.
+  function onSelectAll(event) {
+    var box = event.target;
+    if (!box || !box.hasAttribute || !box.hasAttribute("data-select-all") || !box.form) {
+      return;
+    }
+    var name = box.getAttribute("data-select-all");
+    Array.prototype.forEach.call(box.form.elements, function (element) {
+      if (element.type === "checkbox" && element.name === name) {
+        element.checked = box.checked;
+      }
+    });
+  }
+
+  function showSelectAll(scope) {
+    Array.prototype.forEach.call(scope.querySelectorAll("[data-select-all-label]"), function (el) {
+      el.hidden = false;
+    });
+  }
+
   document.addEventListener("change", onChange);
+  document.addEventListener("change", onSelectAll);
   document.addEventListener("htmx:afterSwap", onAfterSwap);
   ready(function () {
     hideJsHidden(document);
+    showSelectAll(document);
     setUpNavToggle();
   });
 })();
