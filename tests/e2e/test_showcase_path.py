@@ -147,8 +147,9 @@ def test_student_to_public_exhibit_without_metadata(live_server, browser, browse
     assert image.get_attribute("alt") == "A white line of light across a blue river."
     assert "Zoë, Springfield, United States" in page.content()
     assert "Secretname" not in page.content()
-    page.click("text=Bridge at dawn")
-    page.wait_for_url("**/works/*/")
+    with page.expect_navigation():
+        page.click("main h3 a:has-text('Bridge at dawn')")
+    assert "/works/" in page.url
     src = page.locator("main figure img").first.get_attribute("src")
     served = page.request.get(f"{base}{src}")
     data = served.body()
