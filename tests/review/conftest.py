@@ -10,11 +10,12 @@ from django.utils import timezone
 from tests.conftest import _client_for
 from tests.factories import CommunityFactory, UserFactory
 from tests.review.reviewable import Study
+from twinning.core.authz import SYSTEM
 from twinning.review.models import Round
 from twinning.review.services import add_items, add_reviewer, change_round_state, create_round
 
 
-def make_round(*, by=None, owner_member=None, state=Round.State.OPEN, **kwargs):
+def make_round(*, by=SYSTEM, owner_member=None, state=Round.State.OPEN, **kwargs):
     now = timezone.now()
     kwargs.setdefault("opens_at", now - datetime.timedelta(days=1))
     kwargs.setdefault("closes_at", now + datetime.timedelta(days=7))
@@ -25,8 +26,10 @@ def make_round(*, by=None, owner_member=None, state=Round.State.OPEN, **kwargs):
         by=by,
         **kwargs,
     )
-    if state != Round.State.DRAFT:
-        change_round_state(round=round_, state=state, by=by)
+    # Along the transitions table: draft -> open -> closed -> decided.
+    path = [Round.State.OPEN, Round.State.CLOSED, Round.State.DECIDED]
+    for step in path[: path.index(state) + 1] if state != Round.State.DRAFT else []:
+        change_round_state(round=round_, state=step, by=by)
     return round_
 
 

@@ -2,29 +2,38 @@
 
 import time
 from functools import partial
+from typing import Any
 
 import django_otp
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from twinning.accounts.models import User
+from twinning.core.authz import SYSTEM, NotAllowed, is_verified_staff
 from twinning.core.services import log_activity
 
 TOTP_DEVICE_NAME = "authenticator"
+
+
+def _check_self(user: User, by: Any) -> None:
+    """The user themself, verified staff, or SYSTEM (NotAllowed for anyone else)."""
+    if by is SYSTEM or is_verified_staff(by):
+        return
+    if not getattr(by, "is_authenticated", False) or by.pk != user.pk:
+        raise NotAllowed("self")
 
 
 @transaction.atomic
 def update_profile(*, user: User, by: User, full_name: str, language: str) -> User:
     """Change a user's own name and preferred language; logs what changed.
 
-    Raises ValidationError if someone other than the user (or staff) tries, or for bad values.
+    Raises NotAllowed if someone other than the user (or verified staff) tries, and
+    ValidationError for bad values.
     """
-    if by.pk != user.pk and not by.is_staff:
-        raise ValidationError(_("You can only change your own profile."))
+    _check_self(user, by)
     changed = {}
     for name, value in (("full_name", full_name.strip()), ("language", language)):
         if getattr(user, name) != value:
@@ -67,8 +76,11 @@ def confirm_totp_device(*, user: User, key: str, token: str, by: User) -> TOTPDe
     """Save the user's new authenticator once a first code from it is right; logs it.
 
     `key` is the hex secret shown on the set-up page. Raises ValidationError({"token": ...})
-    if the code does not match.
+    if the code does not match. Only the user themself sets up their authenticator
+    (NotAllowed for anyone else, staff included).
     """
+    if by is not SYSTEM and (not getattr(by, "is_authenticated", False) or by.pk != user.pk):
+        raise NotAllowed("self")
     device = TOTPDevice(user=user, name=TOTP_DEVICE_NAME, key=key, confirmed=True)
     device.full_clean()
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)

@@ -24,7 +24,7 @@ from twinning.activities.models import (
     Traveller,
 )
 from twinning.activities.queries import member_partnerships
-from twinning.core.authz import NotAllowed
+from twinning.core.authz import acting_user, is_verified_staff, require
 from twinning.core.services import get_association, log_activity
 from twinning.network.models import Member, Partnership
 
@@ -53,11 +53,10 @@ ACTIVITY_FIELDS = (
 
 
 def _check_reporter(member: Member, by: Any) -> None:
-    """Only the member's committee admins (or staff) report for it."""
-    if not getattr(by, "is_authenticated", False):
-        raise NotAllowed
-    if not by.is_staff and not member.admins.filter(pk=by.pk).exists():
-        raise NotAllowed
+    """Only the member's committee admins (or verified staff, or the platform) report for it;
+    anyone else gets NotAllowed."""
+    if not is_verified_staff(by):
+        require(by, "activities.report_activity", member)
 
 
 def _check_editable(activity: Activity) -> None:
@@ -103,7 +102,7 @@ def create_activity(*, member: Member, partnerships: Any, by: Any, **fields: Any
     _check_reporter(member, by)
     fields = _clean_fields(fields)
     chosen = _checked_partnerships(member, partnerships)
-    activity = Activity(member=member, created_by=by, **fields)
+    activity = Activity(member=member, created_by=acting_user(by), **fields)
     activity.full_clean()
     activity.save()
     activity.partnerships.set(chosen)
@@ -121,8 +120,8 @@ def update_activity(
     *, activity: Activity, by: Any, partnerships: Any = None, **fields: Any
 ) -> Activity:
     """Change a draft (or a report sent back by staff). Only the report's own fields."""
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
     _check_reporter(activity.member, by)
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
     _check_editable(activity)
     fields = _clean_fields(fields)
     changed = {k: v for k, v in fields.items() if getattr(activity, k) != v}
@@ -160,8 +159,8 @@ def _submission_problems(activity: Activity) -> list[str]:
 @transaction.atomic
 def submit_activity(*, activity: Activity, by: Any) -> Activity:
     """Send the report to staff. A delegation needs its travellers and itinerary first."""
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
     _check_reporter(activity.member, by)
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
     _check_editable(activity)
     problems = _submission_problems(activity)
     if problems:
@@ -182,6 +181,7 @@ def _committee_addresses(member: Member) -> list[Any]:
 def request_changes(*, activity: Activity, message: str, by: Any) -> Activity:
     """Staff send a submitted (or verified) report back to the committee with a message,
     which is e-mailed to the member's committee admins through the outbox."""
+    require(by, "activities.review_activity")
     activity = Activity.objects.select_for_update().select_related("member").get(pk=activity.pk)
     if activity.state not in (Activity.State.SUBMITTED, Activity.State.VERIFIED):
         raise ValidationError(_("Only a submitted or verified report can be sent back."))
@@ -234,12 +234,13 @@ def _email_committee(activity: Activity, *, message: str, by: Any) -> None:
 @transaction.atomic
 def verify_activity(*, activity: Activity, by: Any) -> Activity:
     """Staff mark a submitted report verified: it now counts in the impact figures."""
+    require(by, "activities.review_activity")
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     if activity.state != Activity.State.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be verified."))
     activity.state = Activity.State.VERIFIED
     activity.verified_at = timezone.now()
-    activity.verified_by = by
+    activity.verified_by = acting_user(by)
     activity.staff_message = ""
     activity.save()
     log_activity(activity, "activities.activity.verified", by=by)
@@ -423,7 +424,7 @@ def request_invitation_letters(*, activity: Activity, by: Any) -> list[Invitatio
     for traveller in travellers:
         letter, _created = InvitationLetter.objects.update_or_create(
             traveller=traveller,
-            defaults={"state": InvitationLetter.State.PENDING, "requested_by": by},
+            defaults={"state": InvitationLetter.State.PENDING, "requested_by": acting_user(by)},
         )
         letters.append(letter)
         transaction.on_commit(partial(_enqueue_letter, letter.pk))
@@ -488,7 +489,8 @@ def build_invitation_letter(*, letter: InvitationLetter) -> InvitationLetter:
 @transaction.atomic
 def request_annual_report(*, year: int, by: Any) -> AnnualReport:
     """Staff ask for the annual report of `year`; a task builds the PDF once this commits."""
-    report = AnnualReport(year=year, requested_by=by)
+    require(by, "activities.build_annual_report")
+    report = AnnualReport(year=year, requested_by=acting_user(by))
     report.full_clean()
     report.save()
     log_activity(report, "activities.annual_report.requested", by=by, data={"year": year})

@@ -48,6 +48,12 @@ def is_system(by: Any) -> bool:
     return by is SYSTEM
 
 
+def acting_user(by: Any) -> Any:
+    """The user to record as having done something (a `created_by` column): `by` when it is a
+    signed-in user, else None (SYSTEM, anonymous)."""
+    return by if getattr(by, "is_authenticated", False) else None
+
+
 def is_verified_staff(user: Any) -> bool:
     """Active association staff whose second factor is verified in this session (fails closed)."""
     if user is None or user is SYSTEM or not getattr(user, "is_authenticated", False):

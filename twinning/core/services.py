@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import models, transaction
 
+from twinning.core.authz import require_verified_staff
 from twinning.core.models import ActivityLog, Association
 
 # Keys whose values never reach the audit log (pretalx masks the same way).
@@ -68,7 +69,9 @@ def get_association() -> Association:
 
 @transaction.atomic
 def update_association(*, association: Association, by: Any, **fields: Any) -> Association:
-    """Change the association's own settings; logs the change and refreshes the cache."""
+    """Change the association's own settings (verified staff); logs the change and refreshes
+    the cache."""
+    require_verified_staff(by)
     changed = {}
     for name, value in fields.items():
         if getattr(association, name) != value:

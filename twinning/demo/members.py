@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from twinning.core.authz import SYSTEM
 from twinning.core.services import get_association, update_association
 from twinning.members.dates import association_today
 from twinning.members.models import FeeBand, Membership, MembershipType, add_months
@@ -139,7 +140,7 @@ def _bank_details(staff: Any) -> None:
     )
 
 
-def seed_members(*, staff: Any = None) -> int:
+def seed_members(*, staff: Any = SYSTEM) -> int:
     """Memberships for the demo members; returns how many were created (0 on a second run)."""
     types = _types()
     if Membership.objects.exists():

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
+from twinning.core.authz import SYSTEM
 from twinning.network.models import Community, Member, Officer, Partnership, Region
 from twinning.network.services import (
     add_committee_admin,
@@ -54,7 +55,7 @@ def _home_community() -> Community | None:
     )
 
 
-def attach_committee_admin(user: Any, *, staff: Any = None) -> Member | None:
+def attach_committee_admin(user: Any, *, staff: Any = SYSTEM) -> Member | None:
     """Make `user` the committee admin of the Springfield sister-cities committee (once)."""
     member = Member.objects.filter(admins=user).first()
     if member is not None:
@@ -131,7 +132,7 @@ def _pending_proposal(member: Member, community: Community, user: Any) -> None:
         return
 
 
-def create_other_members(*, staff: Any = None) -> int:
+def create_other_members(*, staff: Any = SYSTEM) -> int:
     """A dozen member committees for well-connected communities across the network."""
     if Member.objects.count() > 1:
         return 0

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twinning.core.authz import acting_user
 from twinning.core.services import log_activity
 from twinning.members.models import Membership, MembershipType
 from twinning.network.models import Community, Contact, Member
@@ -146,7 +147,7 @@ def _import_row(row: dict[str, str], types: dict[str, MembershipType], by: Any) 
                 grace_end=final_end + datetime.timedelta(days=membership_type.grace_days),
                 applied_at=timezone.now(),
                 approved_at=timezone.now(),
-                decided_by=by,
+                decided_by=acting_user(by),
                 application_note=_("Imported"),
             )
             membership.full_clean()
@@ -156,8 +157,10 @@ def _import_row(row: dict[str, str], types: dict[str, MembershipType], by: Any) 
         raise RowRejected(" ".join(error.messages)) from None
 
 
-def import_members(lines: Iterable[str], *, by: Any = None, source: str = "") -> ImportReport:
-    """Import members from CSV text lines; returns the report (imported count, rejections)."""
+def import_members(lines: Iterable[str], *, by: Any, source: str = "") -> ImportReport:
+    """Import members from CSV text lines; returns the report (imported count, rejections).
+    `by` is verified staff (the upload page) or SYSTEM (the command): the registry's services
+    it calls check it."""
     report = ImportReport()
     reader = csv.DictReader(lines)
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
@@ -182,7 +185,7 @@ def import_members(lines: Iterable[str], *, by: Any = None, source: str = "") ->
             report.rejected.append((number, str(rejection)))
         else:
             report.imported += 1
-    if by is not None and report.imported:
+    if acting_user(by) is not None and report.imported:
         log_activity(
             by,
             "members.import.ran",

@@ -37,12 +37,14 @@ def is_committee_admin_of(user, obj) -> bool:  # type: ignore[no-untyped-def]
 
 
 rules.add_perm("network.view_staff_pages", is_staff)
+rules.add_perm("network.edit_registry", is_staff)
 rules.add_perm("network.record_partnership", is_staff)
 rules.add_perm("network.manage_partnership", is_staff)
 rules.add_perm("network.decide_proposal", is_staff)
 rules.add_perm("network.review_locations", is_staff)
 rules.add_perm("network.edit_member", is_staff | is_committee_admin_of)
 rules.add_perm("network.propose_partnership", is_staff | is_committee_admin_of)
+rules.add_perm("network.confirm_partnership", is_staff | is_committee_admin_of)
 rules.add_perm("network.view_proposal", is_staff | is_committee_admin_of)
 rules.add_perm("network.use_member_portal", is_committee_admin)
 # API tokens: committee admins for their own member's tokens, staff for any (and for staff

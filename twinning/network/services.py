@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from twinning.core.authz import NotAllowed, require
+from twinning.core.authz import acting_user, require
 from twinning.core.services import log_activity
 from twinning.network.models import (
     ApiToken,
@@ -52,10 +52,11 @@ def create_community(
     latitude: float | None = None,
     longitude: float | None = None,
     population: int | None = None,
-    by: Any = None,
+    by: Any,
     **extra: Any,
 ) -> Community:
-    """Add a community to the registry. Raises ValidationError if it exists already."""
+    """Add a community to the registry (staff). Raises ValidationError if it exists already."""
+    require(by, "network.edit_registry")
     community = Community(
         name=name.strip(),
         country=country,
@@ -90,10 +91,11 @@ def record_partnership(
     source: str = "",
     source_reference: str = "",
     status_date: datetime.date | None = None,
-    by: Any = None,
+    by: Any,
 ) -> Partnership:
     """Record a partnership between two communities (in either order). Raises ValidationError
     when the two are the same or already partners."""
+    require(by, "network.record_partnership")
     a, b = _ordered(community, partner)
     if Partnership.objects.filter(community_a=a, community_b=b).exists():
         raise ValidationError(_("%(a)s and %(b)s are already partners.") % {"a": a, "b": b})
@@ -119,7 +121,7 @@ def record_partnership(
         partnership=partnership,
         status=status,
         changed_on=partnership.status_changed_on,
-        recorded_by=by if getattr(by, "is_authenticated", False) else None,
+        recorded_by=acting_user(by),
     )
     log_activity(
         partnership,
@@ -140,6 +142,7 @@ def change_partnership_status(
     by: Any,
 ) -> Partnership:
     """Move a partnership to another status, keeping the date of the change in its history."""
+    require(by, "network.manage_partnership")
     if status not in Partnership.Status.values:
         raise ValidationError({"status": _("Choose a status from the list.")})
     if status == partnership.status:
@@ -153,7 +156,7 @@ def change_partnership_status(
         status=status,
         changed_on=partnership.status_changed_on,
         note=note,
-        recorded_by=by if getattr(by, "is_authenticated", False) else None,
+        recorded_by=acting_user(by),
     )
     log_activity(
         partnership,
@@ -169,7 +172,9 @@ def change_partnership_status(
 def confirm_partnership(
     *, partnership: Partnership, side: Community, on: datetime.date | None = None, by: Any
 ) -> Partnership:
-    """Record that one side (community) of the partnership confirms it."""
+    """Record that one side (community) of the partnership confirms it: staff, or a committee
+    admin of a member that holds that community."""
+    require(by, "network.confirm_partnership", side)
     if side.pk == partnership.community_a_id:
         partnership.confirmed_by_a_on = on or _today()
         field = "confirmed_by_a_on"
@@ -199,8 +204,7 @@ def propose_partnership(
     """A committee admin asks staff to record a new partnership, or to change the status of an
     existing one, for one of their own member's communities. Raises NotAllowed for another
     member's community and ValidationError for a request that cannot be approved."""
-    if not member.admins.filter(pk=by.pk).exists() and not by.is_staff:
-        raise NotAllowed
+    require(by, "network.propose_partnership", member)
     if not member.communities.filter(pk=community.pk).exists():
         raise ValidationError({"community": _("Choose one of your own member's communities.")})
     if community.pk == partner.pk:
@@ -237,7 +241,7 @@ def propose_partnership(
         status=status,
         established_year=established_year,
         note=note,
-        proposed_by=by,
+        proposed_by=acting_user(by),
         partnership=existing,
     )
     proposal.full_clean()
@@ -257,6 +261,7 @@ def approve_proposal(
 ) -> PartnershipProposal:
     """Staff approve a pending proposal: the partnership is recorded or its status changed,
     and the proposing side's confirmation is recorded."""
+    require(by, "network.decide_proposal")
     proposal = PartnershipProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.state != PartnershipProposal.State.PENDING:
         raise ValidationError(_("This request has already been decided."))
@@ -279,7 +284,7 @@ def approve_proposal(
     confirm_partnership(partnership=partnership, side=proposal.community, by=by)
     proposal.state = PartnershipProposal.State.APPROVED
     proposal.partnership = partnership
-    proposal.decided_by = by
+    proposal.decided_by = acting_user(by)
     proposal.decided_at = timezone.now()
     proposal.decision_message = message
     proposal.save()
@@ -292,13 +297,14 @@ def decline_proposal(
     *, proposal: PartnershipProposal, message: str, by: Any
 ) -> PartnershipProposal:
     """Staff decline a pending proposal, with a message that says why."""
+    require(by, "network.decide_proposal")
     proposal = PartnershipProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.state != PartnershipProposal.State.PENDING:
         raise ValidationError(_("This request has already been decided."))
     if not message.strip():
         raise ValidationError({"message": _("Tell the committee why the request is declined.")})
     proposal.state = PartnershipProposal.State.DECLINED
-    proposal.decided_by = by
+    proposal.decided_by = acting_user(by)
     proposal.decided_at = timezone.now()
     proposal.decision_message = message
     proposal.save()
@@ -315,7 +321,8 @@ def create_member(
     by: Any = None,
     **fields: Any,
 ) -> Member:
-    """Add a member organisation with its home communities."""
+    """Add a member organisation with its home communities (staff)."""
+    require(by, "network.edit_registry")
     member = Member(name=name.strip(), kind=kind, **fields)
     member.slug = unique_slug(Member, name)
     member.full_clean()
@@ -339,13 +346,12 @@ MEMBER_PROFILE_FIELDS = (
 def update_member_profile(*, member: Member, by: Any, **fields: Any) -> Member:
     """A committee admin (or staff) edits their member's public profile. Only the profile
     fields can change here: anything else in `fields` is refused, not silently applied."""
+    require(by, "network.edit_member", member)
     unknown = set(fields) - set(MEMBER_PROFILE_FIELDS)
     if unknown:
         raise ValidationError(
             _("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))}
         )
-    if not by.is_staff and not member.admins.filter(pk=by.pk).exists():
-        raise NotAllowed
     if "preferred_regions" in fields:
         fields["preferred_regions"] = [r for r in Region.values if r in fields["preferred_regions"]]
     changed = {k: v for k, v in fields.items() if getattr(member, k) != v}
@@ -364,6 +370,8 @@ def update_member_profile(*, member: Member, by: Any, **fields: Any) -> Member:
 
 @transaction.atomic
 def add_committee_admin(*, member: Member, user: Any, by: Any) -> Member:
+    """Make `user` a committee admin of `member` (staff; an accepted invitation acts as SYSTEM)."""
+    require(by, "network.edit_registry")
     member.admins.add(user)
     log_activity(member, "network.member.admin_added", by=by, data={"user": user.email})
     return member
@@ -371,7 +379,9 @@ def add_committee_admin(*, member: Member, user: Any, by: Any) -> Member:
 
 @transaction.atomic
 def remove_committee_admin(*, member: Member, user: Any, by: Any) -> Member:
-    """Takes effect at once: the next request of that user no longer reaches the member."""
+    """Takes effect at once: the next request of that user no longer reaches the member.
+    Staff, or a committee admin of the member (the members app keeps one admin at least)."""
+    require(by, "network.edit_member", member)
     member.admins.remove(user)
     log_activity(member, "network.member.admin_removed", by=by, data={"user": user.email})
     return member
@@ -380,6 +390,7 @@ def remove_committee_admin(*, member: Member, user: Any, by: Any) -> Member:
 @transaction.atomic
 def accept_suggested_location(*, community: Community, by: Any) -> Community:
     """Staff accept the gazetteer's point for a community whose location was flagged."""
+    require(by, "network.review_locations")
     if community.suggested_latitude is None or community.suggested_longitude is None:
         raise ValidationError(_("There is no suggested point for this community."))
     old = (community.latitude, community.longitude)
@@ -401,6 +412,7 @@ def accept_suggested_location(*, community: Community, by: Any) -> Community:
 @transaction.atomic
 def dismiss_location_flag(*, community: Community, by: Any) -> Community:
     """Staff confirm that a flagged point is right after all (keep it, clear the flag)."""
+    require(by, "network.review_locations")
     community.location_status = Community.LocationStatus.OK
     community.suggested_latitude = community.suggested_longitude = None
     note, community.location_note = community.location_note, ""
@@ -421,6 +433,7 @@ def add_officer(
     by: Any,
 ) -> Officer:
     """Record an office holder of a member organisation, with the end of their term."""
+    require(by, "network.edit_member", member)
     officer = Officer(
         member=member,
         name=name.strip(),
@@ -445,6 +458,7 @@ def add_contact(
     *, member: Member, name: str, role: str, email: str = "", phone: str = "", by: Any
 ) -> Contact:
     """Record a person to reach at a member organisation (billing, press, ...)."""
+    require(by, "network.edit_member", member)
     contact = Contact(member=member, name=name.strip(), role=role, email=email, phone=phone)
     contact.full_clean()
     contact.save()
@@ -556,7 +570,7 @@ def revoke_api_token(*, token: ApiToken, by: Any) -> ApiToken:
     if token.revoked_at is not None:
         raise ValidationError(_("This token is already revoked."))
     token.revoked_at = timezone.now()
-    token.revoked_by = by if getattr(by, "is_authenticated", False) else None
+    token.revoked_by = acting_user(by)
     token.full_clean()
     token.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
     log_activity(

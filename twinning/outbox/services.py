@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from twinning.core.authz import require
+from twinning.core.authz import SYSTEM, NotAllowed, is_verified_staff, require
 from twinning.core.services import get_association, log_activities, log_activity
 from twinning.outbox.models import EmailTemplate, OutboxMessage, Unsubscribe
 from twinning.outbox.registry import (
@@ -241,6 +241,7 @@ def queue_email(
 @transaction.atomic
 def edit_message(*, message: OutboxMessage, subject: str, body: str, by: Any) -> OutboxMessage:
     """Change a held or failed message's subject and body before it is sent."""
+    require(by, "outbox.review_messages")
     locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
     if not locked.is_editable:
         raise ValidationError(_("Only a message held for review or failed can be edited."))
@@ -326,6 +327,7 @@ def discard_messages(
 @transaction.atomic
 def discard_message(*, message: OutboxMessage, by: Any) -> OutboxMessage:
     """Drop a message that has not gone out (held, queued or failed); it stays listed."""
+    require(by, "outbox.review_messages")
     changed = OutboxMessage.objects.filter(
         pk=message.pk, state__in=OutboxMessage.DISCARDABLE_STATES
     ).update(
@@ -352,6 +354,7 @@ def save_template_override(
 ) -> EmailTemplate:
     """Store staff's text for e-mail `key` in `language`; ValidationError (keyed by field) for
     invalid syntax or a placeholder the e-mail does not offer."""
+    require(by, "outbox.edit_templates")
     override = EmailTemplate.objects.filter(key=key, language=language).first() or EmailTemplate(
         key=key, language=language
     )
@@ -369,6 +372,7 @@ def save_template_override(
 @transaction.atomic
 def delete_template_override(*, key: str, language: str, by: Any) -> bool:
     """Go back to the code's text for `key` in `language`; False if there was no override."""
+    require(by, "outbox.edit_templates")
     override = EmailTemplate.objects.filter(key=key, language=language).first()
     if override is None:
         return False
@@ -402,10 +406,20 @@ def message_for_token(token: str) -> OutboxMessage | None:
 
 
 @transaction.atomic
-def unsubscribe(*, email: str, message: OutboxMessage | None = None, by: Any = None) -> Unsubscribe:
+def unsubscribe(*, email: str, message: OutboxMessage | None = None, by: Any) -> Unsubscribe:
     """Record that `email` wants no more non-essential mail (again is harmless); its queued or
-    held non-essential messages are discarded."""
+    held non-essential messages are discarded. The authority is the message sent to that
+    address (its signed unsubscribe link named it), the address's own signed-in user,
+    verified staff or SYSTEM: NotAllowed for anyone else."""
     address = email.strip().lower()
+    own = getattr(by, "is_authenticated", False) and by.email.lower() == address
+    if not (
+        (message is not None and message.to.strip().lower() == address)
+        or own
+        or by is SYSTEM
+        or is_verified_staff(by)
+    ):
+        raise NotAllowed("unsubscribe")
     entry, created = Unsubscribe.objects.get_or_create(email=address, defaults={"message": message})
     if created:
         log_activity(entry, "outbox.address.unsubscribed", by=by)

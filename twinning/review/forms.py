@@ -81,7 +81,16 @@ class InviteForm(forms.Form):
 
 
 class RoundStateForm(forms.Form):
-    state = forms.ChoiceField(label=_("State"), choices=Round.State.choices)
+    """The states the round may move to from where it is (ROUND_TRANSITIONS) and no other."""
+
+    state = forms.ChoiceField(label=_("Next state"), choices=())
+
+    def __init__(self, *args: Any, round: Round, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = round.next_states()
+        self.fields["state"].choices = [  # type: ignore[attr-defined]
+            (value, label) for value, label in Round.State.choices if value in allowed
+        ]
 
 
 class ReassignForm(forms.Form):

@@ -116,9 +116,25 @@ class Round(TimeStampedModel):
     def is_national(self) -> bool:
         return self.owner_member_id is None
 
+    def next_states(self) -> list[str]:
+        """The states this round may move to now (ROUND_TRANSITIONS), in the list's order."""
+        allowed = ROUND_TRANSITIONS.get(self.state, frozenset())
+        return [value for value in self.State.values if value in allowed]
+
     def accepts_scores(self, now: Any = None) -> bool:
         now = now or timezone.now()
         return self.state == self.State.OPEN and self.opens_at <= now < self.closes_at
+
+
+# Which state a round may move to from each state; `change_round_state` refuses any other
+# move. A draft opens; an open round closes; a closed round reopens (a deadline moved, a
+# judge late) or is decided; a decided round is final.
+ROUND_TRANSITIONS: dict[str, frozenset[str]] = {
+    Round.State.DRAFT: frozenset({Round.State.OPEN}),
+    Round.State.OPEN: frozenset({Round.State.CLOSED}),
+    Round.State.CLOSED: frozenset({Round.State.OPEN, Round.State.DECIDED}),
+    Round.State.DECIDED: frozenset(),
+}
 
 
 def results_changed(round_id: int) -> None:

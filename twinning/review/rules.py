@@ -2,6 +2,7 @@
 
 import rules
 
+from twinning.core.authz import is_verified_staff
 from twinning.review.models import Assignment, Round
 
 
@@ -28,6 +29,19 @@ def is_assigned_judge(user, assignment) -> bool:  # type: ignore[no-untyped-def]
     return Assignment.objects.for_judge(user).filter(pk=assignment.pk).exists()
 
 
+@rules.predicate
+def may_create_round_for(user, owner_member) -> bool:  # type: ignore[no-untyped-def]
+    """Verified staff create any round; a member's committee admins its local rounds."""
+    if is_verified_staff(user):
+        return True
+    return bool(
+        owner_member is not None
+        and getattr(user, "is_authenticated", False)
+        and owner_member.admins.filter(pk=user.pk).exists()
+    )
+
+
+rules.add_perm("review.create_round", may_create_round_for)
 rules.add_perm("review.manage_round", is_round_manager)
 rules.add_perm("review.view_round_list", manages_any_round)
 rules.add_perm("review.score_item", is_assigned_judge)

@@ -19,13 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from twinning.core.authz import NotAllowed
+from twinning.core.authz import NotAllowed, acting_user, require
 from twinning.core.services import log_activity
 from twinning.outbox.services import queue_email
 from twinning.review.assignment import ItemSpec, plan_assignments
 from twinning.review.conflicts import conflict_reason, reviewer_specs
 from twinning.review.interface import reviewable_models
 from twinning.review.models import (
+    ROUND_TRANSITIONS,
     Assignment,
     Criterion,
     Decision,
@@ -78,9 +79,12 @@ def can_manage_round(user: Any, round: Round) -> bool:
     return Round.objects.managed_by(user).filter(pk=round.pk).exists()
 
 
-def _require_manager(user: Any, round: Round) -> None:
-    if not can_manage_round(user, round):
-        raise NotAllowed
+def _require_manager(by: Any, round: Round | int) -> None:
+    """NotAllowed unless `by` manages the round: verified staff, the owning member's committee
+    admins for a local round, or SYSTEM (AUTH: every service checks its actor first)."""
+    if not isinstance(round, Round):
+        round = Round.objects.get(pk=round)
+    require(by, "review.manage_round", round)
 
 
 # --- Rounds ---------------------------------------------------------------------------------
@@ -104,7 +108,9 @@ def create_round(
 ) -> Round:
     """A round in draft with its rubric (default: originality, craft, interpretation of the
     theme, weight 1, scores 1-10). Raises ValidationError for a model that is not Reviewable
-    or for bad dates or criteria."""
+    or for bad dates or criteria. Raises NotAllowed unless `by` is verified staff (or, for a
+    member's local round, one of its committee admins)."""
+    require(by, "review.create_round", owner_member)
     if model._meta.label_lower not in reviewable_models():
         raise ValidationError(_("%(model)s cannot be reviewed.") % {"model": model.__name__})
     round = Round(
@@ -139,10 +145,23 @@ def create_round(
 
 @transaction.atomic
 def change_round_state(*, round: Round, state: str, by: Any) -> Round:
-    """Open, close or mark a round decided (any order a manager needs, e.g. reopening)."""
+    """Move a round along ROUND_TRANSITIONS: open a draft, close an open round, reopen or
+    decide a closed one. Asking for the state it is in changes nothing. Raises NotAllowed
+    unless `by` manages the round, ValidationError for a move the table does not allow."""
+    _require_manager(by, round)
     if state not in Round.State.values:
         raise ValidationError({"state": _("Choose a state from the list.")})
+    round = Round.objects.select_for_update().get(pk=round.pk)
     old = round.state
+    if state == old:
+        return round
+    if state not in ROUND_TRANSITIONS.get(old, frozenset()):
+        raise ValidationError(
+            {
+                "state": _("A round that is “%(from)s” cannot become “%(to)s”.")
+                % {"from": Round.State(old).label, "to": Round.State(state).label}
+            }
+        )
     round.state = state
     round.full_clean()
     round.save(update_fields=["state", "updated_at"])
@@ -153,6 +172,7 @@ def change_round_state(*, round: Round, state: str, by: Any) -> Round:
 @transaction.atomic
 def reschedule_round(*, round: Round, opens_at: Any, closes_at: Any, by: Any) -> Round:
     """Move a round's window (a program whose deadline moved, say), audited."""
+    _require_manager(by, round)
     old = (round.opens_at.isoformat(), round.closes_at.isoformat())
     round.opens_at, round.closes_at = opens_at, closes_at
     round.full_clean()
@@ -187,7 +207,23 @@ def add_items(
 ) -> list[ReviewItem]:
     """Put objects under review in `round`, each with a fresh random code and a snapshot of
     its title and conflict keys. Objects already in the round are returned as they are.
-    Raises ValidationError when an object is of another kind or not eligible (nothing added)."""
+    Raises NotAllowed unless `by` manages the round, ValidationError when an object is of
+    another kind or not eligible (nothing added)."""
+    _require_manager(by, round)
+    return _add_items(
+        round=round, objects=objects, group_of=group_of, by=by, forwarded_from=forwarded_from
+    )
+
+
+def _add_items(
+    *,
+    round: Round,
+    objects: Iterable[Any],
+    group_of: Callable[[Any], str] | None,
+    by: Any,
+    forwarded_from: Mapping[Any, ReviewItem] | None,
+) -> list[ReviewItem]:
+    """`add_items` once the actor is checked (forwarding checks the source round's manager)."""
     model = round.content_type.model_class()
     objects = list(objects)
     existing = {
@@ -229,6 +265,12 @@ def add_reviewer(
     *, round: Round, user: Any, community: Any = None, member: Any = None, by: Any
 ) -> Reviewer:
     """Put a user in the round's pool (or back in it, active, with the attachments given)."""
+    _require_manager(by, round)
+    return _add_reviewer(round=round, user=user, community=community, member=member, by=by)
+
+
+def _add_reviewer(*, round: Round, user: Any, community: Any, member: Any, by: Any) -> Reviewer:
+    """`add_reviewer` once allowed (by a manager, or by an accepted invitation)."""
     reviewer, created = Reviewer.objects.get_or_create(
         round=round, user=user, defaults={"community": community, "member": member}
     )
@@ -244,6 +286,7 @@ def add_reviewer(
 @transaction.atomic
 def deactivate_reviewer(*, reviewer: Reviewer, by: Any) -> Reviewer:
     """Take a reviewer out of the pool: their unsubmitted assignments are revoked at once."""
+    _require_manager(by, reviewer.round_id)
     reviewer.active = False
     reviewer.save(update_fields=["active", "updated_at"])
     revoked = reviewer.assignments.filter(revoked_at__isnull=True, submitted_at__isnull=True)
@@ -264,6 +307,7 @@ def invite_reviewer(
 ) -> tuple[Invitation, str]:
     """Invite someone by e-mail to the round's pool: a single-use token of 256 random bits,
     valid 7 days (B11), e-mailed through the outbox. Returns the invitation and the token."""
+    _require_manager(by, round)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         round=round,
@@ -272,7 +316,7 @@ def invite_reviewer(
         community=community,
         member=member,
         expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS),
-        invited_by=by if getattr(by, "is_authenticated", False) else None,
+        invited_by=acting_user(by),
     )
     invitation.full_clean()
     invitation.save()
@@ -330,7 +374,7 @@ def accept_invitation(*, token: str, by: Any) -> Reviewer:
     )
     if not updated:
         raise NotAllowed
-    reviewer = add_reviewer(
+    reviewer = _add_reviewer(
         round=invitation.round,
         user=by,
         community=invitation.community,
@@ -350,6 +394,7 @@ def assign_reviews(*, round: Round, by: Any) -> AssignmentSummary:
     conflicted reviewer, loads balanced (see twinning.review.assignment). Existing live
     assignments stay. Items that cannot get enough unconflicted reviewers are returned in
     `short` (and get those they can). Raises ValidationError once the round is closed."""
+    _require_manager(by, round)
     round = Round.objects.select_for_update().get(pk=round.pk)
     if round.state in {Round.State.CLOSED, Round.State.DECIDED}:
         raise ValidationError(_("This round is closed: its assignments can no longer change."))
@@ -409,6 +454,7 @@ def _conflict_error(item: ReviewItem, reviewer: Reviewer) -> None:
 @transaction.atomic
 def assign_by_hand(*, item: ReviewItem, reviewer: Reviewer, by: Any) -> Assignment:
     """Give one item to one reviewer of its round; ValidationError when conflicted."""
+    _require_manager(by, item.round_id)
     if reviewer.round_id != item.round_id or not reviewer.active:
         raise ValidationError(_("Choose an active reviewer of this round."))
     _conflict_error(item, reviewer)
@@ -428,6 +474,7 @@ def assign_by_hand(*, item: ReviewItem, reviewer: Reviewer, by: Any) -> Assignme
 def reassign(*, assignment: Assignment, reviewer: Reviewer, by: Any) -> Assignment:
     """Move an unsubmitted assignment to another reviewer of the round. Raises
     ValidationError when the new reviewer is conflicted or the review is already in."""
+    _require_manager(by, assignment.item.round_id)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.submitted_at is not None:
         raise ValidationError(_("This review is already submitted; it cannot move."))
@@ -440,6 +487,7 @@ def reassign(*, assignment: Assignment, reviewer: Reviewer, by: Any) -> Assignme
 @transaction.atomic
 def revoke_assignment(*, assignment: Assignment, by: Any) -> Assignment:
     """Take an item away from its reviewer: from the next request they cannot reach it (C5)."""
+    _require_manager(by, assignment.item.round_id)
     updated = Assignment.objects.filter(pk=assignment.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), version=F("version") + 1
     )
@@ -461,6 +509,7 @@ def declare_conflict(
 ) -> DeclaredConflict:
     """Record a conflict the registry cannot know (with an item, or a key such as
     "community:12"); the reviewer's unsubmitted assignments it touches are revoked at once."""
+    _require_manager(by, reviewer.round_id)
     if item is not None and item.round_id != reviewer.round_id:
         raise ValidationError(_("This item is not in the reviewer's round."))
     conflict = DeclaredConflict(
@@ -468,7 +517,7 @@ def declare_conflict(
         item=item,
         key=key.strip(),
         note=note,
-        declared_by=by if getattr(by, "is_authenticated", False) else None,
+        declared_by=acting_user(by),
     )
     conflict.full_clean()
     conflict.save()
@@ -615,12 +664,19 @@ def record_decision(
     *, item: ReviewItem, outcome: str, place: int | None = None, note: str = "", by: Any
 ) -> Decision:
     """Record an outcome for an item (the latest decision is the current one)."""
+    _require_manager(by, item.round_id)
+    return _record_decision(item=item, outcome=outcome, place=place, note=note, by=by)
+
+
+def _record_decision(
+    *, item: ReviewItem, outcome: str, place: int | None = None, note: str = "", by: Any
+) -> Decision:
     decision = Decision(
         item=item,
         outcome=outcome,
         place=place,
         note=note,
-        decided_by=by if getattr(by, "is_authenticated", False) else None,
+        decided_by=acting_user(by),
     )
     decision.full_clean()
     decision.save()
@@ -640,13 +696,14 @@ def forward_items(*, items: Iterable[ReviewItem], to_round: Round, by: Any) -> l
     "advanced" decision. Raises NotAllowed when `by` may not manage the items' round, and
     ValidationError when the target is not the round's next one, or past the limit."""
     items = list(items)
+    sources = {item.round_id for item in items}
+    for round_id in sorted(sources):
+        _require_manager(by, round_id)
     if not items:
         return []
-    sources = {item.round_id for item in items}
     if len(sources) != 1:
         raise ValidationError(_("Forward items of one round at a time."))
     source = Round.objects.select_for_update().get(pk=sources.pop())
-    _require_manager(by, source)
     if source.next_round_id != to_round.pk:
         raise ValidationError(_("This round does not send its items on to that round."))
     if ReviewItem.objects.filter(round=to_round, forwarded_from__in=items).exists():
@@ -675,7 +732,9 @@ def forward_items(*, items: Iterable[ReviewItem], to_round: Round, by: Any) -> l
         raise ValidationError(_("An item's work no longer exists."))
     groups = {item.pk: item.group for item in items}
     by_object = {objects[item.pk].pk: item for item in items}
-    forwarded = add_items(
+    # The manager of the source round forwards into the next round, which they may not manage
+    # (a committee's best go on to the national round): checked above, on the source.
+    forwarded = _add_items(
         round=to_round,
         objects=list(objects.values()),
         group_of=lambda obj: groups[by_object[obj.pk].pk],
@@ -683,7 +742,7 @@ def forward_items(*, items: Iterable[ReviewItem], to_round: Round, by: Any) -> l
         by=by,
     )
     for item in items:
-        record_decision(item=item, outcome=Decision.Outcome.ADVANCED, by=by)
+        _record_decision(item=item, outcome=Decision.Outcome.ADVANCED, by=by)
     log_activity(
         source,
         "review.items.forwarded",
@@ -699,6 +758,7 @@ def advance_top(*, round: Round, n: int, to_round: Round, by: Any) -> list[Revie
     total, then raw mean), to `to_round`; items without submitted reviews never advance."""
     from twinning.review.queries import ranking
 
+    _require_manager(by, round)
     if n < 1:
         raise ValidationError(_("Advance at least one item per group."))
     chosen: list[ReviewItem] = []

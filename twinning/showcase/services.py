@@ -22,7 +22,7 @@ from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from twinning.core.authz import NotAllowed
+from twinning.core.authz import SYSTEM, NotAllowed, acting_user, is_verified_staff, require
 from twinning.core.media import private_storage, store_bytes
 from twinning.core.services import log_activity
 from twinning.core.uploads import (
@@ -134,6 +134,7 @@ def create_edition(
 ) -> Edition:
     """Create an edition and, by default, its six categories with their limits and prizes.
     Raises ValidationError for inconsistent dates or a taken slug."""
+    require(by, "showcase.manage_edition")
     edition = Edition(
         year=year,
         theme=theme,
@@ -189,6 +190,7 @@ def _clean_edition(edition: Edition) -> None:
 @transaction.atomic
 def update_edition(*, edition: Edition, by: Any, **fields: Any) -> Edition:
     """Change an edition's settings (staff). Logs the fields that changed."""
+    require(by, "showcase.manage_edition")
     changed = {}
     for name, value in fields.items():
         if name in EDITION_FIELDS and getattr(edition, name) != value:
@@ -239,6 +241,24 @@ def _check_may_register(
     return eligibility
 
 
+def _check_registrant(by: Any, user: Any) -> None:
+    if by is SYSTEM or is_verified_staff(by):
+        return
+    signed_in = getattr(by, "is_authenticated", False)
+    if user is None and not signed_in:
+        return  # a visitor signs up: the account is created here
+    if user is None or not signed_in or user.pk != by.pk:
+        raise NotAllowed
+
+
+def _check_student_or_staff(student: Student, by: Any) -> None:
+    """The student themself, verified staff, or SYSTEM (NotAllowed for anyone else)."""
+    if by is SYSTEM or is_verified_staff(by):
+        return
+    if not getattr(by, "is_authenticated", False) or student.user_id != by.pk:
+        raise NotAllowed
+
+
 @transaction.atomic
 def register_student(
     *,
@@ -258,7 +278,10 @@ def register_student(
     """Create a student (and their account unless `user` is given) after checking eligibility
     again. A minor's guardian is sent a single-use consent link; an adult's own consent is
     recorded. Raises ValidationError (nothing stored) when the edition's entries have closed,
-    when ineligible, or when the data is wrong."""
+    when ineligible, or when the data is wrong. Raises NotAllowed when `by` registers someone
+    else: a signed-in user registers their own account (`user`), a visitor (anonymous `by`) a
+    new one; verified staff and SYSTEM may do either."""
+    _check_registrant(by, user)
     eligibility = _check_may_register(edition, date_of_birth, community)
     user_model = get_user_model()
     if user is None:
@@ -299,14 +322,15 @@ def register_student(
     )
     student.full_clean()
     student.save()
-    log_activity(student, "showcase.student.registered", by=by or user)
+    actor = by if by is SYSTEM or is_verified_staff(by) else user
+    log_activity(student, "showcase.student.registered", by=actor)
     if eligibility.guardian_needed:
         # The pending request rides along (not stored) for callers such as the demo.
         student.consent_request = request_guardian_consent(  # type: ignore[attr-defined]
-            student=student, edition=edition, by=by or user
+            student=student, edition=edition, by=actor
         )
     else:
-        record_adult_consent(student=student, publication=publication_consent, by=by or user)
+        record_adult_consent(student=student, publication=publication_consent, by=actor)
     return student
 
 
@@ -319,6 +343,7 @@ def request_guardian_consent(
     returned record carries the plain token as `.token` (never stored) for the caller that
     sends the link by other means (the demo). Raises ValidationError with the reason after
     the edition's entries have closed (or when no edition is open)."""
+    _check_student_or_staff(student, by)
     if not student.guardian_email:
         raise ValidationError(_("No guardian e-mail address is recorded."))
     edition = edition or consent_edition(student)
@@ -358,7 +383,12 @@ def request_guardian_consent(
 
 @transaction.atomic
 def record_adult_consent(*, student: Student, publication: bool, by: Any) -> Consent:
-    """An adult student takes part on their own say; publication is their separate choice."""
+    """An adult student takes part on their own say; publication is their separate choice.
+    Only the student themself (or SYSTEM) gives it: NotAllowed for anyone else."""
+    if by is not SYSTEM and (
+        not getattr(by, "is_authenticated", False) or student.user_id != by.pk
+    ):
+        raise NotAllowed
     now = _now()
     consent = Consent(
         student=student,
@@ -474,9 +504,18 @@ SCOPES = ("participation", "publication")
 
 
 @transaction.atomic
-def withdraw_consent(*, student: Student, scope: str, by: Any = None) -> int:
+def withdraw_consent(
+    *, student: Student, scope: str, by: Any, guardian: Consent | None = None
+) -> int:
     """Withdraw a scope at once for every record of the student (P-04). Withdrawing
-    participation withdraws publication too. Returns how many records changed."""
+    participation withdraws publication too. Returns how many records changed.
+
+    The student themself, verified staff or SYSTEM may; a guardian (no account) acts through
+    `guardian`, the current consent record their link opened. NotAllowed for anyone else."""
+    if not (
+        guardian is not None and guardian.student_id == student.pk and is_current_guardian(guardian)
+    ):
+        _check_student_or_staff(student, by)
     if scope not in SCOPES:
         raise ValidationError(_("Unknown consent."))
     now = _now()
@@ -511,6 +550,8 @@ def withdraw_consent(*, student: Student, scope: str, by: Any = None) -> int:
 @transaction.atomic
 def give_publication_consent(*, student: Student, by: Any) -> Consent:
     """An adult student (for themself) consents to publication after registering."""
+    if not getattr(by, "is_authenticated", False) or student.user_id != by.pk:
+        raise NotAllowed
     if any(e.minor_at_cutoff for e in student.entries.all()) or student.guardian_email:
         raise NotAllowed
     if student.consents.publication_active().exists():
@@ -559,6 +600,9 @@ def check_text_limits(text: str, category: Category) -> None:
 
 
 def _check_owner(entry: Entry, by: Any) -> None:
+    """The entry's own student (or SYSTEM); NotAllowed for anyone else."""
+    if by is SYSTEM:
+        return
     if entry.student is None or entry.student.user_id != getattr(by, "pk", None):
         raise NotAllowed
 
@@ -577,7 +621,7 @@ def create_entry(
     """Start a draft entry. The edition must be open, the student eligible for it, and under
     the per-category limit (counted under a lock on the student, so two parallel requests
     cannot both take the last place)."""
-    if student.user_id != getattr(by, "pk", None):
+    if by is not SYSTEM and student.user_id != getattr(by, "pk", None):
         raise NotAllowed
     edition = category.edition
     _check_open(edition)
@@ -879,11 +923,12 @@ def withdraw_entry(*, entry: Entry, by: Any) -> Entry:
 def approve_entry(*, entry: Entry, by: Any) -> Entry:
     """Staff approve a submitted entry for publication (P-20); publication still needs the
     publication consent at the time of showing."""
+    require(by, "showcase.approve_entry")
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
     if entry.state != Entry.State.SUBMITTED or entry.media_status != Entry.MediaStatus.READY:
         raise ValidationError(_("Only a submitted entry with its work ready can be approved."))
     entry.approved_at = _now()
-    entry.approved_by = by
+    entry.approved_by = acting_user(by)
     entry.save()
     log_activity(entry, "showcase.entry.approved", by=by)
     return entry
@@ -891,6 +936,8 @@ def approve_entry(*, entry: Entry, by: Any) -> Entry:
 
 @transaction.atomic
 def revoke_approval(*, entry: Entry, by: Any) -> Entry:
+    """Staff take an approval back: the work leaves the public exhibit at once."""
+    require(by, "showcase.approve_entry")
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
     entry.approved_at = None
     entry.approved_by = None

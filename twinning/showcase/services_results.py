@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from twinning.core.authz import NotAllowed, is_verified_staff
+from twinning.core.authz import SYSTEM, NotAllowed, acting_user, is_verified_staff, require
 from twinning.core.services import get_association, log_activity
 from twinning.network.models import Member
 from twinning.outbox.services import queue_email
@@ -48,17 +48,16 @@ EXHIBITED = (
 )
 
 
-def _is_staff(user: Any) -> bool:
-    return is_verified_staff(user)
+def _require_staff(by: Any) -> None:
+    """Verified staff (or SYSTEM) run an edition's judging and results."""
+    require(by, "showcase.manage_edition")
 
 
-def _require_staff(user: Any) -> None:
-    if not _is_staff(user):
-        raise NotAllowed
-
-
-def _require_admin_of(user: Any, member: Member) -> None:
-    if not (_is_staff(user) or member.admins.filter(pk=getattr(user, "pk", None)).exists()):
+def _require_admin_of(by: Any, member: Member) -> None:
+    """The member's committee admins, verified staff, or SYSTEM."""
+    if by is SYSTEM or is_verified_staff(by):
+        return
+    if not member.admins.filter(pk=getattr(by, "pk", None)).exists():
         raise NotAllowed
 
 
@@ -127,7 +126,9 @@ def create_local_round(*, edition: Edition, member: Member, by: Any) -> JudgingR
         raise ValidationError(_("Your committee already runs a local round for this edition."))
     national = national_round(edition)
     if national is None:
-        national = _create_national_round(edition, by)
+        # The local round forwards to the national one, so the platform creates that first
+        # (a committee admin may not create the association's round).
+        national = _create_national_round(edition, SYSTEM)
     opens, closes = _round_window(edition, LOCAL_ROUND_WEEKS)
     round = create_round(
         name=_("Showcase %(year)s: local round of %(member)s")
@@ -410,7 +411,7 @@ def set_work_indexing(*, work: ExhibitWork, indexable: bool, by: Any) -> Exhibit
     """Let search engines index a work's page (or stop them): the student or staff decide."""
     entry = work.entry
     owner = entry.student is not None and entry.student.user_id == getattr(by, "pk", None)
-    if not (owner or _is_staff(by)):
+    if not (owner or by is SYSTEM or is_verified_staff(by)):
         raise NotAllowed
     work.indexable = indexable
     work.save(update_fields=["indexable", "updated_at"])
@@ -452,7 +453,7 @@ def book_exhibit(
     if Booking.objects.active().filter(edition=edition, month=month).exists():
         raise ValidationError({"month": taken})
     booking = Booking(
-        edition=edition, member=member, month=month, venue=venue.strip(), booked_by=by
+        edition=edition, member=member, month=month, venue=venue.strip(), booked_by=acting_user(by)
     )
     booking.full_clean(validate_constraints=False)
     try:

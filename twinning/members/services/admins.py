@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from twinning.core.authz import NotAllowed
+from twinning.core.authz import SYSTEM, acting_user, is_verified_staff, require
 from twinning.core.services import log_activity
 from twinning.members.models import CoAdminInvitation
 from twinning.members.notify import queue, site_url
@@ -37,16 +37,16 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _can_manage(member: Member, by: Any) -> bool:
-    return bool(getattr(by, "is_staff", False) or member.admins.filter(pk=by.pk).exists())
+def _check_can_manage(member: Member, by: Any) -> None:
+    """The member's committee admins, verified staff, or SYSTEM (NotAllowed for anyone else)."""
+    require(by, "members.manage_coadmins", member)
 
 
 @transaction.atomic
 def invite_coadmin(*, member: Member, email: str, by: Any) -> tuple[CoAdminInvitation, str]:
     """Invite `email` to co-administer `member`; e-mails a link. Returns the invitation and the
     token (only its hash is stored). Earlier open invitations to the same address lapse."""
-    if not _can_manage(member, by):
-        raise NotAllowed
+    _check_can_manage(member, by)
     address = email.strip().lower()
     if member.admins.filter(email__iexact=address).exists():
         raise ValidationError({"email": _("This person is already a co-admin.")})
@@ -60,7 +60,7 @@ def invite_coadmin(*, member: Member, email: str, by: Any) -> tuple[CoAdminInvit
         email=address,
         token_hash=hash_token(token),
         expires_at=now + datetime.timedelta(days=INVITATION_DAYS),
-        invited_by=by,
+        invited_by=acting_user(by),
     )
     invitation.full_clean()
     invitation.save()
@@ -131,14 +131,19 @@ def accept_invitation(
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
-    add_committee_admin(member=invitation.member, user=user, by=user)
+    # The invitation is the authority here (the registry's service is staff-only): SYSTEM adds
+    # the admin; the invitation row records who accepted.
+    add_committee_admin(member=invitation.member, user=user, by=SYSTEM)
+    log_activity(
+        invitation.member, "members.coadmin.accepted", by=user, data={"email": invitation.email}
+    )
     return invitation.member, user
 
 
 @transaction.atomic
 def withdraw_invitation(*, invitation: CoAdminInvitation, by: Any) -> CoAdminInvitation:
-    if not _can_manage(invitation.member, by):
-        raise NotAllowed
+    """Withdraw an open invitation (again is harmless)."""
+    _check_can_manage(invitation.member, by)
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at", "updated_at"])
@@ -152,10 +157,9 @@ def withdraw_invitation(*, invitation: CoAdminInvitation, by: Any) -> CoAdminInv
 def remove_coadmin(*, member: Member, user: Any, by: Any) -> Member:
     """Remove a co-admin; their next request no longer reaches the member (C5). A committee
     keeps at least one admin unless staff remove it."""
-    if not _can_manage(member, by):
-        raise NotAllowed
+    _check_can_manage(member, by)
     if not member.admins.filter(pk=user.pk).exists():
         raise ValidationError(_("This person is not a co-admin."))
-    if not by.is_staff and member.admins.count() == 1:
+    if not (by is SYSTEM or is_verified_staff(by)) and member.admins.count() == 1:
         raise ValidationError(_("You are the only admin: invite someone else before leaving."))
     return remove_committee_admin(member=member, user=user, by=by)

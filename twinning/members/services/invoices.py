@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twinning.core.authz import acting_user, require
 from twinning.core.services import get_association, log_activity
 from twinning.members.dates import association_today
 from twinning.members.models import (
@@ -108,7 +109,7 @@ def _issue(invoice: Invoice, lines: list[tuple[str, Decimal, Decimal]], by: Any)
     invoice.sequence = next_number(invoice.kind, invoice.year)
     invoice.number = NUMBER_FORMATS[invoice.kind].format(year=invoice.year, n=invoice.sequence)
     invoice.issued_at = now
-    invoice.issued_by = by if getattr(by, "is_authenticated", False) else None
+    invoice.issued_by = acting_user(by)
     invoice.save()
     log_activity(
         invoice,
@@ -173,7 +174,9 @@ def issue_invoice(
     by: Any,
 ) -> Invoice:
     """Issue an invoice (numbered YYYY-NNNN, without gaps) and e-mail the billing contact.
-    `lines` are (description, quantity, unit price). Raises ValidationError on bad lines."""
+    `lines` are (description, quantity, unit price). Raises NotAllowed unless `by` is verified
+    staff (or SYSTEM), ValidationError on bad lines."""
+    require(by, "members.issue_invoice")
     cleaned = clean_lines(lines)
     if membership is not None and membership.member_id != member.pk:
         raise ValidationError({"membership": _("This membership is another member's.")})
@@ -188,7 +191,8 @@ def issue_invoice(
 
 
 def invoice_membership(*, membership: Membership, by: Any) -> Invoice:
-    """The invoice for a membership's fee."""
+    """The invoice for a membership's fee (staff or SYSTEM)."""
+    require(by, "members.issue_invoice")
     description = _("Membership of %(member)s, %(start)s to %(end)s (%(type)s)") % {
         "member": membership.member.name,
         "start": membership.start.isoformat(),
@@ -216,6 +220,7 @@ def _locked_with_balance(invoice: Invoice) -> Invoice:
 def credit_invoice(*, invoice: Invoice, reason: str, amount: Any = None, by: Any) -> Invoice:
     """Issue a credit note (CN-YYYY-NNNN) for `amount` of `invoice` (default: all that is
     still owed). Raises ValidationError when the amount exceeds what is owed."""
+    require(by, "members.issue_invoice")
     if invoice.kind != Invoice.Kind.INVOICE or not invoice.is_issued:
         raise ValidationError(_("Only an issued invoice can be credited."))
     if not reason.strip():
@@ -260,7 +265,9 @@ def record_payment(
     by: Any,
 ) -> Payment:
     """Record money received against an invoice (part or all of what is owed). Raises
-    ValidationError for a credit note, a non-positive amount, or more than is owed."""
+    ValidationError for a credit note, a non-positive amount, or more than is owed; NotAllowed
+    unless `by` is verified staff or SYSTEM (a provider's confirmed checkout)."""
+    require(by, "members.record_payment", invoice)
     if invoice.kind != Invoice.Kind.INVOICE or not invoice.is_issued:
         raise ValidationError(_("Payments are recorded against issued invoices only."))
     value = _money(amount, "amount")
@@ -284,7 +291,7 @@ def record_payment(
         received_on=received_on,
         reference=reference.strip(),
         note=note.strip(),
-        recorded_by=by if getattr(by, "is_authenticated", False) else None,
+        recorded_by=acting_user(by),
     )
     payment.full_clean()
     payment.save()

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from twinning.core.authz import acting_user, require
 from twinning.core.services import log_activity
 from twinning.members.dates import association_today
 from twinning.members.models import BulkMailing
@@ -48,6 +49,7 @@ def recipients_of(segment: dict[str, str]) -> list[tuple[str, str, Any, Any]]:
 @transaction.atomic
 def send_bulk_mailing(*, subject: str, body: str, segment: dict[str, str], by: Any) -> BulkMailing:
     """Queue one held message per recipient of the segment; staff release them from the outbox."""
+    require(by, "members.send_bulk_mail")
     if not subject.strip() or not body.strip():
         raise ValidationError(_("Write a subject and a message."))
     recipients = recipients_of(segment)
@@ -58,7 +60,7 @@ def send_bulk_mailing(*, subject: str, body: str, segment: dict[str, str], by: A
         body=body.strip(),
         segment=segment,
         recipients=len(recipients),
-        created_by=by,
+        created_by=acting_user(by),
     )
     mailing.full_clean()
     mailing.save()

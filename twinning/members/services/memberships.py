@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from twinning.core.authz import NotAllowed
+from twinning.core.authz import SYSTEM, NotAllowed, acting_user, require
 from twinning.core.services import log_activity
 from twinning.members.dates import association_today
 from twinning.members.models import OVERRIDE_CHOICES, Membership, MembershipType, Status
@@ -30,8 +30,8 @@ def _set_period(membership: Membership, start: datetime.date) -> None:
 
 
 def _check_can_act(member: Member, by: Any) -> None:
-    if not (getattr(by, "is_staff", False) or member.admins.filter(pk=by.pk).exists()):
-        raise NotAllowed
+    """The member's committee admins, verified staff, or SYSTEM (NotAllowed for anyone else)."""
+    require(by, "members.apply_membership", member)
 
 
 def _open_application(member: Member) -> Membership | None:
@@ -114,11 +114,17 @@ def join_association(
 ) -> Membership:
     """A signed-in person applies for a new organisation: the member is created in the
     registry (through network's service), they become its committee admin, and the
-    application waits for staff."""
+    application waits for staff. Raises NotAllowed for a visitor who is not signed in."""
+    if by is not SYSTEM and not getattr(by, "is_authenticated", False):
+        raise NotAllowed("join")
     if not communities:
         raise ValidationError({"communities": _("Choose at least one community.")})
-    member = create_member(name=name, kind=kind, communities=communities, website=website, by=by)
-    add_committee_admin(member=member, user=by, by=by)
+    # Joining is open to any signed-in person: the registry's staff-only services act here for
+    # the platform (SYSTEM); the application below is audited under `by`.
+    member = create_member(
+        name=name, kind=kind, communities=communities, website=website, by=SYSTEM
+    )
+    add_committee_admin(member=member, user=by, by=SYSTEM)
     return apply_for_membership(
         member=member,
         membership_type=membership_type,
@@ -139,10 +145,11 @@ def approve_membership(
 ) -> Membership:
     """Staff approve an application: the membership runs for its period, its communities
     join the member, an invoice for the fee is issued, and the committee is told by e-mail."""
+    require(by, "members.decide_membership")
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     _pending(membership)
     membership.approved_at = timezone.now()
-    membership.decided_by = by
+    membership.decided_by = acting_user(by)
     membership.decision_message = message
     membership.full_clean()
     membership.save()
@@ -159,12 +166,13 @@ def approve_membership(
 @transaction.atomic
 def decline_membership(*, membership: Membership, message: str, by: Any) -> Membership:
     """Staff decline an application, with a message the committee receives by e-mail."""
+    require(by, "members.decide_membership")
     if not message.strip():
         raise ValidationError({"message": _("Tell the committee why, in a sentence or two.")})
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     _pending(membership)
     membership.declined_at = timezone.now()
-    membership.decided_by = by
+    membership.decided_by = acting_user(by)
     membership.decision_message = message.strip()
     membership.full_clean()
     membership.save()
@@ -177,7 +185,8 @@ def decline_membership(*, membership: Membership, message: str, by: Any) -> Memb
 def cancel_membership(
     *, membership: Membership, on: datetime.date, reason: str, by: Any
 ) -> Membership:
-    """End a membership early (the member resigned, or is struck off)."""
+    """End a membership early (the member resigned, or is struck off): staff only."""
+    require(by, "members.manage_members")
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the membership is cancelled.")})
     membership.cancelled_on = on
@@ -201,6 +210,7 @@ def override_status(
 ) -> Membership:
     """Staff set the status by hand until a date (a member paying late by agreement kept
     current, a disputed one marked expired). An empty `status` lifts the override."""
+    require(by, "members.manage_members")
     if status and status not in dict(OVERRIDE_CHOICES):
         raise ValidationError({"status": _("Choose a status from the list.")})
     if status and not reason.strip():
@@ -210,7 +220,7 @@ def override_status(
     membership.override_status = status
     membership.override_reason = reason.strip() if status else ""
     membership.override_until = until if status else None
-    membership.override_by = by if status else None
+    membership.override_by = acting_user(by) if status else None
     membership.full_clean()
     membership.save()
     log_activity(
@@ -233,10 +243,11 @@ def set_auto_renew(*, membership: Membership, auto_renew: bool, by: Any) -> Memb
 
 
 @transaction.atomic
-def create_renewal(*, membership: Membership, by: Any = None) -> Membership:
+def create_renewal(*, membership: Membership, by: Any) -> Membership:
     """The next period of an approved membership, approved at once (the member renews on the
     same terms) and invoiced: used for opt-in automatic renewal invoices. Idempotent: a
-    second call returns the renewal already made."""
+    second call returns the renewal already made. Staff or SYSTEM (the renewal task)."""
+    require(by, "members.manage_members")
     existing = (
         Membership.objects.filter(
             member=membership.member, start__gt=membership.end, declined_at__isnull=True

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from twinning.core.authz import SYSTEM
 from twinning.core.services import log_activity
 from twinning.members.dates import association_today
 from twinning.members.models import Membership, ReminderSent, Status
@@ -80,7 +81,7 @@ def send_renewal_reminders(*, on: datetime.date | None = None) -> ReminderSummar
         if membership.auto_renew and kind == ReminderSent.Kind.DAYS_60:
             from twinning.members.services.memberships import create_renewal
 
-            create_renewal(membership=membership)
+            create_renewal(membership=membership, by=SYSTEM)
             continue
         billing = billing_address(membership.member)
         if billing is None:

@@ -122,7 +122,7 @@ def round_detail(request: HttpRequest, round: Round) -> HttpResponse:
         "groups": groups,
         "reviewers": reviewers,
         "criteria": round.criteria.all(),
-        "state_form": RoundStateForm(initial={"state": round.state}),
+        "state_form": RoundStateForm(round=round),
         "add_form": ReviewerAddForm(),
         "invite_form": InviteForm(),
         "conflict_form": ConflictForm(round=round),
@@ -208,12 +208,18 @@ def item_manage(request: HttpRequest, round: Round, item_pk: int) -> HttpRespons
 
 @round_view(methods=("POST",))
 def round_state(request: HttpRequest, round: Round) -> HttpResponse:
-    form = RoundStateForm(request.POST)
+    form = RoundStateForm(request.POST, round=round)
     if form.is_valid():
-        change_round_state(round=round, state=form.cleaned_data["state"], by=request.user)
-        messages.success(
-            request, _("The round is now “%(state)s”.") % {"state": round.get_state_display()}
-        )
+        try:
+            round = change_round_state(
+                round=round, state=form.cleaned_data["state"], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("The round is now “%(state)s”.") % {"state": round.get_state_display()}
+            )
     else:
         _report(request, form)
     return _back(round)

@@ -128,7 +128,12 @@ def guardian_withdraw(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose which consent to withdraw."))
         return redirect("showcase:guardian_home")
-    withdraw_consent(student=consent.student, scope=form.cleaned_data["scope"])
+    withdraw_consent(
+        student=consent.student,
+        scope=form.cleaned_data["scope"],
+        by=request.user,
+        guardian=consent,
+    )
     messages.success(request, _("The consent is withdrawn. This took effect at once."))
     return redirect("showcase:guardian_home")
 

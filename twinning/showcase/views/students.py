@@ -130,6 +130,7 @@ def edition_register(request: HttpRequest, edition: str) -> HttpResponse:
                 date_of_birth=datetime.date.fromisoformat(screen["date_of_birth"]),
                 community=community,
                 user=request.user if signed_in else None,
+                by=request.user,
                 **form.cleaned_data,
             )
         except ValidationError as error:

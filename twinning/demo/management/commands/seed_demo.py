@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from twinning.core.authz import SYSTEM
 from twinning.core.services import get_association
 from twinning.demo import personas
 from twinning.demo.activities import seed_activities
@@ -43,7 +44,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = {p.email: self._user(p) for p in personas.ALL}
             device = self._totp(users[personas.STAFF.email])
-            staff = users[personas.STAFF.email]
+            # The platform seeds the demo (the staff persona signs in with its second factor
+            # later): every service checks its actor, and SYSTEM is the actor of a command.
+            staff = SYSTEM
             attach_committee_admin(users[personas.COMMITTEE_ADMIN.email], staff=staff)
             create_other_members(staff=staff)
             seed_members(staff=staff)

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from twinning.core.authz import SYSTEM
 from twinning.members.imports import decode_upload, import_members
 
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error}") from error
         if lines is None:
             raise CommandError(f"{path} is not UTF-8 text.")
-        report = import_members(lines, source=path.name)
+        report = import_members(lines, by=SYSTEM, source=path.name)
         if report.error:
             raise CommandError(report.error)
         for line, reason in report.rejected:
