@@ -7,6 +7,7 @@ import secrets
 from django.utils import timezone
 
 from tests.matrix import OWN_MEMBER, SIGNED_IN, STAFF_ACTION, STAFF_PAGE
+from twinning.core.authz import SYSTEM
 
 POST_ONLY = (302, 405, 405, 405, 405, 405)  # sign-in first, then the method is refused
 NOWHERE = (404,) * 6
@@ -79,7 +80,7 @@ def build_world(base: dict) -> dict:
     member = Member.objects.get(slug=base["member"])
     membership = MembershipFactory(member=member)
     invoice = issue_invoice(
-        member=member, membership=membership, lines=[("Dues", 1, "300.00")], by=None
+        member=member, membership=membership, lines=[("Dues", 1, "300.00")], by=SYSTEM
     )
     application = MembershipFactory(member=MemberFactory(), approved_at=None)
     invitation = CoAdminInvitation.objects.create(

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from tests.factories import MemberFactory
 from tests.members.fake_stripe import FakeStripe
+from twinning.core.authz import SYSTEM
 from twinning.core.models import ActivityLog, Association
 from twinning.core.services import update_association
 from twinning.members.models import CheckoutSession, Invoice, Payment
@@ -45,7 +46,7 @@ def fake_stripe(settings):
 
 @pytest.fixture
 def invoice(springfield_member, association, committee_admin_user):
-    return issue_invoice(member=springfield_member, lines=[("Dues", 1, "300.00")], by=None)
+    return issue_invoice(member=springfield_member, lines=[("Dues", 1, "300.00")], by=SYSTEM)
 
 
 def _page(member, invoice):
@@ -167,7 +168,7 @@ def test_a_paid_invoice_no_longer_says_how_to_pay(
     committee_admin, springfield_member, invoice, bank_details
 ):
     record_payment(
-        invoice=invoice, amount="300.00", method="cheque", received_on=invoice.issued_on, by=None
+        invoice=invoice, amount="300.00", method="cheque", received_on=invoice.issued_on, by=SYSTEM
     )
 
     html = committee_admin.get(_page(springfield_member, invoice)).content.decode()
@@ -336,7 +337,7 @@ def test_a_partial_balance_is_paid_online_after_a_manual_payment(
     committee_admin, springfield_member, invoice, fake_stripe, anonymous
 ):
     record_payment(
-        invoice=invoice, amount="100.00", method="cheque", received_on=invoice.issued_on, by=None
+        invoice=invoice, amount="100.00", method="cheque", received_on=invoice.issued_on, by=SYSTEM
     )
 
     session_id = _session_id(_pay(committee_admin, springfield_member, invoice))
@@ -356,7 +357,7 @@ def test_money_beyond_what_is_owed_is_kept_for_staff_not_recorded(  # noqa: PLR0
 ):
     session_id = _session_id(_pay(committee_admin, springfield_member, invoice))
     record_payment(
-        invoice=invoice, amount="300.00", method="cheque", received_on=invoice.issued_on, by=None
+        invoice=invoice, amount="300.00", method="cheque", received_on=invoice.issued_on, by=SYSTEM
     )
     fake_stripe.pay(session_id)
 
@@ -404,7 +405,7 @@ def test_an_invoice_in_yen_is_sent_in_whole_yen(
 ):
     association.currency = "JPY"
     association.save()
-    invoice = issue_invoice(member=springfield_member, lines=[("Dues", 1, "5000")], by=None)
+    invoice = issue_invoice(member=springfield_member, lines=[("Dues", 1, "5000")], by=SYSTEM)
 
     _pay(committee_admin, springfield_member, invoice)
 
@@ -418,7 +419,7 @@ def test_an_invoice_in_yen_is_sent_in_whole_yen(
 
 def test_nothing_owed_cannot_be_paid(committee_admin, springfield_member, invoice, fake_stripe):
     record_payment(
-        invoice=invoice, amount="300.00", method="cheque", received_on=invoice.issued_on, by=None
+        invoice=invoice, amount="300.00", method="cheque", received_on=invoice.issued_on, by=SYSTEM
     )
 
     response = _pay(committee_admin, springfield_member, invoice)
@@ -469,7 +470,7 @@ def test_another_members_invoice_cannot_be_paid_under_ones_own_member(
     committee_admin, springfield_member, other_committee_admin_user, association, fake_stripe
 ):
     other = MemberFactory()
-    foreign = issue_invoice(member=other, lines=[("Dues", 1, "10")], by=None)
+    foreign = issue_invoice(member=other, lines=[("Dues", 1, "10")], by=SYSTEM)
 
     response = committee_admin.post(
         f"/portal/{springfield_member.slug}/invoices/{foreign.number}/pay/stripe/"

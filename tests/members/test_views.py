@@ -13,6 +13,7 @@ from tests.factories import CommunityFactory, MemberFactory, PartnershipFactory,
 from tests.factories.activities import ActivityFactory
 from tests.factories.members import MembershipFactory
 from tests.outbox.delivery import delivered_body
+from twinning.core.authz import SYSTEM
 from twinning.members.models import CoAdminInvitation, Invoice, Membership, Status
 from twinning.members.queries import members_with_status
 from twinning.members.services import invite_coadmin, issue_invoice
@@ -26,7 +27,7 @@ NOON = datetime.datetime(2026, 8, 3, 16, 0, tzinfo=datetime.UTC)
 def invoiced(springfield_member, association):
     membership = MembershipFactory(member=springfield_member)
     invoice = issue_invoice(
-        member=springfield_member, membership=membership, lines=[("Dues", 1, "300")], by=None
+        member=springfield_member, membership=membership, lines=[("Dues", 1, "300")], by=SYSTEM
     )
     return membership, invoice
 
@@ -34,7 +35,7 @@ def invoiced(springfield_member, association):
 @pytest.fixture
 def other_invoice(other_committee_admin_user, association):
     other = other_committee_admin_user.administered_members.get()
-    return issue_invoice(member=other, lines=[("Dues", 1, "120")], by=None)
+    return issue_invoice(member=other, lines=[("Dues", 1, "120")], by=SYSTEM)
 
 
 # --- Portal ------------------------------------------------------------------------------------
@@ -338,7 +339,7 @@ def _members(n, association):
     for i in range(n):
         member = MemberFactory(communities=[CommunityFactory()])
         membership = MembershipFactory(member=member)
-        issue_invoice(member=member, membership=membership, lines=[("Dues", 1, "10")], by=None)
+        issue_invoice(member=member, membership=membership, lines=[("Dues", 1, "10")], by=SYSTEM)
         if i % 3 == 0:
             MembershipFactory(member=member, start=D(2025, 7, 1), end=D(2026, 6, 30))
 

@@ -16,6 +16,7 @@ from tests.factories import (
     PartnershipFactory,
     UserFactory,
 )
+from twinning.core.authz import SYSTEM
 from twinning.core.models import ActivityLog
 from twinning.network.models import (
     Community,
@@ -53,7 +54,7 @@ def _community(n):
 
 def _partnership(n):
     partnership = PartnershipFactory(community_a__name=f"Lyon {n}")
-    change_partnership_status(partnership=partnership, status="dormant", by=None)
+    change_partnership_status(partnership=partnership, status="dormant", by=SYSTEM)
     return partnership
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from tests.factories import CommunityFactory
 from tests.matrix import STAFF_ACTION, STAFF_PAGE
 from tests.review.reviewable import Study
+from twinning.core.authz import SYSTEM
 from twinning.network.models import Member
 from twinning.review.services import add_items, create_round
 
@@ -64,18 +65,18 @@ def build_world(base: dict) -> dict:
         "opens_at": now - datetime.timedelta(days=1),
         "closes_at": now + datetime.timedelta(days=7),
     }
-    national = create_round(name="National", model=Study, by=None, **dates)
+    national = create_round(name="National", model=Study, by=SYSTEM, **dates)
     local = create_round(
         name="Local",
         model=Study,
         owner_member=Member.objects.get(slug=base["member"]),
         next_round=national,
         forward_limit=5,
-        by=None,
+        by=SYSTEM,
         **dates,
     )
     study = Study.objects.get(pk=CommunityFactory().pk)
-    item = add_items(round=national, objects=[study], by=None)[0]
+    item = add_items(round=national, objects=[study], by=SYSTEM)[0]
     return {
         "review_round": national.pk,
         "local_round": local.pk,

@@ -12,6 +12,7 @@ from django.db import connection, connections
 
 from tests.factories import CommunityFactory, UserFactory
 from tests.review.conftest import make_round, study_of
+from twinning.core.authz import SYSTEM
 from twinning.review.models import Assignment, Score
 from twinning.review.services import add_items, add_reviewer, assign_by_hand, save_scores
 
@@ -19,12 +20,12 @@ JUDGES, ITEMS = 20, 10
 
 
 def _world():
-    round_ = make_round(by=None)
+    round_ = make_round(by=SYSTEM)
     items = add_items(
-        round=round_, objects=[study_of(CommunityFactory()) for _ in range(ITEMS)], by=None
+        round=round_, objects=[study_of(CommunityFactory()) for _ in range(ITEMS)], by=SYSTEM
     )
-    judges = [add_reviewer(round=round_, user=UserFactory(), by=None) for _ in range(JUDGES)]
-    assignments = [assign_by_hand(item=i, reviewer=j, by=None) for j in judges for i in items]
+    judges = [add_reviewer(round=round_, user=UserFactory(), by=SYSTEM) for _ in range(JUDGES)]
+    assignments = [assign_by_hand(item=i, reviewer=j, by=SYSTEM) for j in judges for i in items]
     return list(round_.criteria.values_list("pk", flat=True)), assignments
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from tests.factories import CommunityFactory, UserFactory
 from tests.review.conftest import study_of
+from twinning.core.authz import SYSTEM
 from twinning.review.queries import progress, ranking
 from twinning.review.services import (
     add_items,
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _score(item, reviewer, value):
-    assignment = assign_by_hand(item=item, reviewer=reviewer, by=None)
+    assignment = assign_by_hand(item=item, reviewer=reviewer, by=SYSTEM)
     criteria = item.round.criteria.all()
     save_scores(
         assignment=assignment,

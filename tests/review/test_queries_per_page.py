@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import CommunityFactory, UserFactory
 from tests.review.conftest import study_of
+from twinning.core.authz import SYSTEM
 from twinning.review.models import Reviewer
 from twinning.review.services import add_items, add_reviewer, assign_reviews, save_scores
 
@@ -18,12 +19,12 @@ def _grow(round_, judge_user, items):
         round=round_,
         objects=[study_of(CommunityFactory()) for _ in range(items)],
         group_of=lambda s: "art" if s.pk % 2 else "music",
-        by=None,
+        by=SYSTEM,
     )
-    add_reviewer(round=round_, user=judge_user, by=None)
+    add_reviewer(round=round_, user=judge_user, by=SYSTEM)
     for _ in range(3):
-        add_reviewer(round=round_, user=UserFactory(), by=None)
-    assign_reviews(round=round_, by=None)
+        add_reviewer(round=round_, user=UserFactory(), by=SYSTEM)
+    assign_reviews(round=round_, by=SYSTEM)
     criteria = list(round_.criteria.all())
     for reviewer in Reviewer.objects.filter(round=round_):
         for assignment in reviewer.assignments.filter(submitted_at__isnull=True)[:2]:

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 
 from tests.factories import CommunityFactory, UserFactory
 from tests.review.conftest import make_round, study_of
+from twinning.core.authz import SYSTEM
 from twinning.review.models import Assignment, Score
 from twinning.review.queries import RankingPageRows, RankingView, progress, ranking
 from twinning.review.services import (
@@ -60,7 +61,7 @@ def _generated_round(seed, staff_user):
 
 
 def _review(item, reviewer, criteria, rng, *, submit, value=None):
-    assignment = assign_by_hand(item=item, reviewer=reviewer, by=None)
+    assignment = assign_by_hand(item=item, reviewer=reviewer, by=SYSTEM)
     scores = {
         c.pk: value
         if value is not None

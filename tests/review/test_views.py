@@ -15,6 +15,7 @@ from tests.matrix import ROLES
 from tests.outbox.delivery import delivered_body
 from tests.review.conftest import make_round, make_studies, study_of
 from tests.review.matrix import LOCAL_MATRIX
+from twinning.core.authz import SYSTEM
 from twinning.network.models import Community
 from twinning.outbox.models import OutboxMessage
 from twinning.review.models import Assignment, Invitation, Reviewer
@@ -103,7 +104,7 @@ def test_an_out_of_range_score_is_refused_with_a_message(judge, assignment):
 @pytest.fixture
 def shared_item(assignment, other_judge_user):
     other = Reviewer.objects.get(user=other_judge_user)
-    theirs = assign_by_hand(item=assignment.item, reviewer=other, by=None)
+    theirs = assign_by_hand(item=assignment.item, reviewer=other, by=SYSTEM)
     save_scores(
         assignment=theirs,
         scores={c.pk: 3 for c in assignment.item.round.criteria.all()},
@@ -226,9 +227,11 @@ def test_the_round_list_shows_a_committee_admin_only_their_rounds(committee_admi
 
 
 def test_staff_run_the_assignment_from_the_round_page(staff, review_round, staff_user):
-    add_items(round=review_round, objects=[study_of(CommunityFactory()) for _ in range(2)], by=None)
+    add_items(
+        round=review_round, objects=[study_of(CommunityFactory()) for _ in range(2)], by=SYSTEM
+    )
     for _ in range(3):
-        add_reviewer(round=review_round, user=UserFactory(), by=None)
+        add_reviewer(round=review_round, user=UserFactory(), by=SYSTEM)
 
     response = staff.post(f"/review/rounds/{review_round.pk}/assign/", follow=True)
 
@@ -239,7 +242,7 @@ def test_staff_run_the_assignment_from_the_round_page(staff, review_round, staff
 def test_reassigning_to_a_conflicted_judge_is_refused_with_a_message(staff, assignment):
     home = Community.objects.get(pk=assignment.item.object_id)
     conflicted = add_reviewer(
-        round=assignment.item.round, user=UserFactory(), community=home, by=None
+        round=assignment.item.round, user=UserFactory(), community=home, by=SYSTEM
     )
 
     response = staff.post(
@@ -254,7 +257,7 @@ def test_reassigning_to_a_conflicted_judge_is_refused_with_a_message(staff, assi
 
 def test_the_ranking_csv_is_formula_safe(staff, review_round):
     study = study_of(CommunityFactory())
-    item = add_items(round=review_round, objects=[study], by=None)[0]
+    item = add_items(round=review_round, objects=[study], by=SYSTEM)[0]
     item.title = '=HYPERLINK("http://evil.example")'
     item.save()
 
@@ -266,7 +269,7 @@ def test_the_ranking_csv_is_formula_safe(staff, review_round):
 
 def test_a_committee_admin_forwards_within_the_limit_only(committee_admin, local_round):
     items = add_items(
-        round=local_round, objects=[study_of(CommunityFactory()) for _ in range(2)], by=None
+        round=local_round, objects=[study_of(CommunityFactory()) for _ in range(2)], by=SYSTEM
     )
 
     first = committee_admin.post(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from tests.conftest import _client_for
 from tests.factories import CommunityFactory, PartnershipFactory
 from tests.factories.members import MembershipFactory
+from twinning.core.authz import SYSTEM
 from twinning.network.models import Partnership
 from twinning.showcase.models import Consent
 from twinning.showcase.services import (
@@ -32,7 +33,7 @@ def years_ago(years: int, *, days: int = 0, on: datetime.date | None = None) -> 
     return day - datetime.timedelta(days=days)
 
 
-def make_edition(*, by=None, opens_in_days: int = -10, closes_in_days: int = 20, **kwargs):
+def make_edition(*, by=SYSTEM, opens_in_days: int = -10, closes_in_days: int = 20, **kwargs):
     now = timezone.now()
     kwargs.setdefault("cutoff_date", timezone.localdate())
     return create_edition(

@@ -151,8 +151,9 @@ def change_round_state(*, round: Round, state: str, by: Any) -> Round:
     _require_manager(by, round)
     if state not in Round.State.values:
         raise ValidationError({"state": _("Choose a state from the list.")})
-    round = Round.objects.select_for_update().get(pk=round.pk)
-    old = round.state
+    # The state as stored, locked: two managers moving the round at once take turns.
+    old = Round.objects.select_for_update().values_list("state", flat=True).get(pk=round.pk)
+    round.state = old
     if state == old:
         return round
     if state not in ROUND_TRANSITIONS.get(old, frozenset()):
