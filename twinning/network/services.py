@@ -318,7 +318,7 @@ def create_member(
     name: str,
     communities: list[Community],
     kind: str = Member.Kind.COMMITTEE,
-    by: Any = None,
+    by: Any,
     **fields: Any,
 ) -> Member:
     """Add a member organisation with its home communities (staff)."""

@@ -1,0 +1,589 @@
+"""Every service checks its actor (issue 7, AUTH): each public function with a `by` parameter
+in every `twinning/<app>/services*` module (or package) is called here by actors who may not
+use it, with real objects, and must raise NotAllowed and change nothing (no row written,
+updated or deleted, no audit entry, no e-mail queued).
+
+The actors: an anonymous visitor, a signed-in user with no role, and staff signed in with a
+password only (no second factor: verified staff fails closed). A service added without an
+entry in CASES (or, with a reason, in EXEMPT) fails `test_every_service_with_an_actor_is_listed`,
+so none is skipped silently."""
+
+import datetime
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, models
+from django.utils import timezone
+
+import twinning
+from tests.activities.matrix import tiny_png
+from tests.factories import ApiTokenFactory, CommunityFactory, PartnershipFactory, UserFactory
+from tests.factories.members import MembershipFactory, MembershipTypeFactory
+from tests.members.matrix import build_world as members_world
+from tests.outbox.matrix import MATRIX_TEMPLATE
+from tests.outbox.matrix import build_world as outbox_world
+from tests.review.matrix import build_world as review_world
+from tests.review.reviewable import Study
+from tests.showcase.conftest import consent_for, make_edition, make_student
+from twinning.activities.models import Activity, ItineraryStop, Photo, Traveller
+from twinning.core.authz import SYSTEM, NotAllowed
+from twinning.core.models import Association
+from twinning.members.models import CheckoutSession, CoAdminInvitation, Invoice, Membership
+from twinning.members.payments import CheckoutResult
+from twinning.network.models import ApiToken, Community, Member, Partnership, PartnershipProposal
+from twinning.outbox.models import OutboxMessage
+from twinning.review.models import ReviewItem, Round
+from twinning.review.services import add_items, add_reviewer, assign_by_hand
+from twinning.showcase.models import Booking, ExhibitWork
+from twinning.showcase.services import create_entry
+
+# --- Discovery -------------------------------------------------------------------------------
+
+
+def _service_modules() -> list[Any]:
+    """Every `twinning.<app>.services*` module, and the modules of a `services` package."""
+    found = []
+    for info in pkgutil.walk_packages(twinning.__path__, "twinning."):
+        parts = info.name.split(".")
+        if len(parts) >= 3 and parts[2].startswith("services"):
+            found.append(importlib.import_module(info.name))
+    return found
+
+
+def _services_with_actor() -> dict[str, Callable[..., Any]]:
+    """ "<app>.<module>.<function>" -> function, for each public function defined in a
+    services module that takes `by`."""
+    services = {}
+    for module in _service_modules():
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ != module.__name__ or name.startswith("_"):
+                continue
+            if "by" in inspect.signature(function).parameters:
+                services[f"{module.__name__.removeprefix('twinning.')}.{name}"] = function
+    return services
+
+
+# --- The objects the services are called on ------------------------------------------------
+
+
+class World:
+    """The route matrix's objects (each app's `build_world`), fetched as model instances,
+    plus what those leave out (a reviewer with an assignment, a checkout...)."""
+
+    def __init__(self, base: dict[str, Any]) -> None:
+        self.base = base
+        self.member = Member.objects.get(slug=base["member"])
+        self.admin = self.member.admins.get()
+        self.springfield = Community.objects.get(slug=base["springfield"])
+        self.partnership = Partnership.objects.get(pk=base["partnership"])
+        self.proposal = PartnershipProposal.objects.get(pk=base["proposal"])
+        self.flagged = Community.objects.get(pk=base["flagged"])
+        self.token = ApiToken.objects.get(pk=base["token"])
+        self.activity = Activity.objects.get(pk=base["activity"])
+        self.delegation = Activity.objects.get(pk=base["delegation"])
+        self.photo = Photo.objects.get(pk=base["photo"])
+        self.traveller = Traveller.objects.get(pk=base["traveller"])
+        self.stop = ItineraryStop.objects.get(pk=base["stop"])
+        self.membership = Membership.objects.get(pk=base["membership"])
+        self.application = Membership.objects.get(pk=base["application"])
+        self.invoice = Invoice.objects.get(number=base["invoice"])
+        self.invitation = CoAdminInvitation.objects.get(pk=base["invitation"])
+        self.membership_type = MembershipTypeFactory()
+        self.message = OutboxMessage.objects.get(pk=base["outbox_message"])
+        self.round = Round.objects.get(pk=base["review_round"])
+        self.local_round = Round.objects.get(pk=base["local_round"])
+        self.item = ReviewItem.objects.get(pk=base["review_item"])
+        self.judge = UserFactory()
+        self.reviewer = add_reviewer(round=self.round, user=self.judge, by=SYSTEM)
+        self.other_reviewer = add_reviewer(round=self.round, user=UserFactory(), by=SYSTEM)
+        self.assignment = assign_by_hand(item=self.item, reviewer=self.reviewer, by=SYSTEM)
+        self.local_item = add_items(round=self.local_round, objects=[study()], by=SYSTEM)[0]
+        self._showcase()
+        self.checkout = CheckoutSession.objects.create(
+            invoice=self.invoice,
+            provider="stripe",
+            external_id="cs_test_actor",
+            amount=Decimal("300.00"),
+            currency=self.invoice.currency,
+        )
+        self.victim = UserFactory(email="victim@example.org")
+
+    def _showcase(self) -> None:
+        """An open edition with a consented student's draft entry, shown in the exhibit and
+        booked (the check comes first, so the rows need not be the outcome of judging)."""
+        today = timezone.localdate()
+        MembershipFactory(
+            member=self.member,
+            start=today - datetime.timedelta(days=100),
+            end=today + datetime.timedelta(days=200),
+        )
+        PartnershipFactory(
+            community_a=self.springfield,
+            community_b=CommunityFactory(),
+            status=Partnership.Status.ACTIVE,
+        )
+        self.edition = make_edition(slug="actor-edition")
+        self.student = make_student(self.edition, self.springfield)
+        consent_for(self.student)
+        self.entry = create_entry(
+            student=self.student,
+            category=self.edition.categories.get(slug="poetry"),
+            title="A poem",
+            by=self.student.user,
+        )
+        self.work = ExhibitWork.objects.create(
+            edition=self.edition, entry=self.entry, outcome="finalist"
+        )
+        self.booking = Booking.objects.create(
+            edition=self.edition, member=self.member, month=today.replace(day=1)
+        )
+
+
+def study() -> Study:
+    return Study.objects.get(pk=CommunityFactory().pk)
+
+
+def png(name: str = "p.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, tiny_png(), "image/png")
+
+
+def _tomorrow() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=1)
+
+
+Args = Callable[[World], dict[str, Any]]
+
+# "<app>.<module>.<function>" -> the arguments (besides `by`) of a call that only the actor
+# check stands between and a change. Actors refused: ACTORS unless listed in ONLY_ACTORS.
+CASES: dict[str, Args] = {
+    # accounts
+    "accounts.services.update_profile": lambda w: {
+        "user": w.victim,
+        "full_name": "Changed",
+        "language": "fr",
+    },
+    "accounts.services.confirm_totp_device": lambda w: {
+        "user": w.victim,
+        "key": "3132333435363738393031323334353637383930",
+        "token": "123456",
+    },
+    # core
+    "core.services.update_association": lambda w: {
+        "association": Association.load(),
+        "name": "Hijacked",
+    },
+    # activities
+    "activities.services.create_activity": lambda w: {
+        "member": w.member,
+        "partnerships": [w.partnership],
+        "title": "Not mine",
+        "kind": "festival",
+        "start_date": datetime.date(2025, 5, 1),
+        "end_date": datetime.date(2025, 5, 2),
+    },
+    "activities.services.update_activity": lambda w: {"activity": w.activity, "title": "X"},
+    "activities.services.submit_activity": lambda w: {"activity": w.activity},
+    "activities.services.request_changes": lambda w: {"activity": w.activity, "message": "No"},
+    "activities.services.verify_activity": lambda w: {"activity": w.activity},
+    "activities.services.add_traveller": lambda w: {
+        "activity": w.delegation,
+        "name": "Eve",
+        "role": "head",
+    },
+    "activities.services.remove_traveller": lambda w: {"traveller": w.traveller},
+    "activities.services.add_itinerary_stop": lambda w: {
+        "activity": w.delegation,
+        "date": w.delegation.start_date,
+        "place": "Hall",
+        "purpose": "Visit",
+    },
+    "activities.services.remove_itinerary_stop": lambda w: {"stop": w.stop},
+    "activities.services.add_photo": lambda w: {
+        "activity": w.activity,
+        "upload": png(),
+        "caption": "A stage",
+    },
+    "activities.services.remove_photo": lambda w: {"photo": w.photo},
+    "activities.services.request_invitation_letters": lambda w: {"activity": w.delegation},
+    "activities.services.request_annual_report": lambda w: {"year": 2024},
+    # members
+    "members.services.admins.invite_coadmin": lambda w: {
+        "member": w.member,
+        "email": "intruder@example.org",
+    },
+    "members.services.admins.withdraw_invitation": lambda w: {"invitation": w.invitation},
+    "members.services.admins.remove_coadmin": lambda w: {"member": w.member, "user": w.admin},
+    "members.services.checkout.start_checkout": lambda w: {
+        "invoice": w.invoice,
+        "provider": "stripe",
+        "success_url": "https://example.org/ok",
+        "cancel_url": "https://example.org/cancel",
+    },
+    "members.services.checkout.record_checkout": lambda w: {
+        "provider": "stripe",
+        "result": CheckoutResult(
+            external_id="cs_test_actor",
+            status="complete",
+            paid=True,
+            amount_minor=30000,
+            currency=w.invoice.currency,
+            reference="pi_test",
+        ),
+    },
+    "members.services.invoices.issue_invoice": lambda w: {
+        "member": w.member,
+        "lines": [("Dues", 1, "10.00")],
+    },
+    "members.services.invoices.invoice_membership": lambda w: {"membership": w.membership},
+    "members.services.invoices.credit_invoice": lambda w: {"invoice": w.invoice, "reason": "x"},
+    "members.services.invoices.record_payment": lambda w: {
+        "invoice": w.invoice,
+        "amount": "10.00",
+        "method": "cheque",
+        "received_on": w.invoice.issued_on,
+    },
+    "members.services.mailings.send_bulk_mailing": lambda w: {
+        "subject": "Hello",
+        "body": "News",
+        "segment": {},
+    },
+    "members.services.memberships.apply_for_membership": lambda w: {
+        "member": w.member,
+        "membership_type": w.membership_type,
+        "communities": [w.springfield],
+    },
+    "members.services.memberships.join_association": lambda w: {
+        "name": "Ghost committee",
+        "kind": Member.Kind.COMMITTEE,
+        "communities": [CommunityFactory()],
+        "membership_type": w.membership_type,
+    },
+    "members.services.memberships.approve_membership": lambda w: {"membership": w.application},
+    "members.services.memberships.decline_membership": lambda w: {
+        "membership": w.application,
+        "message": "No",
+    },
+    "members.services.memberships.cancel_membership": lambda w: {
+        "membership": w.membership,
+        "on": timezone.localdate(),
+        "reason": "Gone",
+    },
+    "members.services.memberships.override_status": lambda w: {
+        "membership": w.membership,
+        "status": "current",
+        "reason": "Because",
+        "until": None,
+    },
+    "members.services.memberships.set_auto_renew": lambda w: {
+        "membership": w.membership,
+        "auto_renew": True,
+    },
+    "members.services.memberships.create_renewal": lambda w: {"membership": w.membership},
+    # network
+    "network.services.create_community": lambda w: {
+        "name": "Nowhere",
+        "country": w.springfield.country,
+    },
+    "network.services.record_partnership": lambda w: {
+        "community": w.springfield,
+        "partner": CommunityFactory(),
+    },
+    "network.services.change_partnership_status": lambda w: {
+        "partnership": w.partnership,
+        "status": Partnership.Status.DORMANT,
+    },
+    "network.services.confirm_partnership": lambda w: {
+        "partnership": w.partnership,
+        "side": w.partnership.community_a,
+    },
+    "network.services.propose_partnership": lambda w: {
+        "member": w.member,
+        "community": w.springfield,
+        "partner": CommunityFactory(),
+    },
+    "network.services.approve_proposal": lambda w: {"proposal": w.proposal},
+    "network.services.decline_proposal": lambda w: {"proposal": w.proposal, "message": "No"},
+    "network.services.create_member": lambda w: {"name": "Ghost", "communities": [w.springfield]},
+    "network.services.update_member_profile": lambda w: {"member": w.member, "website": ""},
+    "network.services.add_committee_admin": lambda w: {"member": w.member, "user": w.victim},
+    "network.services.remove_committee_admin": lambda w: {"member": w.member, "user": w.admin},
+    "network.services.accept_suggested_location": lambda w: {"community": w.flagged},
+    "network.services.dismiss_location_flag": lambda w: {"community": w.flagged},
+    "network.services.add_officer": lambda w: {
+        "member": w.member,
+        "name": "Eve",
+        "position": "chair",
+    },
+    "network.services.add_contact": lambda w: {"member": w.member, "name": "Eve", "role": "press"},
+    "network.services.create_api_token": lambda w: {
+        "name": "Mine now",
+        "scopes": ["read"],
+        "expires_at": _tomorrow(),
+        "member": w.member,
+    },
+    "network.services.revoke_api_token": lambda w: {"token": w.token},
+    # outbox
+    "outbox.services.edit_message": lambda w: {
+        "message": w.message,
+        "subject": "Changed",
+        "body": "Changed",
+    },
+    "outbox.services.release_messages": lambda w: {"messages": [w.message]},
+    "outbox.services.discard_messages": lambda w: {"messages": [w.message]},
+    "outbox.services.discard_message": lambda w: {"message": w.message},
+    "outbox.services.save_template_override": lambda w: {
+        "key": MATRIX_TEMPLATE,
+        "language": "en",
+        "subject": "Changed",
+        "body": "Changed",
+    },
+    "outbox.services.delete_template_override": lambda w: {
+        "key": MATRIX_TEMPLATE,
+        "language": "en",
+    },
+    "outbox.services.unsubscribe": lambda w: {"email": w.message.to},
+    # review
+    "review.services.create_round": lambda w: {
+        "name": "Rogue round",
+        "model": Study,
+        "opens_at": timezone.now(),
+        "closes_at": _tomorrow(),
+    },
+    "review.services.change_round_state": lambda w: {"round": w.round, "state": "open"},
+    "review.services.reschedule_round": lambda w: {
+        "round": w.round,
+        "opens_at": timezone.now(),
+        "closes_at": _tomorrow() + datetime.timedelta(days=30),
+    },
+    "review.services.add_items": lambda w: {"round": w.round, "objects": [study()]},
+    "review.services.add_reviewer": lambda w: {"round": w.round, "user": w.victim},
+    "review.services.deactivate_reviewer": lambda w: {"reviewer": w.reviewer},
+    "review.services.invite_reviewer": lambda w: {"round": w.round, "email": "x@example.org"},
+    "review.services.accept_invitation": lambda w: {"token": "not-a-real-invitation-token"},
+    "review.services.assign_reviews": lambda w: {"round": w.round},
+    "review.services.assign_by_hand": lambda w: {"item": w.item, "reviewer": w.other_reviewer},
+    "review.services.reassign": lambda w: {
+        "assignment": w.assignment,
+        "reviewer": w.other_reviewer,
+    },
+    "review.services.revoke_assignment": lambda w: {"assignment": w.assignment},
+    "review.services.declare_conflict": lambda w: {"reviewer": w.reviewer, "item": w.item},
+    "review.services.save_scores": lambda w: {
+        "assignment": w.assignment,
+        "scores": {},
+        "submit": False,
+        "version": w.assignment.version,
+    },
+    "review.services.record_decision": lambda w: {"item": w.item, "outcome": "finalist"},
+    "review.services.forward_items": lambda w: {"items": [w.local_item], "to_round": w.round},
+    "review.services.advance_top": lambda w: {"round": w.local_round, "n": 1, "to_round": w.round},
+    # showcase
+    "showcase.services.create_edition": lambda w: {
+        "year": 2099,
+        "theme": "Rogue",
+        "opens_at": timezone.now(),
+        "closes_at": _tomorrow(),
+        "cutoff_date": timezone.localdate(),
+    },
+    "showcase.services.update_edition": lambda w: {"edition": w.edition, "theme": "Changed"},
+    "showcase.services.register_student": lambda w: {
+        "edition": w.edition,
+        "first_name": "Eve",
+        "last_name": "Victim",
+        "date_of_birth": datetime.date(2000, 1, 1),
+        "community": w.springfield,
+        "user": w.victim,
+    },
+    "showcase.services.request_guardian_consent": lambda w: {"student": w.student},
+    "showcase.services.record_adult_consent": lambda w: {"student": w.student, "publication": True},
+    "showcase.services.withdraw_consent": lambda w: {"student": w.student, "scope": "publication"},
+    "showcase.services.give_publication_consent": lambda w: {"student": w.student},
+    "showcase.services.create_entry": lambda w: {
+        "student": w.student,
+        "category": w.edition.categories.get(slug="poetry"),
+        "title": "Not mine",
+    },
+    "showcase.services.update_entry": lambda w: {"entry": w.entry, "title": "Changed"},
+    "showcase.services.attach_work": lambda w: {"entry": w.entry, "upload": png()},
+    "showcase.services.submit_entry": lambda w: {"entry": w.entry},
+    "showcase.services.withdraw_entry": lambda w: {"entry": w.entry},
+    "showcase.services.approve_entry": lambda w: {"entry": w.entry},
+    "showcase.services.revoke_approval": lambda w: {"entry": w.entry},
+    "showcase.services_results.ensure_national_round": lambda w: {"edition": w.edition},
+    "showcase.services_results.create_local_round": lambda w: {
+        "edition": w.edition,
+        "member": w.member,
+    },
+    "showcase.services_results.open_judging": lambda w: {"edition": w.edition},
+    "showcase.services_results.decide_entry": lambda w: {
+        "edition": w.edition,
+        "item": w.item,
+        "outcome": "finalist",
+        "place": None,
+    },
+    "showcase.services_results.publish_results": lambda w: {"edition": w.edition},
+    "showcase.services_results.set_work_indexing": lambda w: {"work": w.work, "indexable": True},
+    "showcase.services_results.book_exhibit": lambda w: {
+        "edition": w.edition,
+        "member": w.member,
+        "month": timezone.localdate() + datetime.timedelta(days=62),
+    },
+    "showcase.services_results.cancel_booking": lambda w: {"booking": w.booking},
+}
+
+# Services that take `by` only to record it, with the reason they check no actor.
+EXEMPT = {
+    "core.services.log_activity": "writes the audit entry of the service that called it",
+    "core.services.log_activities": "writes the audit entries of the service that called it",
+    "outbox.services.queue_email": (
+        "queues the e-mail of the service that called it (after that service's check); "
+        "`by` is recorded as the message's author"
+    ),
+}
+
+ACTORS = ("anonymous", "signed_in", "staff_without_second_factor")
+# Services some of these actors may use: joining the association is open to anyone signed in.
+ONLY_ACTORS = {"members.services.memberships.join_association": ("anonymous",)}
+
+
+def _actor(kind: str) -> Any:
+    if kind == "anonymous":
+        return AnonymousUser()
+    if kind == "signed_in":
+        return UserFactory(email="nobody@example.org")
+    return UserFactory(email="password-only@example.org", is_staff=True)
+
+
+def _rows(value: Any) -> list[models.Model]:
+    if isinstance(value, models.Model):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [v for v in value if isinstance(v, models.Model)]
+    return []
+
+
+def _state(kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """How many rows each table holds, and the stored values of the objects passed in."""
+    tables = sorted({model._meta.db_table for model in apps.get_models() if model._meta.managed})
+    count = "(SELECT COUNT(*) FROM {})"  # table names from the models, quoted
+    counted = ", ".join(count.format(connection.ops.quote_name(t)) for t in tables)
+    with connection.cursor() as cursor:  # one query for every table
+        cursor.execute(f"SELECT {counted}")
+        counts = cursor.fetchone()
+    stored = tuple(
+        type(obj)._default_manager.filter(pk=obj.pk).values().first()
+        for value in kwargs.values()
+        for obj in _rows(value)
+        if not isinstance(obj, ContentType)
+    )
+    return counts, stored
+
+
+# --- Tests -----------------------------------------------------------------------------------
+
+
+def test_every_service_with_an_actor_is_listed():
+    services = set(_services_with_actor())
+
+    assert sorted(services - set(CASES) - set(EXEMPT)) == []  # add it to CASES (or EXEMPT)
+    assert sorted((set(CASES) | set(EXEMPT)) - services) == []  # gone or renamed
+    assert set(CASES).isdisjoint(EXEMPT)
+
+
+def _activities(member: Member, admin: Any, partnership_pk: int) -> dict[str, Any]:
+    """A draft report with a photo row, and a delegation with a traveller and a stop (no
+    image processed, no letter built: the actor check comes before either)."""
+    from twinning.activities import services
+
+    partnership = Partnership.objects.get(pk=partnership_pk)
+    dates = {"start_date": datetime.date(2025, 5, 1), "end_date": datetime.date(2025, 5, 4)}
+    activity = services.create_activity(
+        member=member, partnerships=[partnership], by=admin, title="R", kind="festival", **dates
+    )
+    photo = Photo.objects.create(
+        activity=activity, display_file="x.webp", thumb_file="t.webp", caption="A stage"
+    )
+    delegation = services.create_activity(
+        member=member,
+        partnerships=[partnership],
+        by=admin,
+        title="Delegation",
+        kind="trade_delegation",
+        is_delegation=True,
+        **dates,
+    )
+    traveller = services.add_traveller(activity=delegation, name="Ana", role="head", by=admin)
+    stop = services.add_itinerary_stop(
+        activity=delegation, date=dates["start_date"], place="Hall", purpose="Visit", by=admin
+    )
+    return {
+        "activity": activity.pk,
+        "photo": photo.pk,
+        "delegation": delegation.pk,
+        "traveller": traveller.pk,
+        "stop": stop.pk,
+    }
+
+
+@pytest.fixture
+def world(springfield, springfield_member, committee_admin_user) -> World:
+    ContentType.objects.clear_cache()  # the test-only Study's row is made per test
+    partner = CommunityFactory(name="Kragujevac")
+    pair = sorted([springfield, partner], key=lambda c: c.pk)
+    base: dict[str, Any] = {
+        "springfield": springfield.slug,
+        "member": springfield_member.slug,
+        "partnership": PartnershipFactory(community_a=pair[0], community_b=pair[1]).pk,
+        "proposal": PartnershipProposal.objects.create(
+            member=springfield_member,
+            action="new",
+            community=springfield,
+            partner=CommunityFactory(),
+            proposed_by=committee_admin_user,
+        ).pk,
+        "flagged": CommunityFactory(
+            location_status=Community.LocationStatus.OUTSIDE_COUNTRY,
+            suggested_latitude=1.0,
+            suggested_longitude=2.0,
+        ).pk,
+        "token": ApiTokenFactory(member=springfield_member, owner=committee_admin_user).pk,
+    }
+    base.update(_activities(springfield_member, committee_admin_user, base["partnership"]))
+    for build in (members_world, outbox_world, review_world):
+        base.update(build(base))
+    return World(base)
+
+
+@pytest.mark.django_db
+def test_every_service_refuses_an_actor_who_may_not_use_it_and_changes_nothing(world):
+    services = _services_with_actor()
+    actors = {kind: _actor(kind) for kind in ACTORS}
+    failures = {}
+
+    for name, args in CASES.items():
+        for kind in ONLY_ACTORS.get(name, ACTORS):
+            kwargs = args(world)
+            before = _state(kwargs)
+            try:
+                services[name](**kwargs, by=actors[kind])
+            except NotAllowed:
+                outcome = "refused"
+            except Exception as error:
+                outcome = f"{type(error).__name__}: {error}"
+            else:
+                outcome = "allowed"
+            if outcome != "refused":
+                failures[f"{name} by {kind}"] = outcome
+            elif _state(kwargs) != before:
+                failures[f"{name} by {kind}"] = "refused, but something changed"
+
+    assert failures == {}
