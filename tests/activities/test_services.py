@@ -14,9 +14,9 @@ from tests.factories import PartnershipFactory
 from tests.factories.activities import ActivityFactory, TravellerFactory
 from twinning.activities import services
 from twinning.activities.models import Activity, AnnualReport, InvitationLetter, Photo
+from twinning.core.authz import NotAllowed
 from twinning.core.media import private_storage
 from twinning.core.models import ActivityLog
-from twinning.network.services import NotAllowed
 from twinning.outbox.models import OutboxMessage
 
 FIELDS = {

@@ -3,6 +3,7 @@
 from django.core.management import call_command
 
 from tests.factories import CommunityFactory
+from twinning.core.authz import SYSTEM
 from twinning.members.imports import import_members
 from twinning.members.models import Membership
 from twinning.network.models import Contact, Member
@@ -26,7 +27,7 @@ Unknown Type,committee,Capital City,US,,,Platinum,2026-07-01,,,
 def test_rows_are_imported_or_rejected_with_line_and_reason(db, membership_type, springfield):
     CommunityFactory(name="Capital City", country=springfield.country)
 
-    report = import_members(CSV.splitlines())
+    report = import_members(CSV.splitlines(), by=SYSTEM)
 
     assert report.imported == 1
     assert [line for line, _reason in report.rejected] == [3, 4, 5, 6, 7, 8, 9]
@@ -45,7 +46,7 @@ def test_rows_are_imported_or_rejected_with_line_and_reason(db, membership_type,
 
 
 def test_missing_header_is_reported(db):
-    report = import_members(["who,where", "a,b"])
+    report = import_members(["who,where", "a,b"], by=SYSTEM)
 
     assert "header row" in report.error
     assert not Member.objects.exists()

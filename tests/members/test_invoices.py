@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection
 from pypdf import PdfReader
 
+from tests.conftest import verified
 from tests.factories import MemberFactory
 from twinning.members.models import Invoice, InvoiceLine, IssuedInvoiceError
 from twinning.members.pdf import invoice_pdf
@@ -182,7 +183,8 @@ def _issue_concurrently(n, member_pk, staff_pk):
     def work():
         try:
             barrier.wait()
-            member, by = Member.objects.get(pk=member_pk), User.objects.get(pk=staff_pk)
+            member = Member.objects.get(pk=member_pk)
+            by = verified(User.objects.get(pk=staff_pk))  # as the staff's verified session
             numbers.append(_issue(member, by).sequence)
         except Exception as error:  # reported below
             errors.append(error)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from tests.factories import CommunityFactory
 from tests.factories.members import MembershipFactory
+from twinning.core.authz import NotAllowed
 from twinning.members.models import Invoice, Status
 from twinning.members.services import (
     apply_for_membership,
@@ -20,7 +21,6 @@ from twinning.members.services import (
     record_payment,
 )
 from twinning.members.status import explain_status, member_status
-from twinning.network.services import NotAllowed
 from twinning.outbox.models import OutboxMessage
 
 D = datetime.date

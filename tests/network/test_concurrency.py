@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from tests.factories import CommunityFactory
+from twinning.core.authz import SYSTEM
 from twinning.network.models import Partnership, PartnershipStatusChange
 from twinning.network.services import record_partnership
 
@@ -46,7 +47,7 @@ def _same_pair_race():
 
     outcomes = _race(
         lambda i: record_partnership(
-            community=one if i % 2 else other, partner=other if i % 2 else one
+            community=one if i % 2 else other, partner=other if i % 2 else one, by=SYSTEM
         ),
         WRITERS,
     )
@@ -86,7 +87,9 @@ def test_g7_concurrent_records_of_different_pairs_all_succeed():
     hub = CommunityFactory()
     partners = [CommunityFactory() for _ in range(WRITERS)]
 
-    outcomes = _race(lambda i: record_partnership(community=hub, partner=partners[i]), WRITERS)
+    outcomes = _race(
+        lambda i: record_partnership(community=hub, partner=partners[i], by=SYSTEM), WRITERS
+    )
 
     assert outcomes == ["created"] * WRITERS
     assert Partnership.objects.count() == WRITERS

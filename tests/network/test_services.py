@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.factories import CommunityFactory, MemberFactory, PartnershipFactory, UserFactory
+from twinning.core.authz import NotAllowed
 from twinning.core.models import ActivityLog
 from twinning.network.models import (
     Community,
@@ -13,7 +14,6 @@ from twinning.network.models import (
     PartnershipProposal,
 )
 from twinning.network.services import (
-    NotAllowed,
     accept_suggested_location,
     add_committee_admin,
     approve_proposal,

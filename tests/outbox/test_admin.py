@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.outbox.conftest import REMINDER, REMINDER_CONTEXT
+from twinning.core.authz import SYSTEM
 from twinning.outbox.models import EmailTemplate, OutboxMessage, Unsubscribe
 from twinning.outbox.services import queue_email, unsubscribe
 
@@ -28,7 +29,7 @@ def test_staff_reads_every_outbox_changelist(superstaff):
     message = queue_email(
         to="a@example.org", template=REMINDER, context=REMINDER_CONTEXT, hold=True
     )
-    unsubscribe(email="b@example.org")
+    unsubscribe(email="b@example.org", by=SYSTEM)
     EmailTemplate.objects.create(key=REMINDER, language="fr", subject="S", body="B")
 
     statuses = [superstaff.get(_url(model)).status_code for model in MODELS]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from tests.factories import UserFactory
 from tests.outbox.backends import FlakyBackend
 from tests.outbox.conftest import NEWSLETTER, REMINDER, REMINDER_CONTEXT
+from twinning.core.authz import SYSTEM
 from twinning.core.models import ActivityLog
 from twinning.core.services import get_association, update_association
 from twinning.outbox.models import EmailTemplate, OutboxMessage, Unsubscribe
@@ -269,7 +270,7 @@ def test_send_task_run_twice_sends_once(held_message, staff_user):
 def test_non_essential_mail_is_not_sent_to_an_address_that_unsubscribed(
     django_capture_on_commit_callbacks,
 ):
-    unsubscribe(email="Bob@Example.org")
+    unsubscribe(email="Bob@Example.org", by=SYSTEM)
 
     with django_capture_on_commit_callbacks(execute=True):
         message = queue_email(to="bob@example.org", template=NEWSLETTER, context={"name": "Bob"})
@@ -281,7 +282,7 @@ def test_non_essential_mail_is_not_sent_to_an_address_that_unsubscribed(
 def test_essential_mail_still_reaches_an_address_that_unsubscribed(
     django_capture_on_commit_callbacks,
 ):
-    unsubscribe(email="ada@example.org")
+    unsubscribe(email="ada@example.org", by=SYSTEM)
 
     with django_capture_on_commit_callbacks(execute=True):
         _queue()
@@ -310,7 +311,7 @@ def test_unsubscribing_discards_waiting_non_essential_mail():
         to="bob@example.org", template=NEWSLETTER, context={"name": "B"}, hold=True
     )
 
-    unsubscribe(email="bob@example.org", message=waiting)
+    unsubscribe(email="bob@example.org", message=waiting, by=SYSTEM)
 
     waiting.refresh_from_db()
     assert waiting.state == OutboxMessage.State.DISCARDED
@@ -318,8 +319,8 @@ def test_unsubscribing_discards_waiting_non_essential_mail():
 
 
 def test_unsubscribing_twice_keeps_one_entry():
-    unsubscribe(email="bob@example.org")
-    unsubscribe(email="BOB@example.org")
+    unsubscribe(email="bob@example.org", by=SYSTEM)
+    unsubscribe(email="BOB@example.org", by=SYSTEM)
 
     assert Unsubscribe.objects.count() == 1
 

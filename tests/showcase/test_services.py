@@ -471,7 +471,7 @@ def test_withdrawing_publication_unpublishes_at_once(
     submit_entry(entry=entry, by=student.user)
     approve_entry(entry=entry, by=staff_user)
 
-    withdraw_consent(student=student, scope="publication")
+    withdraw_consent(student=student, scope="publication", by=student.user)
 
     assert not Entry.objects.get(pk=entry.pk).is_publishable()
     assert list(Entry.objects.publishable()) == []
@@ -484,7 +484,7 @@ def test_withdrawing_participation_stops_judging_and_publication(
     entry = _ready_image_entry(student, edition, django_capture_on_commit_callbacks)
     submit_entry(entry=entry, by=student.user)
 
-    withdraw_consent(student=student, scope="participation")
+    withdraw_consent(student=student, scope="participation", by=student.user)
 
     assert list(Entry.objects.eligible_for_judging()) == []
     assert student.consents.publication_active().count() == 0
