@@ -81,14 +81,16 @@ class InviteForm(forms.Form):
 
 
 class RoundStateForm(forms.Form):
-    """The states the round may move to from where it is (ROUND_TRANSITIONS) and no other."""
+    """Lists only the states the round may move to from where it is (ROUND_TRANSITIONS); any
+    state is accepted, so a move made stale by another manager reaches the service, whose
+    refusal says why."""
 
-    state = forms.ChoiceField(label=_("Next state"), choices=())
+    state = forms.ChoiceField(label=_("Next state"), choices=Round.State.choices)
 
     def __init__(self, *args: Any, round: Round, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = round.next_states()
-        self.fields["state"].choices = [  # type: ignore[attr-defined]
+        self.fields["state"].widget.choices = [
             (value, label) for value, label in Round.State.choices if value in allowed
         ]
 
