@@ -45,7 +45,6 @@ rules.add_perm("network.review_locations", is_staff)
 rules.add_perm("network.edit_member", is_staff | is_committee_admin_of)
 rules.add_perm("network.propose_partnership", is_staff | is_committee_admin_of)
 rules.add_perm("network.confirm_partnership", is_staff | is_committee_admin_of)
-rules.add_perm("network.view_proposal", is_staff | is_committee_admin_of)
 rules.add_perm("network.use_member_portal", is_committee_admin)
 # API tokens: committee admins for their own member's tokens, staff for any (and for staff
 # tokens, which act for no member).

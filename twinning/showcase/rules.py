@@ -26,10 +26,8 @@ def is_entry_author(user, entry) -> bool:  # type: ignore[no-untyped-def]
 
 
 rules.add_perm("showcase.create_entry", is_student)
-rules.add_perm("showcase.view_entry", is_entry_author | is_staff)
 rules.add_perm("showcase.change_entry", is_entry_author)
 rules.add_perm("showcase.view_entry_media", is_entry_author | is_staff)
 rules.add_perm("showcase.manage_edition", is_staff)
 rules.add_perm("showcase.approve_entry", is_staff)
-rules.add_perm("showcase.view_consent_status", is_staff)
 rules.add_perm("showcase.execute_erasure", is_staff)
