@@ -587,3 +587,20 @@ def test_every_service_refuses_an_actor_who_may_not_use_it_and_changes_nothing(w
                 failures[f"{name} by {kind}"] = "refused, but something changed"
 
     assert failures == {}
+
+
+@pytest.mark.django_db
+def test_a_guardian_withdraws_only_for_their_own_child(world):
+    from twinning.showcase.services import withdraw_consent
+
+    other_child = make_student(world.edition, world.springfield)
+    other_guardian = consent_for(other_child)
+    own = world.student.consents.get(verified_by="guardian_email_link")
+
+    with pytest.raises(NotAllowed):
+        withdraw_consent(
+            student=world.student, scope="publication", by=AnonymousUser(), guardian=other_guardian
+        )
+    assert withdraw_consent(
+        student=world.student, scope="publication", by=AnonymousUser(), guardian=own
+    )

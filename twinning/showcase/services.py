@@ -330,7 +330,12 @@ def register_student(
             student=student, edition=edition, by=actor
         )
     else:
-        record_adult_consent(student=student, publication=publication_consent, by=actor)
+        # The adult student's own say, even when staff type the registration in.
+        record_adult_consent(
+            student=student,
+            publication=publication_consent,
+            by=SYSTEM if actor is SYSTEM else user,
+        )
     return student
 
 
