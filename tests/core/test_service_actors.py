@@ -1,6 +1,6 @@
-"""Every service checks its actor (issue 7, AUTH): each public function with a `by` parameter
-in every `twinning/<app>/services*` module (or package) is called here by actors who may not
-use it, with real objects, and must raise NotAllowed and change nothing (no row written,
+"""Every service checks its actor (issue 7; ACC-2, ACC-3, AUTH-8): each public function with a
+`by` parameter in every `twinning/<app>/services*` module (or package) is called here by actors
+who may not use it, with real objects, and must raise NotAllowed and change nothing (no row written,
 updated or deleted, no audit entry, no e-mail queued).
 
 The actors: an anonymous visitor, a signed-in user with no role, and staff signed in with a

@@ -81,7 +81,7 @@ def can_manage_round(user: Any, round: Round) -> bool:
 
 def _require_manager(by: Any, round: Round | int) -> None:
     """NotAllowed unless `by` manages the round: verified staff, the owning member's committee
-    admins for a local round, or SYSTEM (AUTH: every service checks its actor first)."""
+    admins for a local round, or SYSTEM (ACC-2: every service checks its actor first)."""
     if not isinstance(round, Round):
         round = Round.objects.get(pk=round)
     require(by, "review.manage_round", round)
