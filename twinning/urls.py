@@ -1,19 +1,56 @@
 """Project URLs: each app's urls under its prefix, the admin (two-factor for staff) and the API."""
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from django_otp.admin import OTPAdminSite
 
 from twinning.accounts.views import admin_login
 from twinning.api import api
+from twinning.core.authz import is_verified_staff
 
 # Staff reach the admin only with a verified second factor (TOTP).
 admin.site.__class__ = OTPAdminSite
 admin.site.site_header = "Twinning"
 admin.site.site_title = "Twinning back office"
+
+
+def _verified_staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Every view under /admin/ (the admin's own and the third-party pages registered in it,
+    such as django_rq's dashboard and its stats.json, which check `is_staff` only) opens to
+    verified staff only (AUTH: second factor); anyone else goes to the admin's sign-in, which
+    sends staff to the code page and everyone else to the sign-in page."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_verified_staff(request.user):
+            return redirect(f"/admin/login/?{urlencode({'next': request.get_full_path()})}")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _close(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
+    """Wrap every view of these patterns (recursively) in `_verified_staff_only`: fail closed,
+    so a page a package adds to the admin later is closed too."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            _close(pattern.url_patterns)
+        elif pattern.name != "login":  # shadowed by accounts' admin_login below
+            pattern.callback = _verified_staff_only(pattern.callback)
+    return patterns
+
+
+_admin_patterns, _admin_app, _admin_namespace = admin.site.urls
 
 urlpatterns = [
     path("", include("twinning.core.urls")),
@@ -26,7 +63,7 @@ urlpatterns = [
     path("accounts/", include("twinning.accounts.urls")),
     # The admin signs staff in through our sign-in and second-factor pages.
     path("admin/login/", admin_login),
-    path("admin/", admin.site.urls),
+    path("admin/", (_close(_admin_patterns), _admin_app, _admin_namespace)),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
