@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,6 +19,8 @@ from django.core import mail
 from django.db import connection
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.regex_helper import normalize
+
+from twinning.core.models import Association
 
 ROLES = (
     "anonymous",
@@ -36,7 +39,7 @@ OWN_MEMBER = (302, 404, 200, 404, 404, 404)
 
 # --- Every route, found by the URL resolver (so a new route is covered without editing) ------
 
-SAMPLE_VALUES = ("1", "0", "x", "not-a-token")
+SAMPLE_VALUES = ("0", "1", "x", "not-a-token")
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,8 @@ class Snapshot:
     e-mails sent, and every INSERT/UPDATE/DELETE that touched a row while `watching`."""
 
     def __init__(self) -> None:
+        # The association's one row is made on the first request of all (AssociationMiddleware).
+        Association.load()
 
         tables = sorted(
             {
@@ -125,7 +130,9 @@ class Snapshot:
     def _record(self, execute: Any, sql: str, params: Any, many: bool, context: dict) -> Any:
         result = execute(sql, params, many, context)
         match = WRITE.match(sql)
-        if match and match.group(1) not in NOT_DATA and context["cursor"].rowcount:
+        # An INSERT ... RETURNING reports no row count on SQLite until its rows are read.
+        touched = context["cursor"].rowcount or sql.lstrip()[:6].upper() == "INSERT"
+        if match and match.group(1) not in NOT_DATA and touched:
             self.writes.append((match.group(1), context["cursor"].rowcount))
         return result
 
@@ -151,10 +158,10 @@ def refused(response: Any) -> bool:
         return True
     if response.status_code not in (301, 302, 303, 307, 308):
         return False
-    target = urlsplit(response["Location"]).path
-    return target in {
-        reverse("accounts:login"),
-        reverse("accounts:otp_verify"),
-        reverse("accounts:otp_setup"),
-        "/admin/login/",
-    }
+    return urlsplit(response["Location"]).path in _sign_in_pages()
+
+
+@cache
+def _sign_in_pages() -> frozenset[str]:
+    pages = ("accounts:login", "accounts:otp_verify", "accounts:otp_setup")
+    return frozenset({*(reverse(name) for name in pages), "/admin/login/"})
