@@ -27,7 +27,7 @@ admin.site.site_title = "Twinning back office"
 def _verified_staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Every view under /admin/ (the admin's own and the third-party pages registered in it,
     such as django_rq's dashboard and its stats.json, which check `is_staff` only) opens to
-    verified staff only (AUTH: second factor); anyone else goes to the admin's sign-in, which
+    verified staff only (AUTH-8); anyone else goes to the admin's sign-in, which
     sends staff to the code page and everyone else to the sign-in page."""
 
     @wraps(view)

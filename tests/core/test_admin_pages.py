@@ -1,6 +1,6 @@
 """Every URL under /admin/ (the Django admin and the third-party pages registered in it, such as
 django_rq's dashboard and stats.json when Redis is configured) is closed to staff who signed in
-with a password only (AUTH: second factor, fail closed) and answers verified staff; no admin
+with a password only (AUTH-8, fail closed) and answers verified staff; no admin
 page answers a verified superuser with a 500 (issue 7, section 1)."""
 
 from io import StringIO
