@@ -2,16 +2,22 @@
 computed from the code under test). A new URL without an entry in MATRIX fails
 `test_c1_every_route_is_in_the_matrix`. Forbidden objects answer 404 like missing ones (C12);
 anonymous visitors of protected pages go to sign-in (302); staff without their second factor
-go to the code page (302). The admin has its own tests (tests/*/test_admin.py)."""
+go to the code page (302). The admin has its own tests (tests/core/test_admin_pages.py and
+tests/*/test_admin.py).
+
+POST, PUT, PATCH and DELETE go to every route the resolver knows, as every role: a refused
+request (401/403/404/405 or sent to sign in) must leave every table's row count, the e-mails
+sent, and every row as they were (no INSERT/UPDATE/DELETE touched a row); an allowed one may
+do its work but never answer 500."""
 
 import importlib
 import importlib.util
 import pkgutil
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
 import tests
+from tests.conftest import _client_for
 from tests.factories import ApiTokenFactory, CommunityFactory, PartnershipFactory
 from tests.matrix import (
     EVERYONE,
@@ -20,6 +26,10 @@ from tests.matrix import (
     SIGNED_IN,
     STAFF_ACTION,
     STAFF_PAGE,
+    Snapshot,
+    all_routes,
+    refused,
+    unsafe_request,
 )
 from twinning.network.models import Community, PartnershipProposal
 
@@ -115,30 +125,25 @@ for _module in APP_MATRICES:
     assert not set(_module.MATRIX) & set(MATRIX), f"{_module.__name__} repeats a route"
     MATRIX.update(_module.MATRIX)
 
-# Not application routes: the admin (tested in test_admin.py files) and DEBUG media serving.
-UNCLASSIFIED_PREFIXES = ("admin/", "^media/")
+# Not application routes: the admin (tests/core/test_admin_pages.py) and DEBUG media serving.
+UNCLASSIFIED_PREFIXES = ("^admin/", "^media/")
+UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# The user behind each role, to sign the role in again after an allowed request signed it out.
+ROLE_USERS = {
+    "public": ("public_user", False),
+    "committee_admin": ("committee_admin_user", False),
+    "other_committee_admin": ("other_committee_admin_user", False),
+    "staff_without_otp": ("staff_user", False),
+    "staff": ("staff_user", True),
+}
 
 
-def _routes(patterns, prefix="", namespace=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            ns = namespace
-            if pattern.namespace:
-                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
-            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern), ns)
-        elif isinstance(pattern, URLPattern):
-            name = f"{namespace}:{pattern.name}" if namespace else (pattern.name or "")
-            yield prefix + str(pattern.pattern), name
+def _application_routes():
+    return [r for r in all_routes() if not r.regex.startswith(UNCLASSIFIED_PREFIXES)]
 
 
 def test_c1_every_route_is_in_the_matrix():
-    routes = [
-        (route, name)
-        for route, name in _routes(get_resolver().url_patterns)
-        if not route.startswith(UNCLASSIFIED_PREFIXES)
-    ]
-
-    unclassified = sorted({name or route for route, name in routes} - set(MATRIX))
+    unclassified = sorted({route.name for route in _application_routes()} - set(MATRIX))
 
     assert unclassified == []
 
@@ -211,3 +216,44 @@ def test_c1_staff_actions_posted_by_other_roles_change_nothing(request, world, r
         PartnershipProposal.objects.filter(state="pending").count(),
         Community.objects.needing_location_review().count(),
     ) == before
+
+
+def _paths(world):
+    """One path per application route: the matrix's, or one the resolver's pattern yields."""
+    paths = {}
+    for route in _application_routes():
+        path = MATRIX[route.name][0].format(**world) if route.name in MATRIX else None
+        paths.setdefault(path or route.sample_path(), route.name)
+    return paths
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_c1_unsafe_methods_refused_change_nothing_and_allowed_never_fail(request, world, role):
+    client = request.getfixturevalue(role)
+    request.getfixturevalue("other_committee_admin")
+    user, verified = (None, False)
+    if role in ROLE_USERS:
+        user, verified = request.getfixturevalue(ROLE_USERS[role][0]), ROLE_USERS[role][1]
+    snapshot = Snapshot()
+
+    server_errors, changed_when_refused = {}, {}
+    after = snapshot.counts()
+    for path, name in _paths(world).items():
+        for method in UNSAFE_METHODS:
+            before = after  # one count query per request
+            with snapshot.watching():
+                response = unsafe_request(client, method, path)
+            after = snapshot.counts()
+            if response.status_code >= 500:
+                server_errors[f"{method} {name}"] = response.status_code
+            elif refused(response):
+                changes = snapshot.changed(before, after)
+                if changes or snapshot.writes:
+                    changed_when_refused[f"{method} {name}"] = (changes, snapshot.writes)
+            elif user is not None and client.session.get("_auth_user_id") != str(user.pk):
+                client = _client_for(user, verified=verified)  # e.g. after signing out
+                after = snapshot.counts()
+
+    assert server_errors == {}
+    assert changed_when_refused == {}

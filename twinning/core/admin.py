@@ -1,7 +1,15 @@
-"""Staff back office for the association's settings and the audit log (read-only)."""
+"""Staff back office for the association's settings and the audit log (read-only), and
+django_rq's queue dashboard (when Redis is configured) fitted so no page of it answers 500."""
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.apps import apps
 from django.contrib import admin
-from django.http import HttpRequest
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern
 from django.utils.translation import gettext_lazy as _
 
 from twinning.core.models import ActivityLog, Association
@@ -10,6 +18,8 @@ from twinning.core.services import update_association
 
 @admin.register(Association)
 class AssociationAdmin(admin.ModelAdmin):
+    # A website typed without a scheme is https (Django 6's default; no deprecation warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "short_name", "tagline", "logo"]}),
         ("Contact", {"fields": ["email", "phone", "address", "website"]}),
@@ -59,3 +69,44 @@ class ActivityLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+def _not_found_on(
+    errors: tuple[type[Exception], ...], view: Callable[..., HttpResponse]
+) -> Callable[..., HttpResponse]:
+    """The view, answering 404 when it raises one of `errors` (a job or worker that is gone)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except errors as error:
+            raise Http404 from error
+
+    return wrapped
+
+
+if apps.is_installed("django_rq"):
+    from django_rq.admin import QueueAdmin  # registers django_rq's own admin first
+    from django_rq.models import Dashboard
+    from rq.exceptions import NoSuchJobError
+
+    class DashboardAdmin(QueueAdmin):
+        """django_rq's dashboard: a job or worker that does not exist answers 404 (django_rq
+        lets NoSuchJobError, and a malformed or unknown worker key, through as a 500), and the
+        table-less Dashboard model has no object pages (they would query a missing table)."""
+
+        def get_urls(self) -> list[URLPattern]:
+            urls = []
+            for url in super().get_urls():
+                if "object_id" in str(url.pattern):
+                    continue
+                errors: tuple[type[Exception], ...] = (NoSuchJobError,)
+                if url.name == "django_rq_worker_details":
+                    errors = (NoSuchJobError, ValueError, AssertionError)
+                url.callback = _not_found_on(errors, url.callback)
+                urls.append(url)
+            return urls
+
+    admin.site.unregister(Dashboard)
+    admin.site.register(Dashboard, DashboardAdmin)
