@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import timezone
 
+from twinning.core.dates import association_today
 from twinning.network.models import Community, Member, Officer, Partnership, Region
 from twinning.network.services import (
     add_committee_admin,
@@ -81,7 +81,7 @@ def attach_committee_admin(user: Any, *, staff: Any = None) -> Member | None:
         interests=INTERESTS[0],
         languages="English, Spanish",
     )
-    today = timezone.localdate()
+    today = association_today()
     add_officer(
         member=member,
         name="Casey Committee",

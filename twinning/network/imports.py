@@ -39,6 +39,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from twinning.core.dates import association_today
+from twinning.core.geo import haversine_km
 from twinning.core.services import log_activity
 from twinning.network import geo
 from twinning.network.countries import ensure_countries, resolve_country
@@ -416,7 +418,7 @@ def _assess(place: _Place, placeholders: set[tuple[float, float]]) -> dict[str, 
         }
     lat, lng = side.point
     fields = {"latitude": lat, "longitude": lng}
-    distance = geo.haversine_km(lat, lng, gaz.latitude, gaz.longitude) if gaz else None
+    distance = haversine_km(lat, lng, gaz.latitude, gaz.longitude) if gaz else None
     if border is not None and border.inside is False:
         note = f"The point lies {border.distance_km:.0f} km outside {side.code}."
         if gaz:
@@ -586,7 +588,7 @@ def _pair(
     )
     first_line: dict[tuple[int, int], int] = {}
     partnerships = []
-    today = timezone.localdate()
+    today = association_today()
     for line in sorted(sides):
         one, other = (community_of[_ident(s)] for s in sides[line])
         if one == other:

@@ -2,7 +2,6 @@
 access export, erasure on request, and retention on schedule. Scores stay, anonymised: the
 review engine's items lose their title and conflict keys, never their scores."""
 
-import calendar
 import datetime
 import hashlib
 from collections import Counter
@@ -16,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from twinning.core.dates import add_months, association_today
 from twinning.core.media import private_storage
 from twinning.core.models import ActivityLog
 from twinning.core.services import log_activity
-from twinning.members.dates import association_today
 from twinning.outbox.models import OutboxMessage
 from twinning.showcase.models import Consent, Edition, Entry, EntryFile, ErasureRequest, Student
 
@@ -51,13 +50,6 @@ def notice_text() -> str:
 def notice_hash() -> str:
     """SHA-256 of the exact notice text shown (P-04), kept with each consent."""
     return hashlib.sha256(notice_text().encode()).hexdigest()
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day when it has fewer days."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # --- Access export (P-12) ----------------------------------------------------------------------

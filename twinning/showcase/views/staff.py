@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from twinning.accounts.decorators import staff_required
-from twinning.members.dates import association_today
-from twinning.network.forms import add_service_error
+from twinning.core.dates import association_today
+from twinning.core.forms import add_service_error
 from twinning.showcase.forms import EditionForm, EntryFilterForm
 from twinning.showcase.models import Edition, Entry, EntryFile, ErasureRequest
 from twinning.showcase.privacy import execute_erasure
