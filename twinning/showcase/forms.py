@@ -184,3 +184,19 @@ class EntryFilterForm(forms.Form):
             ("publication", _("Publication consent given")),
         ],
     )
+
+
+class ErasureExtensionForm(forms.Form):
+    """Staff give an erasure request more time, with the reason the requester is told
+    (GDPR Art. 12(3)); the service checks the date's bounds."""
+
+    extended_to = forms.DateField(
+        label=_("New deadline"),
+        help_text=_("After the due date, and at most two months later."),
+        widget=DateInput,
+    )
+    extension_reason = forms.CharField(
+        label=_("Reason for the extension"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
