@@ -226,7 +226,7 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private-media")))
 # Uploads above this size go to a temporary file instead of memory; the request body without
 # files is capped at DATA_UPLOAD_MAX_MEMORY_SIZE. Each upload field sets its own byte limit
-# (twinning/core/uploads.py UploadLimits).
+# (twinning/core/uploads/policy.py UploadLimits).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

@@ -10,7 +10,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, include, path, reverse
 from django.views.generic import RedirectView
-from django.views.i18n import JavaScriptCatalog
 from django_otp.admin import OTPAdminSite
 
 from twinning.accounts.views import admin_login
@@ -63,7 +62,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     # Browsers ask for /favicon.ico on pages that do not link an icon (the admin's).
     path(
         "favicon.ico",

@@ -110,7 +110,6 @@ MATRIX = {
     "api:create_my_proposal": ("/api/me/proposals", (401, 200, 200, 200, 200, 200)),
     "api:api-root": ("/api/", (404,) * 6),
     "set_language": ("/i18n/setlang/", (302,) * 6),
-    "javascript-catalog": ("/jsi18n/", EVERYONE),
     "favicon": ("/favicon.ico", (301,) * 6),
 }
 

@@ -3,8 +3,8 @@
 from collections import Counter
 
 from tests.factories import CommunityFactory, MemberFactory
+from twinning.core.dates import association_today
 from twinning.demo.members import seed_members
-from twinning.members.dates import association_today
 from twinning.members.models import Invoice, Payment
 from twinning.members.queries import members_with_status
 

@@ -61,10 +61,6 @@ def test_border_file_missing_names_make_install(monkeypatch, tmp_path):
         geo.borders.cache_clear()
 
 
-def test_haversine_london_to_paris():
-    assert geo.haversine_km(51.5074, -0.1278, 48.8566, 2.3522) == pytest.approx(343.5, abs=1)
-
-
 def test_placeholder_points_shared_by_several_names_or_whole_degrees():
     points = [
         ("a", 35.0001, 139.5),

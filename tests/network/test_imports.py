@@ -1,4 +1,4 @@
-"""The import of partnership files (imports.py, `manage.py import_partnerships`)."""
+"""The import of partnership files (network/imports/, `manage.py import_partnerships`)."""
 
 import csv
 import os
@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from twinning.core.models import ActivityLog
-from twinning.network import imports
 from twinning.network.imports import import_partnerships
+from twinning.network.imports import run as import_run
 from twinning.network.models import (
     Community,
     Country,
@@ -177,7 +177,7 @@ def test_import_failure_midway_leaves_the_database_as_before(write_csv, run, mon
     def fail(partnerships):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(imports, "_create_partnerships", fail)
+    monkeypatch.setattr(import_run, "_create_partnerships", fail)  # the run writes through it
 
     with pytest.raises(RuntimeError):
         run(write_csv(BIRMINGHAM_FRANKFURT))

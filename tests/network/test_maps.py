@@ -1,7 +1,8 @@
 import itertools
 import re
 
-from twinning.network.maps import Place, bar_chart_svg, community_map_svg, great_circle
+from twinning.core.charts import bar_chart_svg
+from twinning.network.maps import Place, community_map_svg, great_circle
 
 LYON = Place("Lyon", 45.76, 4.84)
 YOKOHAMA = Place("Yokohama", 35.44, 139.64)

@@ -9,6 +9,7 @@ from django.db import IntegrityError
 from tests.factories import CommunityFactory, MemberFactory, PartnershipFactory, UserFactory
 from tests.review.conftest import make_round, study_of
 from twinning.core.models import ActivityLog
+from twinning.core.services import log_activity
 from twinning.network.models import Community, Partnership
 from twinning.review.models import Assignment, Decision, ReviewItem, Round
 from twinning.review.services import (
@@ -386,3 +387,41 @@ def test_a_round_cannot_be_rescheduled_to_close_before_it_opens(review_round, st
 
     review_round.refresh_from_db()
     assert (review_round.opens_at, review_round.closes_at) == before
+
+
+def test_a_decisions_audit_entry_keeps_the_item_code_while_a_secret_is_masked(item, staff_user):
+    """The audit log masks exact secret names only (issue 7): "code" is the item's public
+    code, which staff need to read a decision back."""
+    record_decision(item=item, outcome=Decision.Outcome.WINNER, place=1, by=staff_user)
+    log_activity(
+        item,
+        "review.test.secret",
+        by=staff_user,
+        data={
+            "code": item.code,
+            "password": "hunter2",
+            "otp_token": "123456",
+            "Token": "abc",
+            "nested": {"secret": "s3", "codes": [item.code]},
+        },
+    )
+
+    decision = ActivityLog.objects.get(action="review.decision.recorded")
+    assert decision.data == {"outcome": "winner", "place": 1, "code": item.code}
+    secret = ActivityLog.objects.get(action="review.test.secret").data
+    assert secret["code"] == item.code
+    assert secret["password"] == secret["otp_token"] == secret["Token"] == "********"
+    assert secret["nested"] == {"secret": "********", "codes": [item.code]}
+
+
+def test_forwarding_keeps_the_item_codes_in_its_audit_entry(
+    staff_user, committee_admin_user, springfield_member
+):
+    national, _local, items = _local_and_national(
+        staff_user, committee_admin_user, springfield_member
+    )
+
+    forward_items(items=items[:2], to_round=national, by=committee_admin_user)
+
+    entry = ActivityLog.objects.get(action="review.items.forwarded")
+    assert entry.data["codes"] == [items[0].code, items[1].code]

@@ -54,6 +54,7 @@ MATRIX = {
     ),
     "showcase:staff_erasure_list": ("/staff/showcase/erasure/", STAFF_PAGE),
     "showcase:staff_erasure_execute": ("/staff/showcase/erasure/{erasure}/execute/", STAFF_ACTION),
+    "showcase:staff_erasure_extend": ("/staff/showcase/erasure/{erasure}/extend/", STAFF_PAGE),
     # Judging, results and the exhibit (views/judging.py, views/exhibit.py)
     "showcase:exhibit_edition": ("/showcase/{exhibit_year}/", EVERYONE),
     "showcase:exhibit_work": ("/showcase/{exhibit_year}/works/{work}/", EVERYONE),

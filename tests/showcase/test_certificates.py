@@ -1,13 +1,14 @@
 """Certificates: made in the background after publishing, Unicode names rendered, no student
 data in the PDF's metadata, downloadable only by the student and their guardian."""
 
+import datetime
 import io
 
 import pytest
 from pypdf import PdfReader
 
 from tests.showcase.judging_helpers import entrant, judged_edition, published, submitted_entry
-from twinning.showcase.models import Certificate
+from twinning.showcase.models import Certificate, Entry
 from twinning.showcase.pdf import CertificateText, font_covers, render_certificate
 
 
@@ -104,3 +105,26 @@ def test_no_certificate_before_the_results_are_published(edition, springfield, s
 
     assert "No certificate yet." in page.text
     assert not Certificate.objects.exists()
+
+
+def test_a_certificate_is_dated_in_the_associations_calendar(certified):
+    """Certificates are built by a worker (no time zone active): results published at 23:30
+    UTC are dated the next day for an association in Tokyo."""
+    from django.core.cache import cache
+
+    from twinning.core.models import Association
+    from twinning.core.services import ASSOCIATION_CACHE_KEY
+    from twinning.showcase.certificates import certificate_text
+
+    mine, _theirs = certified
+    association = Association.load()
+    association.time_zone = "Asia/Tokyo"
+    association.save()
+    cache.delete(ASSOCIATION_CACHE_KEY)
+    edition = mine.edition
+    edition.results_published_at = datetime.datetime(2026, 6, 1, 23, 30, tzinfo=datetime.UTC)
+    edition.save(update_fields=["results_published_at"])
+
+    text = certificate_text(Entry.objects.get(pk=mine.pk), Certificate.Kind.PARTICIPANT, None)
+
+    assert text.date == "June 2, 2026"

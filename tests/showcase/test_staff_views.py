@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tests.showcase.conftest import make_student
 from tests.showcase.media import png_bytes, upload
+from twinning.core.models import ActivityLog
 from twinning.core.services import get_association
 from twinning.showcase.models import Edition, Entry, EntryFile, ErasureRequest
 from twinning.showcase.privacy import request_erasure
@@ -243,3 +244,96 @@ def test_others_cannot_approve_or_see_staff_entry_pages(request, student, editio
 
     assert (detail.status_code, approve.status_code) == (404, 404)
     assert Entry.objects.get(pk=entry.pk).approved_at is None
+
+
+# --- Extending an erasure deadline (GDPR Art. 12(3)) -------------------------------------------
+
+
+def _extend_url(erasure):
+    return reverse("showcase:staff_erasure_extend", kwargs={"request_id": erasure.pk})
+
+
+def test_the_erasure_list_links_each_open_request_to_its_extension_page(staff, student):
+    erasure = request_erasure(student=student, requested_by="student")
+
+    page = staff.get(reverse("showcase:staff_erasure_list")).content.decode()
+
+    assert f'href="{_extend_url(erasure)}"' in page
+    assert "Extend the deadline" in page
+
+
+def test_staff_extend_an_erasure_deadline_with_a_reason(staff, student):
+    erasure = request_erasure(student=student, requested_by="student")
+    until = erasure.due_on + datetime.timedelta(days=30)
+
+    response = staff.post(
+        _extend_url(erasure),
+        {"extended_to": until.isoformat(), "extension_reason": "Many files to check"},
+        follow=True,
+    )
+
+    erasure.refresh_from_db()
+    assert (erasure.extended_to, erasure.extension_reason) == (until, "Many files to check")
+    page = response.content.decode()
+    assert f"now due on {until.isoformat()}" in page
+    assert "extended: Many files to check" in page
+    assert ActivityLog.objects.filter(action="showcase.erasure.extended").count() == 1
+
+
+def test_an_extension_beyond_two_months_is_refused_on_the_form(staff, student):
+    erasure = request_erasure(student=student, requested_by="student")
+    too_late = erasure.due_on + datetime.timedelta(days=70)
+
+    response = staff.post(
+        _extend_url(erasure),
+        {"extended_to": too_late.isoformat(), "extension_reason": "Busy"},
+    )
+
+    assert response.status_code == 200
+    assert "at most two months later" in response.content.decode()
+    erasure.refresh_from_db()
+    assert erasure.extended_to is None
+    assert not ActivityLog.objects.filter(action="showcase.erasure.extended").exists()
+
+
+def test_a_carried_out_erasure_cannot_be_extended(staff, student):
+    erasure = request_erasure(student=student, requested_by="student")
+    staff.post(reverse("showcase:staff_erasure_execute", kwargs={"request_id": erasure.pk}))
+
+    assert staff.get(_extend_url(erasure)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("staff", 200),
+        ("staff_without_otp", 302),
+        ("committee_admin", 404),
+        ("student_client", 404),
+        ("guardian_client", 302),
+        ("anonymous", 302),
+    ],
+)
+def test_erasure_extension_roles(request, student, role, status):
+    erasure = request_erasure(student=student, requested_by="student")
+    client = request.getfixturevalue(role)
+    logged = ActivityLog.objects.count()
+
+    page = client.get(_extend_url(erasure))
+    posted = client.post(
+        _extend_url(erasure),
+        {
+            "extended_to": (erasure.due_on + datetime.timedelta(days=10)).isoformat(),
+            "extension_reason": "Sneaky",
+        },
+    )
+
+    assert page.status_code == status
+    erasure.refresh_from_db()
+    if role == "staff":
+        assert posted.status_code == 302
+        assert erasure.extension_reason == "Sneaky"
+    else:
+        assert posted.status_code == status
+        assert (erasure.extended_to, erasure.extension_reason) == (None, "")
+        assert ActivityLog.objects.count() == logged

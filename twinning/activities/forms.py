@@ -16,17 +16,11 @@ from twinning.activities.models import (
     Traveller,
 )
 from twinning.activities.queries import member_partnership_choices
+from twinning.core.forms import DateInput
 from twinning.network.models import Member, Partnership
 
 MONEY_LIMIT = 10**10
 PEOPLE_LIMIT = 1_000_000
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def kind_choices() -> list[Any]:

@@ -34,11 +34,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, ExtractYear, Round
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twinning.activities.models import PARTICIPANT_FIELDS, Activity, Kind, Sector
 from twinning.activities.queries import DORMANT_YEARS_DEFAULT, dormant_partnerships
+from twinning.core.dates import association_today
 from twinning.network.models import Partnership, Region
 from twinning.network.queries import registry_fingerprint
 
@@ -289,7 +289,7 @@ def _compute(filters: ImpactFilters) -> dict[str, Any]:
         .values_list("status", "n")
     )
     dormant = (
-        dormant_partnerships(years=DORMANT_YEARS_DEFAULT, today=timezone.localdate())
+        dormant_partnerships(years=DORMANT_YEARS_DEFAULT, today=association_today())
         .filter(place)
         .count()
     )
@@ -369,10 +369,10 @@ def breakdown_titles() -> dict[str, str]:
 
 
 def current_year() -> int:
-    return timezone.localdate().year
+    return association_today().year
 
 
 def reporting_years(today: datetime.date | None = None) -> list[int]:
     """Years an annual report may be asked for: from 2000 to this year."""
-    year = (today or timezone.localdate()).year
+    year = (today or association_today()).year
     return list(range(year, 1999, -1))

@@ -3,7 +3,8 @@ fetch their letters; staff (second factor verified) review, verify and build the
 
 import rules
 
-from twinning.network.rules import is_committee_admin_of, is_staff
+from twinning.core.authz import is_staff
+from twinning.network.rules import is_committee_admin_of
 
 rules.add_perm("activities.report_activity", is_committee_admin_of)
 rules.add_perm("activities.download_letter", is_committee_admin_of | is_staff)

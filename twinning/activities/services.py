@@ -25,6 +25,8 @@ from twinning.activities.models import (
 )
 from twinning.activities.queries import member_partnerships
 from twinning.core.authz import acting_user, is_verified_staff, require
+from twinning.core.dates import association_today
+from twinning.core.reverse import absolute_url
 from twinning.core.services import get_association, log_activity
 from twinning.network.models import Member, Partnership
 
@@ -210,9 +212,11 @@ def _email_committee(activity: Activity, *, message: str, by: Any) -> None:
     from twinning.activities.emails import CHANGES_REQUESTED
     from twinning.outbox.services import queue_email
 
-    portal_url = settings.SITE_URL.rstrip("/") + reverse(
-        "activities:portal_activity_detail",
-        kwargs={"slug": activity.member.slug, "pk": activity.pk},
+    portal_url = absolute_url(
+        reverse(
+            "activities:portal_activity_detail",
+            kwargs={"slug": activity.member.slug, "pk": activity.pk},
+        )
     )
     for admin in _committee_addresses(activity.member):
         queue_email(
@@ -469,7 +473,7 @@ def build_invitation_letter(*, letter: InvitationLetter) -> InvitationLetter:
             traveller=traveller,
             activity=activity,
             partners=_partner_names(activity),
-            today=timezone.localdate(),
+            today=association_today(),
             association=get_association(),
         )
     old = letter.file_name

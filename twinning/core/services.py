@@ -9,13 +9,65 @@ from django.db import models, transaction
 from twinning.core.authz import require_verified_staff
 from twinning.core.models import ActivityLog, Association
 
-# Keys whose values never reach the audit log (pretalx masks the same way).
-_MASKED = {"password", "token", "secret", "otp", "code"}
+# Keys whose values never reach the audit log (LOG-n: no secrets in logs). Exact names, not
+# substrings: "code" is a review item's public code and "codes" a list of them, which the
+# audit entry of a decision must keep; only these names are secret wherever they appear.
+SECRET_KEYS = frozenset(
+    {
+        # passwords (Django's forms and ours)
+        "password",
+        "password1",
+        "password2",
+        "old_password",
+        "new_password",
+        "new_password1",
+        "new_password2",
+        # second factor: django-otp's form field, TOTP device keys, recovery codes
+        "otp",
+        "otp_token",
+        "otp_code",
+        "totp",
+        "totp_code",
+        "totp_key",
+        "recovery_code",
+        "recovery_codes",
+        "backup_code",
+        "backup_codes",
+        # tokens and keys: API tokens, one-use links (consent, invitation, reset), webhooks
+        "token",
+        "raw_token",
+        "api_key",
+        "access_token",
+        "refresh_token",
+        "consent_token",
+        "manage_token",
+        "invitation_token",
+        "reset_token",
+        "secret",
+        "secret_key",
+        "client_secret",
+        "webhook_secret",
+        "signature",
+        "session_key",
+    }
+)
+MASK = "********"
 ASSOCIATION_CACHE_KEY = "core:association"
 
 
 def _mask(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: ("********" if any(m in k.lower() for m in _MASKED) else v) for k, v in data.items()}
+    """`data` with the value of every secret key (exact name, any case) masked, also inside
+    nested mappings."""
+    return {
+        key: (
+            MASK
+            if str(key).lower() in SECRET_KEYS
+            else _mask(value)
+            if isinstance(value, dict)
+            else value
+        )
+        for key, value in data.items()
+    }
 
 
 def log_activity(

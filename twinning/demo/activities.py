@@ -10,10 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
 
 from twinning.activities import services
 from twinning.activities.models import KIND_SECTOR, Activity, Kind, Traveller
+from twinning.core.dates import association_today
 from twinning.network.models import Member, Partnership
 
 PER_MEMBER_PER_YEAR = 6
@@ -132,7 +132,7 @@ def _one(
 
 def seed_activities(*, staff: Any, years: int = 2) -> int:
     """Create the reports; returns how many were made (0 when they exist already)."""
-    today = timezone.localdate()
+    today = association_today()
     kinds = list(Kind.values)
     made = 0
     for member in Member.objects.order_by("pk"):

@@ -8,9 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 from twinning.core.authz import SYSTEM
+from twinning.core.dates import add_months, association_today
 from twinning.core.services import get_association, update_association
-from twinning.members.dates import association_today
-from twinning.members.models import FeeBand, Membership, MembershipType, add_months
+from twinning.members.models import FeeBand, Membership, MembershipType
 from twinning.members.services import (
     apply_for_membership,
     approve_membership,

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import timezone
 
 from twinning.core.authz import SYSTEM
+from twinning.core.dates import association_today
 from twinning.network.models import Community, Member, Officer, Partnership, Region
 from twinning.network.services import (
     add_committee_admin,
@@ -82,7 +82,7 @@ def attach_committee_admin(user: Any, *, staff: Any = SYSTEM) -> Member | None:
         interests=INTERESTS[0],
         languages="English, Spanish",
     )
-    today = timezone.localdate()
+    today = association_today()
     add_officer(
         member=member,
         name="Casey Committee",

@@ -19,6 +19,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from twinning.core.dates import association_today
 from twinning.demo import personas
 from twinning.network.models import Member
 from twinning.review.models import Assignment, Decision, Round
@@ -68,13 +69,13 @@ def _edition(staff: Any) -> Edition:
         return existing
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     return create_edition(
-        year=timezone.localdate().year,
+        year=association_today().year,
         slug=DEMO_SLUG,
         theme=THEME,
         rules="Original work made this year by the student alone.",
         opens_at=now - datetime.timedelta(days=30),
         closes_at=now + datetime.timedelta(days=30),
-        cutoff_date=timezone.localdate(),
+        cutoff_date=association_today(),
         by=staff,
     )
 

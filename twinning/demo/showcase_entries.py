@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 from django.utils import timezone
 
-from twinning.members.dates import association_today
+from twinning.core.dates import association_today
 from twinning.network.models import Community, Member, Partnership
 from twinning.showcase.eligibility import community_eligibility
 from twinning.showcase.models import Category, Edition, Entry, EntryFile, Student

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from twinning.activities.queries import last_activity_by_partnership
+from twinning.core.dates import association_today
 from twinning.members.calls import open_calls_for
-from twinning.members.dates import association_today
 from twinning.members.models import Invoice, Status
 from twinning.members.notify import billing_address
 from twinning.members.standing import standing_reasons

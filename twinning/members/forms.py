@@ -7,9 +7,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from twinning.activities.models import Sector
+from twinning.core.forms import DateInput
 from twinning.members.models import OVERRIDE_CHOICES, MembershipType, Payment, Status
 from twinning.members.queries import NO_MEMBERSHIP
-from twinning.network.forms import CommunityField, DateInput
+from twinning.network.choosers import CommunityField
 from twinning.network.models import Community, Country, Member, Region
 
 

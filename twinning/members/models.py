@@ -14,6 +14,7 @@ from django.db.models import Case, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from twinning.core.dates import add_months
 from twinning.core.models import TimeStampedModel
 from twinning.network.models import Community, Member
 
@@ -24,11 +25,6 @@ ZERO = Decimal("0.00")
 def _safe_date(year: int, month: int, day: int) -> datetime.date:
     """The date, with the day clamped to the month's length (29 February in other years)."""
     return datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    index = day.month - 1 + months
-    return _safe_date(day.year + index // 12, index % 12 + 1, day.day)
 
 
 class MembershipType(TimeStampedModel):

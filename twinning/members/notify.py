@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 
+from twinning.core.reverse import absolute_url
 from twinning.network.models import Contact, Member, Officer
 
 
@@ -31,10 +31,6 @@ def billing_address(member: Member) -> tuple[str, str] | None:
     if admin is not None:
         return (admin.full_name or admin.email), admin.email
     return None
-
-
-def site_url(path: str) -> str:
-    return getattr(settings, "SITE_URL", "").rstrip("/") + path
 
 
 def queue(
@@ -79,7 +75,7 @@ def notify_admins(membership: Any, template: str) -> None:
                 "start": membership.start.isoformat(),
                 "end": membership.end.isoformat(),
                 "message": membership.decision_message,
-                "portal_url": site_url(
+                "portal_url": absolute_url(
                     reverse("members:portal_membership", kwargs={"slug": member.slug})
                 ),
             },

@@ -3,7 +3,8 @@ staff (second factor verified) on every member."""
 
 import rules
 
-from twinning.network.rules import is_committee_admin_of, is_staff
+from twinning.core.authz import is_staff
+from twinning.network.rules import is_committee_admin_of
 
 rules.add_perm("members.view_membership", is_staff | is_committee_admin_of)
 rules.add_perm("members.apply_membership", is_staff | is_committee_admin_of)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from twinning.members.dates import association_today
+from twinning.core.dates import association_today
 from twinning.members.models import Status
 from twinning.members.status import member_status
 from twinning.network.models import Member, Partnership

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from twinning.members.dates import association_today
+from twinning.core.dates import association_today
 from twinning.members.models import STATUS_RANK, Invoice, Membership, Status
 from twinning.network.models import Member
 

@@ -2,13 +2,13 @@
 streamed from one query read in chunks, so the full directory (17,000+ rows) never sits in
 memory as objects."""
 
-import csv
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
 
+from twinning.core.exports import csv_lines as safe_csv_lines
 from twinning.network.models import Community
 from twinning.network.queries import with_partner_count
 
@@ -40,16 +40,7 @@ _FIELDS = [
     "geonames_id",
     "wikidata_id",
 ]
-# RELIABILITY E6: a cell a spreadsheet could read as a formula gets a leading apostrophe.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 CHUNK = 2000
-
-
-def safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text cells; numbers and empty values pass as they are."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def export_rows(communities: QuerySet[Community]) -> Iterator[dict[str, Any]]:
@@ -63,21 +54,9 @@ def export_rows(communities: QuerySet[Community]) -> Iterator[dict[str, Any]]:
         yield dict(zip(CSV_COLUMNS, (row[name] for name in _FIELDS), strict=True))
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for csv.writer into a stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # a byte-order mark so spreadsheet programs read UTF-8 names correctly
-    yield writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        yield writer.writerow(
-            ["" if row[column] is None else safe_cell(row[column]) for column in CSV_COLUMNS]
-        )
+    """The directory as formula-safe CSV (RELIABILITY E6), line by line."""
+    return safe_csv_lines(CSV_COLUMNS, ([row[column] for column in CSV_COLUMNS] for row in rows))
 
 
 def geojson_chunks(rows: Iterable[dict[str, Any]]) -> Iterator[str]:

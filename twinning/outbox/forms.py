@@ -9,16 +9,6 @@ from twinning.outbox.models import OutboxMessage
 from twinning.outbox.registry import registered_templates
 
 
-def add_service_error(form: forms.Form, error: Any) -> None:
-    """Attach a service's ValidationError to the form (C8): keyed messages to their field when
-    the form has one, everything else to the form as a whole."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 class MessageFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False)
     template = forms.ChoiceField(label=_("E-mail"), required=False)

@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from twinning.core.authz import SYSTEM, NotAllowed, is_verified_staff, require
+from twinning.core.reverse import absolute_url
 from twinning.core.services import get_association, log_activities, log_activity
 from twinning.outbox.models import EmailTemplate, OutboxMessage, Unsubscribe
 from twinning.outbox.registry import (
@@ -391,7 +392,7 @@ def unsubscribe_token(message: OutboxMessage) -> str:
 
 def unsubscribe_url(message: OutboxMessage) -> str:
     path = reverse("outbox:unsubscribe", kwargs={"token": unsubscribe_token(message)})
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def message_for_token(token: str) -> OutboxMessage | None:

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from twinning.accounts.decorators import staff_required
+from twinning.core.forms import add_service_error
 from twinning.outbox.forms import (
     BulkActionForm,
     MessageEditForm,
     MessageFilterForm,
     TemplateOverrideForm,
-    add_service_error,
 )
 from twinning.outbox.models import EmailTemplate, OutboxMessage
 from twinning.outbox.registry import TemplateSpec, UnknownTemplate, get_template_spec

@@ -10,15 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from twinning.review.models import Decision, Reviewer, ReviewItem, Round
 
 
-def add_service_error(form: forms.Form, error: Any) -> None:
-    """Attach a service's ValidationError to the form (C8)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 class ScoreForm(forms.Form):
     """One number per criterion of the round, the two comments and the version the form was
     built from (the optimistic check)."""

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twinning.core.dates import association_date
 from twinning.members.calls import OpenCall
 from twinning.showcase.models import Edition, JudgingRound
 
@@ -22,7 +23,7 @@ def showcase_calls(member: Any, today: datetime.date) -> list[OpenCall]:
     )
     calls = []
     for edition in editions:
-        deadline = timezone.localdate(edition.closes_at)
+        deadline = association_date(edition.closes_at)
         calls.append(
             OpenCall(
                 title=_("Young Artists and Authors Showcase %(year)s: %(theme)s")

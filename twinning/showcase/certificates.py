@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
+from twinning.core.dates import association_date
 from twinning.core.media import private_storage, store_bytes
 from twinning.core.services import get_association, log_activity
 from twinning.review.models import Decision
@@ -40,7 +41,10 @@ def certificate_text(entry: Entry, kind: str, place: int | None) -> CertificateT
         edition=_("Young Artists and Authors Showcase %(year)s: %(theme)s")
         % {"year": edition.year, "theme": edition.theme},
         association=association.name,
-        date=formats.date_format(edition.results_published_at or edition.closes_at, "DATE_FORMAT"),
+        # The association's calendar day: certificates are built by a worker, in UTC.
+        date=formats.date_format(
+            association_date(edition.results_published_at or edition.closes_at), "DATE_FORMAT"
+        ),
         language=translation.get_language() or "en",
     )
 

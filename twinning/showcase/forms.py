@@ -5,26 +5,13 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from twinning.network.forms import CommunityField
+from twinning.core.dates import association_today
+from twinning.core.forms import DateInput, DateTimeInput
+from twinning.network.choosers import CommunityField
 from twinning.showcase.models import Category, Edition, Entry
 from twinning.showcase.services import SCOPES
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class EligibilityForm(forms.Form):
@@ -37,7 +24,7 @@ class EligibilityForm(forms.Form):
 
     def clean_date_of_birth(self) -> datetime.date:
         value = self.cleaned_data["date_of_birth"]
-        if value > timezone.localdate() or value.year < 1900:
+        if value > association_today() or value.year < 1900:
             raise forms.ValidationError(_("Enter your real date of birth."))
         return value
 
@@ -196,4 +183,20 @@ class EntryFilterForm(forms.Form):
             ("missing", _("Participation consent missing")),
             ("publication", _("Publication consent given")),
         ],
+    )
+
+
+class ErasureExtensionForm(forms.Form):
+    """Staff give an erasure request more time, with the reason the requester is told
+    (GDPR Art. 12(3)); the service checks the date's bounds."""
+
+    extended_to = forms.DateField(
+        label=_("New deadline"),
+        help_text=_("After the due date, and at most two months later."),
+        widget=DateInput,
+    )
+    extension_reason = forms.CharField(
+        label=_("Reason for the extension"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -1,8 +1,10 @@
 """Privacy of the showcase's students (P-04, P-10..P-12): the consent notice and its hash, the
 access export, erasure on request, and retention on schedule. Scores stay, anonymised: the
-review engine's items lose their title and conflict keys, never their scores."""
+review engine's items lose their title and conflict keys, never their scores.
 
-import calendar
+The showcase writes only its own tables: the review engine, the audit log and the outbox each
+forget through their own service (`review.privacy`, `core.privacy`, `outbox.privacy`)."""
+
 import datetime
 import hashlib
 from collections import Counter
@@ -11,16 +13,15 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from twinning.core.dates import add_months, association_date, association_today
 from twinning.core.media import private_storage
-from twinning.core.models import ActivityLog
+from twinning.core.privacy import shred_audit_data
 from twinning.core.services import log_activity
-from twinning.members.dates import association_today
-from twinning.outbox.models import OutboxMessage
+from twinning.outbox.privacy import forget_messages
 from twinning.showcase.models import Consent, Edition, Entry, EntryFile, ErasureRequest, Student
 
 NOTICE_VERSION = "2025-1"
@@ -51,13 +52,6 @@ def notice_text() -> str:
 def notice_hash() -> str:
     """SHA-256 of the exact notice text shown (P-04), kept with each consent."""
     return hashlib.sha256(notice_text().encode()).hexdigest()
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day when it has fewer days."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # --- Access export (P-12) ----------------------------------------------------------------------
@@ -204,14 +198,10 @@ def extend_erasure(
 
 def _anonymise_review_items(entry_ids: list[int]) -> None:
     """Scores stay with their review items; what could identify the student goes."""
-    from twinning.review.models import ReviewItem
+    from twinning.review.privacy import forget_items_of
 
-    if not entry_ids:
-        return
-    ReviewItem.objects.filter(
-        content_type=ContentType.objects.get_for_model(Entry),
-        object_id__in=[str(pk) for pk in entry_ids],
-    ).update(title=str(_("(erased)")), conflict_keys=[])
+    if entry_ids:
+        forget_items_of(model=Entry, object_ids=entry_ids)
 
 
 def _delete_files(files: list[EntryFile]) -> None:
@@ -228,27 +218,21 @@ def _delete_files(files: list[EntryFile]) -> None:
 def _shred_logs_and_mail(student: Student, entry_ids: list[int]) -> None:
     """Audit entries keep the action and time but lose their details; mail about the student
     leaves the outbox (pretix's shred_log_fields does the same)."""
-    targets = [
-        (ContentType.objects.get_for_model(Student), [student.pk]),
-        (
-            ContentType.objects.get_for_model(Consent),
-            list(student.consents.values_list("pk", flat=True)),
-        ),
-        (ContentType.objects.get_for_model(Entry), entry_ids),
+    subjects = [
+        (Student, [student.pk]),
+        (Consent, list(student.consents.values_list("pk", flat=True))),
+        (Entry, entry_ids),
     ]
-    condition = Q(pk__in=[])
-    for content_type, ids in targets:
-        condition |= Q(content_type=content_type, object_id__in=[str(pk) for pk in ids])
-    ActivityLog.objects.filter(condition).update(data={})
-    OutboxMessage.objects.filter(condition).delete()
+    shred_audit_data(subjects=subjects)
     addresses = [student.user.email] + ([student.guardian_email] if student.guardian_email else [])
-    OutboxMessage.objects.filter(to__in=addresses).delete()
+    forget_messages(addresses=addresses, subjects=subjects)
 
 
 def _delete_student(student: Student) -> None:
     user = student.user
     student.delete()
     if not user.is_staff and not user.administered_members.exists():
+        shred_audit_data(actor=user)  # what the account signed loses its details with it
         user.delete()
 
 
@@ -301,7 +285,7 @@ def execute_erasure(*, request: ErasureRequest, by: Any) -> ErasureRequest:
 
 
 def retention_due_on(edition: Edition) -> datetime.date:
-    closes = timezone.localtime(edition.closes_at).date()
+    closes = association_date(edition.closes_at)
     return add_months(closes, edition.retention_months)
 
 

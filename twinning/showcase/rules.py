@@ -3,7 +3,7 @@ permissions. Guardians have no account: they act through their consent link's se
 
 import rules
 
-from twinning.network.rules import is_staff
+from twinning.core.authz import is_staff
 from twinning.showcase.models import Entry, Student
 
 

@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 from typing import Any
-from urllib.parse import urljoin
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -23,7 +21,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from twinning.core.authz import SYSTEM, NotAllowed, acting_user, is_verified_staff, require
+from twinning.core.dates import association_today
 from twinning.core.media import private_storage, store_bytes
+from twinning.core.reverse import absolute_url
 from twinning.core.services import log_activity
 from twinning.core.uploads import (
     Kind,
@@ -36,7 +36,6 @@ from twinning.core.uploads import (
     read_limited,
     text_derivative,
 )
-from twinning.members.dates import association_today
 from twinning.network.models import Community
 from twinning.outbox.services import queue_email
 from twinning.showcase import emails
@@ -63,10 +62,6 @@ class ConsentLinkExpired(Exception):
 
 def _now() -> datetime.datetime:
     return timezone.now()
-
-
-def absolute_url(path: str) -> str:
-    return urljoin(settings.SITE_URL, path)
 
 
 def _hash_token(token: str) -> str:

@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twinning.core.authz import SYSTEM, NotAllowed, acting_user, is_verified_staff, require
-from twinning.core.services import get_association, log_activity
+from twinning.core.dates import association_today
+from twinning.core.reverse import absolute_url
+from twinning.core.services import log_activity
 from twinning.network.models import Member
 from twinning.outbox.services import queue_email
 from twinning.review.models import Decision, ReviewItem, Round
@@ -36,7 +38,6 @@ from twinning.showcase.models import (
     ExhibitWork,
     JudgingRound,
 )
-from twinning.showcase.services import absolute_url
 
 NATIONAL_ROUND_WEEKS = 6
 LOCAL_ROUND_WEEKS = 3
@@ -440,7 +441,7 @@ def book_exhibit(
     month = first_of_month(month)
     if not edition.results_published:
         raise ValidationError(_("The exhibit can be booked once the results are published."))
-    today = timezone.localdate(timezone=_zone())
+    today = association_today()
     if month < first_of_month(today):
         raise ValidationError({"month": _("Choose this month or a later one.")})
     if month > first_of_month(today) + relativedelta(months=BOOKING_MONTHS_AHEAD):
@@ -474,12 +475,6 @@ def cancel_booking(*, booking: Booking, by: Any) -> Booking:
         booking.save(update_fields=["cancelled_at", "updated_at"])
         log_activity(booking, "showcase.booking.cancelled", by=by)
     return booking
-
-
-def _zone() -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(get_association().time_zone)
 
 
 def bookable_members(user: Any) -> Iterable[Member]:

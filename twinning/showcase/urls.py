@@ -47,6 +47,11 @@ urlpatterns = [
         name="staff_erasure_execute",
     ),
     path(
+        "staff/showcase/erasure/<int:request_id>/extend/",
+        staff.staff_erasure_extend,
+        name="staff_erasure_extend",
+    ),
+    path(
         "staff/showcase/entries/<int:entry_id>/",
         staff.staff_entry_detail,
         name="staff_entry_detail",

@@ -22,7 +22,7 @@ from twinning.activities.forms import (
 from twinning.activities.models import Activity, InvitationLetter
 from twinning.activities.views.common import letter_response, photo_response
 from twinning.core.authz import NotAllowed
-from twinning.network.forms import add_service_error
+from twinning.core.forms import add_service_error
 from twinning.network.models import Member
 
 PER_PAGE = 25

@@ -16,7 +16,7 @@ from twinning.activities.impact import (
     impact_figures,
     impact_fingerprint,
 )
-from twinning.network.maps import bar_chart_svg
+from twinning.core.charts import bar_chart_svg
 from twinning.network.models import Region
 
 

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -24,6 +23,7 @@ from twinning.activities.queries import (
     last_activity_by_partnership,
 )
 from twinning.activities.views.common import letter_response, photo_response, report_response
+from twinning.core.dates import association_today
 from twinning.network.models import Region
 
 PER_PAGE = 50
@@ -140,7 +140,7 @@ def dormant_list(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("years", "")
     years = int(text) if text.isdigit() and 1 <= int(text) <= MAX_DORMANT_YEARS else None
     years = years or DORMANT_YEARS_DEFAULT
-    partnerships = dormant_partnerships(years=years, today=timezone.localdate())
+    partnerships = dormant_partnerships(years=years, today=association_today())
     page = Paginator(partnerships, PER_PAGE).get_page(request.GET.get("page"))
     last = last_activity_by_partnership([p.pk for p in page.object_list])
     rows = [{"partnership": p, "last": last.get(p.pk)} for p in page.object_list]

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twinning.core.authz import SYSTEM, acting_user, is_verified_staff, require
+from twinning.core.reverse import absolute_url
 from twinning.core.services import log_activity
 from twinning.members.models import CoAdminInvitation
-from twinning.members.notify import queue, site_url
+from twinning.members.notify import queue
 from twinning.network.models import Member
 from twinning.network.services import add_committee_admin, remove_committee_admin
 
@@ -73,7 +74,7 @@ def invite_coadmin(*, member: Member, email: str, by: Any) -> tuple[CoAdminInvit
             "inviter_name": by.full_name or by.email,
             "member_name": member.name,
             "days": INVITATION_DAYS,
-            "accept_url": site_url(reverse("members:invitation_open", kwargs={"token": token})),
+            "accept_url": absolute_url(reverse("members:invitation_open", kwargs={"token": token})),
         },
     )
     return invitation, token

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twinning.core.authz import SYSTEM, require
+from twinning.core.dates import association_today
 from twinning.core.services import log_activity
-from twinning.members.dates import association_today
 from twinning.members.models import CheckoutSession, Invoice, Payment
 from twinning.members.notify import billing_address
 from twinning.members.payments import (

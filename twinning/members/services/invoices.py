@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twinning.core.authz import acting_user, require
+from twinning.core.dates import association_today
+from twinning.core.reverse import absolute_url
 from twinning.core.services import get_association, log_activity
-from twinning.members.dates import association_today
 from twinning.members.models import (
     ZERO,
     Invoice,
@@ -23,7 +24,7 @@ from twinning.members.models import (
     Membership,
     Payment,
 )
-from twinning.members.notify import billing_address, queue, site_url
+from twinning.members.notify import billing_address, queue
 from twinning.network.models import Member
 
 CENT = Decimal("0.01")
@@ -137,7 +138,7 @@ def _send(invoice: Invoice) -> None:
             "total": str(invoice.total),
             "currency": invoice.currency,
             "due_on": invoice.due_on.isoformat() if invoice.due_on else "",
-            "invoice_url": site_url(
+            "invoice_url": absolute_url(
                 reverse(
                     "members:portal_invoice_detail",
                     kwargs={"slug": invoice.member.slug, "number": invoice.number},

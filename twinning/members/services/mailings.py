@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from twinning.core.authz import acting_user, require
+from twinning.core.dates import association_today
 from twinning.core.services import log_activity
-from twinning.members.dates import association_today
 from twinning.members.models import BulkMailing
 from twinning.members.notify import billing_address, queue
 from twinning.members.queries import filter_members, members_with_status

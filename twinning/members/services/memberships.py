@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twinning.core.authz import SYSTEM, NotAllowed, acting_user, require
+from twinning.core.dates import association_today
 from twinning.core.services import log_activity
-from twinning.members.dates import association_today
 from twinning.members.models import OVERRIDE_CHOICES, Membership, MembershipType, Status
 from twinning.members.notify import notify_admins
 from twinning.network.models import Community, Member

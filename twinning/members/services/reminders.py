@@ -10,10 +10,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from twinning.core.authz import SYSTEM
+from twinning.core.dates import association_today
+from twinning.core.reverse import absolute_url
 from twinning.core.services import log_activity
-from twinning.members.dates import association_today
 from twinning.members.models import Membership, ReminderSent, Status
-from twinning.members.notify import billing_address, queue, site_url
+from twinning.members.notify import billing_address, queue
 
 # (kind, days before the end from which it is due), latest first: only the most pressing
 # reminder not yet sent goes out, so a member who joins 20 days before the end of a period is
@@ -111,7 +112,7 @@ def _send_one(
                     "grace_end": membership.grace_end.isoformat(),
                     "days_left": (membership.end - day).days,
                     "in_grace": kind == ReminderSent.Kind.GRACE,
-                    "renew_url": site_url(
+                    "renew_url": absolute_url(
                         reverse("members:portal_renew", kwargs={"slug": member.slug})
                     ),
                 },

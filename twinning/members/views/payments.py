@@ -13,8 +13,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from twinning.core.authz import SYSTEM
+from twinning.core.reverse import absolute_url
 from twinning.members.models import CheckoutSession
-from twinning.members.notify import site_url
 from twinning.members.payments import (
     ProviderError,
     UnknownProvider,
@@ -35,8 +35,8 @@ def portal_invoice_pay(request: HttpRequest, slug: str, number: str, provider: s
         url = start_checkout(
             invoice=invoice,
             provider=provider,
-            success_url=site_url(reverse("members:portal_invoice_paid", kwargs=back)),
-            cancel_url=site_url(reverse("members:portal_invoice_pay_cancelled", kwargs=back)),
+            success_url=absolute_url(reverse("members:portal_invoice_paid", kwargs=back)),
+            cancel_url=absolute_url(reverse("members:portal_invoice_pay_cancelled", kwargs=back)),
             by=request.user,
         )
     except UnknownProvider as error:

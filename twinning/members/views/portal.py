@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from twinning.core.authz import NotAllowed
+from twinning.core.dates import association_today
+from twinning.core.forms import add_service_error
 from twinning.members.dashboard import dashboard_for
-from twinning.members.dates import association_today
 from twinning.members.forms import (
     AcceptInvitationForm,
     ApplicationForm,
@@ -36,7 +37,6 @@ from twinning.members.services import (
 )
 from twinning.members.standing import is_in_good_standing, standing_reasons
 from twinning.members.status import explain_status, member_status
-from twinning.network.forms import add_service_error
 from twinning.network.models import Member
 
 INVITATION_SESSION_KEY = "members:invitation_token"

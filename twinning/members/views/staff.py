@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from twinning.accounts.decorators import staff_required
+from twinning.core.dates import association_today
+from twinning.core.forms import add_service_error
 from twinning.members import exports
-from twinning.members.dates import association_today
 from twinning.members.forms import (
     CreditForm,
     DecisionForm,
@@ -39,7 +40,6 @@ from twinning.members.services import (
 from twinning.members.services.mailings import recipients_of
 from twinning.members.status import explain_status, member_status
 from twinning.members.views.portal import pdf_response
-from twinning.network.forms import add_service_error
 from twinning.network.models import Country, Member
 
 PAGE_SIZE = 50

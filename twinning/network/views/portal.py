@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from twinning.core.authz import NotAllowed
+from twinning.core.forms import add_service_error
+from twinning.network.choosers import community_choices
 from twinning.network.forms import (
     ConfirmSideForm,
     MemberProfileForm,
     ProposalForm,
     StatusProposalForm,
-    add_service_error,
-    community_choices,
 )
 from twinning.network.models import Community, Member, Partnership, PartnershipProposal
 from twinning.network.services import (

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from twinning.core.charts import bar_chart_svg
 from twinning.network import exports, mapdata, maps, queries
 from twinning.network.models import Community, Country, Partnership, Region
 
@@ -123,7 +124,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 def stats(request: HttpRequest) -> HttpResponse:
     figures = queries.stats_for_display()
-    chart = maps.bar_chart_svg(
+    chart = bar_chart_svg(
         [(row["name"], row["count"]) for row in figures["top_countries"]],
         title=_("Top countries by number of partnerships"),
     )

@@ -2,8 +2,6 @@
 flagged locations, and recording or changing partnerships. Every view is `staff_required`
 (signed in, staff, second factor verified); writes go through the network services."""
 
-import math
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,7 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from twinning.accounts.decorators import staff_required
+from twinning.core.forms import add_service_error
+from twinning.core.geo import haversine_km
 from twinning.core.models import ActivityLog
+from twinning.network.choosers import community_choices
 from twinning.network.forms import (
     ApproveProposalForm,
     ConfirmSideForm,
@@ -24,8 +25,6 @@ from twinning.network.forms import (
     LocationFilterForm,
     PartnershipRecordForm,
     PartnershipStatusForm,
-    add_service_error,
-    community_choices,
 )
 from twinning.network.models import (
     Community,
@@ -45,7 +44,6 @@ from twinning.network.services import (
 )
 
 PAGE_SIZE = 50
-EARTH_RADIUS_KM = 6371.0
 
 
 def _authorise(request: HttpRequest, perm: str) -> None:
@@ -53,14 +51,6 @@ def _authorise(request: HttpRequest, perm: str) -> None:
     # permission visible in its first lines (C11) and refuses like a missing page (C12).
     if not request.user.has_perm(perm):
         raise Http404
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine) between two points, in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, h)))
 
 
 def _with_distance(community: Community) -> Community:
@@ -71,7 +61,7 @@ def _with_distance(community: Community) -> Community:
         community.suggested_longitude,
     )
     community.distance_km = (  # type: ignore[attr-defined]
-        distance_km(*points) if all(v is not None for v in points) else None  # type: ignore[arg-type]
+        haversine_km(*points) if all(v is not None for v in points) else None  # type: ignore[arg-type]
     )
     return community
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from twinning.accounts.decorators import staff_required
-from twinning.network.forms import ApiTokenForm, StaffApiTokenForm, add_service_error
+from twinning.core.forms import add_service_error
+from twinning.network.forms import ApiTokenForm, StaffApiTokenForm
 from twinning.network.models import ApiToken, Member
 from twinning.network.services import create_api_token, revoke_api_token
 

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from twinning.core.authz import NotAllowed
-from twinning.review.forms import ScoreForm, add_service_error
+from twinning.core.forms import add_service_error
+from twinning.review.forms import ScoreForm
 from twinning.review.models import Assignment, Score
 from twinning.review.queries import judge_queue
 from twinning.review.services import save_scores

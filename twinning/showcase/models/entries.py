@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from twinning.core.dates import association_today
 from twinning.core.models import TimeStampedModel
 
 from .editions import Category, Edition
@@ -416,5 +417,5 @@ class ErasureRequest(models.Model):
         return self.extended_to or self.due_on
 
     def is_overdue(self, today: date | None = None) -> bool:
-        today = today or timezone.localdate()
+        today = today or association_today()
         return self.executed_at is None and today > self.deadline

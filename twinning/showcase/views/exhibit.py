@@ -12,14 +12,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from twinning.accounts.decorators import staff_required
 from twinning.core.authz import NotAllowed
+from twinning.core.dates import association_today
+from twinning.core.forms import add_service_error
 from twinning.core.media import media_response, private_storage
-from twinning.network.forms import add_service_error
 from twinning.network.models import Member
 from twinning.showcase.forms_results import BookingForm
 from twinning.showcase.models import (
@@ -188,10 +188,10 @@ def _calendar(edition: Edition) -> list[dict]:
         .filter(edition=edition)
         .select_related("member", "booked_by")
     }
-    start = min([first_of_month(timezone.localdate()), *bookings])
+    start = min([first_of_month(association_today()), *bookings])
     end = max(
         [
-            first_of_month(timezone.localdate()) + relativedelta(months=CALENDAR_MONTHS - 1),
+            first_of_month(association_today()) + relativedelta(months=CALENDAR_MONTHS - 1),
             *bookings,
         ]
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from twinning.network.forms import add_service_error
+from twinning.core.forms import add_service_error
 from twinning.showcase.forms import ConsentForm, WithdrawForm
 from twinning.showcase.models import Consent
 from twinning.showcase.privacy import export_student_data, notice_text, request_erasure

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from twinning.accounts.decorators import staff_required
 from twinning.core.authz import NotAllowed
-from twinning.network.forms import add_service_error
+from twinning.core.forms import add_service_error
 from twinning.network.models import Member
 from twinning.review.models import ReviewItem, Round
 from twinning.review.queries import progress, ranking

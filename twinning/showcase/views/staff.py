@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from twinning.accounts.decorators import staff_required
-from twinning.members.dates import association_today
-from twinning.network.forms import add_service_error
-from twinning.showcase.forms import EditionForm, EntryFilterForm
+from twinning.core.dates import association_today
+from twinning.core.forms import add_service_error
+from twinning.showcase.forms import EditionForm, EntryFilterForm, ErasureExtensionForm
 from twinning.showcase.models import Edition, Entry, EntryFile, ErasureRequest
-from twinning.showcase.privacy import execute_erasure
+from twinning.showcase.privacy import execute_erasure, extend_erasure
 from twinning.showcase.services import (
     approve_entry,
     create_edition,
@@ -194,3 +194,33 @@ def staff_erasure_execute(request: HttpRequest, request_id: int) -> HttpResponse
     execute_erasure(request=erasure, by=request.user)
     messages.success(request, _("The student's data is erased."))
     return redirect("showcase:staff_erasure_list")
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def staff_erasure_extend(request: HttpRequest, request_id: int) -> HttpResponse:
+    """Give an open erasure request more time (at most two more months), with a reason."""
+    _authorise(request, "showcase.execute_erasure")
+    erasure = get_object_or_404(ErasureRequest, pk=request_id, executed_at__isnull=True)
+    form = ErasureExtensionForm(
+        request.POST or None,
+        initial={"extended_to": erasure.extended_to, "extension_reason": erasure.extension_reason},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            extend_erasure(
+                request=erasure,
+                until=form.cleaned_data["extended_to"],
+                reason=form.cleaned_data["extension_reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Request %(ref)s is now due on %(date)s.")
+                % {"ref": erasure.reference, "date": erasure.deadline.isoformat()},
+            )
+            return redirect("showcase:staff_erasure_list")
+    return render(request, "showcase/staff/erasure_extend.html", {"erasure": erasure, "form": form})

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from twinning.core.authz import NotAllowed
-from twinning.members.dates import association_today
-from twinning.network.forms import add_service_error, community_choices
+from twinning.core.dates import association_today
+from twinning.core.forms import add_service_error
+from twinning.network.choosers import community_choices
 from twinning.network.models import Community
 from twinning.showcase.eligibility import check_eligibility
 from twinning.showcase.forms import EligibilityForm, EntryForm, RegistrationForm
