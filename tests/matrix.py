@@ -153,8 +153,9 @@ def unsafe_request(client: Any, method: str, path: str) -> Any:
 
 
 def refused(response: Any) -> bool:
-    """Refused: 401/403/404/405, or sent to the sign-in, code or admin sign-in page."""
-    if response.status_code in (401, 403, 404, 405):
+    """Refused: 401/403/404/405, its input refused (400/422), or sent to the sign-in, code or
+    admin sign-in page. A refused request changes nothing."""
+    if response.status_code in (400, 401, 403, 404, 405, 422):
         return True
     if response.status_code not in (301, 302, 303, 307, 308):
         return False
