@@ -4,7 +4,11 @@
 Statuses are per role, in ROLES order. Forbidden objects answer 404 like missing ones (C12);
 anonymous visitors of protected pages go to sign-in (302); staff without their second factor
 go to the code page (302). Roles beyond these six (judges, students, guardians) are tested by
-each app's own role tests."""
+each app's own role tests.
+
+Below them, what the method matrix and the admin walk share: `all_routes()` (every pattern the
+URL resolver knows, with `sample_path()` for those no matrix names), `Snapshot` (what a refused
+request must leave as it was), `unsafe_request` and `refused`."""
 
 import json
 import re
@@ -53,7 +57,6 @@ class Route:
     def sample_path(self) -> str:
         """A path this pattern resolves (and only this one): each parameter filled with the
         first sample value (or app label) that makes the resolver pick this very view."""
-
         template, params = normalize(self.regex)[0]
         candidates = SAMPLE_VALUES + tuple(c.label for c in apps.get_app_configs())
         values: dict[str, str] = {}
@@ -117,7 +120,6 @@ class Snapshot:
         self.writes: list[tuple[str, int]] = []
 
     def counts(self) -> tuple:
-
         with connection.cursor() as cursor:
             cursor.execute(self.sql)
             row = cursor.fetchone()
@@ -137,7 +139,6 @@ class Snapshot:
         return result
 
     def watching(self) -> Any:
-
         self.writes = []
         return connection.execute_wrapper(self._record)
 
@@ -152,9 +153,9 @@ def unsafe_request(client: Any, method: str, path: str) -> Any:
 
 
 def refused(response: Any) -> bool:
-    """Refused: 401/403/404/405, or sent to the sign-in, code or admin sign-in page."""
-
-    if response.status_code in (401, 403, 404, 405):
+    """Refused: 401/403/404/405, its input refused (400/422), or sent to the sign-in, code or
+    admin sign-in page. A refused request changes nothing."""
+    if response.status_code in (400, 401, 403, 404, 405, 422):
         return True
     if response.status_code not in (301, 302, 303, 307, 308):
         return False
