@@ -46,6 +46,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     language = models.CharField(_("preferred language"), max_length=10, blank=True)
+    # Set when a person who signed up on the site confirms their address through the e-mailed
+    # link (accounts.signup); until then their account is inactive and cannot sign in.
+    email_verified_at = models.DateTimeField(
+        _("e-mail address confirmed at"), null=True, blank=True
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -1,0 +1,138 @@
+"""The showcase's part of the roles' homes and menus: staff's editions, entries awaiting
+approval, judging and bookings; a committee's local round and exhibit bookings; a student's
+entries (with their state and any consent still awaited) and certificates; a guardian's page."""
+
+from urllib.parse import urlencode
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from twinning.core.navigation import Link, Scope, register_role, register_section, url
+from twinning.showcase.models import Edition, Entry, ErasureRequest, Student
+from twinning.showcase.views.guardians import GUARDIAN
+
+
+def _latest_edition(request: HttpRequest, scope: Scope) -> Scope:
+    edition = Edition.objects.order_by("-year", "-opens_at").values("slug", "year").first()
+    return {"edition": edition["slug"], "edition_year": edition["year"]} if edition else {}
+
+
+def _student(request: HttpRequest) -> list[Scope]:
+    if not request.user.is_authenticated:
+        return []
+    return [{}] if Student.objects.filter(user=request.user).exists() else []
+
+
+def _guardian(request: HttpRequest) -> list[Scope]:
+    return [{}] if request.session.get(GUARDIAN) else []
+
+
+def _staff_links(scope: Scope) -> list[Link]:
+    links = [
+        Link(_("Showcase editions"), url("showcase:staff_edition_list")),
+        Link(_("Erasure requests"), url("showcase:staff_erasure_list")),
+    ]
+    if scope.get("edition"):
+        edition, year = scope["edition"], scope["edition_year"]
+        links += [
+            Link(
+                _("Entries (%(year)s)") % {"year": year},
+                url("showcase:staff_entry_list", edition=edition),
+            ),
+            Link(
+                _("Judging and results (%(year)s)") % {"year": year},
+                url("showcase:staff_judging", edition=edition),
+            ),
+            Link(
+                _("Exhibit bookings (%(year)s)") % {"year": year},
+                url("showcase:staff_bookings", edition=edition),
+            ),
+        ]
+    return links
+
+
+def _staff_tasks(request: HttpRequest, scope: Scope) -> list[Link]:
+    tasks = [
+        Link(
+            _("Erasure requests to carry out"),
+            url("showcase:staff_erasure_list"),
+            ErasureRequest.objects.filter(executed_at__isnull=True).count(),
+        )
+    ]
+    if scope.get("edition"):
+        waiting = Entry.objects.filter(
+            edition__slug=scope["edition"],
+            state=Entry.State.SUBMITTED,
+            media_status=Entry.MediaStatus.READY,
+            approved_at__isnull=True,
+        ).count()
+        query = urlencode({"state": Entry.State.SUBMITTED})
+        entries = url("showcase:staff_entry_list", edition=scope["edition"])
+        tasks.insert(0, Link(_("Entries awaiting approval"), f"{entries}?{query}", waiting))
+    return tasks
+
+
+def _committee_links(scope: Scope) -> list[Link]:
+    if not scope.get("edition"):
+        return []
+    edition, year = scope["edition"], scope["edition_year"]
+    return [
+        Link(
+            _("Showcase local round (%(year)s)") % {"year": year},
+            url("showcase:portal_local_round", edition=edition),
+        ),
+        Link(
+            _("Exhibit bookings (%(year)s)") % {"year": year},
+            url("showcase:portal_bookings", edition=edition),
+        ),
+    ]
+
+
+def _student_links(scope: Scope) -> list[Link]:
+    return [
+        Link(_("Your entries"), url("showcase:my_entries")),
+        Link(_("Your certificates"), url("showcase:my_certificates")),
+    ]
+
+
+def _student_tasks(request: HttpRequest, scope: Scope) -> list[Link]:
+    student = Student.objects.filter(user=request.user).first()
+    if student is None:
+        return []
+    tasks = [
+        Link(
+            f"{entry.title} ({entry.edition.year}, {entry.category.name})",
+            entry.get_absolute_url(),
+            hint=entry.get_state_display(),
+        )
+        for entry in student.entries.select_related("edition", "category")
+    ]
+    if student.guardian_email and not student.consents.participation_active().exists():
+        tasks.append(
+            Link(
+                _("Your guardian's consent is still awaited"),
+                url("showcase:my_entries"),
+                hint=_("pending"),
+            )
+        )
+    return tasks
+
+
+def _guardian_links(scope: Scope) -> list[Link]:
+    return [
+        Link(_("Your child's entries and consent"), url("showcase:guardian_home")),
+        Link(_("Certificates"), url("showcase:my_certificates")),
+    ]
+
+
+def register() -> None:
+    register_role("student", order=40, label=lambda scope: _("Showcase"), detect=_student)
+    register_role(
+        "guardian", order=50, label=lambda scope: _("Guardian"), detect=_guardian, cached=False
+    )
+    register_section(
+        "staff", order=70, links=_staff_links, tasks=_staff_tasks, facts=_latest_edition
+    )
+    register_section("committee_admin", order=50, links=_committee_links, facts=_latest_edition)
+    register_section("student", order=10, links=_student_links, tasks=_student_tasks)
+    register_section("guardian", order=10, links=_guardian_links)
