@@ -12,9 +12,16 @@ from twinning.showcase.models import Edition, Entry, ErasureRequest, Student
 from twinning.showcase.views.guardians import GUARDIAN
 
 
-def _latest_edition(request: HttpRequest, scope: Scope) -> Scope:
-    edition = Edition.objects.order_by("-year", "-opens_at").values("slug", "year").first()
-    return {"edition": edition["slug"], "edition_year": edition["year"]} if edition else {}
+def _editions(request: HttpRequest, scope: Scope) -> Scope:
+    """The latest edition (local rounds, judging) and the latest whose results are out (its
+    exhibit is the one that travels, so committees book it)."""
+    latest = Edition.objects.order_by("-year", "-opens_at").values("slug", "year")
+    facts: Scope = {}
+    if edition := latest.first():
+        facts.update(edition=edition["slug"], edition_year=edition["year"])
+    if exhibit := latest.filter(results_published_at__isnull=False).first():
+        facts.update(exhibit=exhibit["slug"], exhibit_year=exhibit["year"])
+    return facts
 
 
 def _student(request: HttpRequest) -> list[Scope]:
@@ -43,11 +50,14 @@ def _staff_links(scope: Scope) -> list[Link]:
                 _("Judging and results (%(year)s)") % {"year": year},
                 url("showcase:staff_judging", edition=edition),
             ),
-            Link(
-                _("Exhibit bookings (%(year)s)") % {"year": year},
-                url("showcase:staff_bookings", edition=edition),
-            ),
         ]
+    if scope.get("exhibit"):
+        links.append(
+            Link(
+                _("Exhibit bookings (%(year)s)") % {"year": scope["exhibit_year"]},
+                url("showcase:staff_bookings", edition=scope["exhibit"]),
+            )
+        )
     return links
 
 
@@ -73,19 +83,22 @@ def _staff_tasks(request: HttpRequest, scope: Scope) -> list[Link]:
 
 
 def _committee_links(scope: Scope) -> list[Link]:
-    if not scope.get("edition"):
-        return []
-    edition, year = scope["edition"], scope["edition_year"]
-    return [
-        Link(
-            _("Showcase local round (%(year)s)") % {"year": year},
-            url("showcase:portal_local_round", edition=edition),
-        ),
-        Link(
-            _("Exhibit bookings (%(year)s)") % {"year": year},
-            url("showcase:portal_bookings", edition=edition),
-        ),
-    ]
+    links = []
+    if scope.get("edition"):
+        links.append(
+            Link(
+                _("Showcase local round (%(year)s)") % {"year": scope["edition_year"]},
+                url("showcase:portal_local_round", edition=scope["edition"]),
+            )
+        )
+    if scope.get("exhibit"):
+        links.append(
+            Link(
+                _("Exhibit bookings (%(year)s)") % {"year": scope["exhibit_year"]},
+                url("showcase:portal_bookings", edition=scope["exhibit"]),
+            )
+        )
+    return links
 
 
 def _student_links(scope: Scope) -> list[Link]:
@@ -130,9 +143,7 @@ def register() -> None:
     register_role(
         "guardian", order=50, label=lambda scope: _("Guardian"), detect=_guardian, cached=False
     )
-    register_section(
-        "staff", order=70, links=_staff_links, tasks=_staff_tasks, facts=_latest_edition
-    )
-    register_section("committee_admin", order=50, links=_committee_links, facts=_latest_edition)
+    register_section("staff", order=70, links=_staff_links, tasks=_staff_tasks, facts=_editions)
+    register_section("committee_admin", order=50, links=_committee_links, facts=_editions)
     register_section("student", order=10, links=_student_links, tasks=_student_tasks)
     register_section("guardian", order=10, links=_guardian_links)
