@@ -109,9 +109,9 @@ def _crawl(client: Client, home: str, limit: int = 600) -> set[str]:
         parser.feed(response.content.decode())
         for href in parser.hrefs:
             parts = urlsplit(urljoin(f"http://testserver{path}", href))
-            if parts.scheme in ("http", "https") and parts.netloc == "testserver":
-                if parts.path not in seen:
-                    queue.append(parts.path)
+            same_origin = parts.scheme in ("http", "https") and parts.netloc == "testserver"
+            if same_origin and parts.path not in seen:
+                queue.append(parts.path)
     return seen
 
 
