@@ -84,7 +84,9 @@ def user_for_token(token: str) -> User:
         raise VerificationLinkExpired from error
     except signing.BadSignature as error:
         raise VerificationLinkInvalid from error
-    user = User.objects.filter(pk=data.get("u") if isinstance(data, dict) else None).first()
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        raise VerificationLinkInvalid
+    user = User.objects.filter(pk=data["u"]).first()
     if user is None:
         raise VerificationLinkInvalid
     if user.email_verified_at is not None:

@@ -41,7 +41,7 @@ def _committee_links(scope: Scope) -> list[Link]:
 def _committee_tasks(request: HttpRequest, scope: Scope) -> list[Link]:
     to_report = Activity.objects.filter(
         member__slug=scope["slug"],
-        member__admins=request.user,
+        member__admins=request.user.pk,
         state__in=[Activity.State.DRAFT, Activity.State.CHANGES_REQUESTED],
     ).count()
     return [

@@ -23,12 +23,14 @@ def _staff_links(scope: Scope) -> list[Link]:
 
 def _staff_tasks(request: HttpRequest, scope: Scope) -> list[Link]:
     today = association_today()
-    applications = Membership.objects.with_status(today).filter(status_value=Status.PENDING)
+    applications = Membership.objects.with_status(today).filter(
+        status_value=Status.PENDING  # type: ignore[misc]  # annotated by with_status
+    )
     overdue = (
         Invoice.objects.invoices()
         .filter(issued_at__isnull=False, due_on__lt=today)
         .with_balance()
-        .filter(balance_due__gt=0)
+        .filter(balance_due__gt=0)  # type: ignore[misc]  # annotated by with_balance
     )
     return [
         Link(

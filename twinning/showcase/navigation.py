@@ -109,7 +109,7 @@ def _student_links(scope: Scope) -> list[Link]:
 
 
 def _student_tasks(request: HttpRequest, scope: Scope) -> list[Link]:
-    student = Student.objects.filter(user=request.user).first()
+    student = Student.objects.filter(user_id=request.user.pk or 0).first()
     if student is None:
         return []
     tasks = [
