@@ -171,6 +171,19 @@ def test_an_address_with_an_account_gets_the_same_page_and_a_mail_to_its_owner(
     assert User.objects.get(email=public_user.email).is_active
 
 
+def test_signing_up_never_revives_an_account_staff_deactivated(anonymous):
+    from tests.factories import UserFactory
+
+    closed = UserFactory(email="closed@example.org", is_active=False)
+
+    _sign_up(anonymous, email="closed@example.org")
+
+    closed.refresh_from_db()
+    assert (closed.is_active, closed.signed_up_at) == (False, None)
+    assert not OutboxMessage.objects.filter(template="accounts.verify_email").exists()
+    assert "Confirm your e-mail address first" not in _text(_sign_in(anonymous, closed.email))
+
+
 def test_the_form_says_what_is_wrong(anonymous):
     response = _sign_up(anonymous, password2="something-else-entirely")
 

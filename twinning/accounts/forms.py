@@ -58,7 +58,10 @@ class LoginForm(auth_forms.AuthenticationForm):
         if not email or not password:
             return False
         pending = User.objects.filter(
-            email__iexact=email, is_active=False, email_verified_at__isnull=True
+            email__iexact=email,
+            is_active=False,
+            signed_up_at__isnull=False,
+            email_verified_at__isnull=True,
         ).first()
         return pending is not None and pending.check_password(password)
 

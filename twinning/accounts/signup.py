@@ -89,9 +89,9 @@ def user_for_token(token: str) -> User:
     user = User.objects.filter(pk=data["u"]).first()
     if user is None:
         raise VerificationLinkInvalid
-    if user.email_verified_at is not None:
+    if user.signed_up_at is not None and user.email_verified_at is not None:
         raise VerificationLinkUsed
-    if user.is_active or data.get("f") != _fingerprint(user):
+    if not user.awaits_confirmation or user.is_active or data.get("f") != _fingerprint(user):
         raise VerificationLinkInvalid
     return user
 
@@ -105,7 +105,8 @@ def sign_up(
     its owner instead and return None."""
     email = User.objects.normalize_email(email).lower()
     existing = User.objects.select_for_update().filter(email__iexact=email).first()
-    if existing is not None and (existing.is_active or existing.email_verified_at is not None):
+    if existing is not None and not (existing.awaits_confirmation and not existing.is_active):
+        # An account in use, or one staff deactivated: a sign-up neither replaces nor revives it.
         send_account_mail(
             template="accounts.signup_existing",
             user=existing,
@@ -117,6 +118,7 @@ def sign_up(
     user.full_name = full_name
     user.language = language if language in dict(settings.LANGUAGES) else ""
     user.is_active = False
+    user.signed_up_at = timezone.now()
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
