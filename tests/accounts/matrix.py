@@ -5,4 +5,5 @@ MATRIX = {
     "accounts:signup": ("/accounts/signup/", (200, 302, 302, 302, 302, 302)),
     "accounts:signup_sent": ("/accounts/signup/sent/", (200,) * 6),
     "accounts:verify_email": ("/accounts/signup/confirm/not-a-link/", (404,) * 6),
+    "accounts:verify_email_form": ("/accounts/signup/confirm/", (404,) * 6),
 }

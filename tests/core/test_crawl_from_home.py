@@ -45,6 +45,7 @@ NOT_LINKS = {
     # Reached from an e-mail: single-use or signed links, and where they lead.
     "accounts:password_reset_confirm": "the e-mailed password reset link",
     "accounts:verify_email": "the e-mailed confirmation link of a sign-up",
+    "accounts:verify_email_form": "where the e-mailed confirmation link leads",
     "showcase:consent_open": "the e-mailed consent link",
     "showcase:consent_form": "where the e-mailed consent link leads",
     "showcase:guardian_link": "the e-mailed manage link of a guardian",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("signup/", views.signup, name="signup"),
     path("signup/sent/", views.signup_sent, name="signup_sent"),
+    path("signup/confirm/", views.verify_email_form, name="verify_email_form"),
     path("signup/confirm/<str:token>/", views.verify_email, name="verify_email"),
     path("profile/", views.profile, name="profile"),
     path("two-factor/", views.otp_verify, name="otp_verify"),

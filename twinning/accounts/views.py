@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 
 SETUP_KEY_SESSION_KEY = "accounts_totp_setup_key"
 SIGNUP_EMAIL_SESSION_KEY = "accounts_signup_email"
+VERIFY_SESSION_KEY = "accounts_verify_email"
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -306,31 +307,46 @@ def signup_sent(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
-    """Opening the link shows a button; pressing it confirms (mail scanners only open)."""
-    next_url = _safe_next(request)
+    """The e-mailed link: the token moves into the session and leaves the address bar (and
+    any Referer) at once, as Django's password reset does (AUTH-11). Opening it spends
+    nothing: mail scanners open links; the button on the next page confirms."""
     try:
-        user = (
-            signup_services.verify_email(token=token)
-            if request.method == "POST"
-            else signup_services.user_for_token(token)
-        )
-    except signup_services.VerificationLinkUsed:
-        return _verify_unusable(request, "used", 410)
-    except signup_services.VerificationLinkExpired:
-        return _verify_unusable(request, "expired", 410)
-    except signup_services.VerificationLinkInvalid:
-        return _verify_unusable(request, "invalid", 404)
+        signup_services.user_for_token(token)
+    except signup_services.VerificationLinkInvalid as error:
+        return _verify_unusable(request, error)
+    request.session[VERIFY_SESSION_KEY] = {"token": token, "next": _safe_next(request)}
+    return redirect("accounts:verify_email_form")
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def verify_email_form(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(VERIFY_SESSION_KEY) or {}
+    token, next_url = str(pending.get("token", "")), str(pending.get("next", ""))
+    try:
+        if request.method == "POST":
+            user = signup_services.verify_email(token=token)
+        else:
+            user = signup_services.user_for_token(token)
+    except signup_services.VerificationLinkInvalid as error:
+        return _verify_unusable(request, error)
     if request.method == "POST":
+        del request.session[VERIFY_SESSION_KEY]
         messages.success(request, _("Your e-mail address is confirmed. Sign in to continue."))
         login_url = reverse("accounts:login")
-        query = urlencode({"next": next_url}) if next_url else ""
-        return redirect(f"{login_url}?{query}" if query else login_url)
-    context = {"email": user.email, "next": next_url}
-    return render(request, "accounts/verify_email.html", context)
+        return redirect(f"{login_url}?{urlencode({'next': next_url})}" if next_url else login_url)
+    return render(request, "accounts/verify_email.html", {"email": user.email})
 
 
-def _verify_unusable(request: HttpRequest, reason: str, status: int) -> HttpResponse:
+def _verify_unusable(request: HttpRequest, error: Exception) -> HttpResponse:
+    """A spent or expired link says so (410); anything else is not a link of ours (404)."""
+    if isinstance(error, signup_services.VerificationLinkUsed):
+        reason, status = "used", 410
+    elif isinstance(error, signup_services.VerificationLinkExpired):
+        reason, status = "expired", 410
+    else:
+        reason, status = "invalid", 404
     context = {"reason": reason, "hours": signup_services.VERIFY_MAX_AGE // 3600}
     return render(request, "accounts/verify_unusable.html", context, status=status)
