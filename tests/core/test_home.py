@@ -100,6 +100,7 @@ def test_committee_admin_home_shows_its_member_and_what_to_report(
     assert "Springfield Sister Cities" in text
     assert "Activities to report (drafts and reports sent back) 1" in text
     assert "Apply for membership." in text  # no membership yet: the dashboard's own action
+    assert f"Your showcase local round ({edition.year}) not set up yet" in text
     menu = _menu(response)
     slug = springfield_member.slug
     assert reverse("showcase:portal_local_round", kwargs={"edition": edition.slug}) in menu

@@ -8,7 +8,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from twinning.core.navigation import Link, Scope, register_role, register_section, url
-from twinning.showcase.models import Edition, Entry, ErasureRequest, Student
+from twinning.showcase.models import (
+    Booking,
+    Edition,
+    Entry,
+    ErasureRequest,
+    JudgingRound,
+    Student,
+)
 from twinning.showcase.views.guardians import GUARDIAN
 
 
@@ -101,6 +108,35 @@ def _committee_links(scope: Scope) -> list[Link]:
     return links
 
 
+def _committee_tasks(request: HttpRequest, scope: Scope) -> list[Link]:
+    tasks = []
+    if scope.get("edition"):
+        ready = JudgingRound.objects.filter(
+            edition__slug=scope["edition"], member__slug=scope["slug"]
+        ).exists()
+        tasks.append(
+            Link(
+                _("Your showcase local round (%(year)s)") % {"year": scope["edition_year"]},
+                url("showcase:portal_local_round", edition=scope["edition"]),
+                hint=_("set up") if ready else _("not set up yet"),
+            )
+        )
+    if scope.get("exhibit"):
+        booked = (
+            Booking.objects.active()
+            .filter(edition__slug=scope["exhibit"], member__slug=scope["slug"])
+            .count()
+        )
+        tasks.append(
+            Link(
+                _("Your exhibit bookings (%(year)s)") % {"year": scope["exhibit_year"]},
+                url("showcase:portal_bookings", edition=scope["exhibit"]),
+                booked,
+            )
+        )
+    return tasks
+
+
 def _student_links(scope: Scope) -> list[Link]:
     return [
         Link(_("Your entries"), url("showcase:my_entries")),
@@ -144,6 +180,12 @@ def register() -> None:
         "guardian", order=50, label=lambda scope: _("Guardian"), detect=_guardian, cached=False
     )
     register_section("staff", order=70, links=_staff_links, tasks=_staff_tasks, facts=_editions)
-    register_section("committee_admin", order=50, links=_committee_links, facts=_editions)
+    register_section(
+        "committee_admin",
+        order=50,
+        links=_committee_links,
+        tasks=_committee_tasks,
+        facts=_editions,
+    )
     register_section("student", order=10, links=_student_links, tasks=_student_tasks)
     register_section("guardian", order=10, links=_guardian_links)
