@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "twinning.core.authz.NotAllowedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "twinning.core.navigation.ForgetRolesMiddleware",
     "twinning.accounts.sessions.AbsoluteSessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "twinning.core.context_processors.association",
+                "twinning.core.context_processors.navigation",
             ],
             "builtins": ["django.templatetags.i18n"],
         },
@@ -138,7 +140,7 @@ AUTHENTICATION_BACKENDS = [
     "twinning.accounts.ratelimit.RateLimitedModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:profile"
+LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "/"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -188,7 +188,7 @@ def test_code_page_ignores_a_next_to_another_site(signed_in_staff, device):
             OTP_VERIFY, {"token": _code(device), "next": "https://evil.example/"}
         )
 
-    assert response.url == reverse("accounts:profile")
+    assert response.url == reverse("core:home")
 
 
 def test_verified_staff_skip_the_code_page(staff):

@@ -35,11 +35,11 @@ def test_login_page_offers_password_reset(anonymous):
     assert reverse("accounts:password_reset") in response.text
 
 
-def test_login_with_right_password_signs_in_and_goes_to_profile(anonymous, public_user):
+def test_login_with_right_password_signs_in_and_goes_to_home(anonymous, public_user):
     response = _sign_in(anonymous, public_user.email)
 
     assert response.status_code == 302
-    assert response.url == PROFILE
+    assert response.url == reverse("core:home")
     assert anonymous.get(PROFILE).context["user"] == public_user
 
 

@@ -14,3 +14,7 @@ class AccountsConfig(AppConfig):
 
         # A hook on Django's own sign-in event (C14: decoupling, not domain logic).
         user_logged_in.connect(set_session_expiry, dispatch_uid="accounts.set_session_expiry")
+
+        from twinning.accounts import navigation
+
+        navigation.register()

@@ -1,10 +1,11 @@
-"""Forms of the accounts pages: sign-in, second factor, profile, password reset."""
+"""Forms of the accounts pages: sign-in, sign-up, second factor, profile, password reset."""
 
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,10 @@ from twinning.accounts.services import send_password_reset
 INVALID_LOGIN = _(
     "The e-mail address or the password is not right. Check both and try again, "
     "or reset your password."
+)
+UNCONFIRMED = _(
+    "Confirm your e-mail address first: open the link we sent you when you signed up. "
+    "No e-mail? Sign up again with the same address to get a new link."
 )
 
 
@@ -39,7 +44,26 @@ class LoginForm(auth_forms.AuthenticationForm):
             refusal = SignInAttempt.from_request(self.request, email).refusal()
             if refusal is not None:
                 raise ValidationError(refusal, code="rate_limited")
-        return super().clean()
+        try:
+            return super().clean()
+        except ValidationError:
+            if self._awaits_confirmation(email, self.cleaned_data.get("password")):
+                raise ValidationError(UNCONFIRMED, code="unconfirmed") from None
+            raise
+
+    @staticmethod
+    def _awaits_confirmation(email: str | None, password: str | None) -> bool:
+        """The right password of an account signed up but not confirmed yet: say so (only
+        someone who knows the password learns that the account exists)."""
+        if not email or not password:
+            return False
+        pending = User.objects.filter(
+            email__iexact=email,
+            is_active=False,
+            signed_up_at__isnull=False,
+            email_verified_at__isnull=True,
+        ).first()
+        return pending is not None and pending.check_password(password)
 
 
 class TokenForm(forms.Form):
@@ -105,3 +129,46 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             send_password_reset(
                 user=user, domain=domain, use_https=use_https, language=get_language()
             )
+
+
+class SignUpForm(forms.Form):
+    """A new account: e-mail address, name and password (Django's password validators)."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_("We send a link to this address: your account works once you open it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=User._meta.get_field("full_name").max_length,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters; not only digits, not a common password."),
+    )
+    password2 = forms.CharField(
+        label=_("The same password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_email(self) -> str:
+        return User.objects.normalize_email(self.cleaned_data["email"]).lower()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ: type the same one twice."))
+        elif first:
+            candidate = User(email=data.get("email") or "", full_name=data.get("full_name") or "")
+            try:
+                password_validation.validate_password(first, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data

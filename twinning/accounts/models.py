@@ -46,6 +46,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     language = models.CharField(_("preferred language"), max_length=10, blank=True)
+    # A person who signs up on the site (accounts.signup) gets an inactive account until they
+    # confirm their address through the e-mailed link. Accounts made by staff have neither.
+    signed_up_at = models.DateTimeField(_("signed up on the site at"), null=True, blank=True)
+    email_verified_at = models.DateTimeField(
+        _("e-mail address confirmed at"), null=True, blank=True
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -60,6 +66,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """Signed up, address not confirmed yet (not an account staff deactivated)."""
+        return self.signed_up_at is not None and self.email_verified_at is None
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

@@ -1,4 +1,5 @@
-"""Sign-in, second factor, profile and password pages: Django's auth views, minimally wrapped."""
+"""Sign-in, sign-up, second factor, profile and password pages: Django's auth views, minimally
+wrapped, and the sign-up with its e-mailed confirmation link (twinning.accounts.signup)."""
 
 import base64
 import binascii
@@ -20,19 +21,30 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from twinning.accounts import services
+from twinning.accounts import signup as signup_services
 from twinning.accounts.decorators import otp_verify_url
-from twinning.accounts.forms import LoginForm, PasswordResetForm, ProfileForm, TokenForm
+from twinning.accounts.forms import (
+    LoginForm,
+    PasswordResetForm,
+    ProfileForm,
+    SignUpForm,
+    TokenForm,
+)
 from twinning.accounts.ratelimit import clear_account_failures, client_ip
 from twinning.accounts.sessions import session_idle_seconds
 
 logger = logging.getLogger(__name__)
 
 SETUP_KEY_SESSION_KEY = "accounts_totp_setup_key"
+SIGNUP_EMAIL_SESSION_KEY = "accounts_signup_email"
+VERIFY_SESSION_KEY = "accounts_verify_email"
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -235,3 +247,106 @@ password_reset_done = auth_views.PasswordResetDoneView.as_view(
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )
+
+
+# --- Sign-up (twinning.accounts.signup) --------------------------------------------------------
+
+
+def _site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _safe_next(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    """Create an account: it works once its owner opens the e-mailed link."""
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    next_url = _safe_next(request)
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        query = f"?{urlencode({'next': next_url})}" if next_url else ""
+
+        def link_for(token: str | None) -> str:
+            if token is None:
+                return _site_url(reverse("accounts:login") + query)
+            return _site_url(reverse("accounts:verify_email", kwargs={"token": token}) + query)
+
+        try:
+            signup_services.check_signup_rate(ip=client_ip(request), email=data["email"])
+            signup_services.sign_up(
+                email=data["email"],
+                full_name=data["full_name"],
+                password=data["password1"],
+                language=get_language(),
+                link_for=link_for,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            request.session[SIGNUP_EMAIL_SESSION_KEY] = data["email"]
+            return redirect("accounts:signup_sent")
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+@never_cache
+@require_safe
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    email = request.session.get(SIGNUP_EMAIL_SESSION_KEY, "")
+    return render(request, "accounts/signup_sent.html", {"email": email})
+
+
+@never_cache
+@require_safe
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The e-mailed link: the token moves into the session and leaves the address bar (and
+    any Referer) at once, as Django's password reset does (AUTH-11). Opening it spends
+    nothing: mail scanners open links; the button on the next page confirms."""
+    try:
+        signup_services.user_for_token(token)
+    except signup_services.VerificationLinkInvalid as error:
+        return _verify_unusable(request, error)
+    request.session[VERIFY_SESSION_KEY] = {"token": token, "next": _safe_next(request)}
+    return redirect("accounts:verify_email_form")
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def verify_email_form(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(VERIFY_SESSION_KEY) or {}
+    token, next_url = str(pending.get("token", "")), str(pending.get("next", ""))
+    try:
+        if request.method == "POST":
+            user = signup_services.verify_email(token=token)
+        else:
+            user = signup_services.user_for_token(token)
+    except signup_services.VerificationLinkInvalid as error:
+        return _verify_unusable(request, error)
+    if request.method == "POST":
+        del request.session[VERIFY_SESSION_KEY]
+        messages.success(request, _("Your e-mail address is confirmed. Sign in to continue."))
+        login_url = reverse("accounts:login")
+        return redirect(f"{login_url}?{urlencode({'next': next_url})}" if next_url else login_url)
+    return render(request, "accounts/verify_email.html", {"email": user.email})
+
+
+def _verify_unusable(request: HttpRequest, error: Exception) -> HttpResponse:
+    """A spent or expired link says so (410); anything else is not a link of ours (404)."""
+    if isinstance(error, signup_services.VerificationLinkUsed):
+        reason, status = "used", 410
+    elif isinstance(error, signup_services.VerificationLinkExpired):
+        reason, status = "expired", 410
+    else:
+        reason, status = "invalid", 404
+    context = {"reason": reason, "hours": signup_services.VERIFY_MAX_AGE // 3600}
+    return render(request, "accounts/verify_unusable.html", context, status=status)

@@ -17,3 +17,6 @@ class ActivitiesConfig(AppConfig):
             folders=["activities/photos", "activities/letters", "activities/reports"],
             names=stored_file_names,
         )
+        from twinning.activities import navigation
+
+        navigation.register()

@@ -1,9 +1,22 @@
-"""Views with no domain: the health check."""
+"""Views with no domain: each role's home and the health check."""
 
+from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
+
+from twinning.core.navigation import menus
+
+
+@never_cache
+@login_required
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """Where everyone lands after signing in: for each of their roles what to do next, with
+    counts, and the links to every page of the role (the apps contribute both)."""
+    return render(request, "core/home.html", {"menus": menus(request, with_tasks=True)})
 
 
 @never_cache

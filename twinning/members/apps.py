@@ -11,3 +11,6 @@ class MembersConfig(AppConfig):
         from twinning.members import emails, payments, rules  # noqa: F401 - registrations
 
         payments.register_default_providers()
+        from twinning.members import navigation
+
+        navigation.register()

@@ -6,3 +6,8 @@ class NetworkConfig(AppConfig):
     name = "twinning.network"
     label = "network"
     verbose_name = _("Network registry")
+
+    def ready(self) -> None:
+        from twinning.network import navigation
+
+        navigation.register()

@@ -8,4 +8,11 @@ class OutboxConfig(AppConfig):
     verbose_name = _("E-mail outbox")
 
     def ready(self) -> None:
-        from twinning.outbox import rules  # noqa: F401 - registers the permissions
+        from twinning.outbox import (
+            accounts_mail,
+            navigation,
+            rules,  # noqa: F401 - registers the permissions
+        )
+
+        accounts_mail.register()
+        navigation.register()

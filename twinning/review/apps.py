@@ -8,4 +8,9 @@ class ReviewConfig(AppConfig):
     verbose_name = _("Review engine")
 
     def ready(self) -> None:
-        from twinning.review import emails  # noqa: F401 - registers the e-mails with the outbox
+        from twinning.review import (
+            emails,  # noqa: F401 - registers the e-mails with the outbox
+            navigation,
+        )
+
+        navigation.register()

@@ -24,3 +24,6 @@ class ShowcaseConfig(AppConfig):
             folders=["showcase/originals", "showcase/derivatives", "certificates"],
             names=stored_file_names,
         )
+        from twinning.showcase import navigation
+
+        navigation.register()

@@ -97,6 +97,38 @@
     });
   }
 
+  // The role menus (<details data-role-menu>): one open at a time; Escape or a click elsewhere
+  // closes it. Without this file each still opens and closes on its own.
+  function setUpRoleMenus() {
+    var menus = document.querySelectorAll("[data-role-menu]");
+    function closeAll(except) {
+      Array.prototype.forEach.call(menus, function (menu) {
+        if (menu !== except) {
+          menu.open = false;
+        }
+      });
+    }
+    Array.prototype.forEach.call(menus, function (menu) {
+      menu.addEventListener("toggle", function () {
+        if (menu.open) {
+          closeAll(menu);
+        }
+      });
+    });
+    document.addEventListener("click", function (event) {
+      if (!event.target.closest || !event.target.closest("[data-role-menu]")) {
+        closeAll(null);
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      var open = document.querySelector("[data-role-menu][open]");
+      if (event.key === "Escape" && open) {
+        open.open = false;
+        open.querySelector("summary").focus();
+      }
+    });
+  }
+
   document.addEventListener("change", onChange);
   document.addEventListener("change", onSelectAll);
   document.addEventListener("htmx:afterSwap", onAfterSwap);
@@ -104,5 +136,6 @@
     hideJsHidden(document);
     showSelectAll(document);
     setUpNavToggle();
+    setUpRoleMenus();
   });
 })();
