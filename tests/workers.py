@@ -33,16 +33,17 @@ def database_url() -> str:
 
 
 @contextmanager
-def database_tasks(django_settings: Any, private_root: Path) -> Iterator[None]:
+def database_tasks(django_settings: Any, private_root: Path | None = None) -> Iterator[None]:
     """Tasks enqueued on the database backend, private media in `private_root` on disk."""
     django_settings.TASKS = DB_TASKS
-    django_settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "twinning.core.media.PrivateFileSystemStorage",
-            "OPTIONS": {"location": str(private_root), "base_url": None},
-        },
-    }
+    if private_root is not None:
+        django_settings.STORAGES = {
+            **settings.STORAGES,
+            "private": {
+                "BACKEND": "twinning.core.media.PrivateFileSystemStorage",
+                "OPTIONS": {"location": str(private_root), "base_url": None},
+            },
+        }
     task_backends.__dict__.pop("backends", None)
     try:
         yield
