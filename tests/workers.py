@@ -60,6 +60,7 @@ def start_worker(
         "DJANGO_SETTINGS_MODULE": "twinning.settings",
         "DATABASE_URL": database_url(),
         "TASKS_BACKEND": "database",
+        "DJANGO_DEBUG": "True",  # the development secret key; nothing is served
         "MEDIA_STORAGE": "local",
         "PRIVATE_MEDIA_ROOT": str(private_root),
         "MEDIA_ROOT": str(tmp_path / "media"),
