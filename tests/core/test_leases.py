@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -136,3 +137,29 @@ def test_sweep_tasks_is_a_scheduled_command(db_tasks, tmp_path, settings, capsys
         call_command("sweep_tasks")
 
     assert "1 task(s) queued again, 0 failed." in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [("staff", True), ("staff_without_otp", False), ("committee_admin", False), ("public", False)],
+)
+def test_verified_staff_read_failed_tasks_in_the_back_office(  # noqa: PLR0917 - pytest fixtures
+    request, db_tasks, tmp_path, settings, role, sees
+):
+    settings.TWINNING_TASK_MAX_ATTEMPTS = 1
+    task = _claimed_by_a_worker_that_died(tmp_path)
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=2)):
+        sweep_expired_tasks()
+    client = request.getfixturevalue(role)
+    url = reverse("admin:django_tasks_database_dbtaskresult_changelist")
+
+    listing = client.get(url, {"status__exact": "FAILED"})
+    detail = client.get(reverse("admin:django_tasks_database_dbtaskresult_change", args=[task.pk]))
+
+    if sees:
+        assert listing.status_code == detail.status_code == 200
+        assert "wait_for_file_task" in listing.content.decode()
+        assert "WorkerLost" in detail.content.decode()
+    else:
+        assert listing.status_code in {302, 403}
+        assert "wait_for_file_task" not in listing.content.decode()
