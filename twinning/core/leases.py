@@ -17,8 +17,11 @@ work "being prepared") with it. So:
   arguments. It is also called when a task fails by raising, so a domain object never waits for
   a task that will not run again.
 
-Tasks are retried whole, so they must be idempotent (IDEM-4). RQ workers (TASKS_BACKEND=rq)
-keep their own heartbeats: RQ moves a dead worker's job to its failed-job registry.
+Tasks are retried whole, so they must be idempotent (IDEM-4). On SQLite a task's write
+transaction holds the database's only write lock, which the heartbeat waits for: the lease must
+outlast the longest transaction a task keeps open (derivatives: seconds). RQ workers
+(TASKS_BACKEND=rq) keep their own heartbeats: RQ moves a dead worker's job to its failed-job
+registry; a task that raises is given up on that backend too (the give-up handler).
 """
 
 import logging
