@@ -91,7 +91,7 @@ def worker_log(tmp_path: Path, worker_id: str) -> str:
     return (tmp_path / f"worker-{worker_id}.log").read_text(errors="replace")
 
 
-def wait_for(condition: Callable[[], Any], *, timeout: float = 15, what: str = "") -> Any:
+def wait_for(condition: Callable[[], Any], *, timeout: float = 30, what: str = "") -> Any:
     """Poll `condition` until it returns something true; fail after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

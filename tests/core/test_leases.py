@@ -41,9 +41,13 @@ def _claimed_by_a_worker_that_died(tmp_path) -> DBTaskResult:
 def test_a_live_worker_renews_its_lease_and_the_sweep_leaves_its_task_alone(db_tasks, tmp_path):
     done = tmp_path / "done"
     result = wait_for_file_task.enqueue(path=str(done))
-    worker = start_worker(tmp_path, tmp_path, "alive", lease_seconds=1)
+    worker = start_worker(tmp_path, tmp_path, "alive", lease_seconds=2)
     try:
-        lease = wait_for(lambda: TaskLease.objects.filter(task_id=result.id).first())
+        lease = wait_for(
+            lambda: TaskLease.objects.filter(task_id=result.id).first(),
+            timeout=60,
+            what="the worker to take the task",
+        )
         assert (lease.worker_id, lease.pid) == ("alive", worker.pid)
         first_expiry = lease.expires_at
         # Past the first expiry, the heartbeat has renewed the lease: nothing to sweep.
@@ -62,9 +66,12 @@ def test_a_live_worker_renews_its_lease_and_the_sweep_leaves_its_task_alone(db_t
             what="the task to finish",
         )
         wait_for(lambda: not TaskLease.objects.exists(), what="the lease to be dropped")
-    finally:
         worker.send_signal(signal.SIGTERM)  # the worker's graceful stop
-        assert worker.wait(timeout=15) == 0, worker_log(tmp_path, "alive")
+        assert worker.wait(timeout=30) == 0, worker_log(tmp_path, "alive")
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
     assert DBTaskResult.objects.get(pk=result.id).worker_ids == ["alive"]
 
 

@@ -64,7 +64,7 @@ def _wait_for_reader(path: Path) -> int:
                 return None
             raise
 
-    return wait_for(writer, what="the worker to read the work's original")
+    return wait_for(writer, timeout=60, what="the worker to read the work's original")
 
 
 def _kill_mid_task(tmp_path, private_root, entry: Entry) -> DBTaskResult:
@@ -106,7 +106,7 @@ def _sweep_when_lease_lapses():
 def _run_worker_until_idle(tmp_path, private_root, worker_id: str) -> None:
     worker = start_worker(tmp_path, private_root, worker_id, "--batch")
     try:
-        assert worker.wait(timeout=30) == 0, worker_log(tmp_path, worker_id)
+        assert worker.wait(timeout=60) == 0, worker_log(tmp_path, worker_id)
     finally:
         if worker.poll() is None:
             worker.kill()
