@@ -42,10 +42,11 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "ninja",  # /api/docs serves Swagger UI from our static files (otherwise from a CDN)
+    # Our apps, in dependency order (C3). twinning.core comes before django_tasks_db so that its
+    # `db_worker` (the same worker, holding leases on running tasks) is the one manage.py runs.
+    "twinning.core",
     "django_tasks",
     "django_tasks_db",
-    # Our apps, in dependency order (C3).
-    "twinning.core",
     "twinning.accounts",
     "twinning.outbox",
     "twinning.network",
@@ -358,6 +359,11 @@ _TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+# A running task's lease (database backend, DUR-4): the worker renews it every third of this
+# many seconds; `sweep_tasks` re-queues a task whose lease lapsed (its worker died), until it
+# was started TASK_MAX_ATTEMPTS times, then fails it visibly (twinning/core/leases.py).
+TWINNING_TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=60)
+TWINNING_TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=3)
 if REDIS_URL:
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
@@ -384,4 +390,5 @@ TWINNING_SCHEDULE: dict[str, int] = {
     "send_renewal_reminders": 24 * 3600,  # members: 60, 30, 7 days before the end, then in grace
     "showcase_retention": 24 * 3600,  # showcase: personal data deleted after the retention period
     "sweep_media": 24 * 3600,  # private files left by a crash between storing and saving
+    "sweep_tasks": 60,  # tasks whose worker died: queued again, or failed visibly (DUR-4)
 }

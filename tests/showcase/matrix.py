@@ -52,6 +52,10 @@ MATRIX = {
         "/staff/showcase/entries/{entry}/unapprove/",
         STAFF_ACTION,
     ),
+    "showcase:staff_entry_prepare_again": (
+        "/staff/showcase/entries/{entry}/prepare/",
+        STAFF_ACTION,
+    ),
     "showcase:staff_erasure_list": ("/staff/showcase/erasure/", STAFF_PAGE),
     "showcase:staff_erasure_execute": ("/staff/showcase/erasure/{erasure}/execute/", STAFF_ACTION),
     "showcase:staff_erasure_extend": ("/staff/showcase/erasure/{erasure}/extend/", STAFF_PAGE),

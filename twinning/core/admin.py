@@ -11,7 +11,10 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
+from twinning.core.authz import is_verified_staff
 from twinning.core.models import ActivityLog, Association
 from twinning.core.services import update_association
 
@@ -110,3 +113,32 @@ if apps.is_installed("django_rq"):
 
     admin.site.unregister(Dashboard)
     admin.site.register(Dashboard, DashboardAdmin)
+
+
+# django-tasks-db registers its task results for superusers; every verified staff member reads
+# them here, since a task given up after its worker died (DUR-4) ends there with its error.
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(DBTaskResultAdmin):
+    """Background tasks, read-only: failed ones with their error, running ones with the lease
+    their worker holds (twinning/core/leases.py)."""
+
+    list_display = (*DBTaskResultAdmin.list_display, "attempts", "lease_expires")  # type: ignore[assignment]
+    list_select_related = ("lease",)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_verified_staff(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return is_verified_staff(request.user)
+
+    @admin.display(description=_("attempts"))
+    def attempts(self, obj: DBTaskResult) -> int:
+        return len(obj.worker_ids)
+
+    @admin.display(description=_("lease expires"))
+    def lease_expires(self, obj: DBTaskResult) -> object:
+        lease = getattr(obj, "lease", None)
+        return lease.expires_at if lease else self.get_empty_value_display()

@@ -8,4 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Association and audit")
 
     def ready(self) -> None:
-        from twinning.core import checks  # noqa: F401  (registers the system checks)
+        from twinning.core import (
+            checks,  # noqa: F401  (registers the system checks)
+            leases,  # noqa: F401  (gives up on failed tasks' objects)
+        )

@@ -182,3 +182,30 @@ class ScheduledJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TaskLease(models.Model):
+    """A running background task's lease (DUR-4): which worker process holds the task and
+    until when. The worker renews it while the task runs (`twinning.core.leases`); when it
+    lapses, the worker died, and `manage.py sweep_tasks` retries the task or fails it visibly.
+    One row per running task of the database backend, deleted when the task ends."""
+
+    task = models.OneToOneField(
+        "django_tasks_database.DBTaskResult",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="lease",
+    )
+    worker_id = models.CharField(_("worker"), max_length=64)
+    hostname = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started"))
+    renewed_at = models.DateTimeField(_("last renewed"))
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+
+    class Meta:
+        verbose_name = _("task lease")
+        verbose_name_plural = _("task leases")
+
+    def __str__(self) -> str:
+        return f"{self.task_id} @ {self.hostname}:{self.pid}"

@@ -20,7 +20,14 @@ from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from twinning.core.authz import SYSTEM, NotAllowed, acting_user, is_verified_staff, require
+from twinning.core.authz import (
+    SYSTEM,
+    NotAllowed,
+    acting_user,
+    is_verified_staff,
+    require,
+    require_verified_staff,
+)
 from twinning.core.dates import association_today
 from twinning.core.media import private_storage, store_bytes
 from twinning.core.reverse import absolute_url
@@ -857,6 +864,43 @@ def make_derivatives(*, entry_file: EntryFile) -> EntryFile:
     Entry.objects.filter(pk=entry_file.entry_id).update(media_status=Entry.MediaStatus.READY)
     log_activity(entry_file.entry, "showcase.entry.derivatives_made")
     return entry_file
+
+
+@transaction.atomic
+def give_up_derivatives(*, entry_file_id: int, reason: str) -> EntryFile | None:
+    """The platform gave up preparing a work (its worker died on every attempt, or the task
+    failed, DUR-4): the entry shows "could not be prepared" to the student and staff, with the
+    reason for staff, until staff prepare it again or the student uploads anew. Nothing to do
+    when the file has gone (a new upload replaced it) or its derivatives exist."""
+    entry_file = EntryFile.objects.select_for_update().filter(pk=entry_file_id).first()
+    if entry_file is None or entry_file.derivative_name:
+        return entry_file
+    entry_file.error = reason[:300]
+    entry_file.save(update_fields=["error"])
+    Entry.objects.filter(pk=entry_file.entry_id).update(media_status=Entry.MediaStatus.FAILED)
+    log_activity(entry_file.entry, "showcase.entry.derivatives_failed", data={"reason": reason})
+    return entry_file
+
+
+@transaction.atomic
+def prepare_work_again(*, entry: Entry, by: Any) -> Entry:
+    """Staff have an entry's work prepared again from its original (DUR-4): after a failure,
+    or when it has been "being prepared" for too long. The derivatives task runs again."""
+    from twinning.showcase.tasks import make_derivatives_task
+
+    require_verified_staff(by)
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    work_file = EntryFile.objects.filter(entry=entry).first()
+    preparable = (Entry.MediaStatus.FAILED, Entry.MediaStatus.PROCESSING)
+    if work_file is None or entry.media_status not in preparable:
+        raise ValidationError(_("Only a work file that is not ready can be prepared again."))
+    work_file.error = ""
+    work_file.save(update_fields=["error"])
+    entry.media_status = Entry.MediaStatus.PROCESSING
+    entry.save(update_fields=["media_status", "updated_at"])
+    log_activity(entry, "showcase.entry.work_prepared_again", by=by)
+    transaction.on_commit(partial(make_derivatives_task.enqueue, entry_file_id=work_file.pk))
+    return entry
 
 
 def _check_complete(entry: Entry) -> None:

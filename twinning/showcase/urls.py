@@ -67,6 +67,11 @@ urlpatterns = [
         name="staff_entry_unapprove",
     ),
     path(
+        "staff/showcase/entries/<int:entry_id>/prepare/",
+        staff.staff_entry_prepare_again,
+        name="staff_entry_prepare_again",
+    ),
+    path(
         "staff/showcase/<slug:edition>/edit/", staff.staff_edition_edit, name="staff_edition_edit"
     ),
     path("staff/showcase/<slug:edition>/entries/", staff.staff_entry_list, name="staff_entry_list"),

@@ -21,6 +21,7 @@ from twinning.showcase.privacy import execute_erasure, extend_erasure
 from twinning.showcase.services import (
     approve_entry,
     create_edition,
+    prepare_work_again,
     revoke_approval,
     update_edition,
 )
@@ -138,9 +139,12 @@ def staff_entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
         ),
         pk=entry_id,
     )
+    work_file = EntryFile.objects.filter(entry=entry).first()
+    not_ready = (Entry.MediaStatus.FAILED, Entry.MediaStatus.PROCESSING)
     context = {
         "entry": entry,
-        "work_file": EntryFile.objects.filter(entry=entry).first(),
+        "work_file": work_file,
+        "can_prepare_again": work_file is not None and entry.media_status in not_ready,
         "consents": entry.student.consents.all() if entry.student else [],
         "publishable": entry.is_publishable(),
         "eligible": entry.is_eligible_for_judging(),
@@ -169,6 +173,21 @@ def staff_entry_unapprove(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = get_object_or_404(Entry, pk=entry_id)
     revoke_approval(entry=entry, by=request.user)
     messages.success(request, _("The approval is withdrawn."))
+    return redirect("showcase:staff_entry_detail", entry_id=entry.pk)
+
+
+@staff_required
+@require_POST
+def staff_entry_prepare_again(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Prepare an entry's work again after its preparation failed or stalled (DUR-4)."""
+    _authorise(request, "showcase.approve_entry")
+    entry = get_object_or_404(Entry, pk=entry_id)
+    try:
+        prepare_work_again(entry=entry, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The work is being prepared again."))
     return redirect("showcase:staff_entry_detail", entry_id=entry.pk)
 
 
