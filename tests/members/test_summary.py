@@ -170,8 +170,21 @@ def _varied_population(staff_user, rng):
     """Members with no, one or several memberships in every state, and invoices part-paid
     or credited."""
     members = []
+    # One of each state for sure (the walk over the days adds current, grace and expired)...
+    for i, options in enumerate(
+        [
+            {"approved_at": None},
+            {"approved_at": None, "declined_at": NOON},
+            {"cancelled_on": D(2026, 1, 1)},
+            {"start": D(2026, 8, 20), "end": D(2026, 9, 30)},
+        ]
+    ):
+        member = MemberFactory(name=f"Sure {i}")
+        members.append(member)
+        MembershipFactory(member=member, **options)
+    # ... then a random mix.
     ends = [D(2025, 6, 30), D(2026, 6, 30), D(2026, 8, 10), D(2027, 6, 30)]
-    for i in range(28):
+    for i in range(24):
         member = MemberFactory(name=f"Population {i:02d}")
         members.append(member)
         for _ in range(rng.choice([0, 1, 1, 2, 3])):
