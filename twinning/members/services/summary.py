@@ -44,7 +44,7 @@ def _valid_until(memberships: Iterable[Membership], on: datetime.date) -> dateti
     before the earliest of the dates on which a status changes by the calendar (a start, the
     day after an end, a grace end or an override's end, a cancellation)."""
     day = datetime.timedelta(days=1)
-    changes = []
+    changes: list[datetime.date] = []
     for m in memberships:
         candidates = [m.start, m.end + day, m.grace_end + day, m.cancelled_on]
         if m.override_status and m.override_until is not None:
