@@ -247,3 +247,31 @@ def test_stored_summary_equals_the_computed_status_on_every_day(staff_user, asso
     # The population covers every status and members without a membership.
     assert {s for s in seen if s} == statuses
     assert None in seen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_payments_at_once_on_two_invoices_of_one_member_leave_the_right_balance(staff_user):
+    """Each payment's refresh locks the member's row and reads after the other committed
+    (PostgreSQL in .ci/run; SQLite serialises the writers)."""
+    from tests.network.test_concurrency import _race
+    from twinning.core.models import Association
+
+    association = Association.load()
+    association.currency = "USD"
+    association.save()
+    member = MemberFactory()
+    invoices = [
+        issue_invoice(member=member, lines=[("Dues", 1, "300")], by=staff_user) for _ in range(4)
+    ]
+    assert stored(member)[2] == Decimal("1200.00")
+
+    outcomes = _race(
+        lambda i: record_payment(
+            invoice=invoices[i], amount="300", method="cheque",
+            received_on=D(2026, 1, 2), by=staff_user,
+        ),
+        len(invoices),
+    )  # fmt: skip
+
+    assert outcomes == ["created"] * len(invoices)
+    assert stored(member)[2] == Decimal("0.00") == member_owes(member)

@@ -184,7 +184,8 @@ class FeeBand(models.Model):
 
 
 class Status(models.TextChoices):
-    """A membership's status on a given date (computed, never stored)."""
+    """A membership's status on a given date (computed; the member's status today is also
+    kept in `MemberSummary` for the staff list)."""
 
     PENDING = "pending", _("Applied, awaiting approval")
     UPCOMING = "upcoming", _("Approved, not started yet")
@@ -254,8 +255,9 @@ def rank_expression(field: str = "status_value") -> Case:
 class Membership(TimeStampedModel):
     """One period of membership of a member organisation (or an application for one).
 
-    The status is never stored: it follows from the dates and decisions below (`status_on`),
-    so it is right on any day without a nightly job."""
+    The status is not stored on the row: it follows from the dates and decisions below
+    (`status_on`), so it is right on any day; `MemberSummary` keeps a copy of today's for the
+    staff list, refreshed by the services and by the calendar."""
 
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="memberships"
