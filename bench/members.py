@@ -1,7 +1,8 @@
 """The staff member list on 50 and 500 members (`.venv/bin/python bench/members.py`): SQL
-queries per page at both sizes (goal: the same), and p50/p95 through gunicorn beside the
-in-run baseline (a bare view rendering a 20-row template; goal: p50 within 10x) for the list,
-a filtered list and the CSV export, signed in as staff with a verified second factor.
+queries per page at both sizes (goal: the same), and p50/p95 through gunicorn at 1 and 4
+connections beside the in-run baseline (a bare view rendering a 20-row template; goal: p50
+within 10x) for the list, a filtered list, a search and the CSV export, signed in as staff
+with a verified second factor.
 
 The data is synthetic, made in bulk (each member with a home community, one membership in one
 of several states and an invoice, some part-paid), in its own SQLite database under
@@ -13,6 +14,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -87,6 +89,9 @@ with transaction.atomic():
         if i % 2:
             Payment.objects.create(invoice=invoice, amount=Decimal("150"), method="cheque",
                                    received_on=today)
+# The seed writes rows directly, not through the services: store the summaries they would.
+from twinning.members.services import refresh_member_summaries
+refresh_member_summaries()
 print(Member.objects.count())
 """
 
@@ -151,20 +156,36 @@ def run(script: str, *args: str) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def measure(path: str, cookie: str, requests: int) -> dict[str, float]:
-    """Like bench/run.py's measure, one connection, with the staff session's cookie."""
-    conn = http.client.HTTPConnection(HOST, PORT, timeout=60)
+def measure(path: str, cookie: str, requests: int, connections: int = 1) -> dict[str, float]:
+    """Like bench/run.py's measure, with the staff session's cookie: `connections` clients at
+    once, `requests` each after five to warm up."""
     headers = {"Host": HOST, "Cookie": f"sessionid={cookie}"}
-    latencies, errors = [], 0
-    for i in range(requests + 5):
-        start = time.perf_counter()
-        conn.request("GET", path, headers=headers)
-        response = conn.getresponse()
-        response.read()
-        if i >= 5:  # the first five warm up
-            latencies.append(time.perf_counter() - start)
-            errors += response.status != 200
-    conn.close()
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+
+    def client() -> None:
+        nonlocal errors
+        conn = http.client.HTTPConnection(HOST, PORT, timeout=60)
+        mine, failed = [], 0
+        for i in range(requests + 5):
+            start = time.perf_counter()
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if i >= 5:  # the first five warm up
+                mine.append(time.perf_counter() - start)
+                failed += response.status != 200
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            errors += failed
+
+    threads = [threading.Thread(target=client) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     latencies.sort()
     return {
         "p50": statistics.median(latencies) * 1000,
@@ -191,15 +212,16 @@ def main() -> None:
     section("Latency at 500 members, gunicorn 2 workers, DEBUG off (ms; goal: p50 within 10x)")
     server = start_server(RUN_DIR)
     try:
-        base = None
-        print(f"  {'page':<34} {'p50':>8} {'p95':>8} {'x base':>7} {'errors':>6}")
-        for label, path in PAGES.items():
-            result = measure(path, cookie, 60)
-            base = base or result["p50"]
-            print(
-                f"  {label:<34} {result['p50']:8.1f} {result['p95']:8.1f} "
-                f"{result['p50'] / base:7.1f} {result['errors']:>6}"
-            )
+        print(f"  {'conns':>5}  {'page':<34} {'p50':>8} {'p95':>8} {'x base':>7} {'errors':>6}")
+        for connections in (1, 4):
+            base = None
+            for label, path in PAGES.items():
+                result = measure(path, cookie, 60 if connections == 1 else 30, connections)
+                base = base or result["p50"]
+                print(
+                    f"  {connections:>5}  {label:<34} {result['p50']:8.1f} {result['p95']:8.1f} "
+                    f"{result['p50'] / base:7.1f} {result['errors']:>6}"
+                )
     finally:
         server.terminate()
         server.wait()

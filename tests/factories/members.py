@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tests.factories.network import MemberFactory
 from twinning.members.models import FeeBand, Membership, MembershipType
+from twinning.members.services.summary import refresh_member_summaries
 
 
 class MembershipTypeFactory(factory.django.DjangoModelFactory):
@@ -60,3 +61,10 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     fee = Decimal("300.00")
     applied_at = factory.LazyFunction(timezone.now)
     approved_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # What the membership services do after every write: store the member's summary.
+        membership = super()._create(model_class, *args, **kwargs)
+        refresh_member_summaries([membership.member_id])
+        return membership

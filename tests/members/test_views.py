@@ -351,10 +351,32 @@ def test_staff_list_queries_do_not_grow_with_members(
     _members(n, association)
     staff.get("/staff/members/")  # warm the session and association caches
 
-    with django_assert_num_queries(11):
+    # Session, user, device; the stale-summary check; count, status counts, page rows, their
+    # communities, the country filter's choices; the session's save (3 statements).
+    with django_assert_num_queries(12):
         page = staff.get("/staff/members/?region=&q=")
 
     assert page.status_code == 200
+
+
+@pytest.mark.parametrize("n", [10, 100])
+def test_staff_status_filter_and_csv_queries_do_not_grow_with_members(
+    staff, django_assert_num_queries, association, n
+):
+    # The filter and the export read the stored summary: no per-member status or balance.
+    with time_machine.travel(NOON):
+        _members(n, association)
+        staff.get("/staff/members/")
+
+        with django_assert_num_queries(12):
+            page = staff.get("/staff/members/?status=current")
+        with django_assert_num_queries(9):
+            export = staff.get("/staff/members/export.csv?status=current")
+
+    assert page.context["page"].paginator.count == n
+    rows = export.content.decode().splitlines()[1:]
+    assert len(rows) == n
+    assert all(row.endswith(",Current,2027-06-30,10.00") for row in rows)
 
 
 def test_staff_list_filters_and_counts(staff, association):

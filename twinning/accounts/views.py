@@ -39,6 +39,7 @@ from twinning.accounts.forms import (
 )
 from twinning.accounts.ratelimit import clear_account_failures, client_ip
 from twinning.accounts.sessions import session_idle_seconds
+from twinning.core.reverse import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -252,10 +253,6 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 # --- Sign-up (twinning.accounts.signup) --------------------------------------------------------
 
 
-def _site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def _safe_next(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
@@ -279,8 +276,8 @@ def signup(request: HttpRequest) -> HttpResponse:
 
         def link_for(token: str | None) -> str:
             if token is None:
-                return _site_url(reverse("accounts:login") + query)
-            return _site_url(reverse("accounts:verify_email", kwargs={"token": token}) + query)
+                return absolute_url(reverse("accounts:login") + query)
+            return absolute_url(reverse("accounts:verify_email", kwargs={"token": token}) + query)
 
         try:
             signup_services.check_signup_rate(ip=client_ip(request), email=data["email"])

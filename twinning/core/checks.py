@@ -1,6 +1,6 @@
 """System checks of our own settings."""
 
-from django.core.checks import Error, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register()
@@ -42,5 +42,25 @@ def public_media_origin_allowed(app_configs, **kwargs):  # type: ignore[no-untyp
             "img-src does not allow.",
             hint="Set S3_PUBLIC_ORIGIN to that origin (.env.example).",
             id="twinning.E002",
+        )
+    ]
+
+
+@register(Tags.caches, deploy=True)
+def shared_cache_when_deployed(app_configs, **kwargs):  # type: ignore[no-untyped-def]
+    """Deployed, the cache must be shared by the web processes: the sign-in limits count in it
+    (per process they would multiply by the number of workers), and the cached figures would
+    be computed and held once per process (README, "Caches")."""
+    from django.conf import settings
+
+    backend = settings.CACHES["default"]["BACKEND"]
+    if settings.DEBUG or not backend.endswith(("LocMemCache", "DummyCache")):
+        return []
+    return [
+        Warning(
+            "The cache is local to each process: sign-in limits and cached figures are not "
+            "shared between web processes.",
+            hint="Set REDIS_URL (or CACHE_URL) to a shared cache.",
+            id="twinning.W001",
         )
     ]

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from twinning.core.authz import acting_user
 from twinning.core.services import log_activity
 from twinning.members.models import Membership, MembershipType
+from twinning.members.services.summary import refresh_member_summaries
 from twinning.network.models import Community, Contact, Member
 from twinning.network.services import add_contact, create_member
 from twinning.network.text import fold
@@ -153,6 +154,7 @@ def _import_row(row: dict[str, str], types: dict[str, MembershipType], by: Any) 
             membership.full_clean()
             membership.save()
             membership.communities.set([community])
+            refresh_member_summaries([member])
     except ValidationError as error:
         raise RowRejected(" ".join(error.messages)) from None
 

@@ -5,9 +5,9 @@ page for anyone signed in."""
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from twinning.core.dates import association_today
 from twinning.core.navigation import Link, Scope, register_section, url
 from twinning.members.dashboard import dashboard_for
-from twinning.members.dates import association_today
 from twinning.members.models import Invoice, Membership, Status
 from twinning.network.models import Member
 

@@ -1,13 +1,13 @@
 """Reads for members' pages and exports: members with their membership status on a date (in
-SQL, so lists filter, count and paginate in a constant number of queries), the balance they
-owe, and segments for bulk e-mail."""
+SQL: `members_with_status` computes it, `members_with_summary` reads the stored summary the
+staff list filters, counts and pages on), the balance they owe, and segments for bulk e-mail."""
 
 import datetime
-from collections import Counter
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -74,6 +74,20 @@ def members_with_status(
     )
 
 
+def members_with_summary(queryset: QuerySet[Member] | None = None) -> QuerySet[Member]:
+    """Members annotated like `members_with_status` (`membership_status`, `membership_end`,
+    `balance_owed`), read from the stored `MemberSummary` (one join, no per-member
+    subquery): refresh stale rows first (`services.summary.refresh_stale_summaries`)."""
+    base = queryset if queryset is not None else Member.objects.all()
+    return base.annotate(
+        membership_status=F("summary__status"),
+        membership_end=F("summary__membership_end"),
+        balance_owed=Coalesce(
+            F("summary__balance_owed"), Value(ZERO), output_field=DecimalField(**MONEY)
+        ),
+    )
+
+
 def filter_members(
     qs: QuerySet[Member],
     *,
@@ -117,8 +131,13 @@ def filter_members(
 
 
 def status_counts(qs: QuerySet[Member]) -> dict[str, int]:
-    """{status: number of members} over an annotated list, in one query."""
-    counts = Counter(qs.values_list("membership_status", flat=True))
+    """{status: number of members} over an annotated list, in one grouped query."""
+    counts = dict(
+        qs.order_by()
+        .values("membership_status")
+        .annotate(n=Count("pk"))
+        .values_list("membership_status", "n")
+    )
     result = {s.value: counts.get(s.value, 0) for s in Status}
     result[NO_MEMBERSHIP] = counts.get(None, 0)
     return result

@@ -2,12 +2,14 @@
 organisations of the association, and the offline gazetteer used to place communities."""
 
 import datetime
+import re
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -100,15 +102,28 @@ class GazetteerName(models.Model):
         return self.folded
 
 
+# The FTS5 word index of `search_name` on SQLite (migration 0005_community_name_word_index);
+# PostgreSQL serves the same LIKE patterns from a trigram index.
+WORDS_TABLE = "network_community_words"
+_WORD = re.compile(r"[^\W_]+")
+
+
 class CommunityQuerySet(models.QuerySet["Community"]):
     def search(self, query: str) -> "CommunityQuerySet":
-        """Accent- and case-insensitive prefix search on the name (any word of it)."""
+        """Accent- and case-insensitive prefix search on the name (any word of it): the exact
+        test is the LIKE below; on SQLite the word index first narrows the rows to those
+        holding the query's words in a row, the last as a prefix (a superset of the LIKE's)."""
         folded = fold(query)
         if not folded:
             return self
-        return self.filter(
-            Q(search_name__startswith=folded) | Q(search_name__contains=" " + folded)
-        )
+        words = Q(search_name__startswith=folded) | Q(search_name__contains=" " + folded)
+        tokens = _WORD.findall(folded)
+        if tokens and connections[self.db].vendor == "sqlite":
+            phrase = '"{}"*'.format(" ".join(tokens))
+            sql = f"SELECT rowid FROM {WORDS_TABLE} WHERE {WORDS_TABLE} MATCH %s"  # noqa: S608
+            # The words go in as a parameter; the table name is our constant.
+            return self.filter(Q(pk__in=RawSQL(sql, (phrase,))), words)  # noqa: S611
+        return self.filter(words)
 
     def with_partnership_count(self) -> "CommunityQuerySet":
         return self.annotate(

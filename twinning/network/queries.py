@@ -1,6 +1,7 @@
 """Reads that assemble several registry models for one public page or export: the directory's
 filters, a community's partners, a country's figures and the cached network statistics."""
 
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -291,20 +292,24 @@ def invalidate_network_stats() -> None:
 
 
 def _stats_version() -> str:
-    """A cheap fingerprint of the registry: the row counts and highest ids of partnerships
-    and communities (each answered from an index, in one query), plus the version that
-    `invalidate_network_stats` bumps."""
+    """A cheap fingerprint of the registry: the row counts, highest ids and latest changes
+    (`updated_at`) of partnerships and communities (each answered from an index, in one
+    query), plus the version that `invalidate_network_stats` bumps. The database's part is
+    the same for every process, so a status changed through one web process is seen by the
+    others even when each keeps its own cache (the local-memory default, README)."""
     quote = connection.ops.quote_name
     columns = ", ".join(
         f"(SELECT COUNT(*) FROM {quote(m._meta.db_table)}), "  # noqa: S608 -- names from our models
-        f"(SELECT MAX({quote(m._meta.pk.column)}) FROM {quote(m._meta.db_table)})"
+        f"(SELECT MAX({quote(m._meta.pk.column)}) FROM {quote(m._meta.db_table)}), "
+        f"(SELECT MAX({quote('updated_at')}) FROM {quote(m._meta.db_table)})"
         for m in (Partnership, Community)
     )
     sql = f"SELECT {columns}"
     with connection.cursor() as cursor:
         cursor.execute(sql)
         row = cursor.fetchone()
-    return "{}:{}".format(cache.get(_STATS_VERSION_KEY, 0), ":".join(str(v) for v in row))
+    raw = "{}:{}".format(cache.get(_STATS_VERSION_KEY, 0), ":".join(str(v) for v in row))
+    return hashlib.blake2b(raw.encode(), digest_size=10).hexdigest()
 
 
 def network_stats() -> dict[str, Any]:

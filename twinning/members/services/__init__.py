@@ -29,6 +29,7 @@ from twinning.members.services.memberships import (
     set_auto_renew,
 )
 from twinning.members.services.reminders import send_renewal_reminders
+from twinning.members.services.summary import refresh_member_summaries, refresh_stale_summaries
 
 __all__ = [
     "InvitationInvalid",
@@ -49,6 +50,8 @@ __all__ = [
     "override_status",
     "record_checkout",
     "record_payment",
+    "refresh_member_summaries",
+    "refresh_stale_summaries",
     "remove_coadmin",
     "send_bulk_mailing",
     "send_renewal_reminders",

@@ -25,6 +25,7 @@ from twinning.members.models import (
     Payment,
 )
 from twinning.members.notify import billing_address, queue
+from twinning.members.services.summary import refresh_member_summaries
 from twinning.network.models import Member
 
 CENT = Decimal("0.01")
@@ -119,6 +120,7 @@ def _issue(invoice: Invoice, lines: list[tuple[str, Decimal, Decimal]], by: Any)
         data={"number": invoice.number, "total": str(invoice.total)},
     )
     _send(invoice)
+    refresh_member_summaries([invoice.member_id])
     return invoice
 
 
@@ -302,6 +304,7 @@ def record_payment(
         by=by,
         data={"amount": str(value), "method": method, "reference": reference},
     )
+    refresh_member_summaries([current.member_id])
     return payment
 
 

@@ -14,6 +14,7 @@ from twinning.core.dates import association_today
 from twinning.core.services import log_activity
 from twinning.members.models import OVERRIDE_CHOICES, Membership, MembershipType, Status
 from twinning.members.notify import notify_admins
+from twinning.members.services.summary import refresh_member_summaries
 from twinning.network.models import Community, Member
 from twinning.network.services import add_committee_admin, create_member
 
@@ -98,6 +99,7 @@ def apply_for_membership(
         data={"type": membership_type.name, "start": str(membership.start), "fee": str(fee)},
     )
     notify_admins(membership, "members.application_received")
+    refresh_member_summaries([member])
     return membership
 
 
@@ -160,6 +162,7 @@ def approve_membership(
 
         invoice_membership(membership=membership, by=by)
     notify_admins(membership, "members.application_approved")
+    refresh_member_summaries([membership.member_id])
     return membership
 
 
@@ -178,6 +181,7 @@ def decline_membership(*, membership: Membership, message: str, by: Any) -> Memb
     membership.save()
     log_activity(membership, "members.membership.declined", by=by, data={"message": message})
     notify_admins(membership, "members.application_declined")
+    refresh_member_summaries([membership.member_id])
     return membership
 
 
@@ -196,6 +200,7 @@ def cancel_membership(
     log_activity(
         membership, "members.membership.cancelled", by=by, data={"on": str(on), "reason": reason}
     )
+    refresh_member_summaries([membership.member_id])
     return membership
 
 
@@ -229,6 +234,7 @@ def override_status(
         by=by,
         data={"status": status, "reason": reason, "until": str(until or "")},
     )
+    refresh_member_summaries([membership.member_id])
     return membership
 
 
@@ -277,4 +283,5 @@ def create_renewal(*, membership: Membership, by: Any) -> Membership:
         from twinning.members.services.invoices import invoice_membership
 
         invoice_membership(membership=renewal, by=by)
+    refresh_member_summaries([renewal.member_id])
     return renewal

@@ -12,8 +12,8 @@ from twinning.network.imports.outcomes import Outcome
 
 
 def insert_rows(model: type[models.Model], objects: list[Any]) -> None:
-    """INSERT unsaved instances with one executemany: bulk_create spends most of a full import
-    preparing values field by field (SQLite's 999-parameter batches of ~40 rows). Values are
+    """INSERT unsaved instances, many rows per statement: bulk_create spends most of a full
+    import preparing values field by field. Values are
     taken as they are, except dates and times (adapted for the backend) and the auto_now
     timestamps (set here). The database's constraints still check every row."""
     if not objects:
@@ -36,17 +36,22 @@ def insert_rows(model: type[models.Model], objects: list[Any]) -> None:
             adapters.append(lambda v: str(v) if isinstance(v, str) else v)
     attnames = [f.attname for f in fields]
     columns = ", ".join(ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
+    marks = "({})".format(", ".join(["%s"] * len(fields)))
     table = ops.quote_name(model._meta.db_table)
-    # Names from the model's own metadata, quoted; every value is a parameter.
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
     rows = [
         tuple(adapt(getattr(obj, name)) for adapt, name in zip(adapters, attnames, strict=True))
         for obj in objects
     ]
+    # Many rows per statement: a trigger on the table (the communities' word index on SQLite,
+    # network migration 0005) costs a statement's overhead per statement, not per row.
+    per_statement = max(1, min(500, (connection.features.max_query_params or 30000) // len(fields)))
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
+        for start in range(0, len(rows), per_statement):
+            batch = rows[start : start + per_statement]
+            # Names from the model's own metadata, quoted; every value is a parameter.
+            values = ", ".join([marks] * len(batch))
+            sql = f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608
+            cursor.execute(sql, [value for row in batch for value in row])
 
 
 def write_report(path: Path, outcomes: list[Outcome], columns: list[str]) -> None:
