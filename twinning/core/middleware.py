@@ -3,9 +3,11 @@
 import zoneinfo
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 
 from twinning.core.models import Association
 from twinning.core.services import get_association
@@ -47,3 +49,37 @@ class AssociationLanguageMiddleware:
             translation.activate(offered[0])
             request.LANGUAGE_CODE = offered[0]  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+# URL parameters that carry a secret link's key (invitations, consent, unsubscribe, password
+# reset): whoever holds the link sees someone's data, so the page is never stored either.
+SECRET_LINK_PARAMETERS = frozenset({"token", "signed", "uidb64"})
+
+
+def carries_personal_data(request: HttpRequest) -> bool:
+    """Whether the answer to this request may show someone's data (HDR-4): the request came with
+    a session (a signed-in user, or a visitor part-way through a form), with API credentials,
+    or through a secret link."""
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META:
+        return True
+    if getattr(request, "session", None) is not None and request.session.modified:
+        return True  # the session starts with this answer (sign-in, a form's first step)
+    match = request.resolver_match
+    return match is not None and not SECRET_LINK_PARAMETERS.isdisjoint(match.kwargs)
+
+
+class NoStoreMiddleware:
+    """HDR-4 at one place: every answer that may show personal data is `Cache-Control:
+    private, no-store`, so neither a shared proxy nor the browser's back button keeps it.
+    An answer its view declared `public` (the map data, the public logo) is the same for
+    everyone and keeps its caching."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        declared_public = "public" in response.get("Cache-Control", "")
+        if not declared_public and carries_personal_data(request):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
