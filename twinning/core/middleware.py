@@ -1,13 +1,18 @@
 """Per-request context from the association's settings: its time zone and its languages."""
 
+import json
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext_lazy as _
 
 from twinning.core.models import Association
 from twinning.core.services import get_association
@@ -83,3 +88,61 @@ class NoStoreMiddleware:
         if not declared_public and carries_personal_data(request):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+NUL = "\x00"
+NUL_REFUSED = _(
+    "What you sent contains a NUL character (code 0), which no text here may hold. Remove it "
+    "(it often comes from copying out of another program) and try again."
+)
+
+
+def _nul_in_json(value: Any) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(NUL in key or _nul_in_json(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_nul_in_json(item) for item in value)
+    return False
+
+
+def nul_input_location(request: HttpRequest) -> list[str] | None:
+    """Where the request carries a NUL character (INPUT), as an error location
+    (["query", name], ["form", name], ["path"], ["body"]), or None when it carries none.
+
+    PostgreSQL refuses NUL in text, so a NUL reaching a query would answer 500 there, and
+    SQLite would cut the text at it: no page, export or API call gets one."""
+    if NUL in request.path:
+        return ["path"]
+    for source, data in (("query", request.GET), ("form", request.POST)):
+        for key, values in data.lists():
+            if NUL in key or any(NUL in value for value in values):
+                return [source, key.replace(NUL, "")]
+    body = request.body if request.content_type == "application/json" else b""
+    if NUL.encode() in body or b"\\u0000" in body.lower():  # raw, or escaped in a string
+        try:
+            if _nul_in_json(json.loads(body)):
+                return ["body"]
+        except ValueError:
+            return None  # not JSON: the API says so itself
+    return None
+
+
+class RefuseNulMiddleware:
+    """INPUT at one place: a request with a NUL character in its path, query string, form
+    fields or JSON body is refused before any view runs: 400 with a page saying why, or, for
+    the API, 422 with its usual validation error body."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # A body too big or with too many fields raises here as it would in the view: 400.
+        location = nul_input_location(request)
+        if location is None:
+            return self.get_response(request)
+        if request.path.startswith(reverse("api:api-root")):
+            body = {"detail": [{"loc": location, "msg": str(NUL_REFUSED), "type": "value_error"}]}
+            return JsonResponse(body, status=422)
+        return render(request, "400.html", {"reason": NUL_REFUSED}, status=400)
