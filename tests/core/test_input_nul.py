@@ -1,6 +1,6 @@
 """INPUT: a NUL character in a search, a form or an address is refused with a page that says
-why (400; 422 from the API), never a server error nor an export cut off mid-file; a huge page
-number is refused or shows the last page."""
+why (400; 422 from the API), never a server error nor an export cut off mid-file; so is a
+number beyond any database integer; a page number past the end shows the last page."""
 
 import pytest
 
@@ -89,10 +89,18 @@ def test_input_a_huge_api_page_number_is_refused_not_a_server_error(anonymous, p
 
 
 @pytest.mark.django_db
-def test_input_a_huge_page_number_on_a_page_shows_the_last_page(anonymous):
+def test_input_a_page_number_past_the_end_shows_the_last_page(anonymous):
     CommunityFactory(name="Springfield")
 
-    response = anonymous.get("/communities/", {"page": "9" * 30})
+    response = anonymous.get("/communities/", {"page": str(10**15)})
 
     assert response.status_code == 200
     assert "Springfield" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_input_a_number_no_database_holds_is_refused_with_a_reason(committee_admin):
+    response = committee_admin.get("/communities/", {"page": "9" * 30})
+
+    assert response.status_code == 400
+    assert "too large" in response.content.decode()

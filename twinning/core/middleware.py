@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from twinning.core.models import Association
@@ -107,23 +108,38 @@ def _nul_in_json(value: Any) -> bool:
     return False
 
 
-def nul_input_location(request: HttpRequest) -> list[str] | None:
-    """Where the request carries a NUL character (INPUT), as an error location
-    (["query", name], ["form", name], ["path"], ["body"]), or None when it carries none.
+NUMBER_TOO_LARGE = _(
+    "A number in what you sent is too large: no value here can be above 9223372036854775807."
+)
+LARGEST_INTEGER = 2**63 - 1  # the widest integer column of every database we run on
 
-    PostgreSQL refuses NUL in text, so a NUL reaching a query would answer 500 there, and
-    SQLite would cut the text at it: no page, export or API call gets one."""
+
+def _too_large(value: str) -> bool:
+    """A whole number no database column holds: SQLite cannot even compare with it (a choice
+    of one object by its number would answer 500), so it is refused like a NUL."""
+    digits = value.strip().lstrip("+-")
+    return len(digits) > 18 and digits.isdigit() and int(digits) > LARGEST_INTEGER
+
+
+def refused_input(request: HttpRequest) -> tuple[list[str], Promise] | None:
+    """Where the request carries input no view can take (INPUT), as an error location
+    (["query", name], ["form", name], ["path"], ["body"]) and the reason, or None.
+
+    A NUL character: PostgreSQL refuses it in text, so it would answer 500 there, and SQLite
+    would cut the text at it. A whole number beyond 64 bits, in a query or form field."""
     if NUL in request.path:
-        return ["path"]
+        return ["path"], NUL_REFUSED
     for source, data in (("query", request.GET), ("form", request.POST)):
         for key, values in data.lists():
             if NUL in key or any(NUL in value for value in values):
-                return [source, key.replace(NUL, "")]
+                return [source, key.replace(NUL, "")], NUL_REFUSED
+            if any(_too_large(value) for value in values):
+                return [source, key], NUMBER_TOO_LARGE
     body = request.body if request.content_type == "application/json" else b""
     if NUL.encode() in body or b"\\u0000" in body.lower():  # raw, or escaped in a string
         try:
             if _nul_in_json(json.loads(body)):
-                return ["body"]
+                return ["body"], NUL_REFUSED
         except ValueError:
             return None  # not JSON: the API says so itself
     return None
@@ -131,18 +147,19 @@ def nul_input_location(request: HttpRequest) -> list[str] | None:
 
 class RefuseNulMiddleware:
     """INPUT at one place: a request with a NUL character in its path, query string, form
-    fields or JSON body is refused before any view runs: 400 with a page saying why, or, for
-    the API, 422 with its usual validation error body."""
+    fields or JSON body, or a number too large for any database, is refused before any view
+    runs: 400 with a page saying why, or, for the API, 422 with its usual validation body."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # A body too big or with too many fields raises here as it would in the view: 400.
-        location = nul_input_location(request)
-        if location is None:
+        refused = refused_input(request)
+        if refused is None:
             return self.get_response(request)
+        location, reason = refused
         if request.path.startswith(reverse("api:api-root")):
-            body = {"detail": [{"loc": location, "msg": str(NUL_REFUSED), "type": "value_error"}]}
+            body = {"detail": [{"loc": location, "msg": str(reason), "type": "value_error"}]}
             return JsonResponse(body, status=422)
-        return render(request, "400.html", {"reason": NUL_REFUSED}, status=400)
+        return render(request, "400.html", {"reason": reason}, status=400)
