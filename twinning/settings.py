@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "twinning.core.middleware.AssociationMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "twinning.core.middleware.AssociationLanguageMiddleware",
-    "twinning.core.middleware.RefuseNulMiddleware",  # INPUT: in the visitor's language
+    "twinning.core.middleware.RefuseNulMiddleware",  # INPUT-7, in the visitor's language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -1,4 +1,4 @@
-"""INPUT: no input makes the API answer 500, and every answer is one its OpenAPI schema lists
+"""INPUT-2: no input makes the API answer 500; every answer is one its OpenAPI schema lists
 (status, and body shape, including the shared error body of 401/403/404/422).
 
 Schemathesis generates requests from /api/openapi.json itself (each query parameter, path

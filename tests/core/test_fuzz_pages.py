@@ -1,4 +1,4 @@
-"""INPUT: no query string or form value makes any HTML page answer 500, for any role.
+"""INPUT-1: no query string or form value makes any HTML page answer 500, for any role.
 
 For each role of the C1 matrix, every route is opened as the matrix lists it; the forms each
 page renders give the names to fuzz (a GET form's fields become query parameters, a POST

@@ -1,4 +1,4 @@
-"""INPUT: a NUL character in a search, a form or an address is refused with a page that says
+"""INPUT-7: a NUL character in a search, a form or an address is refused with a page that says
 why (400; 422 from the API), never a server error nor an export cut off mid-file; so is a
 number beyond any database integer; a page number past the end shows the last page."""
 

@@ -1,4 +1,4 @@
-"""Sign-in rate limits (RELIABILITY B2, B3): failures counted per client IP and per account.
+"""Sign-in rate limits (AUTH-2, AUTH-3; RELIABILITY B2, B3): failures per address and account.
 
 Three counters live in Django's cache, each a fixed window that starts at its first failure:
 failures from one client address (``LOGIN_LIMIT_PER_IP``, 10 per 300 s), failures for one

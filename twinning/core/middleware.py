@@ -122,7 +122,7 @@ def _too_large(value: str) -> bool:
 
 
 def refused_input(request: HttpRequest) -> tuple[list[str], Promise] | None:
-    """Where the request carries input no view can take (INPUT), as an error location
+    """Where the request carries input no view can take (INPUT-7), as an error location
     (["query", name], ["form", name], ["path"], ["body"]) and the reason, or None.
 
     A NUL character: PostgreSQL refuses it in text, so it would answer 500 there, and SQLite
@@ -146,7 +146,7 @@ def refused_input(request: HttpRequest) -> tuple[list[str], Promise] | None:
 
 
 class RefuseNulMiddleware:
-    """INPUT at one place: a request with a NUL character in its path, query string, form
+    """INPUT-7 at one place: a request with a NUL character in its path, query string, form
     fields or JSON body, or a number too large for any database, is refused before any view
     runs: 400 with a page saying why, or, for the API, 422 with its usual validation body."""
 

@@ -538,7 +538,7 @@ class PartnershipProposal(TimeStampedModel):
                 name="proposal_distinct_communities",
                 violation_error_message=_("A community cannot be partnered with itself."),
             ),
-            # CONC: one open request per pair, whichever side asked (A-B and B-A are one pair),
+            # CONC-7: one open request per pair, whichever side asked (A-B and B-A are one pair),
             # so twenty identical requests sent at once leave exactly one waiting.
             models.UniqueConstraint(
                 Least("community", "partner"),

@@ -239,7 +239,7 @@ def propose_partnership(
             proposal.save()
     except IntegrityError as error:
         # The same request sent at the same moment: the database's one-open-per-pair
-        # constraint (CONC) let the first one in; this one gets the constraint's own message.
+        # constraint (CONC-7) let the first one in; this one gets the constraint's own message.
         raise ValidationError(PROPOSAL_ALREADY_WAITING) from error
     log_activity(
         proposal,
