@@ -104,3 +104,15 @@ def test_input_a_number_no_database_holds_is_refused_with_a_reason(committee_adm
 
     assert response.status_code == 400
     assert "too large" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_input_a_next_that_is_not_a_path_is_ignored_by_staff_actions(staff):
+    flagged = CommunityFactory(
+        location_status="outside_country", suggested_latitude=1.0, suggested_longitude=2.0
+    )
+
+    response = staff.post(f"/staff/locations/{flagged.pk}/keep/", {"next": "profile"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/staff/locations/"
