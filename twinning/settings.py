@@ -61,9 +61,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "twinning.core.middleware.NoStoreMiddleware",  # HDR-4; sees the session cookie it sets
     "twinning.core.middleware.AssociationMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "twinning.core.middleware.AssociationLanguageMiddleware",
+    "twinning.core.middleware.RefuseNulMiddleware",  # INPUT-7, in the visitor's language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -173,6 +175,7 @@ SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -183,10 +186,15 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SESSION_COOKIE_NAME = "__Host-sessionid"
-    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    # Cookies only over https (HDR): off just for a local DEBUG-off run over plain http
+    # (README "DEBUG off over plain http"); the __Host- prefix needs the Secure flag.
+    SECURE_COOKIES = env.bool("SECURE_COOKIES", default=True)
+    SESSION_COOKIE_SECURE = SECURE_COOKIES
+    CSRF_COOKIE_SECURE = SECURE_COOKIES
+    LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
+    if SECURE_COOKIES:
+        SESSION_COOKIE_NAME = "__Host-sessionid"
+        CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # Content Security Policy (django-csp 4): nothing inline, nothing from another origin.
 CONTENT_SECURITY_POLICY = {

@@ -1,11 +1,15 @@
-"""Sign-in rate limits (RELIABILITY B2 brute force, B3 trusted client address, B4)."""
+"""Sign-in rate limits (RELIABILITY B2 brute force, B3 trusted client address, B4): per
+address and per account, a stranger cannot lock the owner out, and attempts sent at the same
+moment cannot overshoot a limit (threads; on PostgreSQL in .ci/run)."""
 
 import re
+import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connections
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -68,33 +72,56 @@ def test_ip_limit_ends_after_its_window(public_user):
     assert response.status_code == 302
 
 
-def test_account_limit_refuses_after_20_failures_from_rotating_addresses(public_user):
+def _fail_from_20_addresses(email: str) -> None:
     for n in range(20):
-        _fail(1, public_user.email, REMOTE_ADDR=f"198.51.100.{n}")
+        _fail(1, email, REMOTE_ADDR=f"198.51.100.{n}")
 
-    response = _attempt(Client(), public_user.email, PASSWORD, REMOTE_ADDR="192.0.2.1")
+
+def test_account_limit_refuses_addresses_that_failed_after_20_failures(public_user):
+    _fail_from_20_addresses(public_user.email)
+
+    response = _attempt(Client(), public_user.email, PASSWORD, REMOTE_ADDR="198.51.100.7")
 
     assert FOR_ACCOUNT in response.text
     assert not response.context["user"].is_authenticated
 
 
+def test_a_stranger_cannot_lock_the_owner_out(public_user):
+    _fail_from_20_addresses(public_user.email)
+
+    response = _attempt(Client(), public_user.email, PASSWORD, REMOTE_ADDR="192.0.2.1")
+
+    assert response.status_code == 302
+
+
+def test_each_new_address_gets_one_guess_at_a_locked_account(public_user):
+    _fail_from_20_addresses(public_user.email)
+    stranger = Client(REMOTE_ADDR="192.0.2.66")
+
+    first = _attempt(stranger, public_user.email)
+    second = _attempt(stranger, public_user.email, PASSWORD)
+
+    assert "not right" in first.text
+    assert FOR_ACCOUNT in second.text
+
+
 def test_account_limit_is_the_same_for_an_unknown_account(db):
-    for n in range(20):
-        _fail(1, "Nobody@Example.org", REMOTE_ADDR=f"198.51.100.{n}")
+    _fail_from_20_addresses("Nobody@Example.org")
 
-    response = _attempt(Client(), "nobody@example.org", REMOTE_ADDR="192.0.2.1")
+    failed_before = _attempt(Client(), "nobody@example.org", REMOTE_ADDR="198.51.100.3")
+    new_address = _attempt(Client(), "nobody@example.org", REMOTE_ADDR="192.0.2.1")
 
-    assert FOR_ACCOUNT in response.text
+    assert FOR_ACCOUNT in failed_before.text
+    assert "not right" in new_address.text
 
 
 def test_account_limit_ends_after_an_hour(public_user):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        for n in range(20):
-            _fail(1, public_user.email, REMOTE_ADDR=f"198.51.100.{n}")
+        _fail_from_20_addresses(public_user.email)
 
     with time_machine.travel(start + timedelta(minutes=61), tick=False):
-        response = _attempt(Client(), public_user.email, PASSWORD, REMOTE_ADDR="192.0.2.1")
+        response = _attempt(Client(), public_user.email, PASSWORD, REMOTE_ADDR="198.51.100.3")
 
     assert response.status_code == 302
 
@@ -102,9 +129,9 @@ def test_account_limit_ends_after_an_hour(public_user):
 def test_account_limit_is_cleared_by_a_password_reset(
     public_user, django_capture_on_commit_callbacks
 ):
-    for n in range(20):
-        _fail(1, public_user.email, REMOTE_ADDR=f"198.51.100.{n}")
-    owner = Client(REMOTE_ADDR="192.0.2.1")
+    _fail_from_20_addresses(public_user.email)
+    owner = Client(REMOTE_ADDR="198.51.100.0")  # the owner's own address failed too
+    assert FOR_ACCOUNT in _attempt(owner, public_user.email, PASSWORD).text
     with django_capture_on_commit_callbacks(execute=True):
         owner.post(reverse("accounts:password_reset"), {"email": public_user.email})
     link = re.search(r"https?://testserver(/\S+)", mail.outbox[0].body).group(1)
@@ -114,6 +141,56 @@ def test_account_limit_is_cleared_by_a_password_reset(
     response = _attempt(owner, public_user.email, new)
 
     assert response.status_code == 302
+
+
+def _at_once(count: int, attempt) -> list[str]:
+    """`count` sign-in attempts released together, each in its own thread and connection;
+    what each one's page said."""
+    barrier = threading.Barrier(count)
+    said: list[str] = []
+    lock = threading.Lock()
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            text = attempt().text
+            outcome = (
+                "wrong password"
+                if "not right" in text
+                else "refused"
+                if "Too many sign-in attempts" in text
+                else "other"
+            )
+        finally:
+            connections.close_all()
+        with lock:
+            said.append(outcome)
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return said
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_attempts_from_one_address_cannot_overshoot_its_limit(public_user):
+    said = _at_once(30, lambda: _attempt(Client(), public_user.email))
+
+    assert sorted(said) == ["refused"] * 20 + ["wrong password"] * 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_attempts_at_a_locked_account_from_a_new_address_get_one_guess(
+    public_user, settings
+):
+    settings.LOGIN_LIMIT_PER_IP = (100, 300)
+    _fail_from_20_addresses(public_user.email)
+
+    said = _at_once(20, lambda: _attempt(Client(), public_user.email, REMOTE_ADDR="192.0.2.9"))
+
+    assert sorted(said) == ["refused"] * 19 + ["wrong password"]
 
 
 def test_forwarded_for_is_ignored_without_trusted_proxies(public_user):

@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
-from tests.factories import CommunityFactory
+from tests.factories import CommunityFactory, MemberFactory, UserFactory
 from twinning.core.authz import SYSTEM
-from twinning.network.models import Partnership, PartnershipStatusChange
-from twinning.network.services import record_partnership
+from twinning.network.models import Partnership, PartnershipProposal, PartnershipStatusChange
+from twinning.network.services import propose_partnership, record_partnership
 
 WRITERS = 8
 
@@ -93,3 +93,55 @@ def test_g7_concurrent_records_of_different_pairs_all_succeed():
 
     assert outcomes == ["created"] * WRITERS
     assert Partnership.objects.count() == WRITERS
+
+
+PROPOSALS_AT_ONCE = 20
+
+
+def _same_proposal_race():
+    """Twenty copies of one request sent at once, half by each side of the pair (A-B and
+    B-A are the same pair)."""
+    one, other = CommunityFactory(), CommunityFactory()
+    sides = []
+    for community in (one, other):
+        member = MemberFactory(communities=[community])
+        admin = UserFactory()
+        member.admins.add(admin)
+        sides.append((member, community, admin))
+
+    def propose(i: int) -> None:
+        member, community, admin = sides[i % 2]
+        propose_partnership(
+            member=member,
+            community=community,
+            partner=other if community == one else one,
+            note=f"copy {i}",
+            by=admin,
+        )
+
+    return _race(propose, PROPOSALS_AT_ONCE)
+
+
+def _assert_one_open_proposal(outcomes):
+    assert outcomes.count("created") == 1, outcomes
+    refusals = [o for o in outcomes if o != "created"]
+    assert refusals == [
+        "refused: A request about these two communities is already waiting for staff review."
+    ] * (PROPOSALS_AT_ONCE - 1)
+    assert PartnershipProposal.objects.filter(state="pending").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_conc_twenty_identical_proposals_at_once_on_postgresql_leave_one_open():
+    assert connection.vendor == "postgresql"
+
+    _assert_one_open_proposal(_same_proposal_race())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_conc_twenty_identical_proposals_at_once_on_sqlite_leave_one_open():
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite variant; PostgreSQL runs the test above")
+
+    _assert_one_open_proposal(_same_proposal_race())

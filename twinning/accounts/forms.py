@@ -11,7 +11,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from twinning.accounts.models import User
-from twinning.accounts.ratelimit import SignInAttempt
 from twinning.accounts.services import send_password_reset
 
 # One message for a wrong password, an unknown address and a disabled account (B4).
@@ -39,15 +38,17 @@ class LoginForm(auth_forms.AuthenticationForm):
     }
 
     def clean(self) -> dict[str, Any]:
-        email = self.cleaned_data.get("username")
-        if email and self.cleaned_data.get("password") and self.request is not None:
-            refusal = SignInAttempt.from_request(self.request, email).refusal()
-            if refusal is not None:
-                raise ValidationError(refusal, code="rate_limited")
         try:
             return super().clean()
         except ValidationError:
-            if self._awaits_confirmation(email, self.cleaned_data.get("password")):
+            # The limit is checked inside authentication (it counts first): say so, not
+            # "wrong password", when that is why the attempt was refused.
+            refusal = getattr(self.request, "sign_in_refusal", None)
+            if refusal is not None:
+                raise ValidationError(refusal, code="rate_limited") from None
+            if self._awaits_confirmation(
+                self.cleaned_data.get("username"), self.cleaned_data.get("password")
+            ):
                 raise ValidationError(UNCONFIRMED, code="unconfirmed") from None
             raise
 

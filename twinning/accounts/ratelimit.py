@@ -1,16 +1,23 @@
-"""Sign-in rate limits (RELIABILITY B2, B3): failures counted per client IP and per account.
+"""Sign-in rate limits (AUTH-2, AUTH-3; RELIABILITY B2, B3): failures per address and account.
 
-Two counters live in Django's cache, each a fixed window that starts at the first failure:
-at most ``LOGIN_LIMIT_PER_IP`` (10 per 300 s) failures from one client address and
-``LOGIN_LIMIT_PER_ACCOUNT`` (20 per hour) for one e-mail address, whether or not an account
-has that address (so the limit itself tells nothing). While either counter is full, every
-attempt is refused, even with the right password; when its window ends the counter is gone
-(no permanent lockout). A successful password reset clears the account's counter.
+Three counters live in Django's cache, each a fixed window that starts at its first failure:
+failures from one client address (``LOGIN_LIMIT_PER_IP``, 10 per 300 s), failures for one
+e-mail address from anywhere (``LOGIN_LIMIT_PER_ACCOUNT``, 20 per hour), and failures for that
+e-mail address from this client address. An address past its limit is refused for every
+account, even with the right password. An account past its limit is refused only from the
+addresses that already failed for it: a stranger who guesses twenty times cannot lock the
+owner out, who still signs in from an address of their own (each new address of the stranger
+gets one guess before it is refused too, and the address limit still holds), or by the e-mailed
+password reset link, which clears the account's counter. Unknown accounts are counted the
+same way, so the limit tells nothing. No lockout is permanent: a window ends, its counter goes.
 
-Counting is atomic: ``cache.add`` creates the counter with the window as its expiry (a no-op
-when it exists) and ``cache.incr`` increments it in place. Redis, Memcached and the local
-memory cache keep the expiry on ``incr``; the database cache would not (its ``incr`` is a
-get-then-set that restarts the timeout), so production uses Redis (settings, ``REDIS_URL``).
+Counting is atomic and comes before the check: an attempt first takes a slot
+(``cache.add`` creates the counter with the window as its expiry, ``cache.incr`` increments it
+in place and returns the new value), is refused when its slot is past the limit, and gives the
+slot back when it was refused or the password was right. Twenty attempts sent at the same
+moment therefore cannot all pass a check made before any of them counted. Redis, Memcached
+and the local memory cache keep the expiry on ``incr``; the database cache would not (its
+``incr`` is a get-then-set), so production uses Redis (settings, ``REDIS_URL``).
 
 Why not a package:
 * django-ratelimit's system check rejects the locmem and database caches and warns on
@@ -19,10 +26,11 @@ Why not a package:
   IP per 5 minutes and per account per hour) at once.
 
 The limit is enforced inside authentication itself (``RateLimitedModelBackend``), so every
-password form, the admin's included, is limited; the sign-in form checks first to show the
-refusal message instead of "wrong password".
+password form, the admin's included, is limited; the backend leaves its refusal on the request
+and the sign-in form shows it instead of "wrong password".
 """
 
+import contextlib
 import hashlib
 import ipaddress
 import logging
@@ -75,6 +83,21 @@ def _account_key(email: str) -> str:
     return f"login-fail:account:{digest}"
 
 
+def _take(key: str, window: int) -> int:
+    """Count one more on `key` (created with the window as its expiry) and return the count."""
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window ended between add and incr: start a new one
+        cache.add(key, 0, timeout=window)
+        return cache.incr(key)
+
+
+def _give_back(key: str) -> None:
+    with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing to give back
+        cache.decr(key)
+
+
 @dataclass(frozen=True)
 class SignInAttempt:
     """One attempt to sign in: the client address (if known) and the e-mail address tried."""
@@ -90,36 +113,52 @@ class SignInAttempt:
             logger.warning("sign-in attempt from an unknown client address; IP limit skipped")
         return cls(ip=ip, email=email or "")
 
-    def _counters(self) -> list[tuple[str, int, int, Any]]:
+    def _keys(self) -> tuple[str | None, str | None, str | None]:
+        """The address's, the account's and the account-from-this-address counters."""
+        account = _account_key(self.email) if self.email else None
+        ip = f"login-fail:ip:{self.ip}" if self.ip is not None else None
+        pair = f"{account}:from:{self.ip}" if account and self.ip is not None else None
+        return ip, account, pair
+
+    def begin(self) -> str | None:
+        """Take this attempt's slot in each counter, then check: the message to show if it
+        must be refused (its slots given back), else None (call `finish` with the outcome)."""
+        ip_key, account_key, pair_key = self._keys()
         ip_limit, ip_window = settings.LOGIN_LIMIT_PER_IP
         account_limit, account_window = settings.LOGIN_LIMIT_PER_ACCOUNT
-        counters = []
-        if self.ip is not None:
-            counters.append((f"login-fail:ip:{self.ip}", ip_limit, ip_window, REFUSAL_FROM_NETWORK))
-        if self.email:
-            counters.append(
-                (_account_key(self.email), account_limit, account_window, REFUSAL_FOR_ACCOUNT)
-            )
-        return counters
+        counts = {
+            key: _take(key, window)
+            for key, window in ((ip_key, ip_window), (account_key, account_window))
+            if key is not None
+        }
+        # This attempt is the address's first for the account unless another one, failed or
+        # still running, took a slot before it; an unknown address never is (B3).
+        first_from_here = pair_key is not None and _take(pair_key, account_window) == 1
+        refusal = None
+        if ip_key is not None and counts[ip_key] > ip_limit:
+            refusal = REFUSAL_FROM_NETWORK
+        elif (
+            account_key is not None and counts[account_key] > account_limit and not first_from_here
+        ):
+            refusal = REFUSAL_FOR_ACCOUNT
+        if refusal is None:
+            return None
+        self._give_back_all()
+        return str(refusal)
 
-    def refusal(self) -> str | None:
-        """The message to show if this attempt must be refused, else None."""
-        keys = self._counters()
-        counts = cache.get_many([key for key, *_rest in keys])
-        for key, limit, _window, message in keys:
-            if counts.get(key, 0) >= limit:
-                return str(message)
-        return None
+    def finish(self, *, succeeded: bool) -> None:
+        """After the password check of an attempt `begin` let through: a failure keeps its
+        slots (the pair's marks this address as failed for the account); a success gives them
+        back."""
+        if succeeded:
+            self._give_back_all()
+        else:
+            logger.info("sign-in failed (client %s)", self.ip or "unknown")
 
-    def record_failure(self) -> None:
-        """Count one failed attempt against the client address and the e-mail address."""
-        for key, _limit, window, _message in self._counters():
-            cache.add(key, 0, timeout=window)
-            try:
-                cache.incr(key)
-            except ValueError:  # the window ended between add and incr: start a new one
-                cache.add(key, 1, timeout=window)
-        logger.info("sign-in failed (client %s)", self.ip or "unknown")
+    def _give_back_all(self) -> None:
+        for key in self._keys():
+            if key is not None:
+                _give_back(key)
 
 
 def clear_account_failures(email: str) -> None:
@@ -147,11 +186,12 @@ class RateLimitedModelBackend(ModelBackend):
         if request is None or username is None or password is None:
             return super().authenticate(request, username=username, password=password, **kwargs)
         attempt = SignInAttempt.from_request(request, username)
-        if attempt.refusal() is not None:
+        refusal = attempt.begin()
+        if refusal is not None:
+            request.sign_in_refusal = refusal  # type: ignore[attr-defined]  # the form shows it
             raise PermissionDenied
         user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is None:
-            attempt.record_failure()
+        attempt.finish(succeeded=user is not None)
         return user
 
     @staticmethod

@@ -25,6 +25,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 from pydantic import ConfigDict, HttpUrl
 
+from twinning.core.api import errors
 from twinning.network.models import (
     Community,
     Country,
@@ -67,9 +68,26 @@ ProposalAction = _choices_enum("ProposalAction", PartnershipProposal.Action)
 ProposalState = _choices_enum("ProposalState", PartnershipProposal.State)
 
 
+# Far beyond any list here (200 million rows at the largest page size), and an offset every
+# database takes: a larger page number is refused (422) instead of overflowing SQLite's integer.
+MAX_PAGE = 1_000_000
+
+
+class BoundedPageNumberPagination(PageNumberPagination):
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(
+            None,
+            ge=1,
+            description=f"Items a page; more than {MAX_PAGE_SIZE} reads as {MAX_PAGE_SIZE}.",
+        )
+
+
 def _page(func: Any) -> Any:
     """Page-number pagination as on the pages: 50 a page, `page_size` up to 200."""
-    return paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)(func)
+    return paginate(BoundedPageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)(
+        func
+    )
 
 
 # --- Public: countries ------------------------------------------------------------------
@@ -95,14 +113,22 @@ class CountryDetailOut(CountryOut):
     top_partner_countries: list[PartnerCountryOut]
 
 
-@router.get("/countries", response=list[CountryOut], **public_or_token(REGISTRY_READ))
+@router.get(
+    "/countries",
+    response={200: list[CountryOut], **errors(401, 403, 422)},
+    **public_or_token(REGISTRY_READ),
+)
 def list_countries(request: HttpRequest) -> Any:
     """Every country in the registry, with its ISO code, world region and number of
     communities."""
     return Country.objects.with_counts().order_by("name")
 
 
-@router.get("/countries/{code}", response=CountryDetailOut, **public_or_token(REGISTRY_READ))
+@router.get(
+    "/countries/{code}",
+    response={200: CountryDetailOut, **errors(401, 403, 404, 422)},
+    **public_or_token(REGISTRY_READ),
+)
 def get_country(request: HttpRequest, code: str) -> Any:
     """One country by its ISO 3166-1 alpha-2 code (either case), with its figures as on its
     page: communities, current partnerships, and the countries it is most partnered with."""
@@ -218,7 +244,11 @@ class CommunityDetailOut(CommunityOut):
         return rows
 
 
-@router.get("/communities", response=list[CommunityOut], **public_or_token(REGISTRY_READ))
+@router.get(
+    "/communities",
+    response={200: list[CommunityOut], **errors(401, 403, 422)},
+    **public_or_token(REGISTRY_READ),
+)
 @_page
 def list_communities(request: HttpRequest, filters: Query[CommunityFilters]) -> Any:
     """The directory of communities: search by name (accent- and case-insensitive prefix),
@@ -234,7 +264,11 @@ def list_communities(request: HttpRequest, filters: Query[CommunityFilters]) -> 
     )
 
 
-@router.get("/communities/{slug}", response=CommunityDetailOut, **public_or_token(REGISTRY_READ))
+@router.get(
+    "/communities/{slug}",
+    response={200: CommunityDetailOut, **errors(401, 403, 404, 422)},
+    **public_or_token(REGISTRY_READ),
+)
 def get_community(request: HttpRequest, slug: str) -> Any:
     """One community with its partners (each partnership's kind, status, year and each side's
     confirmation) and the member organisations based there."""
@@ -266,7 +300,11 @@ class PartnershipOut(Schema):
     community_b: BriefCommunityOut
 
 
-@router.get("/partnerships", response=list[PartnershipOut], **public_or_token(REGISTRY_READ))
+@router.get(
+    "/partnerships",
+    response={200: list[PartnershipOut], **errors(401, 403, 422)},
+    **public_or_token(REGISTRY_READ),
+)
 @_page
 def list_partnerships(request: HttpRequest, filters: Query[PartnershipFilters]) -> Any:
     """Partnerships between communities, filtered by the country or the community of either
@@ -339,19 +377,31 @@ def _get_my_member(request: HttpRequest, slug: str, perm: str = "network.edit_me
     return member
 
 
-@me_router.get("/members", response=list[MemberOut], **token_or_session(MEMBER_READ))
+@me_router.get(
+    "/members",
+    response={200: list[MemberOut], **errors(401, 403, 422)},
+    **token_or_session(MEMBER_READ),
+)
 def list_my_members(request: HttpRequest) -> Any:
     """The member organisations the signed-in user administers (none for other users)."""
     return _my_members(request)
 
 
-@me_router.get("/members/{slug}", response=MemberOut, **token_or_session(MEMBER_READ))
+@me_router.get(
+    "/members/{slug}",
+    response={200: MemberOut, **errors(401, 403, 404, 422)},
+    **token_or_session(MEMBER_READ),
+)
 def get_my_member(request: HttpRequest, slug: str) -> Any:
     """One of the signed-in user's member organisations."""
     return _get_my_member(request, slug)
 
 
-@me_router.patch("/members/{slug}", response=MemberOut, **token_or_session(MEMBER_WRITE))
+@me_router.patch(
+    "/members/{slug}",
+    response={200: MemberOut, **errors(400, 401, 403, 404, 422)},
+    **token_or_session(MEMBER_WRITE),
+)
 def update_my_member(request: HttpRequest, slug: str, data: MemberProfileIn) -> Any:
     """Change the public profile of one of the user's member organisations. Only the fields
     listed in the body schema can change; a body with any other field is refused (422)."""
@@ -412,14 +462,22 @@ def _my_proposals(request: HttpRequest) -> Any:
     )
 
 
-@me_router.get("/proposals", response=list[ProposalOut], **token_or_session(MEMBER_READ))
+@me_router.get(
+    "/proposals",
+    response={200: list[ProposalOut], **errors(401, 403, 422)},
+    **token_or_session(MEMBER_READ),
+)
 @_page
 def list_my_proposals(request: HttpRequest) -> Any:
     """Partnership proposals of the user's member organisations, newest first."""
     return _my_proposals(request).order_by("-created_at", "-pk")
 
 
-@me_router.post("/proposals", response={201: ProposalOut}, **token_or_session(MEMBER_WRITE))
+@me_router.post(
+    "/proposals",
+    response={201: ProposalOut, **errors(400, 401, 403, 404, 422)},
+    **token_or_session(MEMBER_WRITE),
+)
 def create_my_proposal(request: HttpRequest, data: ProposalIn) -> Any:
     """Ask staff to record a new partnership, or to change the status of an existing one, for
     one of your member's own communities. Staff approve or decline it."""

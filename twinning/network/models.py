@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Count, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -485,6 +486,11 @@ class Contact(models.Model):
         return f"{self.name} ({self.get_role_display()})"
 
 
+PROPOSAL_ALREADY_WAITING = _(
+    "A request about these two communities is already waiting for staff review."
+)
+
+
 class PartnershipProposal(TimeStampedModel):
     """A committee admin's request, for their own community, that staff approve or decline:
     a new partnership, or a change of status of an existing one."""
@@ -546,7 +552,16 @@ class PartnershipProposal(TimeStampedModel):
                 condition=~Q(community=models.F("partner")),
                 name="proposal_distinct_communities",
                 violation_error_message=_("A community cannot be partnered with itself."),
-            )
+            ),
+            # CONC-7: one open request per pair, whichever side asked (A-B and B-A are one pair),
+            # so twenty identical requests sent at once leave exactly one waiting.
+            models.UniqueConstraint(
+                Least("community", "partner"),
+                Greatest("community", "partner"),
+                condition=Q(state="pending"),
+                name="proposal_one_open_per_pair",
+                violation_error_message=PROPOSAL_ALREADY_WAITING,
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,6 +15,7 @@ from twinning.core.authz import acting_user, require
 from twinning.core.dates import association_today
 from twinning.core.services import log_activity
 from twinning.network.models import (
+    PROPOSAL_ALREADY_WAITING,
     ApiToken,
     Community,
     Contact,
@@ -225,14 +226,6 @@ def propose_partnership(
             raise ValidationError({"partner": _("These two communities are not partners yet.")})
         if existing.status == status:
             raise ValidationError({"status": _("The partnership already has this status.")})
-    if PartnershipProposal.objects.filter(
-        community__in=[community, partner],
-        partner__in=[community, partner],
-        state=PartnershipProposal.State.PENDING,
-    ).exists():
-        raise ValidationError(
-            _("A request about these two communities is already waiting for staff review.")
-        )
     proposal = PartnershipProposal(
         member=member,
         action=action,
@@ -245,8 +238,14 @@ def propose_partnership(
         proposed_by=acting_user(by),
         partnership=existing,
     )
-    proposal.full_clean()
-    proposal.save()
+    proposal.full_clean()  # says so when the same request is already waiting
+    try:
+        with transaction.atomic():
+            proposal.save()
+    except IntegrityError as error:
+        # The same request sent at the same moment: the database's one-open-per-pair
+        # constraint (CONC-7) let the first one in; this one gets the constraint's own message.
+        raise ValidationError(PROPOSAL_ALREADY_WAITING) from error
     log_activity(
         proposal,
         "network.proposal.submitted",

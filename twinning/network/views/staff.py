@@ -259,7 +259,10 @@ def _location_action(request: HttpRequest, pk: int, *, accept: bool) -> HttpResp
     else:
         messages.success(request, done)
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # A path on this site only (INPUT-1): `redirect()` would take a bare word for a view name.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
         target = reverse("network:staff_location_list")
     return redirect(target)
 
