@@ -35,7 +35,6 @@ NOT_LINKS = {
     "network:portal_community_search": "the partner picker's script fetches it",
     "network:staff_community_search": "the community picker's script fetches it",
     "showcase:community_search": "the registration form's script fetches it",
-    "javascript-catalog": "loaded by <script>",
     "favicon": "the browser asks for it (<link rel=icon>)",
     "showcase:entry_media": "an image shown inside the entry's page (<img>)",
     "showcase:exhibit_media": "an image shown inside the exhibit's pages (<img>)",

@@ -418,6 +418,7 @@ CASES: dict[str, Args] = {
     "showcase.services.withdraw_entry": lambda w: {"entry": w.entry},
     "showcase.services.approve_entry": lambda w: {"entry": w.entry},
     "showcase.services.revoke_approval": lambda w: {"entry": w.entry},
+    "showcase.services.prepare_work_again": lambda w: {"entry": w.entry},
     "showcase.services_results.ensure_national_round": lambda w: {"edition": w.edition},
     "showcase.services_results.create_local_round": lambda w: {
         "edition": w.edition,

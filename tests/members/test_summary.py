@@ -108,7 +108,8 @@ def test_decline_join_and_import_store_the_status(
         [
             "name,kind,community,country,membership_type,start",
             f"Capital Twinning,committee,Capital City,US,{membership_type.name},2026-07-01",
-        ]
+        ],
+        by=staff_user,
     )
     assert report.imported == 1
     imported = Member.objects.get(name="Capital Twinning")

@@ -38,7 +38,8 @@ def _student(request: HttpRequest) -> list[Scope]:
 
 
 def _guardian(request: HttpRequest) -> list[Scope]:
-    return [{}] if request.session.get(GUARDIAN) else []
+    session = getattr(request, "session", None)
+    return [{}] if session is not None and session.get(GUARDIAN) else []
 
 
 def _staff_links(scope: Scope) -> list[Link]:
