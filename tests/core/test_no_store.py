@@ -8,15 +8,16 @@ import sys
 
 import pytest
 from django.conf import settings
-from django.urls import get_resolver
 
-from tests.core.test_route_matrix import MATRIX, _routes, world  # noqa: F401 (the fixture)
+from tests.core.test_route_matrix import MATRIX, world  # noqa: F401 (the fixture)
+from tests.matrix import all_routes
 
 # The only answers that may be cached although the visitor is signed in: the same for everyone.
 DECLARED_PUBLIC = {"network:map_data"}
 # Pages opened through a link mailed to someone: whoever holds it sees that person's data.
 SECRET_LINK_ROUTES = [
     "accounts:password_reset_confirm",
+    "accounts:verify_email",
     "members:invitation_open",
     "outbox:unsubscribe",
     "review:invitation_open",
@@ -46,9 +47,9 @@ def test_hdr4_every_answer_to_a_signed_in_user_is_no_store(request, world, role)
 @pytest.mark.django_db
 def test_hdr4_pages_behind_secret_links_are_no_store_for_anyone(anonymous, world):  # noqa: F811
     link_routes = {
-        name
-        for route, name in _routes(get_resolver().url_patterns)
-        if "<str:token>" in route or "<str:signed>" in route or "<uidb64>" in route
+        route.name
+        for route in all_routes()
+        if any(f"(?P<{key}>" in route.regex for key in ("token", "signed", "uidb64"))
     }
     assert link_routes == set(SECRET_LINK_ROUTES)
 
