@@ -16,7 +16,7 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 # requirements.lock: what production runs; requirements-dev.lock: the same pins plus the tools
-# (tests, lint, types). Both hash-pinned (RELIABILITY M5), both written by `make lock`.
+# (tests, lint, types). Both hash-pinned (SUP-5), both written by `make lock`.
 $(STAMP): requirements.lock requirements-dev.lock package.json package-lock.json pyproject.toml
 	@test -x $(PYTHON) || $(PY) -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade "pip>=24"

@@ -105,7 +105,7 @@ TEMPLATES = [
 # SQLite is the embedded default: WAL so readers never wait for the writer, a busy timeout so a
 # writer waits for the lock instead of failing, and IMMEDIATE transactions so a transaction
 # takes the write lock when it starts (no "database is locked" on lock upgrade). The
-# concurrency guarantees of RELIABILITY.md section G hold on PostgreSQL (DATABASE_URL).
+# concurrency guarantees (CONC-n, docs/requirements.md) hold on PostgreSQL (DATABASE_URL).
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'twinning.sqlite3'}")
@@ -138,7 +138,7 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    # Django's ModelBackend behind the sign-in rate limits (B2), so every password form,
+    # Django's ModelBackend behind the sign-in rate limits (AUTH-2), so every password form,
     # the admin's included, is limited.
     "twinning.accounts.ratelimit.RateLimitedModelBackend",
 ]
@@ -154,15 +154,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-PASSWORD_RESET_TIMEOUT = 60 * 60  # RELIABILITY B9: a reset link expires after one hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60  # AUTH-9: a reset link expires after one hour.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Twinning")
-# Login rate limits (RELIABILITY B2), as (failures, seconds): per client IP and per e-mail
+# Login rate limits (AUTH-2), as (failures, seconds): per client IP and per e-mail
 # address tried, each a window starting at its first failure (twinning/accounts/ratelimit.py).
 LOGIN_LIMIT_PER_IP = (10, 300)
 LOGIN_LIMIT_PER_ACCOUNT = (20, 3600)
-# Only a proxy we run sets X-Forwarded-For; the number of proxies in front of us (B3).
+# Only a proxy we run sets X-Forwarded-For; the number of proxies in front of us (AUTH-3).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-# Idle timeouts (B7): every request of a signed-in user saves the session and so pushes its
+# Idle timeouts (AUTH-7): every request of a signed-in user saves the session and so pushes its
 # expiry forward; sign-in sets the expiry per session, 30 min for privileged roles (staff,
 # committee admins), 2 h for everyone else. (No absolute limit yet.)
 SESSION_SAVE_EVERY_REQUEST = True
@@ -233,7 +233,7 @@ STATICFILES_DIRS = [BASE_DIR / "twinning" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Uploads of private documents and every original-derived file (twinning/core/media.py): never
-# served by the web server, only through views that check permission (RELIABILITY F5).
+# served by the web server, only through views that check permission (UPL-5).
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private-media")))
 # Uploads above this size go to a temporary file instead of memory; the request body without
 # files is capped at DATA_UPLOAD_MAX_MEMORY_SIZE. Each upload field sets its own byte limit
@@ -311,7 +311,7 @@ def s3_media_settings(get: Callable[[str], str]) -> tuple[dict, dict, list[str]]
 # machine) or s3 (two buckets of any S3-compatible store, through django-storages). Public media
 # (the association's logo) go to a bucket that anyone may read, under plain URLs; private media
 # (originals, derivatives, PDFs) to a bucket whose objects are private and have no URL: they are
-# streamed through our views, which check permission and send the F4 headers
+# streamed through our views, which check permission and send the UPL-4 headers
 # (twinning/core/s3.py says why not presigned URLs).
 MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
 # Origins public media are served from, for the CSP's img-src (none when they are ours).

@@ -1,4 +1,4 @@
-"""The staff back office for users (issue 2 section 2; RELIABILITY C11)."""
+"""The staff back office for users (issue 2 section 2; ACC-11)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Sign-in rate limits (RELIABILITY B2 brute force, B3 trusted client address, B4): per
+"""Sign-in rate limits (AUTH-2 brute force, AUTH-3 trusted client address, AUTH-4): per
 address and per account, a stranger cannot lock the owner out, and attempts sent at the same
 moment cannot overshoot a limit (threads; on PostgreSQL in .ci/run)."""
 

@@ -1,4 +1,4 @@
-"""Staff two-factor sign-in (RELIABILITY B5, B7, B8, B9, C11) and `staff_required`."""
+"""Staff two-factor sign-in (AUTH-5, AUTH-7, AUTH-8, AUTH-9, ACC-11) and `staff_required`."""
 
 import re
 import time
@@ -99,7 +99,7 @@ def test_staff_required_refuses_a_deactivated_staff_member(staff, staff_user):
     assert response.url.startswith(reverse("accounts:login"))
 
 
-# --- Sign-in with the second factor (B8) -----------------------------------------------------
+# --- Sign-in with the second factor (AUTH-8) -----------------------------------------------------
 
 
 def test_staff_password_sign_in_goes_to_the_code_page(staff_user, device):
@@ -197,7 +197,7 @@ def test_verified_staff_skip_the_code_page(staff):
     assert response.url == STAFF_PAGE
 
 
-# --- Session hygiene (B5, B7) ----------------------------------------------------------------
+# --- Session hygiene (AUTH-5, AUTH-7) ---------------------------------------------------------
 
 
 def test_session_key_changes_after_the_second_factor(signed_in_staff, device):
@@ -295,7 +295,7 @@ def test_setup_is_refused_once_an_authenticator_exists(signed_in_staff):
     assert response.url.startswith(OTP_VERIFY)
 
 
-# --- After a password reset (B9) -------------------------------------------------------------
+# --- After a password reset (AUTH-9) -------------------------------------------------------------
 
 
 def test_staff_still_need_the_second_factor_after_a_password_reset(

@@ -1,4 +1,4 @@
-"""Sign-in, sign-out, profile, password reset and change (RELIABILITY B4, B5, B6, B9)."""
+"""Sign-in, sign-out, profile, password reset and change (AUTH-4, AUTH-5, AUTH-6, AUTH-9)."""
 
 import re
 from datetime import timedelta
@@ -176,7 +176,7 @@ def test_profile_edit_rejects_an_unknown_language(public, public_user):
     assert public_user.full_name != "X"
 
 
-# --- Password reset (B4, B9) ---------------------------------------------------------------
+# --- Password reset (AUTH-4, AUTH-9) ----------------------------------------------------------
 
 
 @pytest.fixture
@@ -291,7 +291,7 @@ def test_password_change_rejects_a_common_password(public):
 
 
 def test_migrate_leaves_no_user_with_a_usable_password(db):
-    """B10: a fresh database has no default account to sign in with."""
+    """AUTH-10: a fresh database has no default account to sign in with."""
     from twinning.accounts.models import User
 
     assert [u for u in User.objects.all() if u.has_usable_password()] == []

@@ -1,4 +1,4 @@
-"""The public impact page, its exports (formula-safe, E6) and the reads behind it, including
+"""The public impact page, its exports (formula-safe, INPUT-6) and the reads behind it, including
 `last_activity_by_partnership` for the members' dashboard."""
 
 import datetime

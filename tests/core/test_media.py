@@ -1,5 +1,5 @@
-"""RELIABILITY F4 (serving headers), F5 (private storage has no URL) and the storage helpers
-of twinning/core/media.py; F7 quotas."""
+"""UPL-4 (serving headers), UPL-5 (private storage has no URL) and the storage helpers
+of twinning/core/media.py; UPL-7 quotas."""
 
 from urllib.parse import unquote
 

@@ -1,5 +1,5 @@
 """HDR-4: every answer that may show personal data is `Cache-Control: no-store`, over every
-route of the C1 matrix; HDR-3: the language cookie is Secure (with the session cookie) and
+route of the ACC-1 matrix; HDR-3: the language cookie is Secure (with the session cookie) and
 SameSite=Lax."""
 
 import os

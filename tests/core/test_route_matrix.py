@@ -1,4 +1,4 @@
-"""RELIABILITY C1: every URL pattern by every role, with the expected status written here (not
+"""ACC-1: every URL pattern by every role, with the expected status written here (not
 computed from the code under test). A new URL without an entry in MATRIX fails
 `test_c1_every_route_is_in_the_matrix`. Forbidden objects answer 404 like missing ones (C12);
 anonymous visitors of protected pages go to sign-in (302); staff without their second factor

@@ -1,4 +1,5 @@
-"""Deployment headers and exposure (RELIABILITY A2, A5, A6, A7, A8, E7) on the public pages."""
+"""Deployment headers and exposure (HDR-2, HDR-5, HDR-6, HDR-7, HDR-8, INPUT-7) on the public
+pages."""
 
 import pytest
 from django.test import Client

@@ -1,4 +1,4 @@
-"""RELIABILITY F1: every hostile file is refused, with its own message, and leaves nothing
+"""UPL-1: every hostile file is refused, with its own message, and leaves nothing
 behind (no stored file, no temporary file, no 5xx)."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""RELIABILITY F3 and P-09: derivatives carry no GPS, EXIF, XMP, IPTC, ID3, Vorbis comment or
+"""UPL-3 and PRIV-9: derivatives carry no GPS, EXIF, XMP, IPTC, ID3, Vorbis comment or
 PDF Info/XMP, checked with the libraries that read them (Pillow, mutagen, pypdf) and by a
 byte search for the canary every metadata field of the fixtures carries."""
 

@@ -1,4 +1,4 @@
-"""RELIABILITY F6: storage names are UUIDs with no user character; display names are
+"""UPL-6: storage names are UUIDs with no user character; display names are
 sanitised (no path, NUL, control or bidi character, reserved device name) and at most 100
 characters. Hypothesis tries 1,000 hostile names."""
 

@@ -1,4 +1,4 @@
-"""RELIABILITY F2: the files real people send are all accepted, and each comes out as the
+"""UPL-2: the files real people send are all accepted, and each comes out as the
 derivative it should (format, size, orientation, colour, duration, pages, text)."""
 
 import io

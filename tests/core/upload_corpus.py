@@ -1,11 +1,11 @@
-"""The upload corpora of RELIABILITY F1-F3, generated in code (no binary fixtures checked in).
+"""The upload corpora of UPL-1 to UPL-3, generated in code (no binary fixtures checked in).
 
-* `malicious()` - F1: every hostile file that applies to images, audio, PDF and text, each
+* `malicious()` - UPL-1: every hostile file that applies to images, audio, PDF and text, each
   with the refusal code it must get. Big files are big only in their headers (a 50,000 x 50,000
   PNG is a few hundred bytes), so every validation stays fast.
-* `valid()` - F2: files real people send (CMYK and progressive JPEG, 16-bit PNG, EXIF
+* `valid()` - UPL-2: files real people send (CMYK and progressive JPEG, 16-bit PNG, EXIF
   orientations 1-8, WebP, ID3v2.4 MP3, WAV, FLAC, Ogg, reportlab PDFs, UTF-8 texts).
-* `with_metadata()` - F3: files whose every metadata field carries the CANARY string (and
+* `with_metadata()` - UPL-3: files whose every metadata field carries the CANARY string (and
   GPS coordinates), so "0 tags survive" is also a plain byte search.
 """
 
@@ -380,7 +380,7 @@ def pdf_with_xmp_and_info(text: str = CANARY) -> bytes:
 
 # --- The corpora --------------------------------------------------------------------------
 
-# Names attackers use (F1): each hostile payload is also tried under each of them, and the
+# Names attackers use (UPL-1): each hostile payload is also tried under each of them, and the
 # valid corpus is sent under them too (the name never decides anything).
 HOSTILE_NAMES = [
     "photo.jpg",
@@ -785,7 +785,7 @@ def _text_samples() -> list[Sample]:
 
 @cache
 def malicious() -> tuple[Sample, ...]:
-    """F1: every hostile file, each once under its own name and again under every hostile
+    """UPL-1: every hostile file, each once under its own name and again under every hostile
     name (the name must change nothing)."""
     base = _image_samples() + _audio_samples() + _pdf_samples() + _text_samples()
     renamed = [
@@ -966,7 +966,7 @@ def valid() -> tuple[Sample, ...]:
 
 @cache
 def with_metadata() -> tuple[Sample, ...]:
-    """F3: files whose metadata fields all carry CANARY (and GPS coordinates)."""
+    """UPL-3: files whose metadata fields all carry CANARY (and GPS coordinates)."""
     img, aud, pdf = (Kind.IMAGE,), (Kind.AUDIO,), (Kind.PDF,)
     from PIL import PngImagePlugin
 

@@ -1,5 +1,5 @@
 """Renewal reminders: 60, 30 and 7 days before the end, then in grace; to the billing
-contact; each once, however often the scheduler runs (I4)."""
+contact; each once, however often the scheduler runs (IDEM-4)."""
 
 import datetime
 from decimal import Decimal

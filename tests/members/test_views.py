@@ -1,4 +1,5 @@
-"""The portal and staff pages, by role: what each person sees and may do (C1-C3, C5, B11)."""
+"""The portal and staff pages, by role: what each person sees and may do (ACC-1 to ACC-3, ACC-5,
+AUTH-11)."""
 
 import datetime
 import io
@@ -402,7 +403,7 @@ def test_staff_exports_are_formula_safe(staff, association):
     xlsx = staff.get("/staff/members/export.xlsx").content
 
     assert "'=HYPERLINK" in csv_text
-    cell = load_workbook(io.BytesIO(xlsx)).active["A2"]
+    cell = load_workbook(io.BytesIO(xlsx)).active["HDR-2"]
     assert (cell.value, cell.data_type) == ('=HYPERLINK("http://evil")', "s")
 
 

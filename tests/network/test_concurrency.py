@@ -1,4 +1,4 @@
-"""Concurrent writers lose nothing and create no duplicates (RELIABILITY G7 on SQLite with
+"""Concurrent writers lose nothing and create no duplicates (CONC-7 on SQLite with
 IMMEDIATE transactions; the same test on PostgreSQL in .ci/run)."""
 
 import threading

@@ -1,4 +1,4 @@
-"""The committee admins' portal: roles, tenant isolation (RELIABILITY C3-C5), profile, requests
+"""The committee admins' portal: roles, tenant isolation (ACC-3 to ACC-5), profile, requests
 to staff, confirmations, a query-count guard and CSRF."""
 
 import pytest

@@ -1,5 +1,5 @@
 """Senders racing for one message send it once, and the same event queued at once by several
-writers stores one message (I4; on SQLite here, on PostgreSQL in .ci/run)."""
+writers stores one message (IDEM-4; on SQLite here, on PostgreSQL in .ci/run)."""
 
 import threading
 

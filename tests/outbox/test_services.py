@@ -1,5 +1,6 @@
 """The outbox's services: rendering in the recipient's language, held and queued mail, staff's
-review, idempotency, unsubscribing, and sending once, on commit, with retries (H5, I4, J7)."""
+review, idempotency, unsubscribing, and sending once, on commit, with retries (DUR-5, IDEM-4,
+LOAD-7)."""
 
 import datetime
 import smtplib
@@ -241,7 +242,7 @@ def test_edit_of_a_queued_message_is_refused(staff_user):
         edit_message(message=message, subject="New", body="New", by=staff_user)
 
 
-# --- Idempotency (I4) --------------------------------------------------------------------------
+# --- Idempotency (IDEM-4) --------------------------------------------------------------------
 
 
 def test_same_key_twice_stores_and_sends_one_message(django_capture_on_commit_callbacks):
@@ -333,7 +334,7 @@ def test_a_forged_unsubscribe_token_names_no_message(held_message):
     assert message_for_token("garbage") is None
 
 
-# --- Mail server down (J7) ---------------------------------------------------------------------
+# --- Mail server down (LOAD-7) ---------------------------------------------------------------
 
 
 def test_mail_server_down_keeps_the_message_queued_with_a_later_attempt(

@@ -1,4 +1,4 @@
-"""RELIABILITY C1 rows of the review engine (collected by tests/core/test_route_matrix.py).
+"""ACC-1 rows of the review engine (collected by tests/core/test_route_matrix.py).
 Judges are not among the matrix's roles: their pages answer 404 to every signed-in role here
 (no assignment), and tests/review/test_views.py covers judges by role."""
 

@@ -1,4 +1,4 @@
-"""RELIABILITY D4 on the pure assignment core: over thousands of generated scenarios (items,
+"""BLIND-4 on the pure assignment core: over thousands of generated scenarios (items,
 reviewers, communities, sister cities, declared conflicts) no assignment is ever conflicted,
 every item that has k eligible reviewers gets k, and the load spread is at most one whenever
 an independent max-flow says such a spread is possible."""

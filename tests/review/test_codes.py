@@ -1,4 +1,4 @@
-"""RELIABILITY D3: the codes judges see are random (secrets), >= 64 bits, never derived from
+"""BLIND-3: the codes judges see are random (secrets), >= 64 bits, never derived from
 ids or times, and do not collide."""
 
 import math

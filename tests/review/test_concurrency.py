@@ -1,4 +1,4 @@
-"""RELIABILITY G1 (PostgreSQL) and G7 (SQLite, concurrency 10): 20 judges x 10 items, each
+"""CONC-1 (PostgreSQL) and CONC-7 (SQLite, concurrency 10): 20 judges x 10 items, each
 assignment's scores posted twice at once plus a later stale edit. Exactly one Score per
 (assignment, criterion), nothing lost (each assignment holds its winning post's values), stale
 edits refused with "changed elsewhere", and no database error reaches anyone."""

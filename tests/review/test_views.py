@@ -288,7 +288,7 @@ def test_manager_actions_answer_405_to_get(staff, review_round):
     assert staff.get(f"/review/rounds/{review_round.pk}/assign/").status_code == 405
 
 
-# --- Invitations (B11) ---------------------------------------------------------------------
+# --- Invitations (AUTH-11) ---------------------------------------------------------------------
 
 
 def _invite(staff, round_, email="new.judge@example.org"):

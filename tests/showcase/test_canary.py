@@ -1,4 +1,4 @@
-"""RELIABILITY D1: 200 entries whose students carry canary names, schools, communities,
+"""BLIND-1: 200 entries whose students carry canary names, schools, communities,
 e-mail addresses and guardian addresses, with canaries in the uploaded files' names and
 metadata (EXIF Artist, ImageDescription, Copyright). Every page, API answer, media file and
 e-mail a judge can reach is crawled: no canary may appear in a body, a header (including

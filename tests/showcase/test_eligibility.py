@@ -1,4 +1,5 @@
-"""Eligibility (issue 3 §1, P-01, P-02): age on the cut-off date and the community's standing."""
+"""Eligibility (issue 3 §1, PRIV-1, PRIV-2): age on the cut-off date and the community's
+standing."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Guardians' pages (B11, P-04): the single-use link leaves the URL at once and is spent by
+"""Guardians' pages (AUTH-11, PRIV-4): the single-use link leaves the URL at once and is spent by
 the answer, not by opening it (mail scanners open links); a used or expired link answers 410
 and an unknown one 404, each saying so in words; separate scopes; withdrawal at once; data
 download and erasure request; role tests (guardian, other guardian, student, staff,
@@ -212,7 +212,7 @@ def test_forged_manage_link_answers_404(anonymous, student):
     assert anonymous.get(reverse("showcase:guardian_link", args=["1:forged"])).status_code == 404
 
 
-# --- The outbox shows staff no live link (B11) ---------------------------------------------------
+# --- The outbox shows staff no live link (AUTH-11) --------------------------------------------
 
 
 def test_staff_reading_the_outbox_never_see_a_live_consent_link(staff, pending, anonymous):

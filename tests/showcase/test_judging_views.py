@@ -1,4 +1,4 @@
-"""Judging pages by role: staff's progress, decisions (identity shown only once decided, D6)
+"""Judging pages by role: staff's progress, decisions (identity shown only once decided, BLIND-6)
 and publishing; a committee admin's local round; reviewers' media (assigned judges only)."""
 
 import pytest

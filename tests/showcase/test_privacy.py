@@ -1,4 +1,4 @@
-"""Privacy (P-10, P-11, P-12): the access export, erasure that keeps scores anonymised, and
+"""Privacy (PRIV-10, PRIV-11, PRIV-12): the access export, erasure that keeps scores anonymised, and
 retention at expiry -1 day and +1 day (time-machine), unconsented accounts after 30 days."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""The showcase's student-side services: editions, registration, consent (B11, P-03, P-04)
+"""The showcase's student-side services: editions, registration, consent (AUTH-11, PRIV-3, PRIV-4)
 and entries (deadline, limits, media, derivatives)."""
 
 import datetime
@@ -81,7 +81,7 @@ def test_registering_a_minor_sends_the_guardian_a_single_use_link(edition, sprin
     body = delivered_body(OutboxMessage.objects.get(to="mum@example.net"))
     token = body.split("/showcase/consent/")[1].split("/")[0]
     assert consent.token_hash == hashlib.sha256(token.encode()).hexdigest()
-    assert len(token) >= 43  # 32 random bytes, >= 128 bits (B11)
+    assert len(token) >= 43  # 32 random bytes, >= 128 bits (AUTH-11)
     lifetime = consent.token_expires_at - consent.created_at
     assert abs(lifetime - datetime.timedelta(days=7)) < datetime.timedelta(seconds=1)
     assert consent.participation_at is None
@@ -418,7 +418,7 @@ def test_replacing_the_file_deletes_the_earlier_files(
     assert EntryFile.objects.get(entry=entry).width == 32
 
 
-# --- Judging and publication gates (P-03, P-20) ------------------------------------------------
+# --- Judging and publication gates (PRIV-3, PRIV-20) ------------------------------------------
 
 
 def test_entry_is_eligible_for_judging_once_submitted_ready_and_consented(

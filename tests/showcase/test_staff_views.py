@@ -1,5 +1,5 @@
 """Staff pages of the showcase's student side: editions, entries with filters, counts and
-consent status, approval for publication (P-20), erasure requests (P-11); role tests."""
+consent status, approval for publication (PRIV-20), erasure requests (PRIV-11); role tests."""
 
 import datetime
 from zoneinfo import ZoneInfo

@@ -1,4 +1,4 @@
-"""Students' pages: the neutral age screen (P-01), registration, my entries, the entry pages
+"""Students' pages: the neutral age screen (PRIV-1), registration, my entries, the entry pages
 and media, with role tests (student, other student, guardian, committee admin, staff,
 anonymous) and C2 (another student's entry answers 404)."""
 
@@ -36,7 +36,7 @@ def _screen(client, edition, born, community):
     )
 
 
-# --- The age screen and registration (P-01) ------------------------------------------------------
+# --- The age screen and registration (PRIV-1) -------------------------------------------------
 
 
 def test_enter_page_asks_the_date_of_birth_neutrally(anonymous, edition):

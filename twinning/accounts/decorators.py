@@ -1,4 +1,4 @@
-"""`staff_required`: the gate of every staff page (RELIABILITY B8, C11)."""
+"""`staff_required`: the gate of every staff page (AUTH-8, ACC-11)."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -24,7 +24,7 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     Anonymous: to the sign-in page, back here after. Signed in but not staff: 404, as if the
     page did not exist (C12). Staff without a verified second factor in this session: to the
     code page (which sends them on to set up an authenticator if they have none), back here
-    after. Staff pages show personal data, so their responses are never stored (A4).
+    after. Staff pages show personal data, so their responses are never stored (HDR-4).
     """
 
     @wraps(view)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from twinning.accounts.models import User
 from twinning.accounts.services import send_password_reset
 
-# One message for a wrong password, an unknown address and a disabled account (B4).
+# One message for a wrong password, an unknown address and a disabled account (AUTH-4).
 INVALID_LOGIN = _(
     "The e-mail address or the password is not right. Check both and try again, "
     "or reset your password."
@@ -25,7 +25,7 @@ UNCONFIRMED = _(
 
 
 class LoginForm(auth_forms.AuthenticationForm):
-    """E-mail and password; refused while a sign-in limit is reached (B2)."""
+    """E-mail and password; refused while a sign-in limit is reached (AUTH-2)."""
 
     username = forms.EmailField(
         label=_("E-mail address"),
@@ -109,7 +109,7 @@ class ProfileForm(forms.Form):
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's reset form, with the e-mail queued through a service instead of sent inline,
-    so a known and an unknown address get the same answer in the same time (B4)."""
+    so a known and an unknown address get the same answer in the same time (AUTH-4)."""
 
     email = forms.EmailField(
         label=_("E-mail address"),

@@ -1,4 +1,4 @@
-"""Sign-in rate limits (AUTH-2, AUTH-3; RELIABILITY B2, B3): failures per address and account.
+"""Sign-in rate limits (AUTH-2, AUTH-3; AUTH-2, AUTH-3): failures per address and account.
 
 Three counters live in Django's cache, each a fixed window that starts at its first failure:
 failures from one client address (``LOGIN_LIMIT_PER_IP``, 10 per 300 s), failures for one
@@ -21,7 +21,7 @@ and the local memory cache keep the expiry on ``incr``; the database cache would
 
 Why not a package:
 * django-ratelimit's system check rejects the locmem and database caches and warns on
-  Django's own ``RedisCache``, which would break ``check --deploy --fail-level WARNING`` (A1);
+  Django's own ``RedisCache``, which would break ``check --deploy --fail-level WARNING`` (HDR-1);
 * django-axes keeps one failure limit per key; it cannot express two different limits (per
   IP per 5 minutes and per account per hour) at once.
 
@@ -51,7 +51,7 @@ REFUSAL_FOR_ACCOUNT = _("Too many sign-in attempts for this account. Try again i
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address as our own proxies saw it (B3), or None when it is unknown.
+    """The client's address as our own proxies saw it (AUTH-3), or None when it is unknown.
 
     Without trusted proxies (``TRUSTED_PROXY_COUNT = 0``) it is REMOTE_ADDR and any
     X-Forwarded-For header is ignored: the client writes that header. Behind N proxies, each
@@ -109,7 +109,7 @@ class SignInAttempt:
     def from_request(cls, request: HttpRequest, email: str) -> "SignInAttempt":
         ip = client_ip(request)
         if ip is None:
-            # B3: never one shared bucket for every unknown client; the account limit holds.
+            # AUTH-3: never one shared bucket for every unknown client; the account limit holds.
             logger.warning("sign-in attempt from an unknown client address; IP limit skipped")
         return cls(ip=ip, email=email or "")
 
@@ -132,7 +132,7 @@ class SignInAttempt:
             if key is not None
         }
         # This attempt is the address's first for the account unless another one, failed or
-        # still running, took a slot before it; an unknown address never is (B3).
+        # still running, took a slot before it; an unknown address never is (AUTH-3).
         first_from_here = pair_key is not None and _take(pair_key, account_window) == 1
         refusal = None
         if ip_key is not None and counts[ip_key] > ip_limit:
@@ -171,7 +171,7 @@ class RateLimitedModelBackend(ModelBackend):
 
     Refuses (``PermissionDenied``, which makes ``authenticate`` stop and return None) while a
     limit is reached, and counts a failure whenever the password check fails. For an unknown
-    e-mail ``ModelBackend`` still runs the password hasher, so timing does not tell (B4).
+    e-mail ``ModelBackend`` still runs the password hasher, so timing does not tell (AUTH-4).
     """
 
     def authenticate(  # type: ignore[override]

@@ -57,7 +57,7 @@ THROTTLED = _lazy("Too many wrong codes. Wait a minute, then try again.")
 
 
 def verify_totp_code(*, device: TOTPDevice, token: str) -> TOTPDevice:
-    """Check a code from the user's authenticator (B8): ±1 step of 30 s, a code once only
+    """Check a code from the user's authenticator (AUTH-8): ±1 step of 30 s, a code once only
     (django-otp keeps the last used step), wrong codes slow down further tries.
 
     Raises ValidationError({"token": ...}) when the code is not accepted.
@@ -96,7 +96,7 @@ def confirm_totp_device(*, user: User, key: str, token: str, by: User) -> TOTPDe
 def send_password_reset(*, user: User, domain: str, use_https: bool, language: str) -> None:
     """Queue the password reset e-mail for `user` (the task builds the link, so no reset
     token is stored in the task queue). Queued, not sent inline, so that asking for a known
-    and an unknown address takes the same time (B4)."""
+    and an unknown address takes the same time (AUTH-4)."""
     from twinning.accounts.tasks import send_password_reset_task
 
     transaction.on_commit(

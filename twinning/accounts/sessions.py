@@ -1,4 +1,4 @@
-"""Session lifetime policy (RELIABILITY B7): idle and absolute limits, shorter when privileged.
+"""Session lifetime policy (AUTH-7): idle and absolute limits, shorter when privileged.
 
 With SESSION_SAVE_EVERY_REQUEST each request of a signed-in user pushes the expiry forward,
 so the per-session expiry set at sign-in is an idle timeout. The absolute limit counts from

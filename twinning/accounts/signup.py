@@ -6,7 +6,7 @@ The link is signed (django.core.signing, salted for this use), expires after
 before the last change of the pending account (a second sign-up with a new password) no
 longer matches it. Opening the link spends nothing (mail scanners open links): the button
 on the page does. Asking again for an address that already has an account says nothing on
-the page (the same "check your inbox"), and e-mails the owner instead (B4). Sign-ups are
+the page (the same "check your inbox"), and e-mails the owner instead (AUTH-4). Sign-ups are
 rate-limited per client address and per e-mail address; the counter is incremented before it
 is checked, so parallel requests cannot overshoot."""
 

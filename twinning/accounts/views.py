@@ -74,13 +74,13 @@ def _remember_language(response: HttpResponse, language: str) -> None:
 
 
 class LoginView(auth_views.LoginView):
-    """E-mail and password; staff then go to their second factor (B8)."""
+    """E-mail and password; staff then go to their second factor (AUTH-8)."""
 
     template_name = "accounts/login.html"
     authentication_form = LoginForm
 
     def form_valid(self, form: LoginForm) -> HttpResponse:
-        response = super().form_valid(form)  # signs in and rotates the session key (B5)
+        response = super().form_valid(form)  # signs in and rotates the session key (AUTH-5)
         user = form.get_user()
         logger.info("sign-in: user %s from %s", user.pk, client_ip(self.request) or "unknown")
         if user.is_staff:
@@ -90,13 +90,13 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    """POST only (Django's LogoutView refuses GET); ends the session (B6)."""
+    """POST only (Django's LogoutView refuses GET); ends the session (AUTH-6)."""
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         logger.info("sign-out: user %s", request.user.pk)
         response = super().post(request, *args, **kwargs)
         messages.info(request, _("You are signed out."))
-        # N3: the browser drops what it cached or stored for this site.
+        # UI-3: the browser drops what it cached or stored for this site.
         response["Clear-Site-Data"] = '"cache", "storage"'
         return response
 
@@ -128,7 +128,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 def _complete_second_factor(request: HttpRequest, device: TOTPDevice) -> None:
     django_otp.login(request, device)
-    request.session.cycle_key()  # B5: a new session key after the step-up
+    request.session.cycle_key()  # AUTH-5: a new session key after the step-up
     request.session.set_expiry(session_idle_seconds(request.user))
     logger.info("second factor verified: user %s", request.user.pk)
 
@@ -211,8 +211,8 @@ def admin_login(request: HttpRequest) -> HttpResponse:
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Django's single-use, one-hour link (B9); a successful reset also clears the account's
-    sign-in failures (B2) and does not sign in: staff still give their second factor."""
+    """Django's single-use, one-hour link (AUTH-9); a successful reset also clears the account's
+    sign-in failures (AUTH-2) and does not sign in: staff still give their second factor."""
 
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
@@ -225,7 +225,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """Django keeps this session signed in and ends the user's other sessions (B6)."""
+    """Django keeps this session signed in and ends the user's other sessions (AUTH-6)."""
 
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")

@@ -1,5 +1,5 @@
 """The impact figures as CSV and XLSX: one row per breakdown entry (year, sector, kind,
-region, country). Text cells are made formula-safe (RELIABILITY E6): an apostrophe in CSV, a
+region, country). Text cells are made formula-safe (INPUT-6): an apostrophe in CSV, a
 string-typed cell in XLSX, and characters XML cannot hold removed."""
 
 from collections.abc import Iterator

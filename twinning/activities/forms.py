@@ -1,6 +1,6 @@
 """Forms of the activity pages: they declare fields and validate input only (C9); the views
 hand `cleaned_data` to the services. The partnership chooser offers only the member's own
-partnerships, so a tampered id is refused by the form itself (RELIABILITY C3)."""
+partnerships, so a tampered id is refused by the form itself (ACC-3)."""
 
 from typing import Any
 

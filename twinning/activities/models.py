@@ -233,7 +233,7 @@ class Activity(TimeStampedModel):
 
 class Traveller(models.Model):
     """A person of a delegation. Passport data is deliberately not collected here
-    (RELIABILITY P-07): the letter names the person and their role only."""
+    (PRIV-7): the letter names the person and their role only."""
 
     class Role(models.TextChoices):
         HEAD = "head", _("Head of delegation")
@@ -275,7 +275,7 @@ class ItineraryStop(models.Model):
 
 class InvitationLetter(TimeStampedModel):
     """A traveller's invitation letter for a visa, built as a PDF by a background task and
-    kept in private storage (downloaded through a view that checks permission, F5)."""
+    kept in private storage (downloaded through a view that checks permission, UPL-5)."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("Being prepared")
@@ -303,7 +303,7 @@ class InvitationLetter(TimeStampedModel):
 
 
 class Photo(models.Model):
-    """A photo of an activity: only the re-encoded derivatives (metadata stripped, F3) are
+    """A photo of an activity: only the re-encoded derivatives (metadata stripped, UPL-3) are
     kept, in private storage; the upload itself is never stored."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos")

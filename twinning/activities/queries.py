@@ -25,7 +25,7 @@ from twinning.network.models import Member, Partnership, Region
 
 def member_partnerships(member: Member) -> QuerySet[Partnership]:
     """The partnerships one of the member's communities is a side of: the only ones its
-    reports may name (RELIABILITY C3)."""
+    reports may name (ACC-3)."""
     ids = member.communities.values("pk")
     return Partnership.objects.filter(Q(community_a__in=ids) | Q(community_b__in=ids))
 

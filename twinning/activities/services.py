@@ -83,7 +83,7 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _checked_partnerships(member: Member, partnerships: Any) -> list[Partnership]:
-    """The chosen partnerships, all of them the member's own (RELIABILITY C3): an id of
+    """The chosen partnerships, all of them the member's own (ACC-3): an id of
     another committee's partnership is refused, never silently dropped."""
     chosen = list(partnerships or [])
     if not chosen:
@@ -347,8 +347,8 @@ MAX_PHOTOS = 20
 @transaction.atomic
 def add_photo(*, activity: Activity, upload: Any, caption: str, by: Any) -> Photo:
     """Add a photo to a report. The upload is checked by its content and only re-encoded
-    derivatives without metadata are kept (RELIABILITY F1, F3, P-09); a refused file leaves
-    nothing behind. At most MAX_PHOTOS per activity (F7)."""
+    derivatives without metadata are kept (UPL-1, UPL-3, PRIV-9); a refused file leaves
+    nothing behind. At most MAX_PHOTOS per activity (UPL-7)."""
     from twinning.core.media import delete_stored, private_storage, store_upload
     from twinning.core.uploads import Kind as UploadKind
     from twinning.core.uploads import UploadLimits
@@ -457,7 +457,7 @@ def _partner_names(activity: Activity) -> list[str]:
 @transaction.atomic
 def build_invitation_letter(*, letter: InvitationLetter) -> InvitationLetter:
     """Build (or rebuild) one letter's PDF into private storage. Running it twice leaves one
-    file (RELIABILITY I4): the previous file is removed once the new one is recorded."""
+    file (IDEM-4): the previous file is removed once the new one is recorded."""
     from twinning.activities.pdf import invitation_letter_pdf
     from twinning.core.media import store_bytes
 
@@ -511,7 +511,7 @@ def _enqueue_report(report_id: int) -> None:
 @transaction.atomic
 def build_annual_report(*, report: AnnualReport) -> AnnualReport:
     """Build the report's PDF from the verified activities of its year (rebuilding replaces
-    the file; RELIABILITY I4)."""
+    the file; IDEM-4)."""
     from twinning.activities.impact import ImpactFilters, for_display, impact_figures
     from twinning.activities.pdf import annual_report_pdf
     from twinning.core.media import store_bytes

@@ -29,7 +29,7 @@ def build_annual_report_task(*, report_id: int) -> str:
     try:
         build_annual_report(report=report)
     except Exception as error:
-        # Recorded for staff to see, then raised so the task result keeps it (K7).
+        # Recorded for staff to see, then raised so the task result keeps it (LOG-7).
         AnnualReport.objects.filter(pk=report_id).update(
             state=AnnualReport.State.FAILED, error=str(error)[:1000]
         )

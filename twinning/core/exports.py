@@ -1,4 +1,4 @@
-"""Formula-safe spreadsheets (RELIABILITY E6), the one copy every app's CSV and XLSX use.
+"""Formula-safe spreadsheets (INPUT-6), the one copy every app's CSV and XLSX use.
 
 A text cell a spreadsheet program could read as a formula ("=", "+", "-", "@", a tab, a
 carriage return, a NUL) is neutralised: in CSV it gets a leading apostrophe (`safe_cell`), in

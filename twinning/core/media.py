@@ -1,10 +1,10 @@
-"""Where uploaded files live and how they are served (RELIABILITY F4-F6).
+"""Where uploaded files live and how they are served (UPL-4 to UPL-6).
 
 * `private_storage` is `STORAGES["private"]`: under `settings.PRIVATE_MEDIA_ROOT`, outside any
   served directory, or a private S3 bucket (twinning/core/s3.py). Its files have no URL and are
   reached only through a view that checks permission and answers with `media_response`.
 * `store_bytes` names every file with a fresh UUID: no character of the user's file name ever
-  reaches a storage path (F6).
+  reaches a storage path (UPL-6).
 * `store_upload` is the whole pipeline for a form field: inspect, rebuild the derivatives,
   store them; when anything fails nothing is left in storage.
 """
@@ -42,7 +42,7 @@ from twinning.core.uploads import (
 
 class PrivateFileSystemStorage(FileSystemStorage):
     """A FileSystemStorage without URLs: private files are only ever served by a view that
-    checks permission (F5), so asking for a URL is a programming error."""
+    checks permission (UPL-5), so asking for a URL is a programming error."""
 
     def url(self, name):
         raise ValueError("private files have no URL; serve them with media_response()")
@@ -68,7 +68,7 @@ def _storages_changed(*, setting: str, **kwargs: object) -> None:
 
 _EXTENSION = re.compile(r"^[a-z0-9]{1,8}$")
 _FOLDER = re.compile(r"^[a-z0-9_-]+(/[a-z0-9_-]+)*$")
-# What a browser may show in place; everything else is downloaded (F4).
+# What a browser may show in place; everything else is downloaded (UPL-4).
 _INLINE_TYPES = ("image/jpeg", "image/png", "image/webp", "audio/")
 MEDIA_CSP = "default-src 'none'; sandbox"
 _EXTENSIONS = {
@@ -123,10 +123,10 @@ def media_response(
     inline: bool,
     cache_control: str = "private, no-store",
 ) -> FileResponse:
-    """Serve one stored file with the F4 headers: `nosniff`, `CSP: default-src 'none';
+    """Serve one stored file with the UPL-4 headers: `nosniff`, `CSP: default-src 'none';
     sandbox`, our stored content type, and Content-Disposition with an RFC 6266 filename*.
     `inline` is honoured only for images and audio; PDF, text and anything else is always an
-    attachment. Cache-Control defaults to "private, no-store" (A4); pass another value for
+    attachment. Cache-Control defaults to "private, no-store" (HDR-4); pass another value for
     published media. A missing file is a 404. From S3 the object is streamed in chunks
     (`open_stream`), never read whole into memory."""
     open_stream = getattr(storage, "open_stream", None)
@@ -175,7 +175,7 @@ def store_upload(
     folder: str = "",
 ) -> StoredUpload:
     """Inspect an upload, rebuild its derivatives and store them under UUID names; the
-    original is never stored (P-09). Raises ValidationError (nothing stored) when the file is
+    original is never stored (PRIV-9). Raises ValidationError (nothing stored) when the file is
     refused or cannot be re-encoded. The caller deletes the files (`delete_stored`) if its
     own transaction fails."""
     inspected = inspect_upload(upload, allowed=allowed, limits=limits)

@@ -4,8 +4,8 @@ django-tasks has no periodic tasks, so a small loop (`manage.py run_scheduler`, 
 `make demo` beside the task worker; or `run_scheduler --once` from cron) runs the due commands.
 A job is claimed by moving its `next_run_at` forward with a conditional UPDATE, so two
 schedulers never run the same job twice for one period; each command is itself idempotent
-(reminders are sent once each, RELIABILITY I4). A failing job is logged with its error and the
-scheduler goes on with the others (K7)."""
+(reminders are sent once each, IDEM-4). A failing job is logged with its error and the
+scheduler goes on with the others (LOG-7)."""
 
 import logging
 import traceback
@@ -57,7 +57,7 @@ def run_due_jobs() -> list[JobResult]:
             continue
         try:
             call_command(name, verbosity=0)
-        except Exception as error:  # a job's failure must not stop the others (K7)
+        except Exception as error:  # a job's failure must not stop the others (LOG-7)
             logger.exception("scheduled job %s failed", name)
             detail = "".join(traceback.format_exception_only(error)).strip()
             ScheduledJob.objects.filter(name=name).update(

@@ -1,5 +1,5 @@
 """The staff member list as CSV or XLSX, the same filtered rows as the page. Text cells a
-spreadsheet could read as a formula are neutralised (RELIABILITY E6): an apostrophe in CSV,
+spreadsheet could read as a formula are neutralised (INPUT-6): an apostrophe in CSV,
 string-typed cells in XLSX, and characters XML forbids are removed."""
 
 from collections.abc import Iterator

@@ -560,7 +560,7 @@ class Payment(TimeStampedModel):
 
 class ReminderSent(models.Model):
     """One renewal reminder sent for one membership: the unique constraint makes sending
-    idempotent (RELIABILITY I4), whoever runs the scheduler and however often."""
+    idempotent (IDEM-4), whoever runs the scheduler and however often."""
 
     class Kind(models.TextChoices):
         DAYS_60 = "60", _("60 days before the end")
@@ -588,7 +588,7 @@ class ReminderSent(models.Model):
 
 class CoAdminInvitation(TimeStampedModel):
     """An invitation to help run a member organisation's portal. Only a hash of the token is
-    stored; the token is single-use and expires (RELIABILITY B11)."""
+    stored; the token is single-use and expires (AUTH-11)."""
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="admin_invitations")
     email = models.EmailField(_("e-mail"))

@@ -55,7 +55,7 @@ def export_rows(communities: QuerySet[Community]) -> Iterator[dict[str, Any]]:
 
 
 def csv_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """The directory as formula-safe CSV (RELIABILITY E6), line by line."""
+    """The directory as formula-safe CSV (INPUT-6), line by line."""
     return safe_csv_lines(CSV_COLUMNS, ([row[column] for column in CSV_COLUMNS] for row in rows))
 
 

@@ -2,9 +2,9 @@
 discard), staff's texts per language, unsubscribing, and sending with retries.
 
 Every message is stored before it is sent. `queue_email(hold=False)` schedules the send task
-when the transaction commits (nothing goes out if it rolls back, H5); `hold=True` leaves it
-for staff. Sending claims the row atomically, so a task run twice sends once (I4), and a mail
-server that is down leaves the message queued with its error and a later attempt (J7)."""
+when the transaction commits (nothing goes out if it rolls back, DUR-5); `hold=True` leaves it
+for staff. Sending claims the row atomically, so a task run twice sends once (IDEM-4), and a mail
+server that is down leaves the message queued with its error and a later attempt (LOAD-7)."""
 
 import datetime
 import logging
@@ -536,7 +536,7 @@ def _record_failure(message: OutboxMessage, error: Exception, *, transient: bool
         )
         if give_up:
             log_activity(message, "outbox.message.failed", data={"attempts": message.attempts})
-    # The error's text may name the address: the log gets its kind only (K4).
+    # The error's text may name the address: the log gets its kind only (LOG-4).
     logger.warning(
         "e-mail %s not sent (attempt %d): %s", message.pk, message.attempts, type(error).__name__
     )

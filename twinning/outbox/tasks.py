@@ -12,7 +12,7 @@ logger = logging.getLogger(__name__)
 @task()
 def send_message_task(message_id: int) -> str:
     """Send one queued message (enqueued on commit by the services). Safe to run twice: the
-    message is claimed atomically, so only one run sends it (I4). Returns the outcome."""
+    message is claimed atomically, so only one run sends it (IDEM-4). Returns the outcome."""
     return send_message(message_id=message_id)
 
 

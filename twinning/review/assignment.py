@@ -1,5 +1,5 @@
 """The assignment algorithm as pure Python (no database), so it can be tested on thousands of
-generated scenarios (RELIABILITY D4); `services.assign_reviews` feeds it and stores its plan.
+generated scenarios (BLIND-4); `services.assign_reviews` feeds it and stores its plan.
 
 Each item needs `k` distinct reviewers none of whom is in conflict with it. Reviewers are
 chosen least-loaded first from a heap (items with the fewest eligible reviewers go first); a

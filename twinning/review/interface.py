@@ -21,7 +21,7 @@ from django.db import models
 class Work:
     """The work as a reviewer sees it: a template of the program app and its context.
 
-    The context must hold nothing that identifies the author (RELIABILITY D1): no names,
+    The context must hold nothing that identifies the author (BLIND-1): no names,
     community, school, age, original file names or metadata; media by derivative URL only.
     """
 

@@ -19,11 +19,11 @@ from twinning.core.models import TimeStampedModel
 
 # Crockford's base32 without I, L, O, U: easy to read aloud, no look-alikes.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-CODE_LENGTH = 14  # 14 x 5 = 70 random bits (RELIABILITY D3 asks for >= 64)
+CODE_LENGTH = 14  # 14 x 5 = 70 random bits (BLIND-3 asks for >= 64)
 
 
 def new_item_code() -> str:
-    """A random code for an item (D3): from `secrets`, never derived from ids or times."""
+    """A random code for an item (BLIND-3): from `secrets`, never derived from ids or times."""
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
@@ -313,7 +313,7 @@ class Assignment(models.Model):
 
 
 class Score(models.Model):
-    """One value for one criterion in one assignment (RELIABILITY G1: one row, whatever the
+    """One value for one criterion in one assignment (CONC-1: one row, whatever the
     concurrency)."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="scores")
@@ -375,7 +375,7 @@ class DeclaredConflict(TimeStampedModel):
 
 
 class Invitation(TimeStampedModel):
-    """A single-use invitation to a round's pool (RELIABILITY B11). Only a hash of the token
+    """A single-use invitation to a round's pool (AUTH-11). Only a hash of the token
     is stored; the token itself travels once, by e-mail."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")

@@ -307,7 +307,7 @@ def invite_reviewer(
     *, round: Round, email: str, community: Any = None, member: Any = None, by: Any
 ) -> tuple[Invitation, str]:
     """Invite someone by e-mail to the round's pool: a single-use token of 256 random bits,
-    valid 7 days (B11), e-mailed through the outbox. Returns the invitation and the token."""
+    valid 7 days (AUTH-11), e-mailed through the outbox. Returns the invitation and the token."""
     _require_manager(by, round)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(

@@ -1,4 +1,4 @@
-"""Who may enter an edition, computed and never typed (issue 3 §1, P-01, P-02): the student's
+"""Who may enter an edition, computed and never typed (issue 3 §1, PRIV-1, PRIV-2): the student's
 age on the edition's cut-off date, and whether their community is a member community in good
 standing or a sister city of one (from the registry and the members app)."""
 
@@ -11,7 +11,7 @@ from twinning.members.standing import is_in_good_standing
 from twinning.network.models import Community, Member, Partnership
 from twinning.showcase.models import Edition
 
-AGE_OF_MAJORITY = 18  # below it, a guardian consents (P-03; GDPR Art. 8 at its strictest)
+AGE_OF_MAJORITY = 18  # below it, a guardian consents (PRIV-3; GDPR Art. 8 at its strictest)
 
 
 def age_on(date_of_birth: datetime.date, day: datetime.date) -> int:

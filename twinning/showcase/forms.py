@@ -15,7 +15,7 @@ from twinning.showcase.services import SCOPES
 
 
 class EligibilityForm(forms.Form):
-    """The neutral age screen (P-01): no pre-filled year, no hint of the threshold."""
+    """The neutral age screen (PRIV-1): no pre-filled year, no hint of the threshold."""
 
     date_of_birth = forms.DateField(
         label=_("Your date of birth"), widget=DateInput(attrs={"autocomplete": "bday"})
@@ -30,7 +30,7 @@ class EligibilityForm(forms.Form):
 
 
 class RegistrationForm(forms.Form):
-    """What a student gives (P-06): names, e-mail and password (unless signed in), optional
+    """What a student gives (PRIV-6): names, e-mail and password (unless signed in), optional
     school, and for a minor the guardian's e-mail; an adult chooses publication themself."""
 
     first_name = forms.CharField(label=_("First name"), max_length=100)

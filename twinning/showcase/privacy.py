@@ -1,4 +1,4 @@
-"""Privacy of the showcase's students (P-04, P-10..P-12): the consent notice and its hash, the
+"""Privacy of the showcase's students (PRIV-4, PRIV-10..P-12): the consent notice and its hash, the
 access export, erasure on request, and retention on schedule. Scores stay, anonymised: the
 review engine's items lose their title and conflict keys, never their scores.
 
@@ -50,11 +50,11 @@ def notice_text() -> str:
 
 
 def notice_hash() -> str:
-    """SHA-256 of the exact notice text shown (P-04), kept with each consent."""
+    """SHA-256 of the exact notice text shown (PRIV-4), kept with each consent."""
     return hashlib.sha256(notice_text().encode()).hexdigest()
 
 
-# --- Access export (P-12) ----------------------------------------------------------------------
+# --- Access export (PRIV-12) ----------------------------------------------------------------------
 
 
 def _iso(value: Any) -> Any:
@@ -139,7 +139,7 @@ def export_student_data(student: Student) -> dict[str, Any]:
     }
 
 
-# --- Erasure (P-11) ----------------------------------------------------------------------------
+# --- Erasure (PRIV-11) ----------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -281,7 +281,7 @@ def execute_erasure(*, request: ErasureRequest, by: Any) -> ErasureRequest:
     return request
 
 
-# --- Retention (P-10) --------------------------------------------------------------------------
+# --- Retention (PRIV-10) --------------------------------------------------------------------------
 
 
 def retention_due_on(edition: Edition) -> datetime.date:

@@ -50,7 +50,7 @@ from twinning.showcase.eligibility import check_eligibility, needs_guardian
 from twinning.showcase.models import Category, Consent, Edition, Entry, EntryFile, Student
 from twinning.showcase.privacy import NOTICE_VERSION, notice_hash
 
-CONSENT_LINK_DAYS = 7  # B11: a consent link expires within 7 days
+CONSENT_LINK_DAYS = 7  # AUTH-11: a consent link expires within 7 days
 MANAGE_LINK_SALT = "twinning.showcase.guardian-manage"
 MANAGE_LINK_MAX_AGE = 3 * 366 * 24 * 3600  # consent records are kept as proof for 3 years
 
@@ -345,7 +345,7 @@ def register_student(
 def request_guardian_consent(
     *, student: Student, edition: Edition | None = None, by: Any
 ) -> Consent:
-    """Send the guardian a new single-use link (B11): 256 random bits, stored hashed, valid
+    """Send the guardian a new single-use link (AUTH-11): 256 random bits, stored hashed, valid
     7 days, bound to this one consent record. Earlier unanswered links stop working. The
     returned record carries the plain token as `.token` (never stored) for the caller that
     sends the link by other means (the demo). Raises ValidationError with the reason after
@@ -441,8 +441,8 @@ def open_consent_link(*, token: str) -> Consent:
 
 @transaction.atomic
 def answer_consent(*, token: str, participation: bool, publication: bool) -> Consent:
-    """Record the guardian's answer to the notice: two separate scopes (P-04); this spends the
-    single-use link (B11). Publication without participation makes no sense and is refused.
+    """Record the guardian's answer to the notice: two separate scopes (PRIV-4); this spends the
+    single-use link (AUTH-11). Publication without participation makes no sense and is refused.
     Sends the confirmation e-mail with the long-lived link to manage the consent. Raises
     ConsentLinkInvalid, ConsentLinkUsed (answered already, e.g. in another tab) or
     ConsentLinkExpired like `open_consent_link`, and ValidationError for the scopes."""
@@ -514,7 +514,7 @@ SCOPES = ("participation", "publication")
 def withdraw_consent(
     *, student: Student, scope: str, by: Any, guardian: Consent | None = None
 ) -> int:
-    """Withdraw a scope at once for every record of the student (P-04). Withdrawing
+    """Withdraw a scope at once for every record of the student (PRIV-4). Withdrawing
     participation withdraws publication too. Returns how many records changed.
 
     The student themself, verified staff or SYSTEM may; a guardian (no account) acts through
@@ -750,7 +750,7 @@ def _delete_work_file(entry: Entry) -> None:
 
 @transaction.atomic
 def attach_work(*, entry: Entry, upload: Any, by: Any) -> Entry:
-    """Take the work's file: checked by content against the category's limits (F1) before
+    """Take the work's file: checked by content against the category's limits (UPL-1) before
     anything is stored; the original kept privately; derivatives made by a background task.
     A typed text file becomes the entry's text. Replaces an earlier file."""
     from twinning.showcase.tasks import make_derivatives_task
@@ -965,7 +965,7 @@ def withdraw_entry(*, entry: Entry, by: Any) -> Entry:
 
 @transaction.atomic
 def approve_entry(*, entry: Entry, by: Any) -> Entry:
-    """Staff approve a submitted entry for publication (P-20); publication still needs the
+    """Staff approve a submitted entry for publication (PRIV-20); publication still needs the
     publication consent at the time of showing."""
     require(by, "showcase.approve_entry")
     entry = Entry.objects.select_for_update().get(pk=entry.pk)

@@ -1,5 +1,5 @@
 """Serving the app's private files (letters, photos, reports) once a view has checked who
-asks: through `media_response`, with the F4 headers and no caching (A4, F5)."""
+asks: through `media_response`, with the UPL-4 headers and no caching (HDR-4, UPL-5)."""
 
 from django.http import Http404, HttpResponse
 from django.utils.text import slugify

@@ -1,11 +1,11 @@
-"""The safe-upload pipeline every app uses (RELIABILITY F0-F3, F6, P-09).
+"""The safe-upload pipeline every app uses (UPL-0 to UPL-3, UPL-6, PRIV-9).
 
 `inspect_upload` decides what a file *is* from its bytes alone (never its name or the type the
 browser declared) and refuses, with a specific translatable message, anything outside the
 allow-list: images (JPEG, PNG, WebP), audio (MP3, WAV, FLAC, Ogg), PDF and UTF-8 plain text.
 The derivative functions then rebuild each accepted file from its decoded content, so what is
 stored, shown to judges or published carries no metadata (GPS, EXIF, XMP, IPTC, ID3, PDF Info)
-and no active content. A file that cannot be rebuilt is refused (P-09): the original is never
+and no active content. A file that cannot be rebuilt is refused (PRIV-9): the original is never
 published as-is.
 
 Everything here works on bytes in memory and writes nothing; `twinning.core.media` stores the

@@ -134,8 +134,8 @@ def _strip_ogg_tags(data: bytes) -> bytes:
 
 def audio_derivative(data: bytes, *, max_seconds: float = 300) -> tuple[bytes, str]:
     """(bytes, mime): the audio decoded and re-encoded as Ogg Vorbis (FLAC when Vorbis cannot
-    take the stream), at most `max_seconds` long, with no tags, cover art or comments (F3).
-    Raises ValidationError when it cannot be decoded or re-encoded (P-09)."""
+    take the stream), at most `max_seconds` long, with no tags, cover art or comments (UPL-3).
+    Raises ValidationError when it cannot be decoded or re-encoded (PRIV-9)."""
     import soundfile
 
     for fmt, subtype, mime in (("OGG", "VORBIS", "audio/ogg"), ("FLAC", "PCM_16", "audio/flac")):

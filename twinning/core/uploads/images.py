@@ -193,7 +193,7 @@ def image_derivatives(
 ) -> dict[str, tuple[bytes, str]]:
     """{"display": (bytes, mime), "thumb": (bytes, mime)}: the image re-encoded as WebP (or
     JPEG) with EXIF orientation applied, converted to sRGB, at most `display_size` and
-    `thumb_size` pixels a side, with no metadata at all (F3, P-09). Raises ValidationError when
+    `thumb_size` pixels a side, with no metadata at all (UPL-3, PRIV-9). Raises ValidationError when
     the image cannot be decoded or re-encoded."""
     from PIL import Image, ImageOps
 
@@ -211,5 +211,5 @@ def image_derivatives(
             }
     except ValidationError:
         raise
-    except Exception as error:  # any decoder failure means: cannot be re-encoded (P-09)
+    except Exception as error:  # any decoder failure means: cannot be re-encoded (PRIV-9)
         raise refuse("reencode_failed", accepted=Kind.IMAGE.label) from error

@@ -1,4 +1,4 @@
-"""Inspection (F1): the one entry point that decides whether a file is accepted here."""
+"""Inspection (UPL-1): the one entry point that decides whether a file is accepted here."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from twinning.core.uploads.text import _check_text
 
 def inspect_upload(upload, *, allowed: Iterable[Kind], limits: UploadLimits) -> InspectedUpload:
     """What the uploaded file is, by its content only; raises ValidationError with a specific,
-    translatable message when it is not acceptable here (F1). Reads at most max_bytes + 1."""
+    translatable message when it is not acceptable here (UPL-1). Reads at most max_bytes + 1."""
     allowed = [Kind(kind) for kind in allowed]
     accepted = _accepted(allowed)
     data = read_limited(upload, limits.max_bytes)

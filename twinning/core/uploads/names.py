@@ -1,4 +1,4 @@
-"""Display names (F6): what is kept of the name the browser sent."""
+"""Display names (UPL-6): what is kept of the name the browser sent."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def sanitize_display_name(name: str | None, *, extension: str = "") -> str:
     """A name safe to show and to offer as a download name: no path, no control or bidi
     characters, no reserved device name, at most 100 characters. With `extension`, the user's
     extension is replaced by ours (the format we found), so "photo.jpg.php" shows as
-    "photo.jpg.jpg" and "x\u202egpj.exe" as "xgpj.jpg" (F6)."""
+    "photo.jpg.jpg" and "x\u202egpj.exe" as "xgpj.jpg" (UPL-6)."""
     name = str(name or "").replace("\x00", "")
     name = re.split(r"[/\\]", name)[-1]
     name = unicodedata.normalize("NFC", name)

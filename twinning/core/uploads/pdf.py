@@ -163,7 +163,7 @@ _ANY_KEYS_DROPPED = (
 
 def pdf_derivative(data: bytes, *, max_pages: int = 50) -> tuple[bytes, str]:
     """(bytes, "application/pdf"): the pages copied into a fresh document without the Info
-    dictionary, XMP, scripts, actions, annotations, forms or attachments (F3, P-09)."""
+    dictionary, XMP, scripts, actions, annotations, forms or attachments (UPL-3, PRIV-9)."""
     from pypdf import PdfWriter
     from pypdf.generic import DictionaryObject, NameObject
 

@@ -1,4 +1,4 @@
-"""The policy (F0): kinds, limits, what an inspection yields, and the refusal messages."""
+"""The policy (UPL-0): kinds, limits, what an inspection yields, and the refusal messages."""
 
 from __future__ import annotations
 
@@ -33,14 +33,14 @@ class UploadLimits:
 
 
 MB = 1024 * 1024
-# The F0 table, as constants the apps and the tests import.
+# The UPL-0 table, as constants the apps and the tests import.
 IMAGE_LIMITS = UploadLimits(max_bytes=20 * MB)
 AUDIO_LIMITS = UploadLimits(max_bytes=50 * MB, max_seconds=600)
 PDF_LIMITS = UploadLimits(max_bytes=10 * MB, max_pages=50)
 TEXT_LIMITS = UploadLimits(max_bytes=200 * 1024)
 
 # Metadata segments (EXIF, XMP, ICC, comments, text chunks) beyond this are refused: a real
-# camera or editor writes well under it, and "10 MB of XMP" is a parser attack (F1).
+# camera or editor writes well under it, and "10 MB of XMP" is a parser attack (UPL-1).
 MAX_METADATA_BYTES = 2 * MB
 # A PDF with more objects than this is refused before any of them is parsed (object-stream bombs).
 MAX_PDF_OBJECTS = 50_000
@@ -60,11 +60,11 @@ class InspectedUpload:
     width: int | None
     height: int | None
     seconds: float | None
-    display_name: str  # sanitised, <= 100 chars (F6)
+    display_name: str  # sanitised, <= 100 chars (UPL-6)
 
 
 # --- Messages -----------------------------------------------------------------------------
-# One message per reason (F1): what is wrong, and what is accepted instead.
+# One message per reason (UPL-1): what is wrong, and what is accepted instead.
 
 MESSAGES = {
     "empty": _("The file is empty. Choose the file again; it may not have been saved."),

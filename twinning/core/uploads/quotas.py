@@ -1,4 +1,4 @@
-"""Quotas (F7): how much one owner may store."""
+"""Quotas (UPL-7): how much one owner may store."""
 
 from __future__ import annotations
 

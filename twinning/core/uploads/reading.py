@@ -8,7 +8,7 @@ from twinning.core.uploads.policy import _human_size, refuse
 
 
 def read_limited(upload, max_bytes: int) -> bytes:
-    """At most `max_bytes + 1` bytes of the upload (F1: never read a huge file to refuse it)."""
+    """At most `max_bytes + 1` bytes of the upload (UPL-1: never read a huge file to refuse it)."""
     size = getattr(upload, "size", None)
     if isinstance(size, int) and size > max_bytes:
         raise refuse("too_large", limit=_human_size(max_bytes))

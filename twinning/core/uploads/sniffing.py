@@ -24,7 +24,7 @@ _FORMATS = {
     "PDF": (Kind.PDF, "application/pdf", "pdf"),
     "TEXT": (Kind.TEXT, "text/plain", "txt"),
 }
-# Formats recognised only to be refused by name (F0 "never").
+# Formats recognised only to be refused by name (UPL-0 "never").
 _FORBIDDEN = [
     (b"GIF87a", "GIF"),
     (b"GIF89a", "GIF"),

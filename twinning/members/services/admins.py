@@ -1,5 +1,5 @@
 """Co-admins of a member organisation: invitations by e-mail (single-use, expiring tokens of
-256 bits; only their hash is stored, RELIABILITY B11) and removal, effective at once (C5)."""
+256 bits; only their hash is stored, AUTH-11) and removal, effective at once (ACC-5)."""
 
 import datetime
 import hashlib

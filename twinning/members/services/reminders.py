@@ -1,7 +1,7 @@
 """Renewal reminders: 60, 30 and 7 days before a membership ends, then once in grace, to the
 member's billing contact. Each (membership, reminder) is sent at most once: the ReminderSent
 row is written in the same transaction as the queued e-mail, under a unique constraint, so
-running the scheduler twice (or two schedulers at once) sends nothing twice (I4)."""
+running the scheduler twice (or two schedulers at once) sends nothing twice (IDEM-4)."""
 
 import datetime
 from dataclasses import dataclass

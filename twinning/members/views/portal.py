@@ -249,7 +249,7 @@ def _invitation_unusable(request: HttpRequest, error: InvitationInvalid) -> Http
 
 @require_safe
 def invitation_open(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in the e-mail: the token moves into the session and leaves the URL (B11);
+    """The link in the e-mail: the token moves into the session and leaves the URL (AUTH-11);
     nothing is spent until the invitation is accepted."""
     try:
         open_invitation(token)

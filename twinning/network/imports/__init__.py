@@ -1,7 +1,7 @@
 """The import of partnership files (data/twin_cities.csv and files like it).
 
 Every input row is imported, already present, or rejected with a reason and its line number,
-and the figures add up: imported + already present + rejected = rows read (RELIABILITY E8).
+and the figures add up: imported + already present + rejected = rows read (INPUT-8).
 The whole import runs in one transaction, so a failure midway leaves the database as before.
 
 Columns: city1,country1,lat1,lng1,city2,country2,lat2,lng2 or, without coordinates,

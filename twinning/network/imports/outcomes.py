@@ -1,5 +1,5 @@
 """What an import reports: the reason codes of rejected rows, each row's outcome and the
-figures of the whole run (RELIABILITY E8: imported + already present + rejected = rows read)."""
+figures of the whole run (INPUT-8: imported + already present + rejected = rows read)."""
 
 from collections import Counter
 from dataclasses import dataclass, field

@@ -65,7 +65,7 @@ def import_partnerships(
         transaction.on_commit(invalidate_network_stats)
         transaction.on_commit(invalidate_map_data)
     if result.created + result.already_present + sum(result.rejected.values()) != len(rows):
-        raise RuntimeError("import figures do not add up")  # pragma: no cover - E8 guard
+        raise RuntimeError("import figures do not add up")  # pragma: no cover - INPUT-8 guard
     return result
 
 

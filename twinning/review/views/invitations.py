@@ -1,4 +1,4 @@
-"""Accepting an invitation to a round's pool (B11): the link's token goes into the session and
+"""Accepting an invitation to a round's pool (AUTH-11): the link's token goes into the session and
 leaves the address bar at once (as Django's password reset does); the signed-in user then
 accepts, which binds the single-use invitation to them (opening the link spends nothing). A
 used or expired link answers 410 and an unknown one 404, each with a page saying so."""

@@ -45,7 +45,7 @@ def _assignment(request: HttpRequest, code: str) -> Assignment:
 
 def _other_scores(assignment: Assignment) -> list[dict]:
     """Other judges' submitted scores of this item, anonymous, once this judge has submitted
-    and if the round shows them (D5)."""
+    and if the round shows them (BLIND-5)."""
     round = assignment.item.round
     if not (assignment.is_submitted and round.judges_see_other_scores):
         return []
@@ -104,7 +104,7 @@ def item_review(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as error:
             add_service_error(form, error)
             stale = getattr(error, "code", None) == "stale"
-        except OperationalError:  # SQLite busy past its timeout: say so, never a 500 (G7)
+        except OperationalError:  # SQLite busy past its timeout: say so, never a 500 (CONC-7)
             form.add_error(None, _("The site is busy: nothing was saved. Please try again."))
         else:
             messages.success(

@@ -173,7 +173,7 @@ def round_ranking_csv(request: HttpRequest, round: Round) -> HttpResponse:
         )
         for row in ranking(round)
     )
-    response.writelines(csv_lines(header, rows))  # formula-safe (RELIABILITY E6)
+    response.writelines(csv_lines(header, rows))  # formula-safe (INPUT-6)
     return response
 
 

@@ -18,7 +18,7 @@ from .editions import Category, Edition
 
 
 class Student(TimeStampedModel):
-    """A student's profile: only what the showcase needs (P-06): names, date of birth,
+    """A student's profile: only what the showcase needs (PRIV-6): names, date of birth,
     community, optional school and, for a minor, the guardian's e-mail address."""
 
     user = models.OneToOneField(
@@ -50,7 +50,7 @@ class Student(TimeStampedModel):
         return age_on(self.date_of_birth, day)
 
     def is_minor_on(self, day: date) -> bool:
-        return self.age_on(day) < 18  # the age of majority for consent (P-03)
+        return self.age_on(day) < 18  # the age of majority for consent (PRIV-3)
 
 
 class ConsentQuerySet(models.QuerySet["Consent"]):
@@ -65,10 +65,10 @@ class ConsentQuerySet(models.QuerySet["Consent"]):
 
 
 class Consent(models.Model):
-    """One consent request and its answer (P-04): who answered, when, to which notice text
+    """One consent request and its answer (PRIV-4): who answered, when, to which notice text
     (by hash), the scopes granted, how the answer was verified, and any withdrawal.
 
-    A guardian's consent comes through a single-use link sent to their address (B11); the
+    A guardian's consent comes through a single-use link sent to their address (AUTH-11); the
     link's token is stored only as a SHA-256 hash. An adult student consents for themself
     while signed in."""
 
@@ -163,7 +163,7 @@ class EntryQuerySet(models.QuerySet["Entry"]):
         return self.exclude(state=Entry.State.WITHDRAWN)
 
     def eligible_for_judging(self) -> "EntryQuerySet":
-        """Submitted, derivatives made, and for a minor an active participation consent (P-03)."""
+        """Submitted, derivatives made, and for a minor an active participation consent (PRIV-3)."""
         return self.filter(
             _participation_ok(),
             state=Entry.State.SUBMITTED,
@@ -172,7 +172,7 @@ class EntryQuerySet(models.QuerySet["Entry"]):
         )
 
     def publishable(self) -> "EntryQuerySet":
-        """Submitted, derivatives made, approved by staff (P-20), publication consent active."""
+        """Submitted, derivatives made, approved by staff (PRIV-20), publication consent active."""
         return self.filter(
             Exists(Consent.objects.publication_active().filter(student=OuterRef("student"))),
             _participation_ok(),
@@ -209,7 +209,7 @@ class Entry(TimeStampedModel):
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="entries")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="entries")
-    # Null once the student's data is erased: the entry's scores stay, anonymised (P-11).
+    # Null once the student's data is erased: the entry's scores stay, anonymised (PRIV-11).
     student = models.ForeignKey(
         Student, on_delete=models.SET_NULL, null=True, blank=True, related_name="entries"
     )
@@ -270,7 +270,7 @@ class Entry(TimeStampedModel):
         return self.student_id is not None and self.student.consents.publication_active().exists()
 
     def is_publishable(self) -> bool:
-        """Publication consent active, derivatives ready and staff approval (P-03, P-20)."""
+        """Publication consent active, derivatives ready and staff approval (PRIV-3, PRIV-20)."""
         return (
             self.state == self.State.SUBMITTED
             and self.media_status == self.MediaStatus.READY
@@ -372,7 +372,7 @@ class EntryFile(models.Model):
 
 
 class ErasureRequest(models.Model):
-    """A request by a student or their guardian to erase the student's data (P-11): due within
+    """A request by a student or their guardian to erase the student's data (PRIV-11): due within
     a month, extendable by two more with a logged reason."""
 
     class RequestedBy(models.TextChoices):

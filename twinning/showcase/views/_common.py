@@ -23,7 +23,7 @@ VARIANTS = ("original", "display", "thumb")
 
 
 def serve_entry_file(work_file: EntryFile | None, variant: str) -> HttpResponse:
-    """The original (private, owner and staff only) or a derivative, with F4's headers."""
+    """The original (private, owner and staff only) or a derivative, with UPL-4's headers."""
     if work_file is None or variant not in VARIANTS:
         raise Http404
     name, mime = {

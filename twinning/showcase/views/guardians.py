@@ -1,4 +1,4 @@
-"""Guardians' pages. A guardian has no account: the single-use consent link (B11) or the
+"""Guardians' pages. A guardian has no account: the single-use consent link (AUTH-11) or the
 long-lived manage link from their confirmation e-mail binds their browser session to one
 consent record, and the token leaves the URL at once (a redirect, as Django's password reset
 does). Opening the consent link spends nothing (mail scanners open links): the answer does.

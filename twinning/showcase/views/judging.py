@@ -1,6 +1,6 @@
 """Judging pages of the showcase: staff's progress per category and round, the national
 ranking with decisions and publishing; a committee admin's local round; and the derivative
-of a work for the reviewers who may see it (by its random storage name only, D1).
+of a work for the reviewers who may see it (by its random storage name only, BLIND-1).
 
 Scoring, the pools, assignment and forwarding are the review engine's own pages; these pages
 link to them."""
@@ -112,7 +112,7 @@ def staff_judging_open(request: HttpRequest, edition: str) -> HttpResponse:
 @require_safe
 def staff_results(request: HttpRequest, edition: str) -> HttpResponse:
     """The national round's ranking per category with a decision form per entry. Staff see
-    who made an entry only once it is decided (D6); before, the code and title as judges do."""
+    who made an entry only once it is decided (BLIND-6); before, the code and title as judges do."""
     edition_obj = _edition(edition)
     national = national_round(edition_obj)
     categories = []

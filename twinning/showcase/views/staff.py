@@ -1,6 +1,6 @@
 """Staff pages of the showcase's student side: editions (create, edit), an edition's entries
-with filters and counts, consent status, approval for publication (P-20), and erasure
-requests with their due dates (P-11). Every view is `staff_required`."""
+with filters and counts, consent status, approval for publication (PRIV-20), and erasure
+requests with their due dates (PRIV-11). Every view is `staff_required`."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

@@ -37,7 +37,7 @@ from twinning.showcase.services import (
 )
 from twinning.showcase.views._common import json_download, serve_entry_file
 
-AGE_REFUSED = "showcase_age_refused"  # P-01: blocks an immediate retry with another date
+AGE_REFUSED = "showcase_age_refused"  # PRIV-1: blocks an immediate retry with another date
 SCREEN = "showcase_screen"
 
 
@@ -73,7 +73,7 @@ def community_search(request: HttpRequest) -> JsonResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def edition_enter(request: HttpRequest, edition: str) -> HttpResponse:
-    """The neutral eligibility check before anything is stored (P-01, P-02)."""
+    """The neutral eligibility check before anything is stored (PRIV-1, PRIV-2)."""
     edition_obj = get_object_or_404(Edition, slug=edition)
     student = _student(request)
     today = association_today()

@@ -1,4 +1,4 @@
-"""`manage.py showcase_retention`: the nightly retention job of the showcase (P-10)."""
+"""`manage.py showcase_retention`: the nightly retention job of the showcase (PRIV-10)."""
 
 from typing import Any
 
