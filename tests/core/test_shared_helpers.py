@@ -178,9 +178,9 @@ def test_xlsx_text_is_never_a_formula_and_numbers_stay_numbers():
 
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet.title == "Members 202526 all"
-    assert (sheet["HDR-2"].value, sheet["HDR-2"].data_type) == ("=1+1", "s")
-    assert sheet["HDR-3"].value == "bell"
-    assert (sheet["AUTH-2"].value, sheet["AUTH-2"].number_format) == (12.5, "#,##0.00")
+    assert (sheet["A2"].value, sheet["A2"].data_type) == ("=1+1", "s")
+    assert sheet["A3"].value == "bell"
+    assert (sheet["B2"].value, sheet["B2"].number_format) == (12.5, "#,##0.00")
 
 
 # --- Forms: the service-error helper and the one field template ---------------------------------
