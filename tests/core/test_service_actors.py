@@ -352,40 +352,58 @@ CASES: dict[str, Args] = {
     },
     "outbox.services.unsubscribe": lambda w: {"email": w.message.to},
     # review
-    "review.services.create_round": lambda w: {
+    "review.services.rounds.create_round": lambda w: {
         "name": "Rogue round",
         "model": Study,
         "opens_at": timezone.now(),
         "closes_at": _tomorrow(),
     },
-    "review.services.change_round_state": lambda w: {"round": w.round, "state": "open"},
-    "review.services.reschedule_round": lambda w: {
+    "review.services.rounds.change_round_state": lambda w: {"round": w.round, "state": "open"},
+    "review.services.rounds.reschedule_round": lambda w: {
         "round": w.round,
         "opens_at": timezone.now(),
         "closes_at": _tomorrow() + datetime.timedelta(days=30),
     },
-    "review.services.add_items": lambda w: {"round": w.round, "objects": [study()]},
-    "review.services.add_reviewer": lambda w: {"round": w.round, "user": w.victim},
-    "review.services.deactivate_reviewer": lambda w: {"reviewer": w.reviewer},
-    "review.services.invite_reviewer": lambda w: {"round": w.round, "email": "x@example.org"},
-    "review.services.accept_invitation": lambda w: {"token": "not-a-real-invitation-token"},
-    "review.services.assign_reviews": lambda w: {"round": w.round},
-    "review.services.assign_by_hand": lambda w: {"item": w.item, "reviewer": w.other_reviewer},
-    "review.services.reassign": lambda w: {
+    "review.services.items.add_items": lambda w: {"round": w.round, "objects": [study()]},
+    "review.services.reviewers.add_reviewer": lambda w: {"round": w.round, "user": w.victim},
+    "review.services.reviewers.deactivate_reviewer": lambda w: {"reviewer": w.reviewer},
+    "review.services.reviewers.invite_reviewer": lambda w: {
+        "round": w.round,
+        "email": "x@example.org",
+    },
+    "review.services.reviewers.accept_invitation": lambda w: {
+        "token": "not-a-real-invitation-token"
+    },
+    "review.services.assignments.assign_reviews": lambda w: {"round": w.round},
+    "review.services.assignments.assign_by_hand": lambda w: {
+        "item": w.item,
+        "reviewer": w.other_reviewer,
+    },
+    "review.services.assignments.reassign": lambda w: {
         "assignment": w.assignment,
         "reviewer": w.other_reviewer,
     },
-    "review.services.revoke_assignment": lambda w: {"assignment": w.assignment},
-    "review.services.declare_conflict": lambda w: {"reviewer": w.reviewer, "item": w.item},
-    "review.services.save_scores": lambda w: {
+    "review.services.assignments.revoke_assignment": lambda w: {"assignment": w.assignment},
+    "review.services.assignments.declare_conflict": lambda w: {
+        "reviewer": w.reviewer,
+        "item": w.item,
+    },
+    "review.services.scores.save_scores": lambda w: {
         "assignment": w.assignment,
         "scores": {},
         "submit": False,
         "version": w.assignment.version,
     },
-    "review.services.record_decision": lambda w: {"item": w.item, "outcome": "finalist"},
-    "review.services.forward_items": lambda w: {"items": [w.local_item], "to_round": w.round},
-    "review.services.advance_top": lambda w: {"round": w.local_round, "n": 1, "to_round": w.round},
+    "review.services.decisions.record_decision": lambda w: {"item": w.item, "outcome": "finalist"},
+    "review.services.forwarding.forward_items": lambda w: {
+        "items": [w.local_item],
+        "to_round": w.round,
+    },
+    "review.services.forwarding.advance_top": lambda w: {
+        "round": w.local_round,
+        "n": 1,
+        "to_round": w.round,
+    },
     # showcase
     "showcase.services.create_edition": lambda w: {
         "year": 2099,
