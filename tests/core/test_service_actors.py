@@ -352,50 +352,71 @@ CASES: dict[str, Args] = {
     },
     "outbox.services.unsubscribe": lambda w: {"email": w.message.to},
     # review
-    "review.services.create_round": lambda w: {
+    "review.services.rounds.create_round": lambda w: {
         "name": "Rogue round",
         "model": Study,
         "opens_at": timezone.now(),
         "closes_at": _tomorrow(),
     },
-    "review.services.change_round_state": lambda w: {"round": w.round, "state": "open"},
-    "review.services.reschedule_round": lambda w: {
+    "review.services.rounds.change_round_state": lambda w: {"round": w.round, "state": "open"},
+    "review.services.rounds.reschedule_round": lambda w: {
         "round": w.round,
         "opens_at": timezone.now(),
         "closes_at": _tomorrow() + datetime.timedelta(days=30),
     },
-    "review.services.add_items": lambda w: {"round": w.round, "objects": [study()]},
-    "review.services.add_reviewer": lambda w: {"round": w.round, "user": w.victim},
-    "review.services.deactivate_reviewer": lambda w: {"reviewer": w.reviewer},
-    "review.services.invite_reviewer": lambda w: {"round": w.round, "email": "x@example.org"},
-    "review.services.accept_invitation": lambda w: {"token": "not-a-real-invitation-token"},
-    "review.services.assign_reviews": lambda w: {"round": w.round},
-    "review.services.assign_by_hand": lambda w: {"item": w.item, "reviewer": w.other_reviewer},
-    "review.services.reassign": lambda w: {
+    "review.services.items.add_items": lambda w: {"round": w.round, "objects": [study()]},
+    "review.services.reviewers.add_reviewer": lambda w: {"round": w.round, "user": w.victim},
+    "review.services.reviewers.deactivate_reviewer": lambda w: {"reviewer": w.reviewer},
+    "review.services.reviewers.invite_reviewer": lambda w: {
+        "round": w.round,
+        "email": "x@example.org",
+    },
+    "review.services.reviewers.accept_invitation": lambda w: {
+        "token": "not-a-real-invitation-token"
+    },
+    "review.services.assignments.assign_reviews": lambda w: {"round": w.round},
+    "review.services.assignments.assign_by_hand": lambda w: {
+        "item": w.item,
+        "reviewer": w.other_reviewer,
+    },
+    "review.services.assignments.reassign": lambda w: {
         "assignment": w.assignment,
         "reviewer": w.other_reviewer,
     },
-    "review.services.revoke_assignment": lambda w: {"assignment": w.assignment},
-    "review.services.declare_conflict": lambda w: {"reviewer": w.reviewer, "item": w.item},
-    "review.services.save_scores": lambda w: {
+    "review.services.assignments.revoke_assignment": lambda w: {"assignment": w.assignment},
+    "review.services.assignments.declare_conflict": lambda w: {
+        "reviewer": w.reviewer,
+        "item": w.item,
+    },
+    "review.services.scores.save_scores": lambda w: {
         "assignment": w.assignment,
         "scores": {},
         "submit": False,
         "version": w.assignment.version,
     },
-    "review.services.record_decision": lambda w: {"item": w.item, "outcome": "finalist"},
-    "review.services.forward_items": lambda w: {"items": [w.local_item], "to_round": w.round},
-    "review.services.advance_top": lambda w: {"round": w.local_round, "n": 1, "to_round": w.round},
+    "review.services.decisions.record_decision": lambda w: {"item": w.item, "outcome": "finalist"},
+    "review.services.forwarding.forward_items": lambda w: {
+        "items": [w.local_item],
+        "to_round": w.round,
+    },
+    "review.services.forwarding.advance_top": lambda w: {
+        "round": w.local_round,
+        "n": 1,
+        "to_round": w.round,
+    },
     # showcase
-    "showcase.services.create_edition": lambda w: {
+    "showcase.services.editions.create_edition": lambda w: {
         "year": 2099,
         "theme": "Rogue",
         "opens_at": timezone.now(),
         "closes_at": _tomorrow(),
         "cutoff_date": timezone.localdate(),
     },
-    "showcase.services.update_edition": lambda w: {"edition": w.edition, "theme": "Changed"},
-    "showcase.services.register_student": lambda w: {
+    "showcase.services.editions.update_edition": lambda w: {
+        "edition": w.edition,
+        "theme": "Changed",
+    },
+    "showcase.services.registration.register_student": lambda w: {
         "edition": w.edition,
         "first_name": "Eve",
         "last_name": "Victim",
@@ -403,42 +424,48 @@ CASES: dict[str, Args] = {
         "community": w.springfield,
         "user": w.victim,
     },
-    "showcase.services.request_guardian_consent": lambda w: {"student": w.student},
-    "showcase.services.record_adult_consent": lambda w: {"student": w.student, "publication": True},
-    "showcase.services.withdraw_consent": lambda w: {"student": w.student, "scope": "publication"},
-    "showcase.services.give_publication_consent": lambda w: {"student": w.student},
-    "showcase.services.create_entry": lambda w: {
+    "showcase.services.consent.request_guardian_consent": lambda w: {"student": w.student},
+    "showcase.services.consent.record_adult_consent": lambda w: {
+        "student": w.student,
+        "publication": True,
+    },
+    "showcase.services.consent.withdraw_consent": lambda w: {
+        "student": w.student,
+        "scope": "publication",
+    },
+    "showcase.services.consent.give_publication_consent": lambda w: {"student": w.student},
+    "showcase.services.entries.create_entry": lambda w: {
         "student": w.student,
         "category": w.edition.categories.get(slug="poetry"),
         "title": "Not mine",
     },
-    "showcase.services.update_entry": lambda w: {"entry": w.entry, "title": "Changed"},
-    "showcase.services.attach_work": lambda w: {"entry": w.entry, "upload": png()},
-    "showcase.services.submit_entry": lambda w: {"entry": w.entry},
-    "showcase.services.withdraw_entry": lambda w: {"entry": w.entry},
-    "showcase.services.approve_entry": lambda w: {"entry": w.entry},
-    "showcase.services.revoke_approval": lambda w: {"entry": w.entry},
-    "showcase.services.prepare_work_again": lambda w: {"entry": w.entry},
-    "showcase.services_results.ensure_national_round": lambda w: {"edition": w.edition},
-    "showcase.services_results.create_local_round": lambda w: {
+    "showcase.services.entries.update_entry": lambda w: {"entry": w.entry, "title": "Changed"},
+    "showcase.services.entries.attach_work": lambda w: {"entry": w.entry, "upload": png()},
+    "showcase.services.entries.submit_entry": lambda w: {"entry": w.entry},
+    "showcase.services.entries.withdraw_entry": lambda w: {"entry": w.entry},
+    "showcase.services.entries.approve_entry": lambda w: {"entry": w.entry},
+    "showcase.services.entries.revoke_approval": lambda w: {"entry": w.entry},
+    "showcase.services.media.prepare_work_again": lambda w: {"entry": w.entry},
+    "showcase.services.judging.ensure_national_round": lambda w: {"edition": w.edition},
+    "showcase.services.judging.create_local_round": lambda w: {
         "edition": w.edition,
         "member": w.member,
     },
-    "showcase.services_results.open_judging": lambda w: {"edition": w.edition},
-    "showcase.services_results.decide_entry": lambda w: {
+    "showcase.services.judging.open_judging": lambda w: {"edition": w.edition},
+    "showcase.services.judging.decide_entry": lambda w: {
         "edition": w.edition,
         "item": w.item,
         "outcome": "finalist",
         "place": None,
     },
-    "showcase.services_results.publish_results": lambda w: {"edition": w.edition},
-    "showcase.services_results.set_work_indexing": lambda w: {"work": w.work, "indexable": True},
-    "showcase.services_results.book_exhibit": lambda w: {
+    "showcase.services.results.publish_results": lambda w: {"edition": w.edition},
+    "showcase.services.results.set_work_indexing": lambda w: {"work": w.work, "indexable": True},
+    "showcase.services.exhibit.book_exhibit": lambda w: {
         "edition": w.edition,
         "member": w.member,
         "month": timezone.localdate() + datetime.timedelta(days=62),
     },
-    "showcase.services_results.cancel_booking": lambda w: {"booking": w.booking},
+    "showcase.services.exhibit.cancel_booking": lambda w: {"booking": w.booking},
 }
 
 # Services that take `by` only to record it, with the reason they check no actor.

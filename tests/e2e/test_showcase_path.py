@@ -20,7 +20,7 @@ from twinning.outbox.models import OutboxMessage
 from twinning.review.models import Assignment
 from twinning.review.services import add_reviewer, assign_reviews
 from twinning.showcase.models import Entry
-from twinning.showcase.services_results import national_round, open_judging
+from twinning.showcase.services import national_round, open_judging
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-Long-enough-passw0rd"

@@ -8,10 +8,10 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
+from twinning.core.authz import NotAllowed
 from twinning.core.models import ActivityLog
 from twinning.review.models import Score
 from twinning.review.services import (
-    NotAllowed,
     change_round_state,
     revoke_assignment,
     save_scores,

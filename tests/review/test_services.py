@@ -8,12 +8,12 @@ from django.db import IntegrityError
 
 from tests.factories import CommunityFactory, MemberFactory, PartnershipFactory, UserFactory
 from tests.review.conftest import make_round, study_of
+from twinning.core.authz import NotAllowed
 from twinning.core.models import ActivityLog
 from twinning.core.services import log_activity
 from twinning.network.models import Community, Partnership
 from twinning.review.models import Assignment, Decision, ReviewItem, Round
 from twinning.review.services import (
-    NotAllowed,
     add_items,
     add_reviewer,
     assign_by_hand,

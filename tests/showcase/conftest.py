@@ -16,11 +16,11 @@ from twinning.core.authz import SYSTEM
 from twinning.network.models import Partnership
 from twinning.showcase.models import Consent
 from twinning.showcase.services import (
-    _hash_token,
     answer_consent,
     create_edition,
     register_student,
 )
+from twinning.showcase.services.consent import _hash_token
 from twinning.showcase.views.guardians import GUARDIAN
 
 

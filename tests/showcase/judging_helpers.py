@@ -15,12 +15,15 @@ from tests.showcase.media import png_bytes, upload
 from twinning.review.models import Assignment, ReviewItem
 from twinning.review.services import add_reviewer, assign_reviews, save_scores
 from twinning.showcase.models import Edition, Entry
-from twinning.showcase.services import approve_entry, attach_work, create_entry, submit_entry
-from twinning.showcase.services_results import (
+from twinning.showcase.services import (
+    approve_entry,
+    attach_work,
+    create_entry,
     decide_entry,
     national_round,
     open_judging,
     publish_results,
+    submit_entry,
 )
 
 

@@ -160,7 +160,7 @@ def build_exhibit_world(member, springfield) -> dict:
         submitted_entry,
     )
     from twinning.showcase.models import Certificate
-    from twinning.showcase.services_results import book_exhibit
+    from twinning.showcase.services import book_exhibit
 
     staff = verified(UserFactory(email="matrix-judging-staff@example.org", is_staff=True))
     edition = make_edition(year=timezone.now().year - 1, slug="matrix-exhibit", by=staff)

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from tests.factories import MemberFactory, UserFactory
 from tests.showcase.judging_helpers import entrant, judged_edition, published, submitted_entry
+from twinning.core.authz import NotAllowed
 from twinning.showcase.models import Booking
-from twinning.showcase.services_results import NotAllowed, book_exhibit, cancel_booking
+from twinning.showcase.services import book_exhibit, cancel_booking
 
 
 def _next_month(months: int = 1) -> datetime.date:

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from tests.showcase.conftest import make_edition
 from twinning.members.calls import open_calls_for
-from twinning.showcase.services_results import create_local_round
+from twinning.showcase.services import create_local_round
 
 
 def test_an_open_edition_is_an_open_call_with_its_deadline(edition, springfield_member):

@@ -22,7 +22,7 @@ from twinning.network.models import Partnership
 from twinning.outbox.models import OutboxMessage
 from twinning.review.models import Assignment
 from twinning.showcase.models import EntryFile, Student
-from twinning.showcase.services_results import national_round, open_judging
+from twinning.showcase.services import national_round, open_judging
 
 ENTRIES = 200
 JUDGES = 12

@@ -18,8 +18,12 @@ from tests.showcase.judging_helpers import (
 )
 from tests.showcase.media import png_bytes
 from twinning.showcase.models import Entry, ExhibitWork
-from twinning.showcase.services import approve_entry, revoke_approval, withdraw_consent
-from twinning.showcase.services_results import set_work_indexing
+from twinning.showcase.services import (
+    approve_entry,
+    revoke_approval,
+    set_work_indexing,
+    withdraw_consent,
+)
 
 
 @pytest.fixture

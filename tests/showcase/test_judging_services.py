@@ -15,12 +15,12 @@ from tests.showcase.judging_helpers import (
     submitted_entry,
     win,
 )
+from twinning.core.authz import NotAllowed
 from twinning.outbox.models import OutboxMessage
 from twinning.review.models import Decision, ReviewItem, Round
 from twinning.review.services import forward_items
 from twinning.showcase.models import Certificate, ExhibitWork, JudgingRound
-from twinning.showcase.services_results import (
-    NotAllowed,
+from twinning.showcase.services import (
     create_local_round,
     decide_entry,
     national_round,

@@ -15,8 +15,7 @@ from tests.showcase.judging_helpers import (
 )
 from twinning.review.models import Assignment, Decision
 from twinning.showcase.models import JudgingRound
-from twinning.showcase.services import withdraw_consent
-from twinning.showcase.services_results import national_round, open_judging
+from twinning.showcase.services import national_round, open_judging, withdraw_consent
 
 
 @pytest.fixture

@@ -18,9 +18,10 @@ from twinning.showcase.services import (
     attach_work,
     create_entry,
     give_up_derivatives,
+    national_round,
+    open_judging,
     prepare_work_again,
 )
-from twinning.showcase.services_results import national_round, open_judging
 
 REASON = "Preparing the file was interrupted; staff can prepare it again."
 

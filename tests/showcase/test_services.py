@@ -21,7 +21,6 @@ from twinning.showcase.services import (
     ConsentLinkExpired,
     ConsentLinkInvalid,
     ConsentLinkUsed,
-    _hash_token,
     answer_consent,
     approve_entry,
     attach_work,
@@ -33,6 +32,7 @@ from twinning.showcase.services import (
     withdraw_consent,
     withdraw_entry,
 )
+from twinning.showcase.services.consent import _hash_token
 
 
 def _entry(student, edition, slug="photography", **kwargs):
@@ -228,7 +228,7 @@ def test_withdrawn_entry_frees_its_place_in_the_category(student, edition):
 
 
 def test_create_entry_refuses_another_students_profile(student, other_student, edition):
-    from twinning.showcase.services import NotAllowed
+    from twinning.core.authz import NotAllowed
 
     with pytest.raises(NotAllowed):
         create_entry(

@@ -27,14 +27,16 @@ from twinning.review.queries import ranking
 from twinning.review.services import add_reviewer, advance_top, assign_reviews, save_scores
 from twinning.showcase.certificates import issue_certificates
 from twinning.showcase.models import Edition, Entry, JudgingRound
-from twinning.showcase.services import approve_entry, create_edition, update_edition
-from twinning.showcase.services_results import (
+from twinning.showcase.services import (
+    approve_entry,
+    create_edition,
     create_local_round,
     decide_entry,
     judging_has_opened,
     national_round,
     open_judging,
     publish_results,
+    update_edition,
 )
 
 STAGES = ("open", "judging", "results")

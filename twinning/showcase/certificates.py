@@ -11,7 +11,7 @@ from twinning.core.services import get_association, log_activity
 from twinning.review.models import Decision
 from twinning.showcase.models import Certificate, Edition, Entry
 from twinning.showcase.pdf import CertificateText, render_certificate
-from twinning.showcase.services_results import judged_entries, results_of
+from twinning.showcase.services import judged_entries, results_of
 
 
 def _kind(decision: Decision | None) -> tuple[str, int | None]:

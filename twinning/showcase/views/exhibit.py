@@ -31,7 +31,7 @@ from twinning.showcase.models import (
     ExhibitWork,
     Student,
 )
-from twinning.showcase.services_results import (
+from twinning.showcase.services import (
     book_exhibit,
     cancel_booking,
     first_of_month,

@@ -24,7 +24,7 @@ from twinning.review.queries import progress, ranking
 from twinning.showcase.forms_results import DecisionForm, MemberChoiceForm
 from twinning.showcase.judging import can_review_media
 from twinning.showcase.models import Edition, Entry, EntryFile, JudgingRound
-from twinning.showcase.services_results import (
+from twinning.showcase.services import (
     create_local_round,
     current_decisions,
     decide_entry,
