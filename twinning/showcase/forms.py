@@ -12,6 +12,7 @@ from twinning.core.forms import DateInput, DateTimeInput
 from twinning.network.choosers import CommunityField
 from twinning.showcase.models import Category, Edition, Entry
 from twinning.showcase.services import SCOPES
+from twinning.showcase.services.editions import EDITION_FIELDS
 
 
 class EligibilityForm(forms.Form):
@@ -141,19 +142,7 @@ class WithdrawForm(forms.Form):
 class EditionForm(forms.ModelForm):
     class Meta:
         model = Edition
-        fields = [
-            "year",
-            "theme",
-            "rules",
-            "opens_at",
-            "closes_at",
-            "cutoff_date",
-            "age_min",
-            "age_max",
-            "entries_per_category",
-            "retention_months",
-            "local_forward_limit",
-        ]
+        fields = list(EDITION_FIELDS)  # what the service accepts, named once
         widgets = {
             "opens_at": DateTimeInput(),
             "closes_at": DateTimeInput(),
