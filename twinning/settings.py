@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "twinning.members",
     "twinning.review",
     "twinning.showcase",
+    "twinning.events",
     "twinning.demo",
 ]
 

@@ -24,11 +24,13 @@ from twinning.members.models.memberships import (
     rank_expression,
     status_expression,
 )
+from twinning.members.models.regions import AssociationRegion
 from twinning.members.models.reminders import ReminderSent
 from twinning.members.models.summary import MemberSummary
 from twinning.members.models.types import MONEY, ZERO, FeeBand, MembershipType
 
 __all__ = [
+    "AssociationRegion",
     "MONEY",
     "OVERRIDE_CHOICES",
     "STATUS_RANK",

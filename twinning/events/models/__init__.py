@@ -1,0 +1,35 @@
+"""Events by sub-domain; every model is imported here.
+
+events.py: events, partner organisations, webinar series. registration.py: tickets,
+questions, orders, attendees, answers, the waiting list, check-ins."""
+
+from twinning.events.models.events import Event, EventQuerySet, PartnerOrganisation, WebinarSeries
+from twinning.events.models.registration import (
+    Answer,
+    Attendee,
+    AttendeeQuerySet,
+    CheckIn,
+    Order,
+    OrderQuerySet,
+    Question,
+    Ticket,
+    WaitingListEntry,
+    new_code,
+)
+
+__all__ = [
+    "Answer",
+    "Attendee",
+    "AttendeeQuerySet",
+    "CheckIn",
+    "Event",
+    "EventQuerySet",
+    "Order",
+    "OrderQuerySet",
+    "PartnerOrganisation",
+    "Question",
+    "Ticket",
+    "WaitingListEntry",
+    "WebinarSeries",
+    "new_code",
+]

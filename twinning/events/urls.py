@@ -1,0 +1,6 @@
+"""URLs of the events app."""
+
+from django.urls import path
+
+app_name = "events"
+urlpatterns: list = []
