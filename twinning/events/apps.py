@@ -8,4 +8,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
-        pass
+        from twinning.events import emails, navigation
+
+        emails.register()
+        navigation.register()

@@ -1,6 +1,13 @@
-"""URLs of the events app."""
+"""URLs of the events app, one module per part (public pages and programme, registration,
+check-in, the summit, the banquet), all in the `events` namespace."""
 
-from django.urls import path
+from twinning.events import urls_banquet, urls_checkin, urls_public, urls_registration, urls_summit
 
 app_name = "events"
-urlpatterns: list = []
+urlpatterns = (
+    urls_public.urlpatterns
+    + urls_registration.urlpatterns
+    + urls_checkin.urlpatterns
+    + urls_summit.urlpatterns
+    + urls_banquet.urlpatterns
+)

@@ -33,3 +33,9 @@ __all__ = [
     "WebinarSeries",
     "new_code",
 ]
+
+# Each part's own models module declares its public names in __all__ (so the parts are built
+# side by side without touching this file).
+from twinning.events.models.banquet import *  # noqa: E402, F403
+from twinning.events.models.programme import *  # noqa: E402, F403
+from twinning.events.models.summit import *  # noqa: E402, F403

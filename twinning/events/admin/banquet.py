@@ -1,0 +1,5 @@
+"""The events admin: banquet part."""
+
+
+def register() -> None:
+    pass

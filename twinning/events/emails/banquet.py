@@ -1,0 +1,5 @@
+"""The events emails: banquet part."""
+
+
+def register() -> None:
+    pass

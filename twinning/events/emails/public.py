@@ -1,0 +1,5 @@
+"""The events emails: public part."""
+
+
+def register() -> None:
+    pass

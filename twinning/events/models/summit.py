@@ -1,0 +1,3 @@
+"""Summit models (see the module of the same name in services/)."""
+
+__all__: list[str] = []

@@ -1,0 +1,5 @@
+"""The events navigation: banquet part."""
+
+
+def register() -> None:
+    pass

@@ -1,0 +1,5 @@
+"""The events navigation: public part."""
+
+
+def register() -> None:
+    pass

@@ -1,0 +1,5 @@
+"""The events navigation: registration part."""
+
+
+def register() -> None:
+    pass

@@ -1,0 +1,5 @@
+"""The events navigation: summit part."""
+
+
+def register() -> None:
+    pass
