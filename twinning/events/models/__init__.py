@@ -36,6 +36,6 @@ __all__ = [
 
 # Each part's own models module declares its public names in __all__ (so the parts are built
 # side by side without touching this file).
-from twinning.events.models.banquet import *  # noqa: E402, F403
-from twinning.events.models.programme import *  # noqa: E402, F403
-from twinning.events.models.summit import *  # noqa: E402, F403
+from twinning.events.models.banquet import *  # noqa: F403
+from twinning.events.models.programme import *  # noqa: F403
+from twinning.events.models.summit import *  # noqa: F403

@@ -145,9 +145,7 @@ class Event(TimeStampedModel):
     cancellation_policy = models.TextField(_("cancellation policy"), blank=True)
     # Cancelling up to this moment is refunded in full (a credit note); later, nothing.
     refund_until = models.DateTimeField(_("full refund until"), null=True, blank=True)
-    cancellation_fee = models.DecimalField(
-        _("cancellation fee"), **MONEY, null=True, blank=True
-    )
+    cancellation_fee = models.DecimalField(_("cancellation fee"), **MONEY, null=True, blank=True)
     offer_hours = models.PositiveSmallIntegerField(
         _("waiting-list offer valid (hours)"), default=48
     )
@@ -178,8 +176,7 @@ class Event(TimeStampedModel):
                 name="event_latitude_range",
             ),
             models.CheckConstraint(
-                condition=Q(longitude__isnull=True)
-                | Q(longitude__gte=-180, longitude__lte=180),
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
                 name="event_longitude_range",
             ),
         ]

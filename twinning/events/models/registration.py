@@ -32,9 +32,7 @@ class Ticket(TimeStampedModel):
     description = models.TextField(_("description"), blank=True)
     price = models.DecimalField(_("price"), **MONEY, default=ZERO)
     member_price = models.DecimalField(_("member price"), **MONEY, null=True, blank=True)
-    early_bird_price = models.DecimalField(
-        _("early-bird price"), **MONEY, null=True, blank=True
-    )
+    early_bird_price = models.DecimalField(_("early-bird price"), **MONEY, null=True, blank=True)
     early_bird_until = models.DateTimeField(_("early bird until"), null=True, blank=True)
     quota = models.PositiveIntegerField(_("quota"), null=True, blank=True)
     # Youth tickets (the summit) need a young person's application and guardian consent.
