@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "twinning.activities",
     "twinning.members",
     "twinning.review",
+    "twinning.youth",
     "twinning.showcase",
     "twinning.events",
     "twinning.demo",

@@ -20,7 +20,7 @@ from tests.showcase.conftest import good_standing, make_edition, years_ago  # no
 from twinning.accounts.models import User
 from twinning.members.models import Membership
 from twinning.outbox.models import OutboxMessage
-from twinning.showcase.models import Student
+from twinning.youth.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -305,6 +305,6 @@ def test_a_student_registers_for_the_showcase_from_its_page(
     )
 
     assert registered.url == reverse("showcase:my_entries")
-    assert Student.objects.get().user.email == "mary@example.org"
+    assert Person.objects.get().user.email == "mary@example.org"
     home = anonymous.get(reverse("core:home"))
     assert "Your guardian's consent is still awaited" in _text(home)

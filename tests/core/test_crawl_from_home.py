@@ -21,7 +21,8 @@ from tests.factories import UserFactory
 from tests.showcase.conftest import guardian_session
 from twinning.review.models import Round
 from twinning.review.services import add_reviewer, assign_reviews, change_round_state
-from twinning.showcase.models import Consent, Entry
+from twinning.showcase.models import Entry
+from twinning.youth.models import Consent
 
 pytestmark = pytest.mark.django_db
 
@@ -156,7 +157,7 @@ def _role(request, role: str, world: dict) -> tuple[Client, str]:  # noqa: F811
     if role == "student":
         return _client_for(entry.student.user), "/home/"
     if role == "guardian":
-        consent = Consent.objects.filter(student=entry.student).first()
+        consent = Consent.objects.filter(person=entry.student).first()
         return guardian_session(consent), "/showcase/guardian/"
     if role == "judge":
         return _judge(world), "/home/"

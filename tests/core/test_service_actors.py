@@ -434,6 +434,25 @@ CASES: dict[str, Args] = {
         "scope": "publication",
     },
     "showcase.services.consent.give_publication_consent": lambda w: {"student": w.student},
+    "youth.services.find_or_create_person": lambda w: {
+        "user": w.victim,
+        "first_name": "Eve",
+        "last_name": "Victim",
+        "date_of_birth": datetime.date(2011, 1, 1),
+        "community": w.springfield,
+        "guardian_email": "eve.guardian@example.net",
+    },
+    "youth.services.request_consent": lambda w: {"person": w.student, "program": "showcase"},
+    "youth.services.record_own_consent": lambda w: {
+        "person": w.student,
+        "program": "showcase",
+        "granted": {"participation", "publication"},
+    },
+    "youth.services.withdraw_consent": lambda w: {
+        "person": w.student,
+        "program": "showcase",
+        "scope": "participation",
+    },
     "showcase.services.entries.create_entry": lambda w: {
         "student": w.student,
         "category": w.edition.categories.get(slug="poetry"),

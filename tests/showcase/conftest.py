@@ -14,14 +14,14 @@ from tests.factories import CommunityFactory, PartnershipFactory
 from tests.factories.members import MembershipFactory
 from twinning.core.authz import SYSTEM
 from twinning.network.models import Partnership
-from twinning.showcase.models import Consent
 from twinning.showcase.services import (
     answer_consent,
     create_edition,
     register_student,
 )
-from twinning.showcase.services.consent import _hash_token
 from twinning.showcase.views.guardians import GUARDIAN
+from twinning.youth.models import Consent
+from twinning.youth.services import hash_token
 
 
 def years_ago(years: int, *, days: int = 0, on: datetime.date | None = None) -> datetime.date:
@@ -96,7 +96,7 @@ def consent_for(student, *, participation=True, publication=True) -> Consent:
     """Answer the student's pending guardian consent as the guardian would."""
     consent = student.consents.pending().get()
     token = f"test-token-{consent.pk}"
-    Consent.objects.filter(pk=consent.pk).update(token_hash=_hash_token(token))
+    Consent.objects.filter(pk=consent.pk).update(token_hash=hash_token(token))
     return answer_consent(token=token, participation=participation, publication=publication)
 
 

@@ -21,8 +21,9 @@ from twinning.core.media import private_storage
 from twinning.network.models import Partnership
 from twinning.outbox.models import OutboxMessage
 from twinning.review.models import Assignment
-from twinning.showcase.models import EntryFile, Student
+from twinning.showcase.models import EntryFile
 from twinning.showcase.services import national_round, open_judging
+from twinning.youth.models import Person
 
 ENTRIES = 200
 JUDGES = 12
@@ -133,7 +134,7 @@ def test_d1_no_canary_reaches_a_judge(canary_edition):
     ] + [m.subject + m.body for m in mail.outbox if set(m.to) & {j.email for j in judges}]
 
     # The scan means something only if the canaries exist where a leak would find them.
-    assert Student.objects.filter(last_name__startswith="Canarylast").count() == ENTRIES
+    assert Person.objects.filter(last_name__startswith="Canarylast").count() == ENTRIES
     work_file = EntryFile.objects.filter(display_name__icontains="canary").first()
     assert b"Canary Artist" in private_storage.open(work_file.original_name).read()
     assert pages > 50

@@ -6,7 +6,8 @@ import datetime
 from django.utils import timezone
 
 from twinning.demo.showcase_entries import seed_students_and_entries
-from twinning.showcase.models import Entry, Student
+from twinning.showcase.models import Entry
+from twinning.youth.models import Person
 
 
 def test_seed_makes_the_entries_asked_for_with_works_ready(edition, staff_user, springfield):
@@ -17,7 +18,9 @@ def test_seed_makes_the_entries_asked_for_with_works_ready(edition, staff_user, 
     assert entries.count() == 12
     assert set(entries.values_list("media_status", flat=True)) == {"ready"}
     assert entries.filter(state="submitted").exists()
-    assert Student.objects.filter(consents__participation_at__isnull=False).exists()
+    assert Person.objects.filter(
+        consents__answers__scope="participation", consents__answers__granted_at__isnull=False
+    ).exists()
 
 
 def test_seed_is_idempotent(edition, staff_user):

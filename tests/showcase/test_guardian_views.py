@@ -18,8 +18,9 @@ from django.utils import timezone
 from tests.outbox.delivery import delivered_body
 from tests.showcase.conftest import make_student
 from twinning.outbox.models import OutboxMessage
-from twinning.showcase.models import Consent, ErasureRequest
+from twinning.showcase.models import ErasureRequest
 from twinning.showcase.services import manage_token, request_guardian_consent
+from twinning.youth.models import Consent, Guardian
 
 
 @pytest.fixture
@@ -150,25 +151,26 @@ def test_guardian_withdraws_publication_at_once(guardian_client, student):
     response = guardian_client.post(reverse("showcase:guardian_withdraw"), {"scope": "publication"})
 
     assert response.status_code == 302
-    assert not Consent.objects.publication_active().filter(student=student).exists()
-    assert Consent.objects.participation_active().filter(student=student).exists()
+    assert not Consent.objects.active("showcase", "publication").filter(person=student).exists()
+    assert Consent.objects.active("showcase", "participation").filter(person=student).exists()
 
 
 def test_guardian_withdraws_participation_and_with_it_publication(guardian_client, student):
     guardian_client.post(reverse("showcase:guardian_withdraw"), {"scope": "participation"})
 
-    assert not student.consents.participation_active().exists()
-    assert not student.consents.publication_active().exists()
+    assert not student.consents.active("showcase", "participation").exists()
+    assert not student.consents.active("showcase", "publication").exists()
 
 
 def test_withdraw_with_an_unknown_scope_changes_nothing(guardian_client, student):
     guardian_client.post(reverse("showcase:guardian_withdraw"), {"scope": "everything"})
 
-    assert student.consents.publication_active().exists()
+    assert student.consents.active("showcase", "publication").exists()
 
 
 def test_replaced_guardian_loses_the_page_at_once(guardian_client, student):
-    type(student).objects.filter(pk=student.pk).update(guardian_email="new@example.net")
+    new = Guardian.objects.create(email="new@example.net")
+    type(student).objects.filter(pk=student.pk).update(guardian=new)
 
     assert guardian_client.get(reverse("showcase:guardian_home")).status_code == 404
 

@@ -13,7 +13,7 @@ from twinning.accounts.models import User
 from twinning.core.media import private_storage
 from twinning.core.models import ActivityLog
 from twinning.outbox.models import OutboxMessage
-from twinning.showcase.models import Consent, Entry, EntryFile, Student
+from twinning.showcase.models import Entry, EntryFile
 from twinning.showcase.privacy import (
     apply_edition_retention,
     execute_erasure,
@@ -22,6 +22,7 @@ from twinning.showcase.privacy import (
     retention_due_on,
 )
 from twinning.showcase.services import attach_work, create_entry, make_derivatives, submit_entry
+from twinning.youth.models import Consent, Person
 
 
 def _entry_with_file(student, edition, slug="photography", title="Lighthouse"):
@@ -75,7 +76,7 @@ def test_erasure_removes_personal_data_and_files_but_keeps_the_entry_row(
     assert anonymous_entry.student is None
     assert anonymous_entry.title == ""
     assert anonymous_entry.erased_at is not None
-    assert not Student.objects.exists()
+    assert not Person.objects.exists()
     assert not Consent.objects.exists()
     assert not User.objects.filter(pk=user_pk).exists()
     assert not EntryFile.objects.exists()
@@ -117,7 +118,7 @@ def test_retention_one_day_before_expiry_keeps_everything(student, edition):
 
     assert reduced == 0
     assert Entry.objects.count() == 1
-    assert Student.objects.count() == 1
+    assert Person.objects.count() == 1
 
 
 def test_retention_one_day_after_expiry_leaves_counts_only(
@@ -133,7 +134,7 @@ def test_retention_one_day_after_expiry_leaves_counts_only(
     edition.refresh_from_db()
     assert reduced == 1
     assert Entry.objects.count() == 0
-    assert Student.objects.count() == 0
+    assert Person.objects.count() == 0
     assert not any(private_storage.exists(name) for name in names)
     assert edition.retained_counts == {"photography": {"submitted": 1}}
 
@@ -152,11 +153,11 @@ def test_unconsented_account_survives_29_days_and_goes_after_30(edition, springf
 
     with time_machine.travel(created + datetime.timedelta(days=29)):
         call_command("showcase_retention", verbosity=0)
-    assert Student.objects.filter(pk=pending.pk).exists()
+    assert Person.objects.filter(pk=pending.pk).exists()
 
     with time_machine.travel(created + datetime.timedelta(days=31)):
         call_command("showcase_retention", verbosity=0)
-    assert not Student.objects.filter(pk=pending.pk).exists()
+    assert not Person.objects.filter(pk=pending.pk).exists()
     assert not User.objects.filter(email=pending.user.email).exists()
 
 
@@ -164,7 +165,7 @@ def test_consented_account_is_kept_after_30_days(student):
     with time_machine.travel(student.created_at + datetime.timedelta(days=40)):
         call_command("showcase_retention", verbosity=0)
 
-    assert Student.objects.filter(pk=student.pk).exists()
+    assert Person.objects.filter(pk=student.pk).exists()
 
 
 def test_erasure_request_is_due_a_month_later(student):

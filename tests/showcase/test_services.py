@@ -16,7 +16,7 @@ from tests.showcase.judging_helpers import close
 from tests.showcase.media import pdf_bytes, png_bytes, upload, wav_bytes
 from twinning.core.media import private_storage
 from twinning.outbox.models import OutboxMessage
-from twinning.showcase.models import Consent, Entry, EntryFile, Student
+from twinning.showcase.models import Entry, EntryFile
 from twinning.showcase.services import (
     ConsentLinkExpired,
     ConsentLinkInvalid,
@@ -32,7 +32,8 @@ from twinning.showcase.services import (
     withdraw_consent,
     withdraw_entry,
 )
-from twinning.showcase.services.consent import _hash_token
+from twinning.youth.models import Consent, Person
+from twinning.youth.services import hash_token
 
 
 def _entry(student, edition, slug="photography", **kwargs):
@@ -84,7 +85,7 @@ def test_registering_a_minor_sends_the_guardian_a_single_use_link(edition, sprin
     assert len(token) >= 43  # 32 random bytes, >= 128 bits (AUTH-11)
     lifetime = consent.token_expires_at - consent.created_at
     assert abs(lifetime - datetime.timedelta(days=7)) < datetime.timedelta(seconds=1)
-    assert consent.participation_at is None
+    assert consent.answer("participation").granted_at is None
 
 
 def test_registering_refuses_the_students_own_address_as_guardian(edition, springfield):
@@ -92,7 +93,7 @@ def test_registering_refuses_the_students_own_address_as_guardian(edition, sprin
         make_student(edition, springfield, email="me@example.org", guardian_email="ME@example.org")
 
     assert "must be their own" in str(error.value)
-    assert Student.objects.count() == 0
+    assert Person.objects.count() == 0
 
 
 def test_registering_an_ineligible_community_stores_nothing(edition):
@@ -101,7 +102,7 @@ def test_registering_an_ineligible_community_stores_nothing(edition):
     with pytest.raises(ValidationError):
         make_student(edition, CommunityFactory(name="Faraway"))
 
-    assert Student.objects.count() == 0
+    assert Person.objects.count() == 0
 
 
 def test_registering_an_adult_records_their_own_consent(edition, springfield):
@@ -116,7 +117,7 @@ def test_registering_an_adult_records_their_own_consent(edition, springfield):
 def test_consent_link_opens_any_number_of_times_until_answered(edition, springfield):
     student = make_student(edition, springfield)
     consent = student.consents.get()
-    Consent.objects.filter(pk=consent.pk).update(token_hash=_hash_token("tok"))
+    Consent.objects.filter(pk=consent.pk).update(token_hash=hash_token("tok"))
 
     opened = [open_consent_link(token="tok").pk for _ in range(3)]
     answer_consent(token="tok", participation=True, publication=False)
@@ -133,7 +134,7 @@ def test_no_student_registers_after_entries_close(edition, springfield):
         make_student(edition, springfield)
 
     assert f"Entries to the {edition.year} showcase closed on" in error.value.messages[0]
-    assert Student.objects.count() == 0
+    assert Person.objects.count() == 0
 
 
 def test_no_guardian_consent_is_asked_after_entries_close(edition, springfield):
@@ -151,7 +152,7 @@ def test_no_guardian_consent_is_asked_after_entries_close(edition, springfield):
 
 def test_consent_link_expires_after_seven_days(edition, springfield):
     student = make_student(edition, springfield)
-    Consent.objects.filter(student=student).update(token_hash=_hash_token("tok"))
+    Consent.objects.filter(person=student).update(token_hash=hash_token("tok"))
 
     later = timezone.now() + datetime.timedelta(days=7, seconds=1)
     with time_machine.travel(later), pytest.raises(ConsentLinkExpired):
@@ -160,7 +161,7 @@ def test_consent_link_expires_after_seven_days(edition, springfield):
 
 def test_a_new_link_makes_the_earlier_one_useless(edition, springfield):
     student = make_student(edition, springfield)
-    Consent.objects.filter(student=student).update(token_hash=_hash_token("old"))
+    Consent.objects.filter(person=student).update(token_hash=hash_token("old"))
 
     request_guardian_consent(student=student, by=student.user)
 
@@ -487,7 +488,7 @@ def test_withdrawing_participation_stops_judging_and_publication(
     withdraw_consent(student=student, scope="participation", by=student.user)
 
     assert list(Entry.objects.eligible_for_judging()) == []
-    assert student.consents.publication_active().count() == 0
+    assert student.consents.active("showcase", "publication").count() == 0
 
 
 def test_adult_entry_is_judged_without_a_guardian(

@@ -12,8 +12,9 @@ from tests.showcase.conftest import years_ago
 from tests.showcase.judging_helpers import close
 from tests.showcase.media import png_bytes, upload
 from twinning.core.models import ActivityLog
-from twinning.showcase.models import Consent, Entry, EntryFile, Student
+from twinning.showcase.models import Entry, EntryFile
 from twinning.showcase.services import attach_work, create_entry, make_derivatives
+from twinning.youth.models import Consent, ConsentScope, Person
 
 
 @pytest.fixture
@@ -57,7 +58,7 @@ def test_under_thirteen_gets_a_kind_refusal_and_nothing_is_stored(anonymous, edi
     response = _screen(anonymous, edition, born, springfield)
 
     assert "Thank you for your interest" in response.content.decode()
-    assert Student.objects.count() == 0
+    assert Person.objects.count() == 0
     assert ActivityLog.objects.count() == logs_before
     assert born.isoformat() not in str(dict(anonymous.session))
 
@@ -98,9 +99,9 @@ def test_eligible_minor_registers_and_guardian_is_asked(anonymous, edition, spri
     )
 
     assert response.status_code == 302
-    student = Student.objects.get()
+    student = Person.objects.get()
     assert (student.first_name, student.guardian_email) == ("Mary", "parent@example.net")
-    assert student.consents.get().participation_at is None
+    assert student.consents.get().answer("participation").granted_at is None
     assert anonymous.get(reverse("showcase:my_entries")).status_code == 200
 
 
@@ -119,7 +120,7 @@ def test_registration_refuses_the_same_address_for_guardian(anonymous, edition, 
     )
 
     assert "must be their own" in response.content.decode()
-    assert Student.objects.count() == 0
+    assert Person.objects.count() == 0
 
 
 def test_adult_registers_without_a_guardian_field(anonymous, edition, springfield):
@@ -181,7 +182,7 @@ def test_registering_after_entries_close_sends_back_to_the_reason(anonymous, edi
     )
 
     assert "closed on" in response.content.decode()
-    assert Student.objects.count() == 0
+    assert Person.objects.count() == 0
 
 
 def test_my_entries_says_why_the_guardian_link_cannot_be_sent_again(edition, springfield):
@@ -423,16 +424,18 @@ def test_adult_withdraws_and_gives_publication_consent(edition, springfield):
     client = _client_for(adult.user)
 
     client.post(reverse("showcase:my_publication"), {"publication": "no"})
-    assert not adult.consents.publication_active().exists()
+    assert not adult.consents.active("showcase", "publication").exists()
 
     client.post(reverse("showcase:my_publication"), {"publication": "yes"})
-    assert adult.consents.publication_active().exists()
+    assert adult.consents.active("showcase", "publication").exists()
 
 
 def test_minor_cannot_set_their_own_publication_consent(student_client, student):
-    student.consents.update(publication_withdrawn_at=datetime.datetime.now(datetime.UTC))
+    ConsentScope.objects.filter(consent__person=student, scope="publication").update(
+        withdrawn_at=datetime.datetime.now(datetime.UTC)
+    )
 
     response = student_client.post(reverse("showcase:my_publication"), {"publication": "yes"})
 
     assert response.status_code == 404
-    assert not Consent.objects.publication_active().filter(student=student).exists()
+    assert not Consent.objects.active("showcase", "publication").filter(person=student).exists()

@@ -17,7 +17,7 @@ from django.utils import timezone
 from twinning.core.dates import association_today
 from twinning.network.models import Community, Member, Partnership
 from twinning.showcase.eligibility import community_eligibility
-from twinning.showcase.models import Category, Edition, Entry, EntryFile, Student
+from twinning.showcase.models import Category, Edition, Entry, EntryFile
 from twinning.showcase.services import (
     answer_consent,
     attach_work,
@@ -27,6 +27,7 @@ from twinning.showcase.services import (
     submit_entry,
     update_edition,
 )
+from twinning.youth.models import Person
 
 FIRST_NAMES = [
     "Amara",
@@ -261,10 +262,10 @@ def _birth_date(rng: random.Random, edition: Edition) -> datetime.date:
     return birthday - datetime.timedelta(days=rng.randrange(0, 330))  # `age` on the cut-off
 
 
-def _student(rng: random.Random, edition: Edition, community: Community, n: int) -> Student:
+def _student(rng: random.Random, edition: Edition, community: Community, n: int) -> Person:
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     email = f"student{n}.{edition.pk}@demo.example.org"
-    existing = Student.objects.filter(user__email=email).first()
+    existing = Person.objects.filter(user__email=email).first()
     if existing is not None:
         return existing
     student = register_student(
@@ -286,7 +287,7 @@ def _student(rng: random.Random, edition: Edition, community: Community, n: int)
     return student
 
 
-def _work(rng: random.Random, entry: Entry, student: Student) -> None:
+def _work(rng: random.Random, entry: Entry, student: Person) -> None:
     kind = entry.category.work_kind
     if kind == Category.WorkKind.IMAGE:
         upload = SimpleUploadedFile("work.png", _image(rng), content_type="image/png")
@@ -323,7 +324,7 @@ def seed_students_and_entries(*, edition: Edition, count: int, staff: Any) -> in
         )
     categories = list(edition.categories.all())
     created = 0
-    n = Student.objects.count()
+    n = Person.objects.count()
     try:
         while existing + created < count:
             n += 1

@@ -1,13 +1,14 @@
-"""Staff back office for the showcase's student side: read-only views of editions, entries,
-consent records and erasure requests. Every change goes through the staff pages under
-/staff/showcase/, which call the services (C9); minors' data is never edited here."""
+"""Staff back office for the showcase's student side: read-only views of editions, entries
+and erasure requests (consent records are youth's: twinning/youth/admin.py). Every change
+goes through the staff pages under /staff/showcase/, which call the services (C9); minors'
+data is never edited here."""
 
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from twinning.showcase.models import Category, Consent, Edition, Entry, ErasureRequest
+from twinning.showcase.models import Category, Edition, Entry, ErasureRequest
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -45,12 +46,6 @@ class EntryAdmin(ReadOnlyAdmin):
     list_select_related = ["edition", "category"]
     show_full_result_count = False
     exclude = ["text"]
-
-
-@admin.register(Consent)
-class ConsentAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "verified_by", "created_at", "responded_at"]
-    exclude = ["token_hash"]
 
 
 @admin.register(ErasureRequest)

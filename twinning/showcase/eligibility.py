@@ -9,18 +9,10 @@ from django.utils.translation import gettext as _
 
 from twinning.members.standing import is_in_good_standing
 from twinning.network.models import Community, Member, Partnership
-from twinning.showcase.models import Edition
+from twinning.showcase.models import PROGRAM, Edition
+from twinning.youth.age import AGE_OF_MAJORITY, age_on, minimum_age
 
-AGE_OF_MAJORITY = 18  # below it, a guardian consents (PRIV-3; GDPR Art. 8 at its strictest)
-
-
-def age_on(date_of_birth: datetime.date, day: datetime.date) -> int:
-    """Completed years on `day`. Someone born on 29 February turns a year older on
-    1 March in common years (their birthday has not come on 28 February)."""
-    years = day.year - date_of_birth.year
-    if (day.month, day.day) < (date_of_birth.month, date_of_birth.day):
-        years -= 1
-    return years
+__all__ = ["AGE_OF_MAJORITY", "Eligibility", "age_on", "check_eligibility", "needs_guardian"]
 
 
 def needs_guardian(date_of_birth: datetime.date, edition: Edition, today: datetime.date) -> bool:
@@ -91,7 +83,8 @@ def check_eligibility(
     """Age on the cut-off date and the community's standing on `today`."""
     result = Eligibility()
     age = age_on(date_of_birth, edition.cutoff_date)
-    if age < edition.age_min:
+    lowest = minimum_age(PROGRAM, edition.age_min)  # the program's 13, or the edition's more
+    if age < lowest:
         result.too_young = True
         result.reasons.append(
             _(
@@ -99,7 +92,7 @@ def check_eligibility(
                 "%(min)s to %(max)s, so you cannot take part yet. We hope to see your work "
                 "in a future year."
             )
-            % {"min": edition.age_min, "max": edition.age_max}
+            % {"min": lowest, "max": edition.age_max}
         )
         return result  # nothing else is said (or kept) about a child below the minimum
     if age > edition.age_max:

@@ -1,33 +1,24 @@
 """Forms of the showcase's student side: validation only (C9); the services write."""
 
-import datetime
 from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from twinning.core.dates import association_today
 from twinning.core.forms import DateInput, DateTimeInput
 from twinning.network.choosers import CommunityField
 from twinning.showcase.models import Category, Edition, Entry
 from twinning.showcase.services import SCOPES
 from twinning.showcase.services.editions import EDITION_FIELDS
+from twinning.youth.forms import AgeScreenForm
 
 
-class EligibilityForm(forms.Form):
-    """The neutral age screen (PRIV-1): no pre-filled year, no hint of the threshold."""
+class EligibilityForm(AgeScreenForm):
+    """The neutral age screen (youth's, PRIV-1): no pre-filled year, no hint of the
+    threshold; the showcase asks the community too."""
 
-    date_of_birth = forms.DateField(
-        label=_("Your date of birth"), widget=DateInput(attrs={"autocomplete": "bday"})
-    )
     community = CommunityField(label=_("Your community (town or city)"))
-
-    def clean_date_of_birth(self) -> datetime.date:
-        value = self.cleaned_data["date_of_birth"]
-        if value > association_today() or value.year < 1900:
-            raise forms.ValidationError(_("Enter your real date of birth."))
-        return value
 
 
 class RegistrationForm(forms.Form):

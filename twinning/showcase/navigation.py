@@ -9,14 +9,16 @@ from django.utils.translation import gettext as _
 
 from twinning.core.navigation import Link, Scope, register_role, register_section, url
 from twinning.showcase.models import (
+    PROGRAM,
     Booking,
     Edition,
     Entry,
     ErasureRequest,
     JudgingRound,
-    Student,
 )
 from twinning.showcase.views.guardians import GUARDIAN
+from twinning.youth.models import Person
+from twinning.youth.services import has_consent
 
 
 def _editions(request: HttpRequest, scope: Scope) -> Scope:
@@ -34,7 +36,7 @@ def _editions(request: HttpRequest, scope: Scope) -> Scope:
 def _student(request: HttpRequest) -> list[Scope]:
     if not request.user.is_authenticated:
         return []
-    return [{}] if Student.objects.filter(user=request.user).exists() else []
+    return [{}] if Person.objects.in_program(PROGRAM).filter(user=request.user).exists() else []
 
 
 def _guardian(request: HttpRequest) -> list[Scope]:
@@ -146,7 +148,12 @@ def _student_links(scope: Scope) -> list[Link]:
 
 
 def _student_tasks(request: HttpRequest, scope: Scope) -> list[Link]:
-    student = Student.objects.filter(user_id=request.user.pk or 0).first()
+    student = (
+        Person.objects.in_program(PROGRAM)
+        .select_related("guardian")
+        .filter(user_id=request.user.pk or 0)
+        .first()
+    )
     if student is None:
         return []
     tasks = [
@@ -157,7 +164,7 @@ def _student_tasks(request: HttpRequest, scope: Scope) -> list[Link]:
         )
         for entry in student.entries.select_related("edition", "category")
     ]
-    if student.guardian_email and not student.consents.participation_active().exists():
+    if student.guardian_email and not has_consent(student, PROGRAM, "participation"):
         tasks.append(
             Link(
                 _("Your guardian's consent is still awaited"),

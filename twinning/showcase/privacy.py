@@ -2,13 +2,15 @@
 access export, erasure on request, and retention on schedule. Scores stay, anonymised: the
 review engine's items lose their title and conflict keys, never their scores.
 
-The showcase writes only its own tables: the review engine, the audit log and the outbox each
-forget through their own service (`review.privacy`, `core.privacy`, `outbox.privacy`)."""
+The showcase writes only its own tables (entries, files, erasure requests): the student, their
+guardian and consents are youth's and go through `youth.privacy`; the review engine, the
+audit log and the outbox each forget through their own service (`review.privacy`,
+`core.privacy`, `outbox.privacy`)."""
 
 import datetime
 import hashlib
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -19,10 +21,12 @@ from django.utils.translation import gettext_lazy
 
 from twinning.core.dates import add_months, association_date, association_today
 from twinning.core.media import private_storage
-from twinning.core.privacy import shred_audit_data
 from twinning.core.services import log_activity
-from twinning.outbox.privacy import forget_messages
-from twinning.showcase.models import Consent, Edition, Entry, EntryFile, ErasureRequest, Student
+from twinning.showcase.models import PROGRAM, Edition, Entry, EntryFile, ErasureRequest
+from twinning.youth import privacy as youth_privacy
+
+if TYPE_CHECKING:
+    from twinning.youth.models import Person
 
 NOTICE_VERSION = "2025-1"
 UNCONSENTED_DAYS = 30  # an account whose guardian never consents is deleted after 30 days
@@ -61,10 +65,10 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime.date | datetime.datetime) else value
 
 
-def export_student_data(student: Student) -> dict[str, Any]:
+def export_student_data(student: "Person") -> dict[str, Any]:
     """Everything held about the student, and nothing about anyone else (no judges, staff,
-    other students; the consent token only as 'used or not')."""
-    community = student.community
+    other students; the consent token only as 'used or not'). The profile and consents come
+    from youth (every program's consents: it is the person's data)."""
     entries = []
     for entry in student.entries.select_related("edition", "category").order_by("pk"):
         work_file = EntryFile.objects.filter(entry=entry).first()
@@ -99,33 +103,8 @@ def export_student_data(student: Student) -> dict[str, Any]:
     return {
         "format": "twinning-showcase-student/1",
         "exported_at": _iso(timezone.now()),
-        "student": {
-            "first_name": student.first_name,
-            "last_name": student.last_name,
-            "date_of_birth": _iso(student.date_of_birth),
-            "email": student.user.email,
-            "community": community.name,
-            "country": community.country.name,
-            "school": student.school,
-            "guardian_email": student.guardian_email,
-            "registered_at": _iso(student.created_at),
-        },
-        "consents": [
-            {
-                "email": consent.email,
-                "verified_by": consent.verified_by,
-                "requested_at": _iso(consent.created_at),
-                "link_used_at": _iso(consent.token_used_at),
-                "answered_at": _iso(consent.responded_at),
-                "notice_version": consent.notice_version,
-                "notice_sha256": consent.notice_hash,
-                "participation_at": _iso(consent.participation_at),
-                "participation_withdrawn_at": _iso(consent.participation_withdrawn_at),
-                "publication_at": _iso(consent.publication_at),
-                "publication_withdrawn_at": _iso(consent.publication_withdrawn_at),
-            }
-            for consent in student.consents.order_by("pk")
-        ],
+        "student": youth_privacy.person_data(student),
+        "consents": youth_privacy.consents_data(student),
         "entries": entries,
         "erasure_requests": [
             {
@@ -143,7 +122,7 @@ def export_student_data(student: Student) -> dict[str, Any]:
 
 
 @transaction.atomic
-def request_erasure(*, student: Student, requested_by: str, by: Any = None) -> ErasureRequest:
+def request_erasure(*, student: "Person", requested_by: str, by: Any = None) -> ErasureRequest:
     """Record a request to erase the student's data, due one month from today. A second
     request while one is open returns the open one."""
     from twinning.outbox.services import queue_email
@@ -215,25 +194,12 @@ def _delete_files(files: list[EntryFile]) -> None:
     transaction.on_commit(delete)
 
 
-def _shred_logs_and_mail(student: Student, entry_ids: list[int]) -> None:
-    """Audit entries keep the action and time but lose their details; mail about the student
-    leaves the outbox (pretix's shred_log_fields does the same)."""
-    subjects = [
-        (Student, [student.pk]),
-        (Consent, list(student.consents.values_list("pk", flat=True))),
-        (Entry, entry_ids),
-    ]
-    shred_audit_data(subjects=subjects)
-    addresses = [student.user.email] + ([student.guardian_email] if student.guardian_email else [])
-    forget_messages(addresses=addresses, subjects=subjects)
-
-
-def _delete_student(student: Student) -> None:
-    user = student.user
-    student.delete()
-    if not user.is_staff and not user.administered_members.exists():
-        shred_audit_data(actor=user)  # what the account signed loses its details with it
-        user.delete()
+def _erase_student(student: "Person", entry_ids: list[int]) -> None:
+    """The showcase is done with the student: youth forgets them (audit details, mail) with
+    their entries as subjects, and deletes the person, their consents and, unless it has
+    another role, the account; a person another program still holds keeps their profile and
+    loses only the showcase's consents."""
+    youth_privacy.erase_person(student, program=PROGRAM, subjects=[(Entry, entry_ids)])
 
 
 def _erase_entries(entries: list[Entry], now: datetime.datetime) -> None:
@@ -266,13 +232,13 @@ def execute_erasure(*, request: ErasureRequest, by: Any) -> ErasureRequest:
     student = request.student
     if student is not None:
         entries = list(student.entries.all())
-        _shred_logs_and_mail(student, [e.pk for e in entries])
+        entry_ids = [e.pk for e in entries]
         _erase_entries(entries, now)
         request.student = None
         request.executed_at = now
         request.executed_by = by
         request.save()
-        _delete_student(student)
+        _erase_student(student, entry_ids)
     else:
         request.executed_at = now
         request.executed_by = by
@@ -332,9 +298,11 @@ def apply_edition_retention(*, edition: Edition, today: datetime.date | None = N
     _delete_files(list(EntryFile.objects.filter(entry_id__in=ids)))
     _anonymise_review_items(ids)
     Entry.objects.filter(pk__in=ids).delete()
-    for student in Student.objects.filter(pk__in=students, entries__isnull=True):
-        _shred_logs_and_mail(student, [])
-        _delete_student(student)
+    still_entered = set(
+        Entry.objects.filter(student_id__in=students).values_list("student_id", flat=True)
+    )
+    for student in youth_privacy.people(students - still_entered):
+        _erase_student(student, [])
     edition.retained_counts = counts
     edition.retention_done_at = timezone.now()
     edition.save(update_fields=["retained_counts", "retention_done_at", "updated_at"])
@@ -347,19 +315,15 @@ def delete_unconsented_students(*, now: datetime.datetime | None = None) -> int:
     """Delete accounts of minors whose guardian has not consented 30 days after registering."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=UNCONSENTED_DAYS)
-    stale = (
-        Student.objects.filter(created_at__lt=cutoff)
-        .exclude(guardian_email="")
-        .exclude(consents__participation_at__isnull=False)
-    )
+    stale = youth_privacy.never_consented(PROGRAM, "participation", before=cutoff)
     count = 0
     for student in stale:
         entries = list(student.entries.all())
+        entry_ids = [e.pk for e in entries]
         _delete_files(list(EntryFile.objects.filter(entry__in=entries)))
-        _shred_logs_and_mail(student, [e.pk for e in entries])
-        _anonymise_review_items([e.pk for e in entries])
-        Entry.objects.filter(pk__in=[e.pk for e in entries]).delete()
-        _delete_student(student)
+        _erase_student(student, entry_ids)
+        _anonymise_review_items(entry_ids)
+        Entry.objects.filter(pk__in=entry_ids).delete()
         count += 1
     return count
 

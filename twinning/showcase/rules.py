@@ -4,14 +4,15 @@ permissions. Guardians have no account: they act through their consent link's se
 import rules
 
 from twinning.core.authz import is_staff
-from twinning.showcase.models import Entry, Student
+from twinning.showcase.models import PROGRAM, Entry
+from twinning.youth.models import Person
 
 
 @rules.predicate
 def is_student(user) -> bool:  # type: ignore[no-untyped-def]
     return bool(
         getattr(user, "is_authenticated", False)
-        and Student.objects.filter(user_id=user.pk).exists()
+        and Person.objects.in_program(PROGRAM).filter(user_id=user.pk).exists()
     )
 
 

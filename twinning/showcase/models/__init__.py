@@ -1,24 +1,24 @@
 """The showcase's models, one module per part of the program (each imported here so Django
-finds them): editions and categories, students, consent and entries, judging and exhibit."""
+finds them): editions and categories, entries (students and their consent are youth's),
+judging and exhibit."""
 
 from collections.abc import Iterator
 
 from .editions import Category, Edition
-from .entries import Consent, Entry, EntryFile, ErasureRequest, Student
+from .entries import PROGRAM, Entry, EntryFile, ErasureRequest
 from .exhibit import Booking, Certificate, ExhibitWork, JudgingRound
 
 __all__ = [
+    "PROGRAM",
     "Booking",
     "Category",
     "Certificate",
-    "Consent",
     "Edition",
     "Entry",
     "EntryFile",
     "ErasureRequest",
     "ExhibitWork",
     "JudgingRound",
-    "Student",
     "stored_file_names",
 ]
 

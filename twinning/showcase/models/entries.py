@@ -1,150 +1,38 @@
-"""Students, the consent given for them, their entries and the files of the work, and
-requests to erase a student's data."""
+"""Students' entries and the files of the work, and requests to erase a student's data. The
+student is a young person of twinning.youth (their profile, guardian and consents live there:
+the showcase's consents are youth's consents of program "showcase")."""
 
 import secrets
 from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twinning.core.dates import association_today
 from twinning.core.models import TimeStampedModel
+from twinning.youth.models import consent_active
+from twinning.youth.services import has_consent
 
 from .editions import Category, Edition
-
-
-class Student(TimeStampedModel):
-    """A student's profile: only what the showcase needs (PRIV-6): names, date of birth,
-    community, optional school and, for a minor, the guardian's e-mail address."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="showcase_student"
-    )
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
-    date_of_birth = models.DateField(_("date of birth"))
-    community = models.ForeignKey(
-        "network.Community",
-        verbose_name=_("community"),
-        on_delete=models.PROTECT,
-        related_name="showcase_students",
-    )
-    school = models.CharField(_("school"), max_length=200, blank=True)
-    guardian_email = models.EmailField(_("parent or guardian e-mail"), blank=True)
-
-    class Meta:
-        verbose_name = _("student")
-        verbose_name_plural = _("students")
-        ordering = ["last_name", "first_name", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-    def age_on(self, day: date) -> int:
-        from twinning.showcase.eligibility import age_on
-
-        return age_on(self.date_of_birth, day)
-
-    def is_minor_on(self, day: date) -> bool:
-        return self.age_on(day) < 18  # the age of majority for consent (PRIV-3)
-
-
-class ConsentQuerySet(models.QuerySet["Consent"]):
-    def participation_active(self) -> "ConsentQuerySet":
-        return self.filter(participation_at__isnull=False, participation_withdrawn_at__isnull=True)
-
-    def publication_active(self) -> "ConsentQuerySet":
-        return self.filter(publication_at__isnull=False, publication_withdrawn_at__isnull=True)
-
-    def pending(self) -> "ConsentQuerySet":
-        return self.filter(responded_at__isnull=True, token_hash__isnull=False)
-
-
-class Consent(models.Model):
-    """One consent request and its answer (PRIV-4): who answered, when, to which notice text
-    (by hash), the scopes granted, how the answer was verified, and any withdrawal.
-
-    A guardian's consent comes through a single-use link sent to their address (AUTH-11); the
-    link's token is stored only as a SHA-256 hash. An adult student consents for themself
-    while signed in."""
-
-    class Verification(models.TextChoices):
-        GUARDIAN_EMAIL_LINK = "guardian_email_link", _("Single-use link sent to the guardian")
-        ADULT_SIGNED_IN = "adult_signed_in", _("The adult student, signed in")
-
-    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="consents")
-    email = models.EmailField(_("e-mail of the person consenting"))
-    verified_by = models.CharField(_("verified by"), max_length=30, choices=Verification.choices)
-    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
-    token_expires_at = models.DateTimeField(_("link expires at"), null=True, blank=True)
-    token_used_at = models.DateTimeField(_("link used at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    notice_version = models.CharField(_("notice version"), max_length=20, blank=True)
-    notice_hash = models.CharField(_("notice text hash (SHA-256)"), max_length=64, blank=True)
-    participation_at = models.DateTimeField(_("participation consented at"), null=True, blank=True)
-    participation_withdrawn_at = models.DateTimeField(
-        _("participation withdrawn at"), null=True, blank=True
-    )
-    publication_at = models.DateTimeField(_("publication consented at"), null=True, blank=True)
-    publication_withdrawn_at = models.DateTimeField(
-        _("publication withdrawn at"), null=True, blank=True
-    )
-
-    objects = ConsentQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("consent")
-        verbose_name_plural = _("consents")
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(participation_withdrawn_at__isnull=True)
-                | Q(participation_at__isnull=False),
-                name="showcase_consent_participation_withdrawn_after_given",
-            ),
-            models.CheckConstraint(
-                condition=Q(publication_withdrawn_at__isnull=True)
-                | Q(publication_at__isnull=False),
-                name="showcase_consent_publication_withdrawn_after_given",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_verified_by_display()}: {self.email}"
-
-    @property
-    def participation_active(self) -> bool:
-        return self.participation_at is not None and self.participation_withdrawn_at is None
-
-    @property
-    def publication_active(self) -> bool:
-        return self.publication_at is not None and self.publication_withdrawn_at is None
-
-    @property
-    def scopes(self) -> list[str]:
-        return [
-            scope
-            for scope, active in (
-                ("participation", self.participation_active),
-                ("publication", self.publication_active),
-            )
-            if active
-        ]
 
 
 def _public_slug() -> str:
     return secrets.token_urlsafe(12)
 
 
+PROGRAM = "showcase"  # the showcase's key in youth's program registry
+
+
+def _active(scope: str) -> Exists:
+    return consent_active(PROGRAM, scope, person="student")
+
+
 def _participation_ok() -> Q:
-    return Q(minor_at_cutoff=False) | Q(
-        Exists(Consent.objects.participation_active().filter(student=OuterRef("student")))
-    )
+    return Q(minor_at_cutoff=False) | Q(_active("participation"))
 
 
 class EntryQuerySet(models.QuerySet["Entry"]):
@@ -174,7 +62,7 @@ class EntryQuerySet(models.QuerySet["Entry"]):
     def publishable(self) -> "EntryQuerySet":
         """Submitted, derivatives made, approved by staff (PRIV-20), publication consent active."""
         return self.filter(
-            Exists(Consent.objects.publication_active().filter(student=OuterRef("student"))),
+            _active("publication"),
             _participation_ok(),
             state=Entry.State.SUBMITTED,
             media_status=Entry.MediaStatus.READY,
@@ -184,12 +72,8 @@ class EntryQuerySet(models.QuerySet["Entry"]):
 
     def with_consent_flags(self) -> "EntryQuerySet":
         return self.annotate(
-            participation_consent=Exists(
-                Consent.objects.participation_active().filter(student=OuterRef("student"))
-            ),
-            publication_consent=Exists(
-                Consent.objects.publication_active().filter(student=OuterRef("student"))
-            ),
+            participation_consent=_active("participation"),
+            publication_consent=_active("publication"),
         )
 
 
@@ -211,7 +95,7 @@ class Entry(TimeStampedModel):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="entries")
     # Null once the student's data is erased: the entry's scores stay, anonymised (PRIV-11).
     student = models.ForeignKey(
-        Student, on_delete=models.SET_NULL, null=True, blank=True, related_name="entries"
+        "youth.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="entries"
     )
     title = models.CharField(_("title"), max_length=200)
     statement = models.TextField(_("artist statement"), max_length=3000, blank=True)
@@ -264,10 +148,10 @@ class Entry(TimeStampedModel):
     def participation_consent_active(self) -> bool:
         if self.student_id is None:
             return False
-        return not self.minor_at_cutoff or self.student.consents.participation_active().exists()
+        return not self.minor_at_cutoff or has_consent(self.student, PROGRAM, "participation")
 
     def publication_consent_active(self) -> bool:
-        return self.student_id is not None and self.student.consents.publication_active().exists()
+        return self.student_id is not None and has_consent(self.student, PROGRAM, "publication")
 
     def is_publishable(self) -> bool:
         """Publication consent active, derivatives ready and staff approval (PRIV-3, PRIV-20)."""
@@ -380,7 +264,11 @@ class ErasureRequest(models.Model):
         GUARDIAN = "guardian", _("The guardian")
 
     student = models.ForeignKey(
-        Student, on_delete=models.SET_NULL, null=True, blank=True, related_name="erasure_requests"
+        "youth.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="erasure_requests",
     )
     reference = models.CharField(_("reference"), max_length=40, unique=True)
     requested_by = models.CharField(_("requested by"), max_length=10, choices=RequestedBy.choices)

@@ -26,8 +26,9 @@ from twinning.core.uploads import (
 from twinning.outbox.services import queue_email
 from twinning.showcase import emails
 from twinning.showcase.eligibility import check_eligibility, needs_guardian
-from twinning.showcase.models import Category, Edition, Entry, EntryFile, Student
+from twinning.showcase.models import Category, Edition, Entry, EntryFile
 from twinning.showcase.services.editions import _now
+from twinning.youth.models import Person
 
 
 def _check_open(edition: Edition) -> None:
@@ -78,7 +79,7 @@ def _check_owner(entry: Entry, by: Any) -> None:
 @transaction.atomic
 def create_entry(
     *,
-    student: Student,
+    student: Person,
     category: Category,
     title: str,
     statement: str = "",
@@ -93,7 +94,7 @@ def create_entry(
         raise NotAllowed
     edition = category.edition
     _check_open(edition)
-    student = Student.objects.select_for_update().get(pk=student.pk)
+    student = Person.objects.select_for_update().get(pk=student.pk)
     eligibility = check_eligibility(
         edition=edition,
         date_of_birth=student.date_of_birth,

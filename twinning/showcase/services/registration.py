@@ -13,9 +13,11 @@ from twinning.core.dates import association_today
 from twinning.core.services import log_activity
 from twinning.network.models import Community
 from twinning.showcase.eligibility import check_eligibility
-from twinning.showcase.models import Edition, Student
+from twinning.showcase.models import PROGRAM, Edition
 from twinning.showcase.services.consent import record_adult_consent, request_guardian_consent
 from twinning.showcase.services.students import closed_to_newcomers
+from twinning.youth.models import Person
+from twinning.youth.services import find_or_create_person
 
 
 def _check_may_register(
@@ -58,7 +60,7 @@ def register_student(
     password: str = "",
     user: Any = None,
     by: Any = None,
-) -> Student:
+) -> Person:
     """Create a student (and their account unless `user` is given) after checking eligibility
     again. A minor's guardian is sent a single-use consent link; an adult's own consent is
     recorded. Raises ValidationError (nothing stored) when the edition's entries have closed,
@@ -76,7 +78,7 @@ def register_student(
             )
     else:
         email = user.email
-        if Student.objects.filter(user=user).exists():
+        if Person.objects.in_program(PROGRAM).filter(user=user).exists():
             raise ValidationError(_("You are already registered as a student."))
     guardian_email = (guardian_email or "").strip().lower()
     if eligibility.guardian_needed:
@@ -95,18 +97,19 @@ def register_student(
         user.set_password(password or None)
         user.full_clean(exclude=["password"])
         user.save()
-    student = Student(
+    actor = by if by is SYSTEM or is_verified_staff(by) else user
+    # One young person whatever the programs: someone already known (e.g. from the summit)
+    # is the same row, with the same guardian.
+    student = find_or_create_person(
         user=user,
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
+        first_name=first_name,
+        last_name=last_name,
         date_of_birth=date_of_birth,
         community=community,
-        school=school.strip(),
+        school=school,
         guardian_email=guardian_email,
+        by=actor,
     )
-    student.full_clean()
-    student.save()
-    actor = by if by is SYSTEM or is_verified_staff(by) else user
     log_activity(student, "showcase.student.registered", by=actor)
     if eligibility.guardian_needed:
         # The pending request rides along (not stored) for callers such as the demo.

@@ -5,9 +5,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from twinning.core.authz import SYSTEM, NotAllowed, is_verified_staff
-from twinning.showcase.models import Edition, Student
+from twinning.showcase.models import Edition
 from twinning.showcase.services.entries import _when
+from twinning.youth.authz import check_person_or_staff
+from twinning.youth.models import Person
 
 
 def closed_to_newcomers(edition: Edition | None) -> str:
@@ -26,14 +27,11 @@ def closed_to_newcomers(edition: Edition | None) -> str:
     return ""
 
 
-def consent_edition(student: Student) -> Edition | None:
+def consent_edition(student: Person) -> Edition | None:
     """The edition a new consent request is for: the one open now (the newest)."""
     return Edition.objects.open_at().order_by("-opens_at").first()
 
 
-def _check_student_or_staff(student: Student, by: Any) -> None:
+def _check_student_or_staff(student: Person, by: Any) -> None:
     """The student themself, verified staff, or SYSTEM (NotAllowed for anyone else)."""
-    if by is SYSTEM or is_verified_staff(by):
-        return
-    if not getattr(by, "is_authenticated", False) or student.user_id != by.pk:
-        raise NotAllowed
+    check_person_or_staff(student, by)

@@ -29,7 +29,6 @@ from twinning.showcase.models import (
     Entry,
     EntryFile,
     ExhibitWork,
-    Student,
 )
 from twinning.showcase.services import (
     book_exhibit,
@@ -37,6 +36,7 @@ from twinning.showcase.services import (
     first_of_month,
 )
 from twinning.showcase.views._common import serve_entry_file
+from twinning.youth.models import Person
 
 MEDIA_VARIANTS = ("display", "thumb")
 CALENDAR_MONTHS = 24
@@ -118,22 +118,22 @@ def exhibit_media(request: HttpRequest, year: int, slug: str, variant: str) -> H
 # --- Certificates ----------------------------------------------------------------------------
 
 
-def _certificate_student(request: HttpRequest) -> Student | None:
+def _certificate_student(request: HttpRequest) -> Person | None:
     """The student whose certificates this visitor may have: the guardian's (consent session)
     or the signed-in student's own."""
     from twinning.showcase.views.guardians import GUARDIAN, _session_consent
 
     if request.session.get(GUARDIAN):
         try:
-            return _session_consent(request, GUARDIAN).student
+            return _session_consent(request, GUARDIAN).person
         except Http404:
             pass
     if request.user.is_authenticated:
-        return Student.objects.filter(user=request.user).first()
+        return Person.objects.filter(user=request.user).first()
     return None
 
 
-def _certificates(student: Student | None):  # type: ignore[no-untyped-def]
+def _certificates(student: Person | None):  # type: ignore[no-untyped-def]
     if student is None:
         return Certificate.objects.none()
     return Certificate.objects.filter(

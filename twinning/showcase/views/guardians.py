@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from twinning.core.forms import add_service_error
 from twinning.showcase.forms import ConsentForm, WithdrawForm
-from twinning.showcase.models import Consent
+from twinning.showcase.models import PROGRAM
 from twinning.showcase.privacy import export_student_data, notice_text, request_erasure
 from twinning.showcase.services import (
     ConsentLinkExpired,
@@ -28,6 +28,7 @@ from twinning.showcase.services import (
     withdraw_consent,
 )
 from twinning.showcase.views._common import json_download
+from twinning.youth.models import Consent
 
 ANSWERING = "showcase_consent"
 GUARDIAN = "showcase_guardian"
@@ -58,8 +59,8 @@ def consent_open(request: HttpRequest, token: str) -> HttpResponse:
 
 def _session_consent(request: HttpRequest, key: str) -> Consent:
     consent = (
-        Consent.objects.select_related("student__community__country")
-        .filter(pk=request.session.get(key) or 0)
+        Consent.objects.select_related("person__community__country", "person__guardian")
+        .filter(pk=request.session.get(key) or 0, program=PROGRAM)
         .first()
     )
     if consent is None or not is_current_guardian(consent):
@@ -88,7 +89,7 @@ def consent_form(request: HttpRequest) -> HttpResponse:
             request.session[GUARDIAN] = consent.pk
             messages.success(request, _("Thank you: your answer is recorded."))
             return redirect("showcase:guardian_home")
-    context = {"form": form, "student": consent.student, "notice": notice_text()}
+    context = {"form": form, "student": consent.person, "notice": notice_text()}
     return render(request, "showcase/guardian/consent_form.html", context)
 
 
@@ -107,13 +108,13 @@ def guardian_link(request: HttpRequest, signed: str) -> HttpResponse:
 @require_safe
 def guardian_home(request: HttpRequest) -> HttpResponse:
     consent = _session_consent(request, GUARDIAN)
-    student = consent.student
-    consents = list(student.consents.all())
+    student = consent.person
+    consents = list(student.consents.of_program(PROGRAM).prefetch_related("answers"))
     context = {
         "student": student,
         "consent": consent,
-        "participation": any(c.participation_active for c in consents),
-        "publication": any(c.publication_active for c in consents),
+        "participation": any(c.is_active("participation") for c in consents),
+        "publication": any(c.is_active("publication") for c in consents),
         "entries": student.entries.select_related("edition", "category"),
         "open_erasure": student.erasure_requests.filter(executed_at__isnull=True).first(),
         "notice": notice_text(),
@@ -129,7 +130,7 @@ def guardian_withdraw(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose which consent to withdraw."))
         return redirect("showcase:guardian_home")
     withdraw_consent(
-        student=consent.student,
+        student=consent.person,
         scope=form.cleaned_data["scope"],
         by=request.user,
         guardian=consent,
@@ -142,7 +143,7 @@ def guardian_withdraw(request: HttpRequest) -> HttpResponse:
 @require_safe
 def guardian_data(request: HttpRequest) -> HttpResponse:
     consent = _session_consent(request, GUARDIAN)
-    return json_download(export_student_data(consent.student), "showcase-student-data.json")
+    return json_download(export_student_data(consent.person), "showcase-student-data.json")
 
 
 @never_cache
@@ -150,12 +151,12 @@ def guardian_data(request: HttpRequest) -> HttpResponse:
 def guardian_erasure(request: HttpRequest) -> HttpResponse:
     consent = _session_consent(request, GUARDIAN)
     if request.method == "POST":
-        erasure = request_erasure(student=consent.student, requested_by="guardian")
+        erasure = request_erasure(student=consent.person, requested_by="guardian")
         messages.success(
             request,
             _("Your request is recorded (reference %(ref)s). We will erase the data by %(due)s.")
             % {"ref": erasure.reference, "due": erasure.deadline},
         )
         return redirect("showcase:guardian_home")
-    context = {"student": consent.student, "guardian": True}
+    context = {"student": consent.person, "guardian": True}
     return render(request, "showcase/erasure_confirm.html", context)

@@ -16,7 +16,7 @@ from twinning.accounts.decorators import staff_required
 from twinning.core.dates import association_today
 from twinning.core.forms import add_service_error
 from twinning.showcase.forms import EditionForm, EntryFilterForm, ErasureExtensionForm
-from twinning.showcase.models import Edition, Entry, EntryFile, ErasureRequest
+from twinning.showcase.models import PROGRAM, Edition, Entry, EntryFile, ErasureRequest
 from twinning.showcase.privacy import execute_erasure, extend_erasure
 from twinning.showcase.services import (
     approve_entry,
@@ -145,7 +145,11 @@ def staff_entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
         "entry": entry,
         "work_file": work_file,
         "can_prepare_again": work_file is not None and entry.media_status in not_ready,
-        "consents": entry.student.consents.all() if entry.student else [],
+        "consents": (
+            entry.student.consents.of_program(PROGRAM).prefetch_related("answers")
+            if entry.student
+            else []
+        ),
         "publishable": entry.is_publishable(),
         "eligible": entry.is_eligible_for_judging(),
     }

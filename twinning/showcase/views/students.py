@@ -20,7 +20,7 @@ from twinning.network.choosers import community_choices
 from twinning.network.models import Community
 from twinning.showcase.eligibility import check_eligibility
 from twinning.showcase.forms import EligibilityForm, EntryForm, RegistrationForm
-from twinning.showcase.models import Edition, Entry, EntryFile, Student
+from twinning.showcase.models import PROGRAM, Edition, Entry, EntryFile
 from twinning.showcase.privacy import export_student_data, request_erasure
 from twinning.showcase.services import (
     attach_work,
@@ -36,16 +36,19 @@ from twinning.showcase.services import (
     withdraw_entry,
 )
 from twinning.showcase.views._common import json_download, serve_entry_file
+from twinning.youth.age import refuse_under_minimum, was_refused
+from twinning.youth.models import Person
+from twinning.youth.services import has_consent
 
-AGE_REFUSED = "showcase_age_refused"  # PRIV-1: blocks an immediate retry with another date
 SCREEN = "showcase_screen"
 
 
-def _student(request: HttpRequest) -> Student | None:
+def _student(request: HttpRequest) -> Person | None:
     if not request.user.is_authenticated:
         return None
     return (
-        Student.objects.select_related("community__country", "user")
+        Person.objects.in_program(PROGRAM)
+        .select_related("community__country", "user", "guardian")
         .filter(user=request.user)
         .first()
     )
@@ -88,7 +91,7 @@ def edition_enter(request: HttpRequest, edition: str) -> HttpResponse:
         return render(request, "showcase/edition_enter.html", context)
     # After the close, the reason is said before anything is typed, not only when it is sent.
     context["closed"] = closed_to_newcomers(edition_obj)
-    if context["closed"] or request.session.get(AGE_REFUSED):
+    if context["closed"] or was_refused(request.session, PROGRAM):
         page = "edition_enter" if context["closed"] else "age_refused"
         return render(request, f"showcase/{page}.html", context)
     form = EligibilityForm(request.POST or None)
@@ -96,7 +99,8 @@ def edition_enter(request: HttpRequest, edition: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = check_eligibility(edition=edition_obj, today=today, **form.cleaned_data)
         if result.too_young:
-            request.session[AGE_REFUSED] = True  # nothing else is kept: no date, no community
+            # PRIV-1, P-01: blocks an immediate retry; nothing else is kept (no date, community)
+            refuse_under_minimum(request.session, PROGRAM)
             return render(request, "showcase/age_refused.html", context)
         if not result.eligible:
             context["reasons"] = result.reasons
@@ -169,13 +173,13 @@ def my_entries(request: HttpRequest) -> HttpResponse:
         editions = Edition.objects.open_at()
         return render(request, "showcase/my_entries.html", {"student": None, "editions": editions})
     entries = list(student.entries.select_related("edition", "category"))
-    consents = list(student.consents.all())
+    consents = list(student.consents.of_program(PROGRAM).prefetch_related("answers"))
     context = {
         "student": student,
         "entries": entries,
         "open_editions": Edition.objects.open_at(),
-        "participation": any(c.participation_active for c in consents),
-        "publication": any(c.publication_active for c in consents),
+        "participation": any(c.is_active("participation") for c in consents),
+        "publication": any(c.is_active("publication") for c in consents),
         "pending_consent": next((c for c in consents if c.responded_at is None), None),
         "needs_guardian": bool(student.guardian_email),
         "consent_closed": closed_to_newcomers(consent_edition(student))
@@ -186,7 +190,7 @@ def my_entries(request: HttpRequest) -> HttpResponse:
     return render(request, "showcase/my_entries.html", context)
 
 
-def _require_student(request: HttpRequest) -> Student:
+def _require_student(request: HttpRequest) -> Person:
     student = _student(request)
     if student is None:
         raise Http404
@@ -335,7 +339,7 @@ def consent_resend(request: HttpRequest) -> HttpResponse:
     student = _require_student(request)
     if not student.guardian_email:
         raise Http404
-    if student.consents.participation_active().exists():
+    if has_consent(student, PROGRAM, "participation"):
         messages.info(request, _("Your guardian has already consented."))
         return redirect("showcase:my_entries")
     try:
