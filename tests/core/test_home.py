@@ -213,7 +213,7 @@ def test_the_menus_cost_no_query_once_the_roles_are_known(committee_admin):
     with CaptureQueriesContext(connection) as queries:
         response = committee_admin.get(reverse("network:stats"))
 
-    role_tables = ("network_member_admins", "review_reviewer", "showcase_student")
+    role_tables = ("network_member_admins", "review_reviewer", "youth_person")
     assert [q["sql"] for q in queries if any(t in q["sql"] for t in role_tables)] == []
     assert "Springfield Sister Cities" in _menu(response)
 
