@@ -47,7 +47,9 @@ def judged_entries(edition: Edition) -> list[Entry]:
     ids = [int(pk) for pk in _entries_in_rounds(edition)]
     return list(
         Entry.objects.filter(pk__in=ids, student__isnull=False)
-        .select_related("student__user", "student__community__country", "category")
+        .select_related(
+            "student__user", "student__guardian", "student__community__country", "category"
+        )
         .order_by("pk")
     )
 
