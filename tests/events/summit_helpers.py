@@ -7,7 +7,6 @@ Rows are created directly (registration is another part's work)."""
 import datetime
 from decimal import Decimal
 
-import pytest
 from django.utils import timezone
 
 from tests.conftest import _client_for, verified
@@ -196,11 +195,6 @@ class SummitWorld:
         )
 
 
-@pytest.fixture
-def summit_world(springfield_member, committee_admin_user) -> SummitWorld:
-    return SummitWorld(springfield_member, committee_admin_user)
-
-
 def client_of(user, *, staff_verified: bool = False):
     return _client_for(user, verified=staff_verified)
 
@@ -215,7 +209,6 @@ __all__ = [
     "client_of",
     "make_summit",
     "name_chaperone",
-    "summit_world",
     "verified",
 ]
 

@@ -24,13 +24,19 @@ from tests.events.summit_helpers import (
     CANARY_CONTACT,
     CANARY_DIET,
     CANARY_MEDICAL,
-    summit_world,  # noqa: F401 (fixture)
+    SummitWorld,
 )
 from tests.factories import MemberFactory, UserFactory
 from tests.matrix import all_routes
 from twinning.core.authz import SYSTEM
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def summit_world(springfield_member, committee_admin_user):
+    return SummitWorld(springfield_member, committee_admin_user)
+
 
 LIMIT = 400  # pages per role, far above what the events app has
 SKIP = ("/accounts/logout", "/admin/", "/i18n/", "/static/", "/media/")
@@ -76,7 +82,9 @@ def _event_paths(world) -> list[str]:
         if not route.name.startswith("events:"):
             continue
         params = re.findall(r"\(\?P<(\w+)>", route.regex)
-        choices = [values.get(p, [world.student.pk, world.order.pk, world.order.code]) for p in params]
+        choices = [
+            values.get(p, [world.student.pk, world.order.pk, world.order.code]) for p in params
+        ]
         for i in range(max((len(c) for c in choices), default=1)):
             kwargs = {p: c[min(i, len(c) - 1)] for p, c in zip(params, choices, strict=True)}
             try:

@@ -12,8 +12,8 @@ from django.core.management import call_command
 
 from tests.events.summit_helpers import (
     CANARY_CONTACT,
+    SummitWorld,
     canary_details,
-    summit_world,  # noqa: F401 (fixture)
 )
 from twinning.core.models import ActivityLog
 from twinning.core.services import log_activity
@@ -30,12 +30,20 @@ from twinning.events.services.summit import apply_summit_retention, last_day, re
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def summit_world(springfield_member, committee_admin_user):
+    return SummitWorld(springfield_member, committee_admin_user)
+
+
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 
 
 def _at(day: datetime.date):
     """Noon in the summit's time zone on `day`."""
-    return time_machine.travel(datetime.datetime.combine(day, datetime.time(12), tzinfo=NEW_YORK), tick=False)
+    return time_machine.travel(
+        datetime.datetime.combine(day, datetime.time(12), tzinfo=NEW_YORK), tick=False
+    )
 
 
 def _placed(world):
@@ -93,7 +101,12 @@ def test_personal_data_is_gone_the_day_after_24_months(summit_world):
     with _at(personal + datetime.timedelta(days=1)):
         call_command("summit_retention", verbosity=0)
     student = Attendee.objects.get(pk=summit_world.student.pk)
-    assert (student.first_name, student.last_name, student.email, student.date_of_birth) == ("", "", "", None)
+    assert (student.first_name, student.last_name, student.email, student.date_of_birth) == (
+        "",
+        "",
+        "",
+        None,
+    )
     assert student.community is None and student.user is None and student.gender == ""
     assert not RoomAssignment.objects.exists() and not TeamMember.objects.exists()
     assert not SummitChaperone.objects.exists() and not SummitDetails.objects.exists()

@@ -39,7 +39,7 @@ def _confirm(summit, n):
         add_student(summit)
 
 
-# --- The ratio ---------------------------------------------------------------------------------
+# --- The ratio -----------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -162,7 +162,7 @@ def test_concurrent_confirmations_never_exceed_the_ratio():
     assert Attendee.objects.filter(state=Attendee.State.CONFIRMED).count() == 5
 
 
-# --- Rooms ----------------------------------------------------------------------------------------
+# --- Rooms ---------------------------------------------------------------------------------------
 
 
 def _born(age: int, days: int = 0) -> datetime.date:
@@ -187,7 +187,10 @@ def test_rooms_hold_people_close_in_age():
     people = [Sleeper(i, "male", _born(14 + i % 4, days=i)) for i in range(8)]
     rooms = [Bedroom(10, "A", 4, "male", False), Bedroom(11, "B", 4, "male", False)]
     plan = plan_rooms(people, rooms, DAY)
-    ages = {room: sorted(age_on(p.date_of_birth, DAY) for p in people if plan.placed[p.key][0] == room) for room in (10, 11)}
+    ages = {
+        room: sorted(age_on(p.date_of_birth, DAY) for p in people if plan.placed[p.key][0] == room)
+        for room in (10, 11)
+    }
     assert min(ages[10]) >= max(ages[11])  # the oldest together, the youngest together
 
 
@@ -201,12 +204,19 @@ def test_rooms_mix_home_countries_where_possible():
 
 
 def test_each_placement_says_why():
-    plan = plan_rooms([Sleeper(1, "female", _born(16), "FR")], [Bedroom(10, "A", 2, "female", False)], DAY)
+    plan = plan_rooms(
+        [Sleeper(1, "female", _born(16), "FR")], [Bedroom(10, "A", 2, "female", False)], DAY
+    )
     assert "minors" in plan.placed[1][1] and "age 16" in plan.placed[1][1]
 
 
 def test_people_without_a_bed_are_listed_with_the_reason():
-    people = [Sleeper(1, "", _born(16)), Sleeper(2, "male", None), Sleeper(3, "female", _born(16)), Sleeper(4, "female", _born(16))]
+    people = [
+        Sleeper(1, "", _born(16)),
+        Sleeper(2, "male", None),
+        Sleeper(3, "female", _born(16)),
+        Sleeper(4, "female", _born(16)),
+    ]
     plan = plan_rooms(people, [Bedroom(10, "A", 1, "female", False)], DAY)
     assert "No gender declared" in plan.unplaced[1]
     assert "No date of birth" in plan.unplaced[2]
@@ -218,7 +228,9 @@ sleepers = st.lists(
         Sleeper,
         key=st.integers(0, 10_000),
         gender=st.sampled_from(["female", "male", "other", ""]),
-        date_of_birth=st.one_of(st.none(), st.dates(datetime.date(1960, 1, 1), datetime.date(2013, 7, 12))),
+        date_of_birth=st.one_of(
+            st.none(), st.dates(datetime.date(1960, 1, 1), datetime.date(2013, 7, 12))
+        ),
         country=st.sampled_from(["FR", "JP", "US", "KE"]),
     ),
     max_size=40,
@@ -253,7 +265,7 @@ def test_room_plans_never_mix_adults_with_minors_nor_exceed_beds(people, rooms):
         assert adults <= {room.adults_only}
         assert {p.gender for p in inside} <= {room.gender}
     # Nobody is left out while a fitting room has a free bed.
-    for key, _reason in plan.unplaced.items():
+    for key in plan.unplaced:
         person = by_key[key]
         if person.gender and person.date_of_birth:
             adult = age_on(person.date_of_birth, DAY) >= 18
@@ -278,7 +290,7 @@ def test_assign_rooms_keeps_staff_placements_and_redoes_the_rest():
     assert RoomAssignment.objects.filter(attendee=other).count() == 1
 
 
-# --- Teams -----------------------------------------------------------------------------------------
+# --- Teams ---------------------------------------------------------------------------------------
 
 
 def test_teams_spread_each_community():
@@ -313,7 +325,9 @@ def _mono_avoidable(communities: list[str], sizes: list[int]) -> bool:
     countries=st.lists(st.sampled_from("XY"), min_size=8, max_size=8),
     teams=st.integers(1, 3),
 )
-def test_team_sizes_differ_by_one_at_most_and_no_team_is_one_city_when_avoidable(communities, countries, teams):
+def test_team_sizes_differ_by_one_at_most_and_no_team_is_one_city_when_avoidable(
+    communities, countries, teams
+):
     people = [Player(i, community=c, country=countries[i]) for i, c in enumerate(communities)]
     squads = [Squad(t, f"T{t}") for t in range(teams)]
     plan = plan_teams(people, squads)

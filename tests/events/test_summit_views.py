@@ -10,15 +10,21 @@ from tests.events.summit_helpers import (
     CANARY_ALLERGY,
     CANARY_CONTACT,
     CANARY_MEDICAL,
+    SummitWorld,
     add_adult,
     add_student,
-    summit_world,  # noqa: F401 (fixture)
 )
 from tests.factories import CommunityFactory, UserFactory
 from twinning.core.models import ActivityLog
 from twinning.events.models import Room, RoomAssignment, Team, TeamMember
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def summit_world(springfield_member, committee_admin_user):
+    return SummitWorld(springfield_member, committee_admin_user)
+
 
 STAFF_ONLY = [
     ("events:summit", {}),
@@ -331,3 +337,36 @@ def test_list_pages_make_the_same_number_of_queries_for_more_people(
     _more_people(summit_world, 6)
     with django_assert_num_queries(expected):
         client.get(url)
+
+
+def test_a_chaperones_home_links_to_the_summit_lists_and_a_strangers_does_not(summit_world):
+    participants = _url(summit_world, "events:summit_participants", {})
+    home = _client_for(summit_world.chaperone_user).get("/home/").content.decode()
+    assert participants in home and summit_world.summit.title in home
+    unchecked = _client_for(summit_world.unchecked_user).get("/home/").content.decode()
+    assert participants not in unchecked
+    leader = _client_for(summit_world.leader).get("/home/").content.decode()
+    assert participants not in leader
+
+
+def test_staff_home_links_to_the_summit_page(summit_world, staff_user):
+    home = _client_for(staff_user, verified=True).get("/home/").content.decode()
+    assert _url(summit_world, "events:summit", {}) in home
+
+
+def test_the_summit_page_shows_the_ratio_and_the_retention_dates(summit_world, staff_user):
+    page = _client_for(staff_user, verified=True).get(_url(summit_world, "events:summit", {}))
+    text = page.content.decode()
+    assert "2 / 10" in text  # two confirmed students, one chaperone's ten places
+    assert "Health and emergency details deleted on" in text
+
+
+def test_the_restricted_details_are_not_in_the_admin():
+    from django.contrib import admin
+
+    from twinning.events.models import Room as RoomModel
+    from twinning.events.models import SummitDetails
+
+    assert not admin.site.is_registered(SummitDetails)
+    assert admin.site.is_registered(RoomModel)
+    assert not admin.site._registry[RoomModel].has_change_permission(None)

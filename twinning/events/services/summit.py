@@ -132,7 +132,7 @@ def summit_age_reasons(event: Event, date_of_birth: datetime.date | None) -> lis
     return []
 
 
-# --- Who is at the summit -------------------------------------------------------------------------
+# --- Who is at the summit ------------------------------------------------------------------------
 
 
 def summit_participants(event: Event) -> QuerySet[Attendee]:
@@ -174,7 +174,7 @@ def home_country(attendee: Attendee) -> str:
     return attendee.community.country_id if attendee.community_id else ""
 
 
-# --- Chaperones and the ratio -----------------------------------------------------------------------
+# --- Chaperones and the ratio --------------------------------------------------------------------
 
 
 def check_expires_on(chaperone: SummitChaperone) -> datetime.date | None:
@@ -191,8 +191,7 @@ def check_problem(chaperone: SummitChaperone, *, today: datetime.date | None = N
         return _("No background check recorded.")
     if chaperone.background_check_on > today:
         return _("The background check's date is in the future.")
-    expires = check_expires_on(chaperone)
-    assert expires is not None
+    expires = add_months(chaperone.background_check_on, background_check_months())
     if expires <= last_day(chaperone.event):
         return _("The background check expires on %(day)s, before the summit ends.") % {
             "day": date_format(expires, "DATE_FORMAT")
@@ -321,7 +320,7 @@ def remove_chaperone(*, chaperone: SummitChaperone, by: Any) -> None:
     chaperone.delete()
 
 
-# --- Restricted details ----------------------------------------------------------------------------
+# --- Restricted details --------------------------------------------------------------------------
 
 
 def _named_roles(user: Any, event: Event) -> list[SummitChaperone]:
@@ -400,13 +399,13 @@ def update_summit_details(
     return details
 
 
-# --- Rooms -------------------------------------------------------------------------------------------
+# --- Rooms ---------------------------------------------------------------------------------------
 
 ROOM_RULE = (
     gettext_lazy("Each person sleeps in a room for their declared gender."),
     gettext_lazy(
-        "Adults (18 and over on the first day, chaperones included) sleep only in adults-only rooms; "
-        "minors only in the other rooms: an adult never shares a minor's room."
+        "Adults (18 and over on the first day, chaperones included) sleep only in adults-only "
+        "rooms; minors only in the other rooms: an adult never shares a minor's room."
     ),
     gettext_lazy(
         "Within a gender and age group, people are taken from the oldest to the youngest, so each "
@@ -506,9 +505,8 @@ def plan_rooms(people: Sequence[Sleeper], rooms: Sequence[Bedroom], day: datetim
         ages = [age_on(p.date_of_birth, day) for p in inside if p.date_of_birth]
         countries = {p.country for p in inside if p.country}
         for person in inside:
-            if person.key in fixed:
+            if person.key in fixed or person.date_of_birth is None:
                 continue
-            assert person.date_of_birth is not None
             reasons = [
                 _group_label(room.gender, room.adults_only),
                 _("age %(age)s on the first day (the room: %(low)s to %(high)s)")
@@ -577,18 +575,17 @@ def unplaced_in_rooms(event: Event) -> list[tuple[Attendee, str]]:
     people = list(room_people(event).filter(summit_room__isnull=True))
     if not people:
         return []
-    rooms = []
-    for room in event.summit_rooms.prefetch_related("assignments__attendee__community"):
-        rooms.append(
-            Bedroom(
-                room.pk,
-                room.name,
-                room.beds,
-                room.gender,
-                room.adults_only,
-                [_sleeper(a.attendee) for a in room.assignments.all()],
-            )
+    rooms = [
+        Bedroom(
+            room.pk,
+            room.name,
+            room.beds,
+            room.gender,
+            room.adults_only,
+            [_sleeper(a.attendee) for a in room.assignments.all()],
         )
+        for room in event.summit_rooms.prefetch_related("assignments__attendee__community")
+    ]
     plan = plan_rooms([_sleeper(a) for a in people], rooms, first_day(event))
     return [(a, plan.unplaced.get(a.pk, _("Not placed yet: run the assignment."))) for a in people]
 
@@ -648,7 +645,7 @@ def add_room(
     return room
 
 
-# --- Teams --------------------------------------------------------------------------------------------
+# --- Teams ---------------------------------------------------------------------------------------
 
 TEAM_RULE = (
     gettext_lazy("Every confirmed or approved student is in one team of each activity."),
@@ -804,7 +801,7 @@ def move_to_team(*, event: Event, attendee: Attendee, team: Team, by: Any) -> Te
     return member
 
 
-# --- Retention (RELIABILITY P-10) ---------------------------------------------------------------------
+# --- Retention (RELIABILITY P-10) ----------------------------------------------------------------
 
 
 def retention_dates(event: Event) -> tuple[datetime.date, datetime.date]:

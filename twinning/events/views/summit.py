@@ -8,7 +8,7 @@ role may read; every read is logged), and the printable room and team lists (HTM
 Anyone else gets 404, as if the summit had no such page (C12)."""
 
 import io
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -50,8 +50,7 @@ class ChaperoneForm(forms.Form):
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["attendee"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = cast(forms.ModelChoiceField, self.fields["attendee"])
         field.queryset = services.active_participants(event).exclude(services.student_condition())
 
     def clean(self) -> dict[str, Any]:
@@ -87,8 +86,7 @@ class MoveToRoomForm(forms.Form):
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["room"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = cast(forms.ModelChoiceField, self.fields["room"])
         field.queryset = event.summit_rooms.all()
 
 
@@ -107,8 +105,7 @@ class MoveToTeamForm(forms.Form):
 
     def __init__(self, *args: Any, event: Event, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["team"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = cast(forms.ModelChoiceField, self.fields["team"])
         field.queryset = event.summit_teams.filter(kind=kind)
 
 
@@ -452,7 +449,7 @@ def summit_details_edit(request: HttpRequest, slug: str, attendee: int) -> HttpR
     )
 
 
-# --- Staff and the summit's adults -------------------------------------------------------------------
+# --- Staff and the summit's adults ---------------------------------------------------------
 
 
 @require_safe
