@@ -106,9 +106,11 @@ class SummitChaperone(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        if self.attendee_id:
+        if self.attendee is not None:
             return self.attendee.name
-        return self.user.get_full_name() or self.user.email
+        if self.user is not None:
+            return self.user.get_full_name() or self.user.email
+        return ""
 
 
 class Room(models.Model):

@@ -171,7 +171,7 @@ def summit_of(attendee: Attendee) -> Event | None:
 def home_country(attendee: Attendee) -> str:
     if attendee.country_id:
         return attendee.country_id
-    return attendee.community.country_id if attendee.community_id else ""
+    return attendee.community.country_id if attendee.community is not None else ""
 
 
 # --- Chaperones and the ratio --------------------------------------------------------------------
@@ -196,7 +196,7 @@ def check_problem(chaperone: SummitChaperone, *, today: datetime.date | None = N
         return _("The background check expires on %(day)s, before the summit ends.") % {
             "day": date_format(expires, "DATE_FORMAT")
         }
-    if chaperone.attendee_id and chaperone.attendee.state not in ACTIVE_STATES:
+    if chaperone.attendee is not None and chaperone.attendee.state not in set(ACTIVE_STATES):
         return _("Their registration is not active.")
     return ""
 
@@ -503,7 +503,7 @@ def plan_rooms(people: Sequence[Sleeper], rooms: Sequence[Bedroom], day: datetim
         inside = members.get(room.key, [])
         fixed = {p.key for p in room.fixed}
         ages = [age_on(p.date_of_birth, day) for p in inside if p.date_of_birth]
-        countries = {p.country for p in inside if p.country}
+        homes = {p.country for p in inside if p.country}
         for person in inside:
             if person.key in fixed or person.date_of_birth is None:
                 continue
@@ -514,9 +514,9 @@ def plan_rooms(people: Sequence[Sleeper], rooms: Sequence[Bedroom], day: datetim
                 ngettext(
                     "%(count)s home country in the room",
                     "%(count)s home countries in the room",
-                    len(countries),
+                    len(homes),
                 )
-                % {"count": len(countries)},
+                % {"count": len(homes)},
             ]
             placed[person.key] = (room.key, "; ".join(reasons))
     return RoomPlan(placed=placed, unplaced=unplaced)

@@ -293,7 +293,7 @@ def summit_rooms(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.add_room(event=event, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_error(cast(forms.Form, form), error)
         else:
             messages.success(request, _("The room is added."))
             return redirect("events:summit_rooms", slug=event.slug)
@@ -355,21 +355,18 @@ def summit_teams(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.add_team(event=event, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_error(cast(forms.Form, form), error)
         else:
             messages.success(request, _("The team is added."))
             return redirect("events:summit_teams", slug=event.slug)
     teams = _teams(event)
-    kinds = [
+    kinds: list[dict[str, Any]] = [
         {"kind": kind, "label": label, "teams": [t for t in teams if t.kind == kind]}
         for kind, label in Team.Kind.choices
     ]
     students = services.team_students(event)
-    unplaced = {
-        kind: list(students.exclude(summit_teams__kind=kind)) for kind, _label in Team.Kind.choices
-    }
     for group in kinds:
-        group["unplaced"] = unplaced[group["kind"]]
+        group["unplaced"] = list(students.exclude(summit_teams__kind=group["kind"]))
     return render(
         request,
         "events/summit/teams.html",
