@@ -106,14 +106,16 @@ def test_an_event_may_set_its_own_limits():
             datetime.date(2030, 1, 1),
         ]
     ),
+    zone=st.sampled_from(["Etc/GMT+12", "Pacific/Kiritimati", "America/New_York", "UTC"]),
+    local_time=st.sampled_from([datetime.time(0, 30), datetime.time(12), datetime.time(23, 30)]),
 )
-def test_eligibility_matches_the_reference(born, first_day):
+def test_eligibility_matches_the_reference(born, first_day, zone, local_time):
+    """UTC-12 and UTC+14 included, starting just after and just before local midnight: the
+    summit's own calendar day counts, whatever day it is in UTC."""
     summit = Event(
         kind=Event.Kind.SUMMIT,
-        time_zone="Pacific/Pago_Pago",  # UTC-11: the local day is what counts
-        starts_at=datetime.datetime.combine(
-            first_day, datetime.time(23, 0), tzinfo=zoneinfo.ZoneInfo("Pacific/Pago_Pago")
-        ),
+        time_zone=zone,
+        starts_at=datetime.datetime.combine(first_day, local_time, tzinfo=zoneinfo.ZoneInfo(zone)),
     )
     age = reference_age(born, first_day)
     assert (summit_age_reasons(summit, born) == []) is (14 <= age <= 18)

@@ -358,3 +358,20 @@ def test_assign_teams_places_every_student_once_per_activity_with_reasons():
     assert members.count() == 6 and all("fewest members" in m.reasons for m in members)
     for team in Team.objects.all():
         assert team.members.values("attendee__community").distinct().count() == 2
+
+
+@pytest.mark.django_db
+def test_a_cancelled_student_gives_their_bed_and_team_place_back():
+    summit = make_summit()
+    room = Room.objects.create(event=summit, name="A", beds=1, gender="female")
+    team = Team.objects.create(event=summit, kind="service", name="T")
+    leaving = add_student(summit)
+    RoomAssignment.objects.create(room=room, attendee=leaving, by_hand=True)
+    TeamMember.objects.create(team=team, kind="service", attendee=leaving, by_hand=True)
+    leaving.state = Attendee.State.CANCELLED
+    leaving.save()
+    staying = add_student(summit)
+    assign_rooms(event=summit, by=SYSTEM)
+    assign_teams(event=summit, kind="service", by=SYSTEM)
+    assert list(room.assignments.values_list("attendee", flat=True)) == [staying.pk]
+    assert list(team.members.values_list("attendee", flat=True)) == [staying.pk]

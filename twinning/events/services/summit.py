@@ -544,6 +544,10 @@ def assign_rooms(*, event: Event, by: Any) -> RoomPlan:
     _summit(event)
     Event.objects.select_for_update().get(pk=event.pk)
     RoomAssignment.objects.filter(room__event=event, by_hand=False).delete()
+    # A cancelled or declined person gives their bed back, even one staff gave them.
+    RoomAssignment.objects.filter(room__event=event).exclude(
+        attendee__state__in=ACTIVE_STATES
+    ).delete()
     people = list(room_people(event))
     fixed_rows = RoomAssignment.objects.filter(room__event=event).select_related("attendee")
     fixed: dict[int, list[Sleeper]] = {}
@@ -764,6 +768,9 @@ def assign_teams(*, event: Event, kind: str, by: Any) -> int:
     if not teams:
         raise ValidationError(_("Add the teams of this activity first."))
     TeamMember.objects.filter(team__event=event, kind=kind, by_hand=False).delete()
+    TeamMember.objects.filter(team__event=event, kind=kind).exclude(
+        attendee__state__in=ACTIVE_STATES
+    ).delete()
     fixed: dict[int, list[Player]] = {}
     for row in TeamMember.objects.filter(team__event=event, kind=kind).select_related(
         "attendee__community"

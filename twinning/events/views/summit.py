@@ -210,7 +210,10 @@ def summit(request: HttpRequest, slug: str) -> HttpResponse:
         "places": len(counted) * event.students_per_chaperone,
         "beds": sum(event.summit_rooms.values_list("beds", flat=True)),
         "placed": services.RoomAssignment.objects.filter(room__event=event).count(),
-        "teams": event.summit_teams.values("kind").annotate(n=Count("pk")).order_by("kind"),
+        "teams": [
+            (Team.Kind(row["kind"]).label, row["n"])
+            for row in event.summit_teams.values("kind").annotate(n=Count("pk")).order_by("kind")
+        ],
         "retention": services.retention_dates(event),
     }
     return render(request, "events/summit/summit.html", context)
