@@ -8,14 +8,17 @@ and URL-encoded, JSON-escaped)."""
 
 import datetime
 import html
+import io
 import json
 import re
+import zipfile
 from urllib.parse import quote, urlsplit
 
 import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from tests.conftest import _client_for
 from tests.events.summit_helpers import (
@@ -103,8 +106,8 @@ def _crawl(client: Client, start: list[str]) -> dict[str, bytes]:
         if path in seen or path.startswith(SKIP):
             continue
         response = client.get(path)
-        body = b"" if response.streaming else response.content
-        seen[path] = body
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        seen[path] = body + _inside(body)
         if "html" in response.get("Content-Type", ""):
             for href in re.findall(rb'href="([^"#]+)"', body):
                 link = html.unescape(href.decode())
@@ -112,6 +115,18 @@ def _crawl(client: Client, start: list[str]) -> dict[str, bytes]:
                 if not parts.netloc and link.startswith("/"):
                     queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
     return seen
+
+
+def _inside(body: bytes) -> bytes:
+    """The text a byte search cannot see: a PDF's (fonts are embedded as subsets, streams
+    compressed) and the members of an XLSX (a zip)."""
+    if body.startswith(b"%PDF"):
+        reader = PdfReader(io.BytesIO(body))
+        return "".join(page.extract_text() for page in reader.pages).encode()
+    if body.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return b"".join(archive.read(name) for name in archive.namelist())
+    return b""
 
 
 def _leaks(pages: dict[str, bytes], canaries=CANARIES) -> dict[str, list[str]]:
@@ -193,3 +208,14 @@ def test_verified_staff_see_them_on_the_details_pages_only_never_in_lists_or_exp
     exports = [p for p in pages if p.endswith((".csv", ".xlsx", ".pdf"))]
     assert exports  # the room and team lists at least
     assert not any(p in leaks for p in exports)
+
+
+def test_the_scan_reads_inside_the_pdf_lists(summit_world):
+    """The scan's own check: a name placed in a room is found inside the room list's PDF."""
+    from twinning.events.models import Room, RoomAssignment
+
+    room = Room.objects.create(event=summit_world.summit, name="Oak", beds=2, gender="female")
+    RoomAssignment.objects.create(room=room, attendee=summit_world.student)
+    pdf = reverse("events:summit_room_list_pdf", kwargs={"slug": summit_world.summit.slug})
+    pages = _crawl(_client_for(summit_world.chaperone_user), [pdf])
+    assert b"Alice" in pages[pdf] and not pages[pdf].startswith(b"Alice")
