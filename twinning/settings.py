@@ -400,6 +400,7 @@ TWINNING_SCHEDULE: dict[str, int] = {
     "send_renewal_reminders": 24 * 3600,  # members: 60, 30, 7 days before the end, then in grace
     "refresh_member_status": 3600,  # members: stored statuses the calendar changed (at midnight)
     "showcase_retention": 24 * 3600,  # showcase: personal data deleted after the retention period
+    "summit_retention": 24 * 3600,  # events: summit health data after 60 days, the rest 24 months
     "sweep_media": 24 * 3600,  # private files left by a crash between storing and saving
     "sweep_tasks": 60,  # tasks whose worker died: queued again, or failed visibly (DUR-4)
 }

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 import twinning
 from tests.activities.matrix import tiny_png
+from tests.events.summit_helpers import actor_objects as summit_objects
 from tests.factories import ApiTokenFactory, CommunityFactory, PartnershipFactory, UserFactory
 from tests.factories.members import MembershipFactory, MembershipTypeFactory
 from tests.members.matrix import build_world as members_world
@@ -485,6 +486,55 @@ CASES: dict[str, Args] = {
         "month": timezone.localdate() + datetime.timedelta(days=62),
     },
     "showcase.services.exhibit.cancel_booking": lambda w: {"booking": w.booking},
+    # events: the Youth Leadership Summit
+    "events.services.summit.add_chaperone": lambda w: {
+        "event": summit_objects(w)["summit"],
+        "user": summit_objects(w)["user"],
+        "role": "nurse",
+    },
+    "events.services.summit.record_background_check": lambda w: {
+        "chaperone": summit_objects(w)["chaperone"],
+        "checked_on": datetime.date(2020, 1, 1),
+    },
+    "events.services.summit.remove_chaperone": lambda w: {
+        "chaperone": summit_objects(w)["chaperone"]
+    },
+    "events.services.summit.read_summit_details": lambda w: {
+        "event": summit_objects(w)["summit"],
+        "attendee": summit_objects(w)["student"],
+    },
+    "events.services.summit.update_summit_details": lambda w: {
+        "event": summit_objects(w)["summit"],
+        "attendee": summit_objects(w)["student"],
+        "medical_notes": "Changed",
+    },
+    "events.services.summit.add_room": lambda w: {
+        "event": summit_objects(w)["summit"],
+        "name": "R2",
+        "beds": 2,
+        "gender": "male",
+        "adults_only": False,
+    },
+    "events.services.summit.assign_rooms": lambda w: {"event": summit_objects(w)["summit"]},
+    "events.services.summit.move_to_room": lambda w: {
+        "event": summit_objects(w)["summit"],
+        "attendee": summit_objects(w)["student"],
+        "room": summit_objects(w)["room"],
+    },
+    "events.services.summit.add_team": lambda w: {
+        "event": summit_objects(w)["summit"],
+        "kind": "diplomacy",
+        "name": "T2",
+    },
+    "events.services.summit.assign_teams": lambda w: {
+        "event": summit_objects(w)["summit"],
+        "kind": "service",
+    },
+    "events.services.summit.move_to_team": lambda w: {
+        "event": summit_objects(w)["summit"],
+        "attendee": summit_objects(w)["student"],
+        "team": summit_objects(w)["team"],
+    },
 }
 
 # Services that take `by` only to record it, with the reason they check no actor.

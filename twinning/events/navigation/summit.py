@@ -1,5 +1,75 @@
-"""The events navigation: summit part."""
+"""The summit's part of the roles' homes and menus: staff reach each current summit's page;
+the summit's chaperones and nurse (with a valid background check) have a role of their own,
+with the participant list and the printable room and team lists."""
+
+import datetime
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from twinning.core.navigation import Link, Scope, register_role, register_section, url
+from twinning.events.models import Event, SummitChaperone
+from twinning.events.services.summit import check_is_valid
+
+# A summit stays in the menus until its restricted details are deleted (60 days after it).
+RECENT = datetime.timedelta(days=60)
+
+
+def _current_summits() -> list[Event]:
+    since = timezone.now() - RECENT
+    return list(
+        Event.objects.filter(kind=Event.Kind.SUMMIT, ends_at__gte=since).order_by("starts_at")[:5]
+    )
+
+
+def _staff_facts(request: HttpRequest, scope: Scope) -> Scope:
+    return {"summits": [[e.slug, e.title] for e in _current_summits()]}
+
+
+def _staff_links(scope: Scope) -> list[Link]:
+    return [
+        Link(title, url("events:summit", slug=slug)) for slug, title in scope.get("summits", [])
+    ]
+
+
+def _summit_adult(request: HttpRequest) -> list[Scope]:
+    """One scope per current summit where the user is a named adult with a valid check."""
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    since = timezone.now() - RECENT
+    roles = (
+        SummitChaperone.objects.filter(event__kind=Event.Kind.SUMMIT, event__ends_at__gte=since)
+        .filter(Q(user=user) | Q(attendee__user=user))
+        .select_related("event", "attendee")
+    )
+    seen: dict[str, Scope] = {}
+    for role in roles:
+        if check_is_valid(role):
+            seen.setdefault(role.event.slug, {"slug": role.event.slug, "title": role.event.title})
+    return list(seen.values())
+
+
+def _adult_links(scope: Scope) -> list[Link]:
+    slug = scope["slug"]
+    return [
+        Link(_("Participants"), url("events:summit_participants", slug=slug)),
+        Link(_("Room list"), url("events:summit_room_list", slug=slug)),
+        Link(_("Team lists"), url("events:summit_team_list", slug=slug)),
+    ]
 
 
 def register() -> None:
-    pass
+    register_role(
+        "summit_adult",
+        order=45,
+        label=lambda scope: _("%(summit)s: chaperone") % {"summit": scope["title"]},
+        detect=_summit_adult,
+    )
+    register_section("summit_adult", order=10, links=_adult_links)
+    register_section("staff", order=83, links=_staff_links, facts=_staff_facts)
+
+
+__all__ = ["register"]
