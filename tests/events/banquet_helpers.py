@@ -4,6 +4,7 @@
 
 import datetime
 import itertools
+from types import SimpleNamespace
 from typing import Any
 
 from django.utils import timezone
@@ -139,3 +140,51 @@ def build_world(base: dict[str, Any]) -> dict[str, Any]:
         "banquet_item": item.pk,
         "banquet_seated_table": first.pk,
     }
+
+
+# --- The service actor table (tests/core/test_service_actors.py) -----------------------------
+
+
+def actor_world() -> SimpleNamespace:
+    """A banquet with a seated guest, a second guest, a table, an honoree and a moment: what
+    the banquet's services are called on by actors who may not use them."""
+    banquet = make_banquet()
+    first, second = make_single(banquet, "Ana", "One"), make_single(banquet, "Ben", "Two")
+    (table,) = add_tables(event=banquet, count=1, seats=4, by=SYSTEM)
+    seat_guests(event=banquet, by=SYSTEM)
+    honoree = add_honoree(event=banquet, name="", honour="Best", attendee=first, by=SYSTEM)
+    item = add_run_of_show_item(event=banquet, title="Welcome", kind="welcome", by=SYSTEM)
+    return SimpleNamespace(
+        event=banquet, first=first, second=second, table=table, honoree=honoree, item=item
+    )
+
+
+_S = "events.services.banquet."
+ACTOR_CASES = {
+    f"{_S}add_tables": lambda w: {"event": w.banquet.event, "count": 1, "seats": 8},
+    f"{_S}update_table": lambda w: {"table": w.banquet.table, "seats": 9, "stage_rank": 0},
+    f"{_S}remove_table": lambda w: {"table": w.banquet.table},
+    f"{_S}seat_guests": lambda w: {"event": w.banquet.event},
+    f"{_S}move_guest": lambda w: {
+        "event": w.banquet.event,
+        "attendee": w.banquet.second,
+        "table": w.banquet.table,
+    },
+    f"{_S}swap_guests": lambda w: {
+        "event": w.banquet.event,
+        "first": w.banquet.first,
+        "second": w.banquet.second,
+    },
+    f"{_S}unseat_guest": lambda w: {"event": w.banquet.event, "attendee": w.banquet.first},
+    f"{_S}add_honoree": lambda w: {"event": w.banquet.event, "name": "Eve", "honour": "Rogue"},
+    f"{_S}remove_honoree": lambda w: {"honoree": w.banquet.honoree},
+    f"{_S}move_honoree": lambda w: {"honoree": w.banquet.honoree, "direction": "down"},
+    f"{_S}add_run_of_show_item": lambda w: {
+        "event": w.banquet.event,
+        "title": "Rogue",
+        "kind": "speech",
+    },
+    f"{_S}add_presentations": lambda w: {"event": w.banquet.event},
+    f"{_S}remove_run_of_show_item": lambda w: {"item": w.banquet.item},
+    f"{_S}move_run_of_show_item": lambda w: {"item": w.banquet.item, "direction": "down"},
+}
