@@ -234,7 +234,8 @@ class RunOfShowItem(TimeStampedModel):
         errors: dict[str, Any] = {}
         if self.kind == self.Kind.AWARD and not self.honoree_id:
             errors["honoree"] = _("An award presentation names its honoree.")
-        if self.honoree_id and self.honoree.event_id != self.event_id:
+        honoree = self.honoree if self.honoree_id else None
+        if honoree is not None and honoree.event_id != self.event_id:
             errors["honoree"] = _("That honoree belongs to another banquet.")
         if errors:
             raise ValidationError(errors)

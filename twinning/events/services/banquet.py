@@ -219,7 +219,7 @@ def plan_seating(*, tables: Sequence[TableSpec], guests: Sequence[GuestSpec]) ->
 
 def _party_of(attendee: Attendee) -> tuple[str, str]:
     order = attendee.order
-    if order.member_id:
+    if order.member is not None:
         return f"member:{order.member_id}", order.member.name
     name = attendee.organisation or attendee.name
     return f"order:{order.pk}", name
@@ -336,16 +336,16 @@ def seat_guests(*, event: Event, by: Any) -> list[Placement]:
         if attendee.pk in seated:
             party_tables.setdefault(party, next(t for a, t, _s in kept if a == attendee.pk))
             continue
-        position = honours.get(attendee.pk)
-        if position is None and attendee.role == Attendee.Role.HONOREE:
-            position = 10_000  # marked at registration but not yet in the order of honours
+        honour = honours.get(attendee.pk)
+        if honour is None and attendee.role == Attendee.Role.HONOREE:
+            honour = 10_000  # marked at registration but not yet in the order of honours
         specs.append(
             GuestSpec(
                 id=attendee.pk,
                 name=f"{attendee.last_name}, {attendee.first_name}",
                 party=party,
                 party_name=party_name,
-                honour_position=position,
+                honour_position=honour,
             )
         )
     specs = [replace(spec, fixed_table=party_tables.get(spec.party)) for spec in specs]
@@ -361,7 +361,7 @@ def seat_guests(*, event: Event, by: Any) -> list[Placement]:
             event=event, table_id=p.table, seat=p.seat, attendee_id=p.guest, reason=p.reason
         )
         for p in plan
-        if p.table is not None
+        if p.table is not None and p.seat is not None
     ]
     SeatAssignment.objects.bulk_create(rows)
     log_activity(

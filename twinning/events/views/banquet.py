@@ -59,8 +59,15 @@ from twinning.network.models import Member
 
 class GuestChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Attendee) -> str:
-        party = obj.order.member.name if obj.order.member_id else obj.organisation
+        member = obj.order.member
+        party = member.name if member is not None else obj.organisation
         return f"{obj.last_name}, {obj.first_name}" + (f" ({party})" if party else "")
+
+
+def _queryset(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
+    field = form.fields[name]
+    if isinstance(field, forms.ModelChoiceField):
+        field.queryset = queryset
 
 
 def _guests(event: Event) -> QuerySet[Attendee]:
@@ -104,8 +111,8 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendee"].queryset = _guests(event)
-        self.fields["table"].queryset = event.banquet_tables.order_by("number")
+        _queryset(self, "attendee", _guests(event))
+        _queryset(self, "table", event.banquet_tables.order_by("number"))
 
 
 class SwapForm(forms.Form):
@@ -114,8 +121,8 @@ class SwapForm(forms.Form):
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["first"].queryset = _guests(event)
-        self.fields["second"].queryset = _guests(event)
+        _queryset(self, "first", _guests(event))
+        _queryset(self, "second", _guests(event))
 
 
 class HonoreeForm(forms.Form):
@@ -139,11 +146,11 @@ class HonoreeForm(forms.Form):
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendee"].queryset = _guests(event)
-        self.fields["member"].queryset = Member.objects.order_by("name")
+        _queryset(self, "attendee", _guests(event))
+        _queryset(self, "member", Member.objects.order_by("name"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("name") and not data.get("attendee"):
             raise ValidationError(_("Give the name to show, or choose the guest."))
         return data
@@ -166,10 +173,10 @@ class RunOfShowForm(forms.Form):
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["honoree"].queryset = event.honorees.all()
+        _queryset(self, "honoree", event.honorees.all())
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("title") and not data.get("honoree"):
             self.add_error("title", _("Give the moment a title."))
         return data
@@ -212,7 +219,8 @@ def _alphabetical(text: str) -> str:
 
 
 def _party(attendee: Attendee) -> str:
-    return attendee.order.member.name if attendee.order.member_id else attendee.organisation
+    member = attendee.order.member
+    return member.name if member is not None else attendee.organisation
 
 
 # --- The banquet page -----------------------------------------------------------------------
