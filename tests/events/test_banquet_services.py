@@ -335,6 +335,45 @@ def test_eight_staff_racing_for_the_last_seat_on_postgresql_one_wins(staff_user)
     _assert_one_took_the_seat(table, outcomes)
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_moving_one_guest_to_two_tables_at_once_one_wins_the_other_gets_a_message(
+    staff_user,
+):
+    assert connections["default"].vendor == "postgresql"
+    banquet = make_banquet()
+    tables = add_tables(event=banquet, count=3, seats=4, by=SYSTEM)
+    guest = make_single(banquet, "Moved", "Twice")
+    move_guest(event=banquet, attendee=guest, table=tables[0], by=staff_user)
+    barrier, outcomes, lock = threading.Barrier(2), [], threading.Lock()
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            move_guest(event=banquet, attendee=guest, table=tables[i + 1], by=staff_user)
+            outcome = "moved"
+        except ValidationError as error:
+            outcome = "refused: " + " ".join(error.messages)
+        except Exception as error:  # what this test counts
+            outcome = f"failed: {type(error).__name__}: {error}"
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not any(o.startswith("failed") for o in outcomes), outcomes
+    assert outcomes.count("moved") >= 1
+    refused = [o for o in outcomes if o != "moved"]
+    assert all("Someone else changed this seating at the same moment" in o for o in refused)
+    assert SeatAssignment.objects.filter(attendee=guest).count() == 1
+
+
 # --- Honorees ---------------------------------------------------------------------------------
 
 
