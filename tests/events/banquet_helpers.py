@@ -115,6 +115,7 @@ MATRIX = {
     ),
     "events:banquet_run_of_show_print": (f"{B}run-of-show/print/", STAFF_PAGE),
     "events:banquet_chart": (f"{B}chart/", STAFF_PAGE),
+    "events:banquet_chart_pdf": (f"{B}chart.pdf", STAFF_PAGE),
     "events:banquet_find_table": (f"{B}find-your-table/", STAFF_PAGE),
     "events:banquet_place_cards": (f"{B}place-cards.pdf", STAFF_PAGE),
 }

@@ -72,6 +72,7 @@ def _routes(event):
         _url("banquet_run_of_show", event),
         _url("banquet_run_of_show_print", event),
         _url("banquet_chart", event),
+        _url("banquet_chart_pdf", event),
         _url("banquet_find_table", event),
         _url("banquet_place_cards", event),
     ]
@@ -399,6 +400,18 @@ def test_the_seating_chart_lists_each_tables_guests_by_seat(staff, banquet):
     assert page.index("Table 1") < page.index("1. Ana Alvarez") < page.index("2. Bea Brown")
 
 
+def test_the_seating_chart_pdf_lists_each_table_with_unicode_names(staff, banquet):
+    seat_guests(event=banquet, by=SYSTEM)
+
+    response = staff.get(_url("banquet_chart_pdf", banquet))
+
+    assert response["Content-Type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert text.index("Table 1") < text.index("1. Ana Alvarez") < text.index("Table 2")
+    assert "Zoë Ağaoğlu · Ville de Lyon" in text
+    assert "Nobody sits here yet." in text
+
+
 def test_find_your_table_lists_guests_alphabetically(staff, banquet):
     seat_guests(event=banquet, by=SYSTEM)
 
@@ -453,6 +466,7 @@ def _bigger(event, n):
         ("banquet_chart", 19),
         ("banquet_find_table", 18),
         ("banquet_place_cards", 12),
+        ("banquet_chart_pdf", 13),
     ],
 )
 @pytest.mark.parametrize("n", [1, 15])

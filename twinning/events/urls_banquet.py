@@ -53,6 +53,7 @@ urlpatterns = [
         name="banquet_run_of_show_print",
     ),
     path(f"{PREFIX}chart/", views.banquet_chart, name="banquet_chart"),
+    path(f"{PREFIX}chart.pdf", views.banquet_chart_pdf, name="banquet_chart_pdf"),
     path(f"{PREFIX}find-your-table/", views.banquet_find_table, name="banquet_find_table"),
     path(f"{PREFIX}place-cards.pdf", views.banquet_place_cards, name="banquet_place_cards"),
 ]
