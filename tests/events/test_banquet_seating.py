@@ -128,6 +128,30 @@ def test_honorees_and_their_delegation_sit_nearest_the_stage():
     assert "nearest the stage" in seats[honoured[0].pk][2]
 
 
+def test_a_committee_named_by_an_honour_sits_with_its_delegation_nearest_the_stage():
+    banquet = make_banquet()
+    add_tables(event=banquet, count=3, seats=6, stage_rank=1, by=SYSTEM)
+    BanquetTable.objects.filter(event=banquet, number=3).update(stage_rank=0)
+    make_delegation(banquet, 5, name="Bigger Committee")
+    member = MemberFactory(name="Springfield Sister Cities")
+    winners = make_delegation(banquet, 4, member=member)
+    add_honoree(
+        event=banquet,
+        name="Springfield Sister Cities",
+        honour="Best Overall Program, 100,001-300,000",
+        member=member,
+        source="awards",
+        reference="2026-best-overall-2",
+        by=SYSTEM,
+    )
+
+    seat_guests(event=banquet, by=SYSTEM)
+
+    seats = _seats(banquet)
+    assert _tables_of(seats, winners) == {3}
+    assert "nearest the stage" in seats[winners[0].pk][2]
+
+
 def test_honorees_marked_only_by_role_also_sit_near_the_stage():
     banquet = make_banquet()
     add_tables(event=banquet, count=2, seats=4, stage_rank=1, by=SYSTEM)

@@ -151,6 +151,13 @@ def test_a_slug_that_is_not_a_banquet_answers_404(staff, banquet):
     assert staff.get(conference_page).status_code == 404
 
 
+def test_staff_find_the_banquet_and_its_unseated_guests_on_their_home(staff, banquet):
+    page = staff.get(reverse("core:home")).content.decode()
+
+    assert _url("banquet", banquet) in page
+    assert "Banquet guests without a seat" in page
+
+
 # --- The banquet page and seating --------------------------------------------------------------
 
 

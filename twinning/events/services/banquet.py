@@ -6,9 +6,10 @@ Automatic seating (`plan_seating`, pure and deterministic; `seat_guests` stores 
 
 1. Guests form parties: the people of one committee (the order's member) sit together, and
    so do the people of one order (a delegation, or a couple registered together).
-2. Parties with an honoree go first, in presentation order, at the free table nearest the
-   stage (lowest distance, then lowest number); then the others, largest first (so the big
-   delegations find whole tables), ties by name and id.
+2. Parties with an honoree (a guest named by an honour, a guest registered as honoree, or
+   the people of a committee an honour names) go first, in presentation order, at the free
+   table nearest the stage (lowest distance, then lowest number); then the others, largest
+   first (so the big delegations find whole tables), ties by name and id.
 3. A party sits whole at the first table (in stage order) with room for all of it; a party
    that has a guest already seated by hand prefers that table.
 4. A party no table has room for is split over neighbouring tables (consecutive numbers),
@@ -324,11 +325,16 @@ def seat_guests(*, event: Event, by: Any) -> list[Placement]:
         held.setdefault(table_id, set()).add(seat)
     seated = {attendee_id for attendee_id, _t, _s in kept}
     guests = list(guests_of(event).select_related("order", "order__member"))
+    # An honour names a guest, or a committee (whose party then sits at the stage).
     honours: dict[int, int] = {}
-    for attendee_id, position in event.honorees.filter(attendee__isnull=False).values_list(
-        "attendee_id", "position"
+    member_honours: dict[int, int] = {}
+    for attendee_id, member_id, position in event.honorees.values_list(
+        "attendee_id", "member_id", "position"
     ):
-        honours[attendee_id] = min(position, honours.get(attendee_id, position))
+        if attendee_id is not None:
+            honours[attendee_id] = min(position, honours.get(attendee_id, position))
+        elif member_id is not None:
+            member_honours[member_id] = min(position, member_honours.get(member_id, position))
     party_tables: dict[str, int] = {}
     specs = []
     for attendee in guests:
@@ -337,6 +343,8 @@ def seat_guests(*, event: Event, by: Any) -> list[Placement]:
             party_tables.setdefault(party, next(t for a, t, _s in kept if a == attendee.pk))
             continue
         honour = honours.get(attendee.pk)
+        if honour is None and attendee.order.member_id in member_honours:
+            honour = member_honours[attendee.order.member_id]
         if honour is None and attendee.role == Attendee.Role.HONOREE:
             honour = 10_000  # marked at registration but not yet in the order of honours
         specs.append(
