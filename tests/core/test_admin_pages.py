@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from tests.events.banquet_helpers import actor_world as banquet_rows
 from tests.matrix import Snapshot, all_routes, refused, unsafe_request
 from twinning.network.models import GazetteerPlace, ImportRun
 from twinning.outbox.models import EmailTemplate, OutboxMessage, Unsubscribe
@@ -135,6 +136,8 @@ def demo_data(db):
     ErasureRequest.objects.create(
         reference="ER-DEMO-1", requested_by="guardian", due_on=timezone.localdate()
     )
+    # The banquet's tables, seats, honorees and run of show (until seed_demo builds a banquet).
+    banquet_rows()
 
 
 def _admin_pages():

@@ -26,6 +26,8 @@ from django.utils import timezone
 
 import twinning
 from tests.activities.matrix import tiny_png
+from tests.events.banquet_helpers import ACTOR_CASES as BANQUET_CASES
+from tests.events.banquet_helpers import actor_world as banquet_actor_world
 from tests.events.summit_helpers import actor_objects as summit_objects
 from tests.factories import ApiTokenFactory, CommunityFactory, PartnershipFactory, UserFactory
 from tests.factories.members import MembershipFactory, MembershipTypeFactory
@@ -117,6 +119,7 @@ class World:
             currency=self.invoice.currency,
         )
         self.victim = UserFactory(email="victim@example.org")
+        self.banquet = banquet_actor_world()
 
     def _showcase(self) -> None:
         """An open edition with a consented student's draft entry, shown in the exhibit and
@@ -536,6 +539,8 @@ CASES: dict[str, Args] = {
         "team": summit_objects(w)["team"],
     },
 }
+
+CASES.update(BANQUET_CASES)
 
 # Services that take `by` only to record it, with the reason they check no actor.
 EXEMPT = {
