@@ -112,5 +112,5 @@ def build_world(base: dict) -> dict:
         "checkin_event": event.slug,
         "checkin_attendee": attendees[0].pk,
         "checkin_order": attendees[0].order.code,
+        "checkin_code": attendees[1].code,  # not checked in yet
     }
-

@@ -54,7 +54,7 @@ def can_check_in(user: Any, event: Event) -> bool:
     return Event.objects.organised_by(user).filter(pk=event.pk).exists()
 
 
-def require_check_in(by: Any, event: Event) -> None:
+def _require_check_in(by: Any, event: Event) -> None:
     if not can_check_in(by, event):
         raise NotAllowed("events.check_in")
 
@@ -153,7 +153,7 @@ def check_in_attendee(
     conditional UPDATE, atomic on PostgreSQL and SQLite alike), so of twenty scans at once one
     checks in and nineteen answer "already". A successful check-in writes a CheckIn row and
     one audit entry; any other answer changes nothing. Raises NotAllowed for other actors."""
-    require_check_in(by, event)
+    _require_check_in(by, event)
     code = normalise_code(code)
     attendee = _lookup(event, code) if code else None
     refusal = _refusal(attendee, code)
@@ -372,7 +372,7 @@ def merge_offline_scans(*, event: Event, data: bytes, by: Any) -> MergeReport:
     an empty row) or refused with the reason (unknown or cancelled code, a bad time). One
     audit entry with the counts. Raises ValidationError (keyed `file`) for a file that cannot
     be read, and NotAllowed for other actors."""
-    require_check_in(by, event)
+    _require_check_in(by, event)
     report = MergeReport()
     best = _candidates(read_scans(data), event, report)
     attendees = {
