@@ -103,13 +103,14 @@ def _line(  # noqa: PLR0917 (a drawing call: canvas, text, position, font, size,
 def organisation(attendee: Attendee) -> str:
     if attendee.organisation:
         return attendee.organisation
-    return attendee.order.member.name if attendee.order.member_id else ""
+    member = attendee.order.member
+    return member.name if member is not None else ""
 
 
 def country(attendee: Attendee) -> str:
-    if attendee.country_id:
+    if attendee.country is not None:
         return attendee.country.name
-    if attendee.community_id:
+    if attendee.community is not None:
         return attendee.community.country.name
     return ""
 

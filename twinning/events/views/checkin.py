@@ -5,14 +5,14 @@ for their holders, their buyer and their delegation's committee admin."""
 import datetime
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -44,10 +44,11 @@ from twinning.events.services.tickets import (
 )
 
 PAGE_SIZE = 50
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
+R = TypeVar("R", bound=HttpResponseBase)
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
+def _no_store(response: R) -> R:
     patch_cache_control(response, private=True, no_store=True)
     return response
 
@@ -58,7 +59,7 @@ def checkin_required(view: View) -> View:
     the event instead of its slug."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -218,7 +219,7 @@ def _offline_rows(event: Event) -> list[dict[str, str]]:
 
 @checkin_required
 @require_safe
-def checkin_offline_csv(request: HttpRequest, event: Event) -> HttpResponse:
+def checkin_offline_csv(request: HttpRequest, event: Event) -> StreamingHttpResponse:
     """The expected attendees as CSV; fill `checked_in_at` and upload it to merge it."""
     rows = ([row[key] for key in OFFLINE_HEADER] for row in _offline_rows(event))
     response = StreamingHttpResponse(
@@ -299,9 +300,13 @@ class BadgeFilter(forms.Form):
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", _("Every role")), *Attendee.Role.choices]
-        tickets = event.registration_event.tickets.values_list("pk", "name")
-        self.fields["ticket"].choices = [("", _("Every ticket")), *tickets]
+        role, ticket = self.fields["role"], self.fields["ticket"]
+        assert isinstance(role, forms.ChoiceField) and isinstance(ticket, forms.ChoiceField)  # noqa: S101 (declared above)
+        role.choices = [("", _("Every role")), *Attendee.Role.choices]
+        ticket.choices = [
+            ("", _("Every ticket")),
+            *event.registration_event.tickets.values_list("pk", "name"),
+        ]
 
 
 def _staff_event(slug: str) -> Event:
