@@ -251,3 +251,13 @@ def test_check_in_time_is_now_when_none_is_given(event, attendee, staff_user):
 
 def test_system_may_check_in(event, attendee):
     assert check_in_attendee(event=event, code=attendee.code, by=SYSTEM).status == "checked_in"
+
+
+def test_check_in_at_the_conference_accepts_a_student_registered_for_its_summit(staff_user):
+    conference = make_event()
+    summit = make_event(kind=Event.Kind.SUMMIT, parent=conference)
+    student = make_attendee(summit, role=Attendee.Role.STUDENT)
+
+    result = check_in_attendee(event=conference, code=student.code, by=staff_user)
+
+    assert result.status == "checked_in"

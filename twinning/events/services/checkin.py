@@ -59,11 +59,17 @@ def _require_check_in(by: Any, event: Event) -> None:
         raise NotAllowed("events.check_in")
 
 
+def shared_registration(event: Event) -> Q:
+    """Attendees of the events that share `event`'s registration and badge: the top event and
+    its parts (the annual conference, its summit and its banquet), as one condition."""
+    root = event.registration_event
+    return Q(event_id=root.pk) | Q(event__parent_id=root.pk)
+
+
 def checkin_attendees(event: Event) -> QuerySet[Attendee]:
-    """The attendees who may be checked in at `event`: its own, and for a part (the summit,
-    the banquet) those of the registration it shares with its parent."""
-    events = {event.pk, event.registration_event.pk}
-    return Attendee.objects.filter(event_id__in=events)
+    """The attendees who may be checked in at `event`: those of the registration it shares
+    (a conference's guests at its banquet, a summit student at the conference)."""
+    return Attendee.objects.filter(shared_registration(event))
 
 
 def expected_attendees(event: Event) -> QuerySet[Attendee]:

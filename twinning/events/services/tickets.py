@@ -24,6 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from twinning.core.authz import is_verified_staff
 from twinning.core.pdf import font_names
 from twinning.events.models import Attendee, Event, Order
+from twinning.events.services.checkin import shared_registration
 
 PAPERS = {"a4": A4, "letter": LETTER}
 BADGE_WIDTH, BADGE_HEIGHT = 90 * mm, 60 * mm
@@ -246,9 +247,10 @@ def badge_attendees(
 ) -> QuerySet[Attendee]:
     """The confirmed attendees of `event` (a part's: its parent's registration) whose badge is
     printed, by name; optionally of one role or one ticket."""
-    events = {event.pk, event.registration_event.pk}
     attendees = (
-        ticket_attendees().filter(event_id__in=events).order_by("last_name", "first_name", "pk")
+        ticket_attendees()
+        .filter(shared_registration(event))
+        .order_by("last_name", "first_name", "pk")
     )
     if role:
         attendees = attendees.filter(role=role)
