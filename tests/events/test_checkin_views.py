@@ -352,6 +352,8 @@ def test_checkin_merge_upload_reports_every_row(staff, event, delegation):
     page = response.content.decode()
     assert "2 rows: 1 checked in, 1 refused." in page
     assert "No attendee of this event has the code NOPENOPE22." in page
+    assert '<span class="badge badge--ok">Checked in</span>' in page
+    assert '<span class="badge badge--danger">Refused</span>' in page
     assert Attendee.objects.get(pk=delegation[0].pk).checked_in_at is not None
 
 

@@ -203,6 +203,16 @@ class MergeRow:
     message: str
     attendee: Attendee | None = None
 
+    @property
+    def label(self) -> str:
+        return {
+            "checked_in": _("Checked in"),
+            "moved_earlier": _("Earlier time kept"),
+            "already": _("Already checked in"),
+            "duplicate": _("Duplicate"),
+            "skipped": _("Skipped"),
+        }.get(self.outcome, _("Refused"))
+
 
 @dataclass
 class MergeReport:
