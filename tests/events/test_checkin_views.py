@@ -366,3 +366,18 @@ def test_checkin_merge_of_an_unreadable_file_says_why_and_changes_nothing(staff,
     assert response.status_code == 200
     assert "The file has no column named “code”" in response.content.decode()
     assert CheckIn.objects.count() == 0
+
+
+def test_an_organisers_menu_links_the_check_in_and_a_strangers_does_not(organiser, public):
+    organiser_home = _client_for(organiser).get(reverse("core:home")).content.decode()
+    stranger_home = public.get(reverse("core:home")).content.decode()
+
+    assert f'href="{reverse("events:checkin_home")}"' in organiser_home
+    assert f'href="{reverse("events:checkin_home")}"' not in stranger_home
+    assert f'href="{reverse("events:my_tickets")}"' in stranger_home
+
+
+def test_staff_menu_links_the_check_in(staff):
+    home = staff.get(reverse("core:home")).content.decode()
+
+    assert "Event check-in and badges" in home
