@@ -28,6 +28,7 @@ import twinning
 from tests.activities.matrix import tiny_png
 from tests.events.banquet_helpers import ACTOR_CASES as BANQUET_CASES
 from tests.events.banquet_helpers import actor_world as banquet_actor_world
+from tests.events.matrix import build_world as events_world
 from tests.events.summit_helpers import actor_objects as summit_objects
 from tests.factories import ApiTokenFactory, CommunityFactory, PartnershipFactory, UserFactory
 from tests.factories.members import MembershipFactory, MembershipTypeFactory
@@ -40,6 +41,7 @@ from tests.showcase.conftest import consent_for, make_edition, make_student
 from twinning.activities.models import Activity, ItineraryStop, Photo, Traveller
 from twinning.core.authz import SYSTEM, NotAllowed
 from twinning.core.models import Association
+from twinning.events.models import Event
 from twinning.members.models import CheckoutSession, CoAdminInvitation, Invoice, Membership
 from twinning.members.payments import CheckoutResult
 from twinning.network.models import ApiToken, Community, Member, Partnership, PartnershipProposal
@@ -219,6 +221,15 @@ CASES: dict[str, Args] = {
     "activities.services.remove_photo": lambda w: {"photo": w.photo},
     "activities.services.request_invitation_letters": lambda w: {"activity": w.delegation},
     "activities.services.request_annual_report": lambda w: {"year": 2024},
+    # events
+    "events.services.checkin.check_in_attendee": lambda w: {
+        "event": Event.objects.get(slug=w.base["checkin_event"]),
+        "code": w.base["checkin_code"],
+    },
+    "events.services.checkin.merge_offline_scans": lambda w: {
+        "event": Event.objects.get(slug=w.base["checkin_event"]),
+        "data": f"code,scanned_at\n{w.base['checkin_code']},2026-01-01T09:00:00Z\n".encode(),
+    },
     # members
     "members.services.admins.invite_coadmin": lambda w: {
         "member": w.member,
@@ -660,7 +671,7 @@ def world(springfield, springfield_member, committee_admin_user) -> World:
         "token": ApiTokenFactory(member=springfield_member, owner=committee_admin_user).pk,
     }
     base.update(_activities(springfield_member, committee_admin_user, base["partnership"]))
-    for build in (members_world, outbox_world, review_world):
+    for build in (members_world, outbox_world, review_world, events_world):
         base.update(build(base))
     return World(base)
 

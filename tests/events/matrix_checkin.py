@@ -1,0 +1,5 @@
+"""Check-in's routes in the C1 matrix (kept beside its helpers)."""
+
+from tests.events.checkin_helpers import MATRIX, build_world
+
+__all__ = ["MATRIX", "build_world"]
