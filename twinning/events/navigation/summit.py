@@ -69,7 +69,7 @@ def register() -> None:
         detect=_summit_adult,
     )
     register_section("summit_adult", order=10, links=_adult_links)
-    register_section("staff", order=83, links=_staff_links, facts=_staff_facts)
+    register_section("staff", order=84, links=_staff_links, facts=_staff_facts)
 
 
 __all__ = ["register"]
