@@ -103,7 +103,7 @@ MATRIX = {
         "/events/{reg_event}/delegation/{member}/",
         (302, 404, 200, 404, 404, 404),
     ),
-    "events:delegation_detail": ("/events/registration/delegations/{reg_order}/", OWN_ORDER),
+    "events:delegation_detail": ("/events/registration/delegations/{reg_delegation}/", OWN_ORDER),
     "events:delegation_resend": (
         "/events/registration/attendees/{reg_attendee}/resend/",
         (302, 405, 405, 405, 405, 405),
@@ -152,7 +152,18 @@ def build_world(base: dict) -> dict:
     entry = WaitingListEntry.objects.create(
         event=event, party_size=1, name="Stranger", email="stranger@example.org"
     )
+    from twinning.events.services.delegations import register_delegation
+    from twinning.events.services.registration import Person
+
+    delegation = register_delegation(
+        event=event,
+        member=member,
+        people=[Person(ticket=ticket, first_name="Del", last_name="Egate", email="d@example.org")],
+        email=admin.email,
+        by=admin,
+    )
     return {
+        "reg_delegation": delegation.code,
         "reg_event": event.slug,
         "reg_ticket": ticket.pk,
         "reg_question": question.pk,
@@ -160,3 +171,48 @@ def build_world(base: dict) -> dict:
         "reg_attendee": order.attendees.get().pk,
         "reg_entry": entry.pk,
     }
+
+
+# --- The service-actor table's objects (tests/core/test_service_actors.py) -------------------
+
+
+def actor_objects(world) -> dict:
+    """An open event, its ticket and question, a confirmed order of the Springfield admin with
+    one attendee, an application and a waiting-list entry: made once per world."""
+    if not hasattr(world, "_registration"):
+        from twinning.events.models import Question, WaitingListEntry
+        from twinning.events.services.registration import register_for_event
+
+        event = make_event(capacity=50, slug="actor-conference")
+        ticket = make_ticket(event)
+        question = Question.objects.create(event=event, scope="order", label="Meal?")
+        order = register_for_event(
+            event=event,
+            ticket=ticket,
+            first_name="A",
+            last_name="B",
+            email="a@example.org",
+            by=world.admin,
+        )
+        moderated = make_event(capacity=5, slug="actor-moderated", requires_approval=True)
+        applied = register_for_event(
+            event=moderated,
+            ticket=make_ticket(moderated),
+            first_name="C",
+            last_name="D",
+            email="c@example.org",
+            by=world.admin,
+        )
+        entry = WaitingListEntry.objects.create(
+            event=event, name="W", email="w@example.org", user=world.admin
+        )
+        world._registration = {
+            "event": event,
+            "ticket": ticket,
+            "question": question,
+            "order": order,
+            "attendee": order.attendees.get(),
+            "applied": applied.attendees.get(),
+            "entry": entry,
+        }
+    return world._registration
