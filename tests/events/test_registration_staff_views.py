@@ -202,7 +202,7 @@ def test_waiting_list_page_in_constant_queries(staff, count, django_assert_num_q
     with django_assert_num_queries(13):
         response = staff.get("/staff/events/conf/waiting-list/")
 
-    assert response.text.count("Party ") == count
+    assert response.text.count('<th scope="row">Party ') == count
 
 
 def test_staff_remove_a_party_from_the_waiting_list(staff):
