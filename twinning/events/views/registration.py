@@ -187,7 +187,8 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
         .select_related("event")
         .order_by("created_at")
     )
-    context = {"orders": orders, "entries": entries}
+    open_events = Event.objects.published().upcoming().top_level()[:20]
+    context = {"orders": orders, "entries": entries, "open_events": open_events}
     return _no_store(render(request, "events/registration/my_registrations.html", context))
 
 
