@@ -26,8 +26,8 @@ from django.utils import timezone
 
 import twinning
 from tests.activities.matrix import tiny_png
-from tests.factories import ApiTokenFactory, CommunityFactory, PartnershipFactory, UserFactory
 from tests.events.registration_helpers import actor_objects as reg
+from tests.factories import ApiTokenFactory, CommunityFactory, PartnershipFactory, UserFactory
 from tests.factories.members import MembershipFactory, MembershipTypeFactory
 from tests.members.matrix import build_world as members_world
 from tests.outbox.matrix import MATRIX_TEMPLATE
