@@ -1,7 +1,7 @@
 """Registration's forms: they validate and clean; the services write (C9). Questions become
 fields named `q_<pk>`, so a service's error keyed the same way lands on its field."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,10 @@ from twinning.core.forms import DateInput, DateTimeInput
 from twinning.events.models import Attendee, Question, Ticket
 from twinning.events.services.waitlist import MAX_PARTY
 from twinning.network.models import Country
+
+
+def set_choices(form: forms.BaseForm, name: str, queryset: Any) -> None:
+    cast(forms.ModelChoiceField, form.fields[name]).queryset = queryset
 
 
 def question_field(question: Question) -> forms.Field:
@@ -71,12 +75,14 @@ class RegisterForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ticket"].queryset = tickets
-        self.fields["member"].queryset = members
+        set_choices(self, "ticket", tickets)
+        set_choices(self, "member", members)
         if not members.exists():
             del self.fields["member"]
         only = {
-            q.pk: str(_("(Only for the ticket “%(t)s”.)") % {"t": q.ticket.name})
+            q.pk: str(
+                _("(Only for the ticket “%(t)s”.)") % {"t": q.ticket.name if q.ticket else ""}
+            )
             for q in attendee_questions
             if q.ticket_id
         }
@@ -106,7 +112,7 @@ class DelegatePersonForm(forms.Form):
     def __init__(self, *args: Any, tickets: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if tickets is not None:
-            self.fields["ticket"].queryset = tickets
+            set_choices(self, "ticket", tickets)
 
 
 DelegateFormSet = forms.formset_factory(
@@ -206,7 +212,7 @@ class QuestionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, tickets: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ticket"].queryset = tickets
+        set_choices(self, "ticket", tickets)
         self.fields["ticket"].required = False
         self.fields["ticket"].help_text = _("Only for an attendee question: leave empty for all.")
 
@@ -240,5 +246,5 @@ class RegistrationFilterForm(forms.Form):
 
     def __init__(self, *args: Any, tickets: Any, committees: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ticket"].queryset = tickets
-        self.fields["committee"].queryset = committees
+        set_choices(self, "ticket", tickets)
+        set_choices(self, "committee", committees)

@@ -2,6 +2,8 @@
 applications awaiting a decision), a committee's delegations, and everyone's own
 registrations. Orders 82 in each role: the other events parts take other numbers."""
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -31,8 +33,9 @@ def _account_links(scope: Scope) -> list[Link]:
 
 
 def _account_tasks(request: HttpRequest, scope: Scope) -> list[Link]:
+    user: Any = request.user
     offers = WaitingListEntry.objects.filter(
-        user=request.user, state=WaitingListEntry.State.OFFERED
+        user_id=user.pk, state=WaitingListEntry.State.OFFERED
     ).count()
     if not offers:
         return []

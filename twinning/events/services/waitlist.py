@@ -93,7 +93,7 @@ def offer_seats_locked(reg: Event) -> list[WaitingListEntry]:
     """Offer the free seats to the parties waiting, longest-waiting first, each only if it
     fits (a party of four does not block a party of two behind it). Call with the event row
     locked. Returns the entries offered."""
-    offered = []
+    offered: list[WaitingListEntry] = []
     free = seats_available(reg)
     if free == 0:
         return offered
@@ -199,7 +199,7 @@ def _live_offer(token: str) -> WaitingListEntry:
     entry = WaitingListEntry.objects.select_related("event", "ticket").get(pk=entry.pk)
     if entry.state != State.OFFERED:
         raise NotAllowed("events.waiting_list_offer")
-    if entry.offer_expires_at <= timezone.now():
+    if entry.offer_expires_at is None or entry.offer_expires_at <= timezone.now():
         raise ValidationError(_("Sorry, this offer has expired."))
     return entry
 

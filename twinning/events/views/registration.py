@@ -66,6 +66,10 @@ def _my_orders(user: Any) -> Any:
     return Order.objects.filter(Q(buyer=user) | Q(member__admins=user)).distinct()
 
 
+def _uid(request: HttpRequest) -> Any:
+    return request.user.pk
+
+
 def _no_store(response: HttpResponse) -> HttpResponse:
     patch_cache_control(response, private=True, no_store=True)
     return response
@@ -110,7 +114,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         members=context["members"],
         order_questions=context["order_questions"],
         attendee_questions=context["attendee_questions"],
-        initial={"email": request.user.email, **_name_parts(request.user)},
+        initial={"email": getattr(request.user, "email", ""), **_name_parts(request.user)},
     )
     sold_out = False
     if request.method == "POST" and form.is_valid():
@@ -139,7 +143,10 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         form=form,
         sold_out=sold_out or context["seats"] == 0,
         waiting_form=WaitingListForm(
-            initial={"name": request.user.full_name, "email": request.user.email}
+            initial={
+                "name": getattr(request.user, "full_name", ""),
+                "email": getattr(request.user, "email", ""),
+            }
         ),
     )
     return _no_store(render(request, "events/registration/register.html", context))
@@ -181,7 +188,7 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
     )
     entries = (
         WaitingListEntry.objects.filter(
-            user=request.user,
+            user_id=_uid(request),
             state__in=[WaitingListEntry.State.WAITING, WaitingListEntry.State.OFFERED],
         )
         .select_related("event")
@@ -238,7 +245,7 @@ def order_cancel(request: HttpRequest, code: str) -> HttpResponse:
 def _my_attendee(request: HttpRequest, pk: int) -> Attendee:
     return get_object_or_404(
         Attendee.objects.select_related("order", "event", "ticket").filter(
-            Q(order__in=_my_orders(request.user)) | Q(user=request.user)
+            Q(order__in=_my_orders(request.user)) | Q(user_id=_uid(request))
         ),
         pk=pk,
     )
@@ -286,7 +293,7 @@ def waiting_list_offer(request: HttpRequest, token: str) -> HttpResponse:
     if entry is None or entry.state != WaitingListEntry.State.OFFERED:
         raise Http404
     form = OfferForm(request.POST or None, party_size=entry.party_size)
-    expired = entry.offer_expires_at <= timezone.now()
+    expired = entry.offer_expires_at is None or entry.offer_expires_at <= timezone.now()
     if request.method == "POST" and request.POST.get("answer") == "decline":
         decline_offer(token=token, by=request.user)
         return _no_store(
@@ -312,7 +319,7 @@ def waiting_list_offer(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_POST
 def waiting_list_leave(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(WaitingListEntry.objects.filter(user=request.user), pk=pk)
+    entry = get_object_or_404(WaitingListEntry.objects.filter(user_id=_uid(request)), pk=pk)
     try:
         leave_waiting_list(entry=entry, by=request.user)
     except ValidationError as error:
@@ -374,7 +381,7 @@ def delegation_create(request: HttpRequest, slug: str, member: str) -> HttpRespo
                 event=event,
                 member=committee,
                 people=people,
-                email=request.user.email,
+                email=getattr(request.user, "email", ""),
                 by=request.user,
             )
         except ValidationError as error:
@@ -399,7 +406,7 @@ def delegation_create(request: HttpRequest, slug: str, member: str) -> HttpRespo
 @require_safe
 def delegation_detail(request: HttpRequest, code: str) -> HttpResponse:
     order = get_object_or_404(
-        Order.objects.filter(is_delegation=True, member__admins=request.user).select_related(
+        Order.objects.filter(is_delegation=True, member__admins__pk=_uid(request)).select_related(
             "event", "member", "invoice"
         ),
         code=code,
@@ -426,7 +433,7 @@ def delegation_detail(request: HttpRequest, code: str) -> HttpResponse:
 def delegation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     attendee = get_object_or_404(
         Attendee.objects.filter(
-            order__is_delegation=True, order__member__admins=request.user
+            order__is_delegation=True, order__member__admins__pk=_uid(request)
         ).select_related("order__member", "event"),
         pk=pk,
     )

@@ -3,7 +3,7 @@ figures, an event's registration list (paginated, filtered, searched, exported a
 XLSX in constant queries), decisions on applications, the waiting list, tickets, questions
 and the capacity. Every view is `staff_required` (signed in, staff, second factor verified)."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -246,7 +246,7 @@ def _ticket_page(request: HttpRequest, event: Event, ticket: Ticket | None) -> H
         try:
             save_ticket(event=event, ticket=ticket, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_error(cast(Any, form), error)
         else:
             messages.success(request, _("The ticket is saved."))
             return redirect("events:staff_tickets", slug=event.slug)
@@ -286,7 +286,7 @@ def _question_page(request: HttpRequest, event: Event, question: Question | None
         try:
             save_question(event=event, question=question, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_error(cast(Any, form), error)
         else:
             messages.success(request, _("The question is saved."))
             return redirect("events:staff_questions", slug=event.slug)
