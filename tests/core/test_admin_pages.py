@@ -135,6 +135,9 @@ def demo_data(db):
     ErasureRequest.objects.create(
         reference="ER-DEMO-1", requested_by="guardian", due_on=timezone.localdate()
     )
+    from tests.events.registration_helpers import admin_demo_rows
+
+    admin_demo_rows()
 
 
 def _admin_pages():

@@ -216,3 +216,20 @@ def actor_objects(world) -> dict:
             "entry": entry,
         }
     return world._registration
+
+
+def admin_demo_rows() -> None:
+    """One row of each model registration shows in the admin (tests/core/test_admin_pages.py),
+    until seed_demo builds the events."""
+    from twinning.events.models import Question, WaitingListEntry
+
+    event = make_event(slug="admin-demo-conference")
+    ticket = make_ticket(event)
+    Question.objects.create(event=event, scope="order", label="Meal?")
+    user = UserFactory()
+    from twinning.events.services.registration import register_for_event
+
+    register_for_event(
+        event=event, ticket=ticket, first_name="A", last_name="B", email=user.email, by=user
+    )
+    WaitingListEntry.objects.create(event=event, name="W", email="w@example.org")
