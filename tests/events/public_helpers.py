@@ -26,7 +26,9 @@ PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 _counter = iter(range(1, 10**6))
 
 
-def at(day: int, hour: int, minute: int = 0, *, month: int = 6, year: int = 2031) -> datetime.datetime:
+def at(
+    day: int, hour: int, minute: int = 0, *, month: int = 6, year: int = 2031
+) -> datetime.datetime:
     """A moment in Paris time (the events below are in Europe/Paris)."""
     return datetime.datetime(year, month, day, hour, minute, tzinfo=PARIS)
 
@@ -108,17 +110,33 @@ def make_programme(event: Event) -> dict[str, Any]:
     ada = Speaker.objects.create(event=event, name="Ada Lovelace", organisation="Federal Agency")
     kofi = Speaker.objects.create(event=event, name="Kofi Mensah", bio="Youth organiser.")
     opening = make_session(
-        event, title="Opening plenary", room=hall, track=track, speakers=[ada],
-        starts_at=at(10, 10), ends_at=at(10, 11),
+        event,
+        title="Opening plenary",
+        room=hall,
+        track=track,
+        speakers=[ada],
+        starts_at=at(10, 10),
+        ends_at=at(10, 11),
     )
     workshop = make_session(
-        event, title="Fundraising workshop", room=salon, speakers=[kofi],
-        starts_at=at(11, 14), ends_at=at(11, 15, 30),
+        event,
+        title="Fundraising workshop",
+        room=salon,
+        speakers=[kofi],
+        starts_at=at(11, 14),
+        ends_at=at(11, 15, 30),
     )
     event.programme_published_at = timezone.now()
     event.save(update_fields=["programme_published_at"])
-    return {"track": track, "hall": hall, "salon": salon, "ada": ada, "kofi": kofi,
-            "opening": opening, "workshop": workshop}
+    return {
+        "track": track,
+        "hall": hall,
+        "salon": salon,
+        "ada": ada,
+        "kofi": kofi,
+        "opening": opening,
+        "workshop": workshop,
+    }
 
 
 def make_ticket(event: Event, **fields: Any) -> Ticket:
@@ -139,9 +157,7 @@ def make_attendee(
     them in the application)."""
     ticket = ticket or event.tickets.first() or make_ticket(event, name="Free", price=0)
     email = fields.pop("email", None) or (user.email if user else f"p{next(_counter)}@example.org")
-    order = Order.objects.create(
-        event=event, email=email, buyer=user, state=Order.State.CONFIRMED
-    )
+    order = Order.objects.create(event=event, email=email, buyer=user, state=Order.State.CONFIRMED)
     return Attendee.objects.create(
         order=order,
         event=event,

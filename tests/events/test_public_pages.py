@@ -40,11 +40,12 @@ def test_events_page_lists_upcoming_and_past_published_events(anonymous):
 
 def test_events_page_filters_by_kind_and_by_region(anonymous):
     region = make_region(name="Midwest")
+    make_event(kind=Event.Kind.REGIONAL, title="Midwest regional conference", region=region)
     make_event(
-        kind=Event.Kind.REGIONAL, title="Midwest regional conference", region=region
+        kind=Event.Kind.REGIONAL,
+        title="Southern regional conference",
+        region=make_region(name="South"),
     )
-    make_event(kind=Event.Kind.REGIONAL, title="Southern regional conference",
-               region=make_region(name="South"))
     make_webinar(title="Advocacy webinar")
 
     by_kind = anonymous.get("/events/?kind=webinar").content.decode()
@@ -110,7 +111,7 @@ def test_event_page_shows_programme_speakers_partner_and_venue_map(anonymous):
     webinar_page = anonymous.get(f"/events/{event.slug}/").content.decode()
     page = anonymous.get(f"/events/{make_programme_event.slug}/").content.decode()
 
-    assert f"Given with</span>" in webinar_page or event.partner.name in webinar_page
+    assert "Given with</span>" in webinar_page or event.partner.name in webinar_page
     assert "Opening plenary" in page and "Fundraising workshop" in page
     assert "Ada Lovelace" in page and "Federal Agency" in page
     assert '<svg class="mini-map"' in page and "Palais des Congrès" in page

@@ -296,6 +296,7 @@ def _visible_session(session: Session) -> None:
 @transaction.atomic
 def add_to_agenda(*, session: Session, by: Any) -> AgendaItem:
     _require_person(by)
+    session = Session.objects.select_related("event").get(pk=session.pk)
     _visible_session(session)
     if session.is_cancelled:
         raise ValidationError(_("This session is cancelled."))
