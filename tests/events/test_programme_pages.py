@@ -279,19 +279,26 @@ STAFF_PATHS = (
 )
 
 
+ROLES_EXPECTED = {
+    "anonymous": 302,
+    "public": 404,
+    "committee_admin": 404,
+    "other_committee_admin": 404,
+    "staff_without_otp": 302,
+    "staff": 200,
+}
+
+
 @pytest.mark.parametrize("path", STAFF_PATHS)
-def test_organiser_pages_refuse_everyone_but_verified_staff(
-    path, anonymous, public, committee_admin, other_committee_admin, staff_without_otp, staff
-):
+def test_organiser_pages_refuse_everyone_but_verified_staff(request, path):
     event = make_event()
     url = path.format(slug=event.slug)
 
-    assert anonymous.get(url).status_code == 302
-    assert public.get(url).status_code == 404
-    assert committee_admin.get(url).status_code == 404
-    assert other_committee_admin.get(url).status_code == 404
-    assert "/accounts/two-factor/" in staff_without_otp.get(url)["Location"]
-    assert staff.get(url).status_code == 200
+    statuses = {role: request.getfixturevalue(role).get(url) for role in ROLES_EXPECTED}
+
+    assert {role: r.status_code for role, r in statuses.items()} == ROLES_EXPECTED
+    assert "/accounts/two-factor/" in statuses["staff_without_otp"]["Location"]
+    assert "/accounts/login/" in statuses["anonymous"]["Location"]
 
 
 def test_staff_create_an_event_in_its_own_time_zone(staff):
