@@ -18,6 +18,7 @@ DECLARED_PUBLIC = {"network:map_data"}
 SECRET_LINK_ROUTES = [
     "accounts:password_reset_confirm",
     "accounts:verify_email",
+    "events:agenda_ics",
     "members:invitation_open",
     "outbox:unsubscribe",
     "review:invitation_open",
