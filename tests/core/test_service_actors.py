@@ -26,6 +26,7 @@ from django.utils import timezone
 
 import twinning
 from tests.activities.matrix import tiny_png
+from tests.events.public_helpers import actor_world as events_world
 from tests.factories import ApiTokenFactory, CommunityFactory, PartnershipFactory, UserFactory
 from tests.factories.members import MembershipFactory, MembershipTypeFactory
 from tests.members.matrix import build_world as members_world
@@ -331,6 +332,64 @@ CASES: dict[str, Args] = {
         "member": w.member,
     },
     "network.services.revoke_api_token": lambda w: {"token": w.token},
+    # events: public pages and programme (objects: tests/events/public_helpers.actor_world)
+    "events.services.events.create_event": lambda w: {
+        "kind": "conference",
+        "title": "Rogue conference",
+        "starts_at": _tomorrow(),
+        "ends_at": _tomorrow(),
+    },
+    "events.services.events.update_event": lambda w: {
+        "event": events_world(w)["event"],
+        "title": "Hijacked",
+    },
+    "events.services.events.publish_event": lambda w: {"event": events_world(w)["event"]},
+    "events.services.events.unpublish_event": lambda w: {"event": events_world(w)["event"]},
+    "events.services.programme.save_track": lambda w: {
+        "event": events_world(w)["event"],
+        "name": "Rogue track",
+    },
+    "events.services.programme.save_room": lambda w: {
+        "event": events_world(w)["event"],
+        "name": "Rogue room",
+    },
+    "events.services.programme.create_speaker": lambda w: {
+        "event": events_world(w)["event"],
+        "name": "Eve",
+        "photo": png(),
+    },
+    "events.services.programme.update_speaker": lambda w: {
+        "speaker": events_world(w)["ada"],
+        "name": "Eve",
+        "remove_photo": True,
+    },
+    "events.services.programme.create_session": lambda w: {
+        "event": events_world(w)["event"],
+        "title": "Rogue session",
+        "starts_at": events_world(w)["opening"].starts_at,
+        "ends_at": events_world(w)["opening"].ends_at,
+    },
+    "events.services.programme.update_session": lambda w: {
+        "session": events_world(w)["opening"],
+        "title": "Hijacked",
+    },
+    "events.services.programme.cancel_session": lambda w: {"session": events_world(w)["opening"]},
+    "events.services.programme.publish_programme": lambda w: {"event": events_world(w)["webinar"]},
+    "events.services.programme.add_to_agenda": lambda w: {"session": events_world(w)["opening"]},
+    "events.services.programme.remove_from_agenda": lambda w: {
+        "session": events_world(w)["opening"]
+    },
+    "events.services.programme.reset_calendar_token": lambda w: {},
+    "events.services.webinars.set_recording": lambda w: {
+        "event": events_world(w)["webinar"],
+        "url": "https://evil.example/",
+        "public": True,
+    },
+    "events.services.webinars.import_attendance": lambda w: {
+        "event": events_world(w)["webinar"],
+        "data": b"email,join time,leave time\n",
+    },
+    "events.services.webinars.certificate_pdf": lambda w: {"attendee": events_world(w)["attendee"]},
     # outbox
     "outbox.services.edit_message": lambda w: {
         "message": w.message,
@@ -480,7 +539,13 @@ EXEMPT = {
 
 ACTORS = ("anonymous", "signed_in", "staff_without_second_factor")
 # Services some of these actors may use: joining the association is open to anyone signed in.
-ONLY_ACTORS = {"members.services.memberships.join_association": ("anonymous",)}
+ONLY_ACTORS = {
+    "members.services.memberships.join_association": ("anonymous",),
+    # Anyone signed in keeps their own agenda and calendar link.
+    "events.services.programme.add_to_agenda": ("anonymous",),
+    "events.services.programme.remove_from_agenda": ("anonymous",),
+    "events.services.programme.reset_calendar_token": ("anonymous",),
+}
 
 
 def _actor(kind: str) -> Any:

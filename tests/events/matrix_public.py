@@ -24,7 +24,10 @@ MATRIX = {
     "events:timetable": ("/events/{pub_event}/programme/", EVERYONE),
     "events:event_ics": ("/events/{pub_event}/calendar.ics", EVERYONE),
     "events:speaker_photo": ("/events/{pub_event}/speakers/{pub_speaker}/thumb/", EVERYONE),
-    "events:agenda_toggle": ("/events/{pub_event}/sessions/{pub_session}/agenda/", POST_ONLY_SIGNED_IN),
+    "events:agenda_toggle": (
+        "/events/{pub_event}/sessions/{pub_session}/agenda/",
+        POST_ONLY_SIGNED_IN,
+    ),
     "events:agenda": ("/events/agenda/", SIGNED_IN),
     "events:agenda_calendar_reset": ("/events/agenda/calendar/reset/", POST_ONLY_SIGNED_IN),
     "events:agenda_ics": ("/events/agenda/{pub_calendar_token}.ics", EVERYONE),
@@ -35,7 +38,10 @@ MATRIX = {
     "events:staff_event_edit": ("/staff/events/{pub_event}/", STAFF_PAGE),
     "events:staff_event_publish": ("/staff/events/{pub_event}/publish/", STAFF_ACTION),
     "events:staff_programme": ("/staff/events/{pub_event}/programme/", STAFF_PAGE),
-    "events:staff_programme_publish": ("/staff/events/{pub_event}/programme/publish/", STAFF_ACTION),
+    "events:staff_programme_publish": (
+        "/staff/events/{pub_event}/programme/publish/",
+        STAFF_ACTION,
+    ),
     "events:staff_track_add": ("/staff/events/{pub_event}/tracks/new/", STAFF_ACTION),
     "events:staff_room_add": ("/staff/events/{pub_event}/rooms/new/", STAFF_ACTION),
     "events:staff_session_create": ("/staff/events/{pub_event}/sessions/new/", STAFF_PAGE),

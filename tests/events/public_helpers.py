@@ -175,3 +175,31 @@ def registrant_user(event: Event, **fields: Any) -> Any:
     user = UserFactory()
     make_attendee(event, user=user, **fields)
     return user
+
+
+def actor_world(world: Any) -> dict[str, Any]:
+    """The objects tests/core/test_service_actors.py calls the public part's and the
+    programme's services on (made once per test world): a conference with a published
+    programme, a past webinar with a registrant who attended."""
+    kept = getattr(world, "_events_public", None)
+    if kept is None:
+        event = make_event(title="Actor conference", slug="actor-conference")
+        programme = make_programme(event)
+        webinar = make_webinar(
+            slug="actor-webinar", starts_at=timezone.now() - datetime.timedelta(days=2)
+        )
+        attendee = make_attendee(webinar, user=UserFactory())
+        from twinning.events.models import AttendanceRecord
+
+        AttendanceRecord.objects.create(
+            event=webinar,
+            attendee=attendee,
+            email=attendee.email,
+            joined_at=webinar.starts_at,
+            left_at=webinar.ends_at,
+            minutes=60,
+            line=2,
+        )
+        kept = {"event": event, "webinar": webinar, "attendee": attendee, **programme}
+        world._events_public = kept
+    return kept

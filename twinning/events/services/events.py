@@ -53,8 +53,9 @@ def may_organise(user: Any, event: Event) -> bool:
     return event.kind == Event.Kind.REGIONAL and coordinates(user, event.region)
 
 
-def require_organiser(by: Any, event: Event) -> None:
-    if not may_organise(by, event):
+def require_organiser(actor: Any, event: Event) -> None:
+    """Raise NotAllowed unless `actor` organises `event` (the services' first check)."""
+    if not may_organise(actor, event):
         raise NotAllowed("events.organise")
 
 
