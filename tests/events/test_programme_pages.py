@@ -435,3 +435,41 @@ def test_the_organiser_menu_links_to_the_staff_event_pages(staff):
     page = staff.get("/").content.decode()
 
     assert 'href="/staff/events/"' in page
+
+
+def test_the_agenda_queries_do_not_grow_with_its_sessions(public, public_user):
+    event = make_event()
+    world = make_programme(event)
+    add_to_agenda(session=world["opening"], by=public_user)
+    public.get("/events/agenda/")
+    with CaptureQueriesContext(connection) as first:
+        public.get("/events/agenda/")
+    for hour in range(11, 17):
+        add_to_agenda(
+            session=make_session(event, starts_at=at(10, hour), ends_at=at(10, hour, 30)),
+            by=public_user,
+        )
+    event.save()
+
+    with CaptureQueriesContext(connection) as second:
+        response = public.get("/events/agenda/")
+
+    assert len(second.captured_queries) == len(first.captured_queries)
+    assert response.content.decode().count("<tr>") == 8  # the header and seven sessions
+
+
+def test_the_organisers_list_queries_do_not_grow_with_the_events(staff):
+    make_event()
+    staff.get("/staff/events/")
+    with CaptureQueriesContext(connection) as first:
+        staff.get("/staff/events/")
+    conference = make_event()
+    for _n in range(5):
+        make_event(kind=Event.Kind.REGIONAL, region=make_region())
+    make_event(kind=Event.Kind.SUMMIT, parent=conference)
+
+    with CaptureQueriesContext(connection) as second:
+        response = staff.get("/staff/events/")
+
+    assert len(second.captured_queries) == len(first.captured_queries)
+    assert response.content.decode().count("<tr>") == 9

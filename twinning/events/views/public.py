@@ -259,7 +259,6 @@ def speaker_photo(request: HttpRequest, slug: str, pk: int, size: str) -> HttpRe
         content_type=mime,
         download_name=speaker.name,
         inline=True,
-        cache_control="public, max-age=3600" if event.published_at else "private, no-store",
     )
 
 
