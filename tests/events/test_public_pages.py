@@ -282,3 +282,23 @@ def test_a_signed_in_stranger_does_not_see_organiser_links(public):
     page = public.get(f"/events/{event.slug}/").content.decode()
 
     assert "Edit the event" not in page
+
+
+def test_the_time_zone_form_carries_its_csrf_token():
+    import re
+
+    from django.test import Client
+
+    event = make_event()
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(f"/events/{event.slug}/").content.decode()
+    form = page.split("data-zone-form")[1].split("</form>")[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+
+    response = browser.post(
+        "/events/time-zone/",
+        {"csrfmiddlewaretoken": token, "tz": "Asia/Tokyo", "next": f"/events/{event.slug}/"},
+    )
+
+    assert response.status_code == 302
+    assert browser.session["events_time_zone"] == "Asia/Tokyo"
