@@ -3,7 +3,7 @@ event's own time zone: the views make them aware in that zone (`in_zone`)."""
 
 import datetime
 import zoneinfo
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -81,12 +81,13 @@ class EventForm(forms.Form):
 
     def __init__(self, *args: Any, regions: Any = None, staff: bool = True, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = zone_choices()
-        self.fields["time_zone"].initial = "America/New_York"
+        zones = cast(forms.ChoiceField, self.fields["time_zone"])
+        zones.choices, zones.initial = zone_choices(), "America/New_York"
         if regions is not None:
-            self.fields["region"].queryset = regions
+            cast(forms.ModelChoiceField, self.fields["region"]).queryset = regions
         if not staff:  # a regional coordinator organises their regional conference only
-            self.fields["kind"].choices = [(Event.Kind.REGIONAL, Event.Kind.REGIONAL.label)]
+            kinds = cast(forms.ChoiceField, self.fields["kind"])
+            kinds.choices = [(Event.Kind.REGIONAL, Event.Kind.REGIONAL.label)]
             self.fields["region"].required = True
             for name in ("parent", "series", "organisers"):
                 del self.fields[name]
@@ -145,9 +146,9 @@ class SessionForm(forms.Form):
     def __init__(self, *args: Any, event: Event, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.event = event
-        self.fields["track"].queryset = event.tracks.all()
-        self.fields["room"].queryset = event.rooms.all()
-        self.fields["speakers"].queryset = event.speakers.all()
+        cast(forms.ModelChoiceField, self.fields["track"]).queryset = event.tracks.all()
+        cast(forms.ModelChoiceField, self.fields["room"]).queryset = event.rooms.all()
+        cast(forms.ModelChoiceField, self.fields["speakers"]).queryset = event.speakers.all()
 
     def service_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

@@ -8,6 +8,7 @@ them)."""
 import csv
 import datetime
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,7 +61,7 @@ class ReminderSummary:
 def _due(event: Event, now: datetime.datetime) -> list[str]:
     """The reminders due now for a webinar (besides the join link)."""
     until = event.starts_at - now
-    due = []
+    due: list[str] = []
     if datetime.timedelta(hours=1) < until <= datetime.timedelta(hours=24):
         due.append(WebinarReminder.Kind.HOURS_24)
     if datetime.timedelta(0) < until <= datetime.timedelta(hours=1):
@@ -74,7 +75,7 @@ def _context(event: Event, attendee: Attendee, hours: int) -> dict[str, Any]:
         "person_name": attendee.name,
         "title": event.title,
         "starts": f"{date_format(starts, 'DATETIME_FORMAT')} ({event.time_zone})",
-        "partner": event.partner.name if event.partner_id else "",
+        "partner": event.partner.name if event.partner else "",
         "join_url": event.online_url,
         "event_url": absolute_url(event.get_absolute_url()),
         "hours": hours,
@@ -205,7 +206,7 @@ def _time(value: str, event: Event) -> datetime.datetime:
     return moment
 
 
-def _columns(header: list[str]) -> dict[str, str] | None:
+def _columns(header: Sequence[str]) -> dict[str, str] | None:
     found = {}
     lowered = {h.strip().lower(): h for h in header if h}
     for key, names in COLUMN_NAMES.items():
@@ -375,7 +376,7 @@ def _certificate(attendee: Attendee, event: Event, minutes: int) -> bytes:
             styles["BodyText"],
         ),
     ]
-    if event.partner_id:
+    if event.partner is not None:
         lines.append(
             Paragraph(
                 escape(_("Given with %(partner)s.") % {"partner": event.partner.name}),

@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -178,7 +179,9 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     attendee = None
     if event.kind == Event.Kind.WEBINAR and request.user.is_authenticated:
         attendee = (
-            Attendee.objects.filter(event=event, state=Attendee.State.CONFIRMED, user=request.user)
+            Attendee.objects.filter(
+                event=event, state=Attendee.State.CONFIRMED, user_id=request.user.pk
+            )
             .order_by("pk")
             .first()
         )
@@ -244,7 +247,7 @@ def timetable(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-def speaker_photo(request: HttpRequest, slug: str, pk: int, size: str) -> HttpResponse:
+def speaker_photo(request: HttpRequest, slug: str, pk: int, size: str) -> HttpResponseBase:
     event = _visible_event(request, slug)
     speaker = get_object_or_404(Speaker, pk=pk, event=event)
     if size not in ("display", "thumb") or not speaker.photo_file:
@@ -298,7 +301,7 @@ def agenda_ics(request: HttpRequest, token: str) -> HttpResponse:
 @require_safe
 def agenda(request: HttpRequest) -> HttpResponse:
     items = (
-        AgendaItem.objects.filter(user=request.user)
+        AgendaItem.objects.filter(user_id=request.user.pk or 0)
         .select_related("session__event", "session__room", "session__track")
         .order_by("session__starts_at", "pk")
     )
@@ -367,7 +370,9 @@ def set_time_zone(request: HttpRequest) -> HttpResponse:
 def certificate(request: HttpRequest, slug: str) -> HttpResponse:
     event = _visible_event(request, slug)
     attendee = (
-        Attendee.objects.filter(event=event, state=Attendee.State.CONFIRMED, user=request.user)
+        Attendee.objects.filter(
+            event=event, state=Attendee.State.CONFIRMED, user_id=request.user.pk or 0
+        )
         .order_by("pk")
         .first()
     )

@@ -97,7 +97,7 @@ def staff_event_list(request: HttpRequest) -> HttpResponse:
         .order_by("-starts_at", "pk")
     )
     if not is_verified_staff(request.user):
-        events = events.filter(kind=Event.Kind.REGIONAL, region__coordinators=request.user)
+        events = events.filter(kind=Event.Kind.REGIONAL, region__coordinators=request.user.pk)
     return render(request, "events/staff/event_list.html", {"events": events})
 
 
