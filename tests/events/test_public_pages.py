@@ -302,3 +302,24 @@ def test_the_time_zone_form_carries_its_csrf_token():
 
     assert response.status_code == 302
     assert browser.session["events_time_zone"] == "Asia/Tokyo"
+
+
+def test_the_event_page_queries_do_not_grow_with_programme_and_tickets(anonymous):
+    from tests.events.public_helpers import make_session
+
+    event = make_event(capacity=500)
+    world = make_programme(event)
+    make_ticket(event, name="Delegate", quota=100)
+    anonymous.get(f"/events/{event.slug}/")
+    with CaptureQueriesContext(connection) as first:
+        anonymous.get(f"/events/{event.slug}/")
+    for n in range(5):
+        make_ticket(event, name=f"Ticket {n}", quota=10)
+        make_session(event, speakers=[world["ada"], world["kofi"]], room=world["hall"])
+    make_event(kind=Event.Kind.BANQUET, title="Awards banquet", parent=event)
+
+    with CaptureQueriesContext(connection) as second:
+        response = anonymous.get(f"/events/{event.slug}/")
+
+    assert len(second.captured_queries) == len(first.captured_queries)
+    assert "Ticket 4" in response.content.decode()
