@@ -5,6 +5,7 @@ through the organisers' pages, which record what changed after publication)."""
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from twinning.events.models import (
@@ -29,6 +30,7 @@ class _ReadOnly(admin.ModelAdmin):
 
 class PartnerOrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "website"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ["name"]
 
 
