@@ -399,6 +399,7 @@ TWINNING_SCHEDULE: dict[str, int] = {
     "send_due_messages": 60,  # the outbox: queued mail, retries after a mail server outage
     "send_renewal_reminders": 24 * 3600,  # members: 60, 30, 7 days before the end, then in grace
     "refresh_member_status": 3600,  # members: stored statuses the calendar changed (at midnight)
+    "send_webinar_reminders": 300,  # events: webinar join links, reminders 24 h and 1 h before
     "showcase_retention": 24 * 3600,  # showcase: personal data deleted after the retention period
     "summit_retention": 24 * 3600,  # events: summit health data after 60 days, the rest 24 months
     "sweep_media": 24 * 3600,  # private files left by a crash between storing and saving

@@ -128,6 +128,11 @@ def demo_data(db):
     )
     message = OutboxMessage.objects.order_by("pk").first()
     EmailTemplate.objects.create(key="demo", language="en", subject="Hello", body="Hi")
+    # Events' partners and webinar series (made here until the demo seeds the events).
+    from twinning.events.models import PartnerOrganisation, WebinarSeries
+
+    PartnerOrganisation.objects.get_or_create(name="Admin walk partner")
+    WebinarSeries.objects.get_or_create(slug="admin-walk", defaults={"title": "Admin walk"})
     Unsubscribe.objects.create(email="no.more@example.org", message=message)
     GazetteerPlace.objects.create(
         geonames_id=5411015, name="Springfield", country_code="US", latitude=1.0, longitude=2.0

@@ -42,6 +42,8 @@ NOT_LINKS = {
     "showcase:judging_media": "an image shown inside the judge's and staff's pages (<img>)",
     "activities:portal_photo_file": "an image shown inside the activity's page (<img>)",
     "activities:staff_photo_file": "an image shown inside the activity's page (<img>)",
+    "events:speaker_photo": "a speaker's photo shown inside the event's pages (<img>)",
+    "events:agenda_ics": "a person's calendar feed: calendar apps subscribe to it",
     # Reached from an e-mail: single-use or signed links, and where they lead.
     "accounts:password_reset_confirm": "the e-mailed password reset link",
     "accounts:verify_email": "the e-mailed confirmation link of a sign-up",

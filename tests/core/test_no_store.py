@@ -20,6 +20,7 @@ SECRET_LINK_ROUTES = [
     "accounts:verify_email",
     "events:attendee_details",
     "events:waiting_list_offer",
+    "events:agenda_ics",
     "members:invitation_open",
     "outbox:unsubscribe",
     "review:invitation_open",

@@ -29,8 +29,9 @@ from tests.activities.matrix import tiny_png
 from tests.events.banquet_helpers import ACTOR_CASES as BANQUET_CASES
 from tests.events.banquet_helpers import actor_world as banquet_actor_world
 from tests.events.matrix import build_world as events_world
-from tests.events.summit_helpers import actor_objects as summit_objects
+from tests.events.public_helpers import actor_world as public_world
 from tests.events.registration_helpers import actor_objects as reg
+from tests.events.summit_helpers import actor_objects as summit_objects
 from tests.factories import ApiTokenFactory, CommunityFactory, PartnershipFactory, UserFactory
 from tests.factories.members import MembershipFactory, MembershipTypeFactory
 from tests.members.matrix import build_world as members_world
@@ -347,6 +348,64 @@ CASES: dict[str, Args] = {
         "member": w.member,
     },
     "network.services.revoke_api_token": lambda w: {"token": w.token},
+    # events: public pages and programme (objects: tests/events/public_helpers.actor_world)
+    "events.services.events.create_event": lambda w: {
+        "kind": "conference",
+        "title": "Rogue conference",
+        "starts_at": _tomorrow(),
+        "ends_at": _tomorrow(),
+    },
+    "events.services.events.update_event": lambda w: {
+        "event": public_world(w)["event"],
+        "title": "Hijacked",
+    },
+    "events.services.events.publish_event": lambda w: {"event": public_world(w)["event"]},
+    "events.services.events.unpublish_event": lambda w: {"event": public_world(w)["event"]},
+    "events.services.programme.save_track": lambda w: {
+        "event": public_world(w)["event"],
+        "name": "Rogue track",
+    },
+    "events.services.programme.save_room": lambda w: {
+        "event": public_world(w)["event"],
+        "name": "Rogue room",
+    },
+    "events.services.programme.create_speaker": lambda w: {
+        "event": public_world(w)["event"],
+        "name": "Eve",
+        "photo": png(),
+    },
+    "events.services.programme.update_speaker": lambda w: {
+        "speaker": public_world(w)["ada"],
+        "name": "Eve",
+        "remove_photo": True,
+    },
+    "events.services.programme.create_session": lambda w: {
+        "event": public_world(w)["event"],
+        "title": "Rogue session",
+        "starts_at": public_world(w)["opening"].starts_at,
+        "ends_at": public_world(w)["opening"].ends_at,
+    },
+    "events.services.programme.update_session": lambda w: {
+        "session": public_world(w)["opening"],
+        "title": "Hijacked",
+    },
+    "events.services.programme.cancel_session": lambda w: {"session": public_world(w)["opening"]},
+    "events.services.programme.publish_programme": lambda w: {"event": public_world(w)["webinar"]},
+    "events.services.programme.add_to_agenda": lambda w: {"session": public_world(w)["opening"]},
+    "events.services.programme.remove_from_agenda": lambda w: {
+        "session": public_world(w)["opening"]
+    },
+    "events.services.programme.reset_calendar_token": lambda w: {},
+    "events.services.webinars.set_recording": lambda w: {
+        "event": public_world(w)["webinar"],
+        "url": "https://evil.example/",
+        "public": True,
+    },
+    "events.services.webinars.import_attendance": lambda w: {
+        "event": public_world(w)["webinar"],
+        "data": b"email,join time,leave time\n",
+    },
+    "events.services.webinars.certificate_pdf": lambda w: {"attendee": public_world(w)["attendee"]},
     # outbox
     "outbox.services.edit_message": lambda w: {
         "message": w.message,
@@ -630,6 +689,10 @@ ONLY_ACTORS = {
     # Registering and joining a waiting list are open to anyone signed in.
     "events.services.registration.register_for_event": ("anonymous",),
     "events.services.waitlist.join_waiting_list": ("anonymous",),
+    # Anyone signed in keeps their own agenda and calendar link.
+    "events.services.programme.add_to_agenda": ("anonymous",),
+    "events.services.programme.remove_from_agenda": ("anonymous",),
+    "events.services.programme.reset_calendar_token": ("anonymous",),
 }
 
 

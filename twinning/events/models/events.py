@@ -109,6 +109,8 @@ class Event(TimeStampedModel):
     # Revealed only to registrants (and organisers).
     online_url = models.URLField(_("online link (registrants only)"), blank=True, max_length=500)
     recording_url = models.URLField(_("recording link"), blank=True, max_length=500)
+    # The recording is shown to registrants; to everyone only when staff choose.
+    recording_public = models.BooleanField(_("recording shown to everyone"), default=False)
     organisers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("organisers"), blank=True, related_name="+"
     )
