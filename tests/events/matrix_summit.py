@@ -48,12 +48,12 @@ def build_world(base: dict) -> dict:
         make_summit,
         name_chaperone,
     )
-    from twinning.events.models import Room, Team
+    from twinning.events.models import ResidenceRoom, Team
 
     summit = make_summit(slug="matrix-summit")
     student = add_student(summit, name="Matrix")
     canary_details(student)
-    Room.objects.create(event=summit, name="M1", beds=2, gender="female")
+    ResidenceRoom.objects.create(event=summit, name="M1", beds=2, gender="female")
     Team.objects.create(event=summit, kind="diplomacy", name="Matrix team")
     return {
         "summit": summit.slug,

@@ -217,7 +217,7 @@ def actor_objects(world) -> dict:
     """The summit objects tests/core/test_service_actors.py calls the summit's services on
     (made once per world, kept on it)."""
     if not hasattr(world, "_summit_objects"):
-        from twinning.events.models import Room, Team
+        from twinning.events.models import ResidenceRoom, Team
 
         summit = make_summit(slug="actor-summit")
         student = add_student(summit, name="Actor")
@@ -226,7 +226,7 @@ def actor_objects(world) -> dict:
             "summit": summit,
             "student": student,
             "chaperone": name_chaperone(summit),
-            "room": Room.objects.create(event=summit, name="R1", beds=2, gender="female"),
+            "room": ResidenceRoom.objects.create(event=summit, name="R1", beds=2, gender="female"),
             "team": Team.objects.create(event=summit, kind="service", name="T1"),
             "user": UserFactory(email="would-be-chaperone@example.org"),
         }

@@ -212,9 +212,11 @@ def test_verified_staff_see_them_on_the_details_pages_only_never_in_lists_or_exp
 
 def test_the_scan_reads_inside_the_pdf_lists(summit_world):
     """The scan's own check: a name placed in a room is found inside the room list's PDF."""
-    from twinning.events.models import Room, RoomAssignment
+    from twinning.events.models import ResidenceRoom, RoomAssignment
 
-    room = Room.objects.create(event=summit_world.summit, name="Oak", beds=2, gender="female")
+    room = ResidenceRoom.objects.create(
+        event=summit_world.summit, name="Oak", beds=2, gender="female"
+    )
     RoomAssignment.objects.create(room=room, attendee=summit_world.student)
     pdf = reverse("events:summit_room_list_pdf", kwargs={"slug": summit_world.summit.slug})
     pages = _crawl(_client_for(summit_world.chaperone_user), [pdf])

@@ -19,7 +19,7 @@ from twinning.core.models import ActivityLog
 from twinning.core.services import log_activity
 from twinning.events.models import (
     Attendee,
-    Room,
+    ResidenceRoom,
     RoomAssignment,
     SummitChaperone,
     SummitDetails,
@@ -47,7 +47,7 @@ def _at(day: datetime.date):
 
 
 def _placed(world):
-    room = Room.objects.create(event=world.summit, name="A", beds=2, gender="female")
+    room = ResidenceRoom.objects.create(event=world.summit, name="A", beds=2, gender="female")
     RoomAssignment.objects.create(room=room, attendee=world.student)
     team = Team.objects.create(event=world.summit, kind="service", name="T")
     TeamMember.objects.create(team=team, kind="service", attendee=world.student)

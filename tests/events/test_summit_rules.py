@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from tests.events.summit_helpers import add_adult, add_student, make_summit, name_chaperone
 from tests.factories import CommunityFactory, CountryFactory
 from twinning.core.authz import SYSTEM
-from twinning.events.models import Attendee, Room, RoomAssignment, Team, TeamMember
+from twinning.events.models import Attendee, ResidenceRoom, RoomAssignment, Team, TeamMember
 from twinning.events.services.summit import (
     Bedroom,
     Player,
@@ -280,8 +280,8 @@ def test_room_plans_never_mix_adults_with_minors_nor_exceed_beds(people, rooms):
 @pytest.mark.django_db
 def test_assign_rooms_keeps_staff_placements_and_redoes_the_rest():
     summit = make_summit()
-    a = Room.objects.create(event=summit, name="A", beds=2, gender="female")
-    Room.objects.create(event=summit, name="B", beds=2, gender="female")
+    a = ResidenceRoom.objects.create(event=summit, name="A", beds=2, gender="female")
+    ResidenceRoom.objects.create(event=summit, name="B", beds=2, gender="female")
     kept, other = add_student(summit), add_student(summit)
     RoomAssignment.objects.create(room=a, attendee=kept, by_hand=True, reasons="staff")
     assign_rooms(event=summit, by=SYSTEM)
@@ -363,7 +363,7 @@ def test_assign_teams_places_every_student_once_per_activity_with_reasons():
 @pytest.mark.django_db
 def test_a_cancelled_student_gives_their_bed_and_team_place_back():
     summit = make_summit()
-    room = Room.objects.create(event=summit, name="A", beds=1, gender="female")
+    room = ResidenceRoom.objects.create(event=summit, name="A", beds=1, gender="female")
     team = Team.objects.create(event=summit, kind="service", name="T")
     leaving = add_student(summit)
     RoomAssignment.objects.create(room=room, attendee=leaving, by_hand=True)

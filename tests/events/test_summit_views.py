@@ -16,7 +16,7 @@ from tests.events.summit_helpers import (
 )
 from tests.factories import CommunityFactory, UserFactory
 from twinning.core.models import ActivityLog
-from twinning.events.models import Room, RoomAssignment, Team, TeamMember
+from twinning.events.models import ResidenceRoom, RoomAssignment, Team, TeamMember
 
 pytestmark = pytest.mark.django_db
 
@@ -192,7 +192,7 @@ def test_staff_add_a_room_assign_by_the_rule_and_see_the_reasons(summit_world, s
     page = client.get(rooms).content.decode()
     assert "an adult never shares a minor" in page
     client.post(rooms, {"name": "A101", "beds": 4, "gender": "female"})
-    assert Room.objects.filter(name="A101", adults_only=False).exists()
+    assert ResidenceRoom.objects.filter(name="A101", adults_only=False).exists()
     client.post(_url(summit_world, "events:summit_rooms_assign", {}))
     page = client.get(rooms).content.decode()
     assert RoomAssignment.objects.filter(room__name="A101").count() == 2
@@ -208,8 +208,8 @@ def test_people_who_cannot_be_placed_are_listed_with_the_reason(summit_world, st
 
 
 def test_staff_move_a_person_to_another_room_by_a_form(summit_world, staff_user):
-    a = Room.objects.create(event=summit_world.summit, name="A", beds=2, gender="female")
-    b = Room.objects.create(event=summit_world.summit, name="B", beds=2, gender="female")
+    a = ResidenceRoom.objects.create(event=summit_world.summit, name="A", beds=2, gender="female")
+    b = ResidenceRoom.objects.create(event=summit_world.summit, name="B", beds=2, gender="female")
     RoomAssignment.objects.create(room=a, attendee=summit_world.student)
     client = _client_for(staff_user, verified=True)
     url = _url(summit_world, "events:summit_room_move", {"attendee": "student"})
@@ -219,7 +219,7 @@ def test_staff_move_a_person_to_another_room_by_a_form(summit_world, staff_user)
 
 
 def test_moving_a_minor_into_an_adults_room_is_refused_with_the_reason(summit_world, staff_user):
-    adults = Room.objects.create(
+    adults = ResidenceRoom.objects.create(
         event=summit_world.summit, name="Staff wing", beds=2, gender="female", adults_only=True
     )
     client = _client_for(staff_user, verified=True)
@@ -277,7 +277,9 @@ def test_naming_an_unknown_email_is_refused_with_a_message(summit_world, staff_u
 
 
 def test_the_printable_lists_show_rooms_and_teams_to_a_chaperone(summit_world):
-    room = Room.objects.create(event=summit_world.summit, name="Oak 1", beds=2, gender="female")
+    room = ResidenceRoom.objects.create(
+        event=summit_world.summit, name="Oak 1", beds=2, gender="female"
+    )
     RoomAssignment.objects.create(room=room, attendee=summit_world.student)
     team = Team.objects.create(event=summit_world.summit, kind="service", name="Gardeners")
     TeamMember.objects.create(team=team, kind="service", attendee=summit_world.other_student)
@@ -312,7 +314,9 @@ def _queries(client, url):
 
 
 def _more_people(world, n):
-    room = Room.objects.create(event=world.summit, name=f"Room {n}", beds=n, gender="female")
+    room = ResidenceRoom.objects.create(
+        event=world.summit, name=f"Room {n}", beds=n, gender="female"
+    )
     team = Team.objects.create(event=world.summit, kind="diplomacy", name=f"Team {n}")
     for i in range(n):
         person = add_student(world.summit, community=CommunityFactory(), name=f"Extra{n}-{i}")

@@ -18,7 +18,7 @@ from .events import Event
 from .registration import Attendee
 
 __all__ = [
-    "Room",
+    "ResidenceRoom",
     "RoomAssignment",
     "SummitChaperone",
     "SummitDetails",
@@ -113,7 +113,7 @@ class SummitChaperone(TimeStampedModel):
         return ""
 
 
-class Room(models.Model):
+class ResidenceRoom(models.Model):
     """A residence-hall room: beds for one gender, either for adults only or for minors only
     (an adult never shares a minor's room)."""
 
@@ -154,7 +154,7 @@ class Room(models.Model):
 class RoomAssignment(models.Model):
     """One person's bed in a room, with the reasons for it (the rule's, or staff's move)."""
 
-    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="assignments")
+    room = models.ForeignKey(ResidenceRoom, on_delete=models.CASCADE, related_name="assignments")
     attendee = models.OneToOneField(Attendee, on_delete=models.CASCADE, related_name="summit_room")
     reasons = models.TextField(_("reasons"), blank=True)
     by_hand = models.BooleanField(_("placed by staff"), default=False)

@@ -37,7 +37,7 @@ from twinning.events.models import (
     Answer,
     Attendee,
     Event,
-    Room,
+    ResidenceRoom,
     RoomAssignment,
     SummitChaperone,
     SummitDetails,
@@ -455,7 +455,7 @@ class RoomPlan:
 
 
 def _gender_label(gender: str) -> str:
-    return str(dict(Room.Gender.choices).get(gender, gender))
+    return str(dict(ResidenceRoom.Gender.choices).get(gender, gender))
 
 
 def _group_label(gender: str, adult: bool) -> str:
@@ -470,7 +470,7 @@ def plan_rooms(people: Sequence[Sleeper], rooms: Sequence[Bedroom], day: datetim
     unplaced: dict[int, str] = {}
     groups: dict[tuple[str, bool], list[Sleeper]] = {}
     for person in sorted(people, key=lambda p: p.key):
-        if person.gender not in Room.Gender.values:
+        if person.gender not in ResidenceRoom.Gender.values:
             unplaced[person.key] = _("No gender declared: staff place them by hand.")
         elif person.date_of_birth is None:
             unplaced[person.key] = _("No date of birth: a minor cannot be told from an adult.")
@@ -594,7 +594,7 @@ def unplaced_in_rooms(event: Event) -> list[tuple[Attendee, str]]:
     return [(a, plan.unplaced.get(a.pk, _("Not placed yet: run the assignment."))) for a in people]
 
 
-def room_problem(attendee: Attendee, room: Room, day: datetime.date) -> str:
+def room_problem(attendee: Attendee, room: ResidenceRoom, day: datetime.date) -> str:
     """Why `attendee` may not sleep in `room` (empty: they may)."""
     if attendee.date_of_birth is None:
         return _("This person has no date of birth: a minor cannot be told from an adult.")
@@ -612,7 +612,7 @@ def room_problem(attendee: Attendee, room: Room, day: datetime.date) -> str:
 
 
 @transaction.atomic
-def move_to_room(*, event: Event, attendee: Attendee, room: Room | None, by: Any) -> None:
+def move_to_room(*, event: Event, attendee: Attendee, room: ResidenceRoom | None, by: Any) -> None:
     """Staff place a person in a room by hand (or take them out, `room` None). The hard rules
     still hold: gender, adults apart from minors, beds."""
     require_verified_staff(by)
@@ -622,7 +622,7 @@ def move_to_room(*, event: Event, attendee: Attendee, room: Room | None, by: Any
         RoomAssignment.objects.filter(attendee=attendee).delete()
         log_activity(attendee, "events.summit.room_cleared", by=by)
         return
-    room = Room.objects.select_for_update().get(pk=room.pk, event=event)
+    room = ResidenceRoom.objects.select_for_update().get(pk=room.pk, event=event)
     if problem := room_problem(attendee, room, first_day(event)):
         raise ValidationError({"room": problem})
     RoomAssignment.objects.update_or_create(
@@ -639,10 +639,10 @@ def move_to_room(*, event: Event, attendee: Attendee, room: Room | None, by: Any
 @transaction.atomic
 def add_room(
     *, event: Event, name: str, beds: int, gender: str, adults_only: bool, by: Any
-) -> Room:
+) -> ResidenceRoom:
     require_verified_staff(by)
     _summit(event)
-    room = Room(event=event, name=name, beds=beds, gender=gender, adults_only=adults_only)
+    room = ResidenceRoom(event=event, name=name, beds=beds, gender=gender, adults_only=adults_only)
     room.full_clean()
     room.save()
     log_activity(room, "events.summit.room_added", by=by, data={"name": name, "beds": beds})

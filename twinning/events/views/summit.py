@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from twinning.accounts.decorators import otp_verify_url, staff_required
 from twinning.core.authz import is_verified_staff
 from twinning.core.forms import DateInput, add_service_error
-from twinning.events.models import Attendee, Event, Room, SummitChaperone, Team, TeamMember
+from twinning.events.models import Attendee, Event, ResidenceRoom, SummitChaperone, Team, TeamMember
 from twinning.events.services import summit as services
 
 # --- Forms (validation only; the services write) ----------------------------------------------
@@ -72,14 +72,14 @@ class CheckForm(forms.Form):
 
 class RoomForm(forms.ModelForm):
     class Meta:
-        model = Room
+        model = ResidenceRoom
         fields = ["name", "beds", "gender", "adults_only"]
 
 
 class MoveToRoomForm(forms.Form):
     room = forms.ModelChoiceField(
         label=gettext_lazy("Room"),
-        queryset=Room.objects.none(),
+        queryset=ResidenceRoom.objects.none(),
         required=False,
         empty_label=gettext_lazy("No room (take them out)"),
     )
@@ -159,7 +159,7 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _rooms(event: Event) -> list[Room]:
+def _rooms(event: Event) -> list[ResidenceRoom]:
     return list(
         event.summit_rooms.prefetch_related(
             Prefetch(
