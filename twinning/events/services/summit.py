@@ -727,7 +727,48 @@ def plan_teams(people: Sequence[Player], teams: Sequence[Squad]) -> dict[int, tu
         ]
         members[best.key].append(person)
         placed[person.key] = (best.key, "; ".join(reasons))
+    _mix_one_city_teams(teams, members, placed)
     return placed
+
+
+def _one_city(people: list[Player]) -> bool:
+    return len(people) >= 2 and len({p.community for p in people}) == 1
+
+
+def _mix_one_city_teams(
+    teams: Sequence[Squad], members: dict[int, list[Player]], placed: dict[int, tuple[int, str]]
+) -> None:
+    """Where the greedy pass left a team of one city's students, swap one of them with a
+    student of another city from another team, if that leaves no team one city's group.
+    Deterministic: teams and people are tried in their order."""
+    fixed = {p.key for t in teams for p in t.fixed}
+    for _round in range(len(placed) + 1):
+        changed = False
+        for team in teams:
+            inside = members[team.key]
+            if not _one_city(inside):
+                continue
+            for other in teams:
+                if other.key == team.key or changed:
+                    continue
+                for mine in sorted(inside, key=lambda p: p.key):
+                    if mine.key in fixed or changed:
+                        continue
+                    for theirs in sorted(members[other.key], key=lambda p: p.key):
+                        if theirs.key in fixed or theirs.community == mine.community:
+                            continue
+                        after_mine = [p for p in inside if p is not mine] + [theirs]
+                        after_theirs = [p for p in members[other.key] if p is not theirs] + [mine]
+                        if _one_city(after_mine) or _one_city(after_theirs):
+                            continue
+                        members[team.key], members[other.key] = after_mine, after_theirs
+                        reason = _("moved so that no team is one city's group")
+                        placed[theirs.key] = (team.key, reason)
+                        placed[mine.key] = (other.key, reason)
+                        changed = True
+                        break
+        if not changed:
+            return
 
 
 def _player(attendee: Attendee) -> Player:
