@@ -5,8 +5,10 @@ from twinning.events import urls_banquet, urls_checkin, urls_public, urls_regist
 
 app_name = "events"
 urlpatterns = (
-    urls_public.urlpatterns
-    + urls_registration.urlpatterns
+    # Registration first: its fixed paths (/events/registration/…, /staff/events/registration/)
+    # would otherwise be read as an event's slug by the public part's patterns.
+    urls_registration.urlpatterns
+    + urls_public.urlpatterns
     + urls_checkin.urlpatterns
     + urls_summit.urlpatterns
     + urls_banquet.urlpatterns
