@@ -43,6 +43,7 @@ def test_every_app_that_stores_private_files_registers_its_folders():
         "activities/photos",
         "activities/reports",
         "certificates",
+        "events/speakers",
         "showcase/derivatives",
         "showcase/originals",
     ]
@@ -91,3 +92,18 @@ def test_sweep_media_command_dry_run_lists_and_deletes_nothing(db, capsys):
     assert private_storage.exists(orphan)
     with _later():
         assert find_orphans() == [orphan]
+
+
+def test_sweep_keeps_a_speakers_photo_and_deletes_one_no_speaker_names(db):
+    from tests.events.public_helpers import make_event
+    from twinning.events.models import Speaker
+
+    photo = store_bytes(b"speaker photo", extension="jpg", folder="events/speakers")
+    Speaker.objects.create(event=make_event(), name="Ada Lovelace", photo_file=photo)
+    orphan = store_bytes(b"left by a crash", extension="jpg", folder="events/speakers")
+
+    with _later():
+        deleted = sweep_orphans()
+
+    assert deleted == [orphan]
+    assert private_storage.exists(photo)

@@ -143,7 +143,7 @@ def build_world(base: dict) -> dict:
 
     member = Member.objects.get(slug=base["member"])
     admin = member.admins.get()
-    event = make_event(capacity=50, slug="matrix-conference")
+    event = make_event(capacity=50, slug="matrix-registration-conference")
     ticket = make_ticket(event)
     question = Question.objects.create(event=event, scope="order", label="How did you hear?")
     order = register_for_event(
