@@ -337,6 +337,21 @@ def test_details_link_works_once(anonymous, committee_admin_user, springfield_me
     assert anonymous.get(path).status_code == 404
 
 
+def test_event_page_offers_its_committee_admin_a_delegation_and_others_none(
+    committee_admin, springfield_member, public, anonymous
+):
+    event = make_event(slug="conf")
+    make_ticket(event)
+    link = f"/events/conf/delegation/{springfield_member.slug}/"
+
+    page = committee_admin.get("/events/conf/")
+
+    assert link in page.text
+    assert "Register a delegation of Springfield Sister Cities" in page.text
+    assert "Register a delegation" not in public.get("/events/conf/").text
+    assert "Register a delegation" not in anonymous.get("/events/conf/").text
+
+
 def test_delegation_events_page_lists_open_events_for_the_committee(
     committee_admin, springfield_member
 ):

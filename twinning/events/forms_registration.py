@@ -48,6 +48,13 @@ class TicketChoiceField(forms.ModelChoiceField):
         return f"{obj.name} — {obj.price} "
 
 
+class TicketNameField(forms.ModelChoiceField):
+    """The ticket's own name (the page lists each one's price for the committee above)."""
+
+    def label_from_instance(self, obj: Ticket) -> str:
+        return obj.name
+
+
 class RegisterForm(forms.Form):
     ticket = TicketChoiceField(
         label=_("Ticket"),
@@ -107,7 +114,7 @@ class DelegatePersonForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     email = forms.EmailField(label=_("E-mail (their details link goes there)"))
-    ticket = forms.ModelChoiceField(label=_("Ticket"), queryset=Ticket.objects.none())
+    ticket = TicketNameField(label=_("Ticket"), queryset=Ticket.objects.none())
 
     def __init__(self, *args: Any, tickets: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

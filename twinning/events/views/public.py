@@ -47,6 +47,7 @@ from twinning.events.services.programme import (
 )
 from twinning.events.services.webinars import attended, certificate_pdf
 from twinning.members.models import AssociationRegion
+from twinning.network.models import Member
 
 VISITOR_ZONE = "events_time_zone"
 PAST_LIMIT = 30
@@ -198,11 +199,20 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "tickets": _tickets(event),
         "venue_map": _venue_map(event),
         "register_url": _register_url(event),
+        "delegation_members": _delegation_members(request, event),
         "visitor_zone": visitor_zone(request),
         "certificate": attendee is not None and attended(attendee),
         "agenda": _agenda_ids(request, event),
     }
     return render(request, "events/public/event_detail.html", context)
+
+
+def _delegation_members(request: HttpRequest, event: Event) -> list[Any]:
+    """The committees the visitor administers: each may register a delegation from here (one
+    query, for signed-in visitors only)."""
+    if not request.user.is_authenticated or event.kind == Event.Kind.WEBINAR:
+        return []
+    return list(Member.objects.filter(admins=request.user).only("slug", "name").order_by("name"))
 
 
 def _agenda_ids(request: HttpRequest, event: Event) -> set[int]:
