@@ -156,7 +156,7 @@ def _sessions(event: Event) -> Any:
 def _venue_map(event: Event) -> str:
     if event.latitude is None or event.longitude is None:
         return ""
-    from twinning.network import maps
+    from twinning.core import maps
 
     return maps.cached_community_map_svg(
         maps.Place(event.venue_name or event.title, event.latitude, event.longitude), []

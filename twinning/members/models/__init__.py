@@ -30,11 +30,11 @@ from twinning.members.models.summary import MemberSummary
 from twinning.members.models.types import MONEY, ZERO, FeeBand, MembershipType
 
 __all__ = [
-    "AssociationRegion",
     "MONEY",
     "OVERRIDE_CHOICES",
     "STATUS_RANK",
     "ZERO",
+    "AssociationRegion",
     "BulkMailing",
     "CheckoutSession",
     "CoAdminInvitation",

@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from twinning.core import maps
 from twinning.core.charts import bar_chart_svg
-from twinning.network import exports, mapdata, maps, queries
+from twinning.network import exports, mapdata, queries
 from twinning.network.models import Community, Country, Partnership, Region
 
 PER_PAGE = 50

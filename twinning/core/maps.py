@@ -1,6 +1,6 @@
-"""Server-drawn SVG: a community's small map (itself, its partners and the great-circle lines
-between them, on a graticule). A static image that needs no JS and no tile server; every text
-is escaped. (The bar chart of the statistics pages is `twinning.core.charts`.)"""
+"""Server-drawn SVG maps every app shares (a community with its partners, an event's venue):
+a place, its partners and the great-circle lines between them, on a graticule. A static
+image that needs no JS and no tile server; every text is escaped. (Charts: core/charts.py.)"""
 
 import hashlib
 import math

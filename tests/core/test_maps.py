@@ -2,7 +2,7 @@ import itertools
 import re
 
 from twinning.core.charts import bar_chart_svg
-from twinning.network.maps import Place, community_map_svg, great_circle
+from twinning.core.maps import Place, community_map_svg, great_circle
 
 LYON = Place("Lyon", 45.76, 4.84)
 YOKOHAMA = Place("Yokohama", 35.44, 139.64)
