@@ -24,7 +24,7 @@ class ConsentScopeInline(admin.TabularInline):
     model = ConsentScope
     extra = 0
     can_delete = False
-    fields = ["scope", "granted_at", "withdrawn_at"]
+    fields = ("scope", "granted_at", "withdrawn_at")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

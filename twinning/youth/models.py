@@ -72,7 +72,7 @@ class Person(TimeStampedModel):
 
     @property
     def guardian_email(self) -> str:
-        return self.guardian.email if self.guardian_id else ""
+        return self.guardian.email if self.guardian is not None else ""
 
     def age_on(self, day: date) -> int:
         from twinning.youth.age import age_on

@@ -104,7 +104,7 @@ def find_or_create_person(
             raise ValidationError(
                 {"date_of_birth": _("This is not the date of birth we have recorded for you.")}
             )
-        if guardian_email and person.guardian_id:
+        if guardian_email and person.guardian is not None:
             if person.guardian.email.lower() != guardian_email:
                 raise ValidationError(
                     {
@@ -154,7 +154,7 @@ def request_consent(
     consent = Consent(
         person=person,
         program=program,
-        email=person.guardian.email,
+        email=person.guardian_email,
         verified_by=Consent.Verification.GUARDIAN_EMAIL_LINK,
         token_hash=hash_token(token),
         token_expires_at=now + datetime.timedelta(days=CONSENT_LINK_DAYS),

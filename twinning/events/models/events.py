@@ -196,7 +196,7 @@ class Event(TimeStampedModel):
     @property
     def registration_event(self) -> "Event":
         """The event whose registration this one shares (a part's parent)."""
-        return self.parent if self.parent_id else self
+        return self.parent if self.parent is not None else self
 
     @property
     def is_online(self) -> bool:
