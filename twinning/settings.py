@@ -403,4 +403,5 @@ TWINNING_SCHEDULE: dict[str, int] = {
     "summit_retention": 24 * 3600,  # events: summit health data after 60 days, the rest 24 months
     "sweep_media": 24 * 3600,  # private files left by a crash between storing and saving
     "sweep_tasks": 60,  # tasks whose worker died: queued again, or failed visibly (DUR-4)
+    "events_expire_offers": 300,  # events: unanswered waiting-list offers pass to the next party
 }

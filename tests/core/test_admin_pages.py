@@ -138,6 +138,9 @@ def demo_data(db):
     )
     # The banquet's tables, seats, honorees and run of show (until seed_demo builds a banquet).
     banquet_rows()
+    from tests.events.registration_helpers import admin_demo_rows
+
+    admin_demo_rows()
 
 
 def _admin_pages():

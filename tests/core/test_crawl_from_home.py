@@ -54,6 +54,8 @@ NOT_LINKS = {
     "review:invitation_open": "the e-mailed judge invitation",
     "review:invitation_accept": "where the e-mailed judge invitation leads",
     "outbox:unsubscribe": "the unsubscribe link in e-mails",
+    "events:attendee_details": "the e-mailed details link of a delegation's attendee",
+    "events:waiting_list_offer": "the e-mailed waiting-list offer",
     # Where a form or another site sends the visitor, not a link.
     "members:portal_invoice_paid": "the payment provider sends the payer back here",
     "members:portal_invoice_pay_cancelled": "the payment provider sends the payer back here",

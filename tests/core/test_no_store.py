@@ -18,6 +18,8 @@ DECLARED_PUBLIC = {"network:map_data"}
 SECRET_LINK_ROUTES = [
     "accounts:password_reset_confirm",
     "accounts:verify_email",
+    "events:attendee_details",
+    "events:waiting_list_offer",
     "members:invitation_open",
     "outbox:unsubscribe",
     "review:invitation_open",

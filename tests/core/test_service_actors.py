@@ -30,6 +30,7 @@ from tests.events.banquet_helpers import ACTOR_CASES as BANQUET_CASES
 from tests.events.banquet_helpers import actor_world as banquet_actor_world
 from tests.events.matrix import build_world as events_world
 from tests.events.summit_helpers import actor_objects as summit_objects
+from tests.events.registration_helpers import actor_objects as reg
 from tests.factories import ApiTokenFactory, CommunityFactory, PartnershipFactory, UserFactory
 from tests.factories.members import MembershipFactory, MembershipTypeFactory
 from tests.members.matrix import build_world as members_world
@@ -549,6 +550,65 @@ CASES: dict[str, Args] = {
         "attendee": summit_objects(w)["student"],
         "team": summit_objects(w)["team"],
     },
+    # events: registration
+    "events.services.registration.register_for_event": lambda w: {
+        "event": reg(w)["event"],
+        "ticket": reg(w)["ticket"],
+        "first_name": "X",
+        "last_name": "Y",
+        "email": "x@example.org",
+    },
+    "events.services.registration.change_attendee_name": lambda w: {
+        "attendee": reg(w)["attendee"],
+        "first_name": "X",
+        "last_name": "Y",
+    },
+    "events.services.registration.cancel_attendee": lambda w: {"attendee": reg(w)["attendee"]},
+    "events.services.registration.cancel_order": lambda w: {"order": reg(w)["order"]},
+    "events.services.registration.approve_attendee": lambda w: {"attendee": reg(w)["applied"]},
+    "events.services.registration.decline_attendee": lambda w: {
+        "attendee": reg(w)["applied"],
+        "message": "No",
+    },
+    "events.services.registration.waitlist_attendee": lambda w: {"attendee": reg(w)["applied"]},
+    "events.services.registration.change_capacity": lambda w: {
+        "event": reg(w)["event"],
+        "capacity": 60,
+    },
+    "events.services.registration.save_ticket": lambda w: {
+        "event": reg(w)["event"],
+        "name": "Free for all",
+    },
+    "events.services.registration.save_question": lambda w: {
+        "event": reg(w)["event"],
+        "question": reg(w)["question"],
+        "label": "Changed",
+    },
+    "events.services.waitlist.offer_free_seats": lambda w: {"event": reg(w)["event"]},
+    "events.services.waitlist.join_waiting_list": lambda w: {
+        "event": reg(w)["event"],
+        "party_size": 1,
+        "name": "X",
+        "email": "x@example.org",
+    },
+    "events.services.waitlist.accept_offer": lambda w: {
+        "token": "not-a-real-offer-token",
+        "people": [("X", "Y")],
+    },
+    "events.services.waitlist.decline_offer": lambda w: {"token": "not-a-real-offer-token"},
+    "events.services.waitlist.leave_waiting_list": lambda w: {"entry": reg(w)["entry"]},
+    "events.services.waitlist.expire_offers": lambda w: {},
+    "events.services.delegations.register_delegation": lambda w: {
+        "event": reg(w)["event"],
+        "member": w.member,
+        "people": [],
+        "email": "x@example.org",
+    },
+    "events.services.delegations.resend_details_link": lambda w: {"attendee": reg(w)["attendee"]},
+    "events.services.delegations.complete_attendee_details": lambda w: {
+        "token": "not-a-real-details-token",
+        "details": {"first_name": "X"},
+    },
 }
 
 CASES.update(BANQUET_CASES)
@@ -565,7 +625,12 @@ EXEMPT = {
 
 ACTORS = ("anonymous", "signed_in", "staff_without_second_factor")
 # Services some of these actors may use: joining the association is open to anyone signed in.
-ONLY_ACTORS = {"members.services.memberships.join_association": ("anonymous",)}
+ONLY_ACTORS = {
+    "members.services.memberships.join_association": ("anonymous",),
+    # Registering and joining a waiting list are open to anyone signed in.
+    "events.services.registration.register_for_event": ("anonymous",),
+    "events.services.waitlist.join_waiting_list": ("anonymous",),
+}
 
 
 def _actor(kind: str) -> Any:

@@ -1,0 +1,759 @@
+"""Registration writes: a person's order, name changes, cancellation under the event's policy
+(with a credit note when an invoice exists), moderated registration (approve, waitlist,
+decline), the capacity, and staff's tickets and questions.
+
+Capacity is never exceeded, whatever the concurrency: every write that takes or frees a seat
+locks the registration event's row first (SELECT ... FOR UPDATE on PostgreSQL; on SQLite the
+IMMEDIATE transaction already holds the database's write lock) and counts the seats inside the
+lock. A part of an event (the summit, the banquet) shares its parent's registration, so the
+parent's row is the one locked and its capacity the one counted.
+
+The summit's call point: before an attendee on a youth ticket (Ticket.for_youth) is confirmed,
+`check_youth_confirmation` calls `twinning.events.services.summit.check_may_confirm(attendee)`
+when that function exists; it refuses by raising ValidationError."""
+
+import datetime
+import importlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from twinning.core.authz import SYSTEM, acting_user, require
+from twinning.core.reverse import absolute_url
+from twinning.core.services import log_activity
+from twinning.events.models import (
+    Answer,
+    Attendee,
+    Event,
+    Order,
+    Question,
+    Ticket,
+    WaitingListEntry,
+)
+from twinning.events.services.pricing import quote
+from twinning.members.models import ZERO, Invoice
+from twinning.members.services.invoices import balance_of, credit_invoice, issue_invoice
+from twinning.network.models import Member
+from twinning.outbox.services import queue_email
+
+SUMMIT_MODULE = "twinning.events.services.summit"
+YES = "yes"
+MAX_ANSWER = 2000
+
+
+class SoldOut(ValidationError):
+    """No seat (or no ticket of this kind) is left: the page offers the waiting list."""
+
+
+# --- Reads under the lock ------------------------------------------------------------------
+
+
+def event_tickets(event: Event) -> Any:
+    """The tickets of the registration `event` shares (its own and its parts')."""
+    reg = event.registration_event
+    return Ticket.objects.filter(Q(event=reg) | Q(event__parent=reg)).order_by("position", "pk")
+
+
+def seats_taken(event: Event) -> int:
+    return Attendee.objects.filter(event=event.registration_event).holding_seats().count()
+
+
+def seats_offered(event: Event, *, excluding: WaitingListEntry | None = None) -> int:
+    """Seats held for waiting-list offers not yet answered (nobody else may take them)."""
+    offers = WaitingListEntry.objects.filter(
+        event=event.registration_event, state=WaitingListEntry.State.OFFERED
+    )
+    if excluding is not None:
+        offers = offers.exclude(pk=excluding.pk)
+    return offers.aggregate(n=Sum("party_size"))["n"] or 0
+
+
+def seats_available(event: Event, *, excluding: WaitingListEntry | None = None) -> int | None:
+    """Seats anyone may still take (None: no capacity set). Exact only inside the lock."""
+    reg = event.registration_event
+    if reg.capacity is None:
+        return None
+    return max(0, reg.capacity - seats_taken(reg) - seats_offered(reg, excluding=excluding))
+
+
+def ticket_left(ticket: Ticket) -> int | None:
+    if ticket.quota is None:
+        return None
+    held = Attendee.objects.filter(ticket=ticket).holding_seats().count()
+    return max(0, ticket.quota - held)
+
+
+def lock_event(event: Event) -> Event:
+    """Lock the registration event's row for the rest of the transaction and return it."""
+    return Event.objects.select_for_update().get(pk=event.registration_event.pk)
+
+
+# --- The summit's call point ---------------------------------------------------------------
+
+
+def check_youth_confirmation(attendee: Attendee) -> None:
+    """Before confirming an attendee on a youth ticket, ask the summit whether they may be
+    (age, guardian consent, chaperone ratio): `services.summit.check_may_confirm(attendee)`
+    raises ValidationError to refuse. Nothing to ask while the summit's module has no such
+    function."""
+    if not attendee.ticket.for_youth:
+        return
+    try:
+        module = importlib.import_module(SUMMIT_MODULE)
+    except ModuleNotFoundError as error:
+        if error.name != SUMMIT_MODULE:
+            raise
+        return
+    check = getattr(module, "check_may_confirm", None)
+    if check is not None:
+        check(attendee)
+
+
+# --- Answers ---------------------------------------------------------------------------------
+
+
+def clean_answer(question: Question, raw: Any) -> str:
+    """The stored form of an answer; ValidationError keyed `q_<pk>` when it is refused."""
+    key = f"q_{question.pk}"
+    value = "" if raw is None else str(raw).strip()[:MAX_ANSWER]
+    if question.kind in (Question.Kind.BOOLEAN, Question.Kind.CONSENT):
+        value = YES if value.lower() in ("yes", "on", "true", "1") else ""
+    if question.kind == Question.Kind.CONSENT and value != YES:
+        raise ValidationError({key: _("Please accept: “%(q)s”.") % {"q": question.label}})
+    if question.required and not value:
+        raise ValidationError({key: _("Please answer: “%(q)s”.") % {"q": question.label}})
+    if question.kind == Question.Kind.CHOICE and value and value not in question.choices:
+        raise ValidationError({key: _("Choose one of the answers offered.")})
+    return value
+
+
+def questions_for(event: Event, scope: str, ticket: Ticket | None = None) -> list[Question]:
+    """The questions asked once per order, or of an attendee with `ticket`."""
+    reg = event.registration_event
+    questions = Question.objects.filter(Q(event=reg) | Q(event__parent=reg), scope=scope)
+    if scope == Question.Scope.ATTENDEE:
+        questions = questions.filter(Q(ticket__isnull=True) | Q(ticket=ticket))
+    return list(questions.order_by("position", "pk"))
+
+
+def _clean_answers(questions: list[Question], raw: dict[Any, Any]) -> dict[Question, str]:
+    errors: dict[str, list[str]] = {}
+    cleaned = {}
+    for question in questions:
+        try:
+            cleaned[question] = clean_answer(
+                question, raw.get(question.pk, raw.get(str(question.pk)))
+            )
+        except ValidationError as error:
+            for key, messages in error.message_dict.items():
+                errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def save_answers(order: Order, attendee: Attendee | None, answers: dict[Question, str]) -> None:
+    for question, value in answers.items():
+        Answer.objects.update_or_create(
+            question=question, order=order, attendee=attendee, defaults={"value": value}
+        )
+
+
+# --- Placing an order ------------------------------------------------------------------------
+
+
+@dataclass
+class Person:
+    """One attendee of a new order, as the form or the delegation leader gave them."""
+
+    ticket: Ticket
+    first_name: str
+    last_name: str
+    email: str = ""
+    user: Any = None
+    answers: dict[Any, Any] = field(default_factory=dict)
+
+
+def _check_open(event: Event, now: datetime.datetime) -> None:
+    if event.published_at is None and event.registration_event.published_at is None:
+        raise ValidationError(_("This event is not open for registration."))
+    if event.registration_opens_at and now < event.registration_opens_at:
+        when = date_format(timezone.localtime(event.registration_opens_at), "DATETIME_FORMAT")
+        raise ValidationError(_("Registration opens on %(when)s.") % {"when": when})
+    if (event.registration_closes_at and now > event.registration_closes_at) or (
+        now > event.ends_at
+    ):
+        raise ValidationError(_("Registration for this event is closed."))
+
+
+def _check_ticket(reg: Event, ticket: Ticket, now: datetime.datetime) -> None:
+    if reg.pk not in (ticket.event_id, ticket.event.parent_id):
+        raise ValidationError({"ticket": _("Choose one of this event's tickets.")})
+    if (ticket.available_from and now < ticket.available_from) or (
+        ticket.available_until and now > ticket.available_until
+    ):
+        raise ValidationError({"ticket": _("“%(t)s” is not on sale now.") % {"t": ticket.name}})
+
+
+def _check_seats(reg: Event, people: list[Person], offer: WaitingListEntry | None = None) -> None:
+    available = seats_available(reg, excluding=offer)
+    if available is not None and len(people) > available:
+        raise SoldOut(
+            _("Sorry, no seats are left for this number of people.")
+            if available
+            else _("Sorry, this event is full.")
+        )
+    wanted: dict[Ticket, int] = {}
+    for person in people:
+        wanted[person.ticket] = wanted.get(person.ticket, 0) + 1
+    for ticket, count in wanted.items():
+        left = ticket_left(ticket)
+        if left is not None and count > left:
+            raise SoldOut(_("Sorry, no “%(t)s” tickets are left.") % {"t": ticket.name})
+
+
+def place_order(
+    *,
+    event: Event,
+    people: list[Person],
+    email: str,
+    buyer: Any,
+    member: Member | None,
+    order_answers: dict[Any, Any],
+    is_delegation: bool = False,
+    offer: WaitingListEntry | None = None,
+) -> Order:
+    """The order itself, for the services that checked their actor (a person's registration,
+    a delegation, an accepted offer). Call inside their transaction: it locks the event, checks
+    that registration is open, the seats and the quotas, validates the answers, prices each
+    ticket, saves the order and attendees, and issues the committee's invoice."""
+    now = timezone.now()
+    reg = lock_event(event)
+    _check_open(reg, now)
+    if not people:
+        raise ValidationError(_("Add at least one person."))
+    errors: dict[str, list[str]] = {}
+    for person in people:
+        _check_ticket(reg, person.ticket, now)
+        if not person.first_name.strip() or not person.last_name.strip():
+            errors.setdefault("name", []).append(_("Give each person's first and last name."))
+    if errors:
+        raise ValidationError(errors)
+    answers = _clean_answers(questions_for(reg, Question.Scope.ORDER), order_answers)
+    per_person = [
+        _clean_answers(questions_for(reg, Question.Scope.ATTENDEE, p.ticket), p.answers)
+        if not is_delegation
+        else {}
+        for p in people
+    ]
+    _check_seats(reg, people, offer)
+    standing = None
+    moderated = reg.requires_approval
+    order = Order(
+        event=reg,
+        buyer=acting_user(buyer),
+        email=email.strip(),
+        member=member,
+        is_delegation=is_delegation,
+        state=Order.State.PENDING if moderated else Order.State.CONFIRMED,
+        confirmed_at=None if moderated else now,
+    )
+    order.full_clean()
+    order.save()
+    attendees = []
+    for person, person_answers in zip(people, per_person, strict=True):
+        priced = quote(person.ticket, member=member, now=now, standing=standing)
+        attendee = Attendee(
+            order=order,
+            event=reg,
+            ticket=person.ticket,
+            user=person.user,
+            first_name=person.first_name.strip()[:100],
+            last_name=person.last_name.strip()[:100],
+            email=person.email.strip(),
+            organisation=member.name if member else "",
+            price=priced.price,
+            price_reason=priced.reason[:200],
+            state=Attendee.State.APPLIED if moderated else Attendee.State.APPROVED,
+        )
+        attendee.full_clean()
+        attendee.save()
+        if not moderated:
+            confirm(attendee, now)
+        save_answers(order, attendee, person_answers)
+        attendees.append(attendee)
+    save_answers(order, None, answers)
+    order.total = sum((a.price for a in attendees), ZERO)
+    order.save(update_fields=["total", "updated_at"])
+    if not moderated:
+        invoice_order(order)
+    return order
+
+
+def confirm(attendee: Attendee, now: datetime.datetime) -> None:
+    """Confirm one attendee (after the summit's say for a youth ticket)."""
+    check_youth_confirmation(attendee)
+    attendee.state = Attendee.State.CONFIRMED
+    attendee.decided_at = now
+    attendee.save(update_fields=["state", "decided_at", "updated_at"])
+
+
+def invoice_order(order: Order) -> Invoice | None:
+    """Issue the committee's one invoice for an order with a price (through members' own
+    invoicing: the same gap-free numbering and payment recording as dues). Orders without a
+    committee are not invoiced here."""
+    if order.member is None or order.invoice_id is not None:
+        return None
+    lines = [
+        (
+            _("%(event)s: %(ticket)s for %(name)s (%(reason)s)")
+            % {
+                "event": order.event.title,
+                "ticket": a.ticket.name,
+                "name": a.name,
+                "reason": a.price_reason,
+            },
+            Decimal(1),
+            a.price,
+        )
+        for a in order.attendees.select_related("ticket").order_by("pk")
+        if a.state in (Attendee.State.CONFIRMED, Attendee.State.APPROVED) and a.price > 0
+    ]
+    if not lines:
+        return None
+    # The registration service checked its actor; the invoicing runs as the platform.
+    invoice = issue_invoice(
+        member=order.member, lines=lines, note=_("Order %(code)s") % {"code": order.code}, by=SYSTEM
+    )
+    order.invoice = invoice
+    order.save(update_fields=["invoice", "updated_at"])
+    return invoice
+
+
+def order_url(order: Order) -> str:
+    return absolute_url(reverse("events:order_detail", args=[order.code]))
+
+
+def _attendee_lines(order: Order) -> str:
+    return "\n".join(
+        f"- {a.name}: {a.ticket.name} ({a.price} {order.event.currency})"
+        for a in order.attendees.select_related("ticket").order_by("pk")
+    )
+
+
+def send_order_mail(order: Order, template: str, *, author: Any, message: str = "") -> None:
+    queue_email(
+        to=order.email,
+        template=template,
+        context={
+            "event_title": order.event.title,
+            "order_code": order.code,
+            "attendees": _attendee_lines(order),
+            "total": str(order.total),
+            "currency": order.event.currency,
+            "order_url": order_url(order),
+            "message": message,
+        },
+        related=order,
+        by=author,
+    )
+
+
+@transaction.atomic
+def register_for_event(
+    *,
+    event: Event,
+    ticket: Ticket,
+    first_name: str,
+    last_name: str,
+    email: str,
+    member: Member | None = None,
+    answers: dict[Any, Any] | None = None,
+    attendee_answers: dict[Any, Any] | None = None,
+    by: Any,
+) -> Order:
+    """A signed-in person registers themself: one order, one attendee. Confirmed at once, or
+    applied (holding a seat) where the event requires approval; e-mailed either way. `member`
+    (a committee the person administers) asks for the member price, given only in good
+    standing. Raises SoldOut when no seat is left (the page offers the waiting list),
+    ValidationError for bad input, NotAllowed for a visitor not signed in."""
+    require(by, "events.register", event)
+    if member is not None and not member.admins.filter(pk=by.pk).exists():
+        raise ValidationError({"member": _("Choose a committee you are an admin of.")})
+    order = place_order(
+        event=event,
+        people=[
+            Person(
+                ticket=ticket,
+                first_name=first_name,
+                last_name=last_name,
+                email=email,
+                user=by,
+                answers=attendee_answers or {},
+            )
+        ],
+        email=email,
+        buyer=by,
+        member=member,
+        order_answers=answers or {},
+    )
+    template = (
+        "events.registration_applied"
+        if order.state == Order.State.PENDING
+        else "events.registration_confirmed"
+    )
+    send_order_mail(order, template, author=by)
+    log_activity(order, "events.order.placed", by=by, data={"state": order.state})
+    return order
+
+
+# --- Changes and cancellation ----------------------------------------------------------------
+
+
+@transaction.atomic
+def change_attendee_name(
+    *, attendee: Attendee, first_name: str, last_name: str, by: Any
+) -> Attendee:
+    """Put another name on a ticket, until the event's name-change deadline (else until it
+    starts). Raises ValidationError after it or for an empty name."""
+    require(by, "events.manage_attendee", attendee)
+    event = attendee.event
+    deadline = event.name_changes_until or event.starts_at
+    if timezone.now() > deadline:
+        raise ValidationError(_("Names can no longer be changed for this event."))
+    if attendee.state not in (
+        Attendee.State.APPLIED,
+        Attendee.State.APPROVED,
+        Attendee.State.CONFIRMED,
+    ):
+        raise ValidationError(_("This registration is no longer active."))
+    if not first_name.strip() or not last_name.strip():
+        raise ValidationError({"first_name": _("Give a first and a last name.")})
+    old = attendee.name
+    attendee.first_name, attendee.last_name = first_name.strip(), last_name.strip()
+    attendee.name_changed_at = timezone.now()
+    attendee.full_clean()
+    attendee.save()
+    log_activity(
+        attendee, "events.attendee.renamed", by=by, data={"from": old, "to": attendee.name}
+    )
+    return attendee
+
+
+def refund_for(attendee: Attendee, now: datetime.datetime | None = None) -> Decimal:
+    """What cancelling now gives back under the event's policy: the price less the
+    cancellation fee until `refund_until` (or the event's start when none is set), then 0."""
+    event = attendee.event
+    moment = now or timezone.now()
+    until = event.refund_until or event.starts_at
+    if moment > until:
+        return ZERO
+    return max(ZERO, attendee.price - (event.cancellation_fee or ZERO))
+
+
+def _cancel(attendee: Attendee, now: datetime.datetime, by: Any) -> Decimal:
+    refund = refund_for(attendee, now)
+    attendee.state = Attendee.State.CANCELLED
+    attendee.cancelled_at = now
+    attendee.save(update_fields=["state", "cancelled_at", "updated_at"])
+    invoice = attendee.order.invoice
+    if invoice is not None and refund > 0:
+        owed = balance_of(invoice)
+        amount = min(refund, owed)
+        if amount > 0:
+            credit_invoice(
+                invoice=invoice,
+                amount=amount,
+                reason=_("Cancellation of %(name)s (%(ticket)s)")
+                % {"name": attendee.name, "ticket": attendee.ticket.name},
+                by=SYSTEM,
+            )
+    log_activity(attendee, "events.attendee.cancelled", by=by, data={"refund": str(refund)})
+    return refund
+
+
+@transaction.atomic
+def cancel_attendee(*, attendee: Attendee, by: Any) -> Decimal:
+    """Cancel one attendee under the event's policy: a credit note on the order's invoice for
+    the refund (what is still owed on it, at most), the seat freed and offered to the waiting
+    list, an e-mail to the order's address. Returns the refund."""
+    require(by, "events.manage_attendee", attendee)
+    reg = lock_event(attendee.event)
+    attendee = Attendee.objects.select_related("order__invoice", "ticket", "event").get(
+        pk=attendee.pk
+    )
+    if attendee.state in (Attendee.State.CANCELLED, Attendee.State.DECLINED):
+        raise ValidationError(_("This registration is already cancelled."))
+    now = timezone.now()
+    refund = _cancel(attendee, now, by)
+    order = attendee.order
+    if not order.attendees.holding_seats().exists():
+        order.state, order.cancelled_at = Order.State.CANCELLED, now
+        order.save(update_fields=["state", "cancelled_at", "updated_at"])
+    _cancellation_mail(order, [attendee], refund, by)
+    _offer_freed(reg)
+    return refund
+
+
+@transaction.atomic
+def cancel_order(*, order: Order, by: Any) -> Decimal:
+    """Cancel every active attendee of an order (see `cancel_attendee`); returns the refund."""
+    require(by, "events.manage_order", order)
+    reg = lock_event(order.event)
+    order = Order.objects.select_related("invoice", "event").get(pk=order.pk)
+    active = list(
+        order.attendees.holding_seats().select_related("ticket", "event", "order__invoice")
+    )
+    if not active:
+        raise ValidationError(_("This order is already cancelled."))
+    now = timezone.now()
+    refund = sum((_cancel(a, now, by) for a in active), ZERO)
+    order.state, order.cancelled_at = Order.State.CANCELLED, now
+    order.save(update_fields=["state", "cancelled_at", "updated_at"])
+    _cancellation_mail(order, active, refund, by)
+    log_activity(order, "events.order.cancelled", by=by, data={"refund": str(refund)})
+    _offer_freed(reg)
+    return refund
+
+
+def _cancellation_mail(order: Order, attendees: list[Attendee], refund: Decimal, by: Any) -> None:
+    queue_email(
+        to=order.email,
+        template="events.registration_cancelled",
+        context={
+            "event_title": order.event.title,
+            "order_code": order.code,
+            "attendees": "\n".join(f"- {a.name}" for a in attendees),
+            "refund": str(refund),
+            "currency": order.event.currency,
+            "order_url": order_url(order),
+        },
+        related=order,
+        by=by,
+    )
+
+
+def _offer_freed(reg: Event) -> None:
+    from twinning.events.services.waitlist import offer_seats_locked
+
+    offer_seats_locked(reg)
+
+
+# --- Moderated registration ------------------------------------------------------------------
+
+
+def _decide(attendee: Attendee, by: Any) -> tuple[Event, Attendee]:
+    require(by, "events.manage_registrations", attendee.event)
+    reg = lock_event(attendee.event)
+    attendee = Attendee.objects.select_related("order__member", "ticket", "event").get(
+        pk=attendee.pk
+    )
+    if attendee.state != Attendee.State.APPLIED:
+        raise ValidationError(_("This application was already decided."))
+    return reg, attendee
+
+
+def _settle_order(order: Order, now: datetime.datetime) -> None:
+    """Once no attendee of an order awaits a decision, it is confirmed (and invoiced) or,
+    with nobody left, cancelled."""
+    states = set(order.attendees.values_list("state", flat=True))
+    if Attendee.State.APPLIED in states:
+        return
+    if Attendee.State.CONFIRMED in states:
+        order.state, order.confirmed_at = Order.State.CONFIRMED, now
+        order.total = sum(
+            (a.price for a in order.attendees.filter(state=Attendee.State.CONFIRMED)), ZERO
+        )
+        order.save(update_fields=["state", "confirmed_at", "total", "updated_at"])
+        invoice_order(order)
+    else:
+        order.state, order.cancelled_at = Order.State.CANCELLED, now
+        order.save(update_fields=["state", "cancelled_at", "updated_at"])
+
+
+def _decision_mail(attendee: Attendee, template: str, message: str, by: Any) -> None:
+    order = attendee.order
+    queue_email(
+        to=attendee.email or order.email,
+        template=template,
+        context={
+            "event_title": attendee.event.title,
+            "person_name": attendee.name,
+            "order_code": order.code,
+            "order_url": order_url(order),
+            "message": message.strip(),
+        },
+        related=attendee,
+        by=by,
+    )
+
+
+@transaction.atomic
+def approve_attendee(*, attendee: Attendee, message: str = "", by: Any) -> Attendee:
+    """Approve an application: the attendee is confirmed (their seat was held since they
+    applied, so approval never oversells), the order invoiced once nobody on it awaits a
+    decision, the person e-mailed with `message`."""
+    _reg, attendee = _decide(attendee, by)
+    now = timezone.now()
+    confirm(attendee, now)
+    _settle_order(attendee.order, now)
+    _decision_mail(attendee, "events.application_approved", message, by)
+    log_activity(attendee, "events.attendee.approved", by=by)
+    return attendee
+
+
+@transaction.atomic
+def decline_attendee(*, attendee: Attendee, message: str = "", by: Any) -> Attendee:
+    """Decline an application with a message; the seat it held goes to the waiting list."""
+    reg, attendee = _decide(attendee, by)
+    if not message.strip():
+        raise ValidationError({"message": _("Say why, in a few words: the person reads it.")})
+    now = timezone.now()
+    attendee.state, attendee.decided_at = Attendee.State.DECLINED, now
+    attendee.save(update_fields=["state", "decided_at", "updated_at"])
+    _settle_order(attendee.order, now)
+    _decision_mail(attendee, "events.application_declined", message, by)
+    log_activity(attendee, "events.attendee.declined", by=by)
+    _offer_freed(reg)
+    return attendee
+
+
+@transaction.atomic
+def waitlist_attendee(*, attendee: Attendee, message: str = "", by: Any) -> WaitingListEntry:
+    """Move an application to the end of the waiting list (a party of one): the application
+    is declined, its seat freed for those waiting before it, the person told with `message`."""
+    reg, attendee = _decide(attendee, by)
+    now = timezone.now()
+    attendee.state, attendee.decided_at = Attendee.State.DECLINED, now
+    attendee.save(update_fields=["state", "decided_at", "updated_at"])
+    _settle_order(attendee.order, now)
+    entry = WaitingListEntry(
+        event=reg,
+        ticket=attendee.ticket,
+        party_size=1,
+        name=attendee.name,
+        email=attendee.email or attendee.order.email,
+        user=attendee.user,
+        member=attendee.order.member,
+    )
+    entry.full_clean()
+    entry.save()
+    _decision_mail(attendee, "events.application_waitlisted", message, by)
+    log_activity(attendee, "events.attendee.waitlisted", by=by, data={"entry": entry.pk})
+    _offer_freed(reg)
+    return entry
+
+
+# --- Staff: capacity, tickets, questions -----------------------------------------------------
+
+
+@transaction.atomic
+def change_capacity(*, event: Event, capacity: int | None, by: Any) -> Event:
+    """Set the registration's capacity (None: no limit). It cannot go below the seats taken;
+    seats it frees are offered to the waiting list."""
+    require(by, "events.manage_registrations", event)
+    reg = lock_event(event)
+    taken = seats_taken(reg) + seats_offered(reg)
+    if capacity is not None and capacity < taken:
+        raise ValidationError(
+            {
+                "capacity": _("%(n)s seats are taken or offered: the capacity cannot be lower.")
+                % {"n": taken}
+            }
+        )
+    old = reg.capacity
+    reg.capacity = capacity
+    reg.full_clean()
+    reg.save(update_fields=["capacity", "updated_at"])
+    log_activity(reg, "events.capacity.changed", by=by, data={"from": old, "to": capacity})
+    _offer_freed(reg)
+    return reg
+
+
+TICKET_FIELDS = (
+    "name",
+    "description",
+    "price",
+    "member_price",
+    "early_bird_price",
+    "early_bird_until",
+    "quota",
+    "for_youth",
+    "available_from",
+    "available_until",
+    "position",
+)
+QUESTION_FIELDS = (
+    "ticket",
+    "scope",
+    "kind",
+    "label",
+    "help_text",
+    "choices",
+    "required",
+    "position",
+)
+
+
+@transaction.atomic
+def save_ticket(*, event: Event, ticket: Ticket | None = None, by: Any, **fields: Any) -> Ticket:
+    """Create or change one of the event's tickets (staff). A quota cannot go below the
+    tickets already held."""
+    require(by, "events.manage_registrations", event)
+    ticket = ticket or Ticket(event=event)
+    if ticket.event_id != event.pk:
+        raise ValidationError(_("This ticket is another event's."))
+    for name in TICKET_FIELDS:
+        if name in fields:
+            setattr(ticket, name, fields[name])
+    if ticket.early_bird_price is not None and ticket.early_bird_until is None:
+        raise ValidationError(
+            {"early_bird_until": _("Say until when the early-bird price applies.")}
+        )
+    if ticket.pk and ticket.quota is not None:
+        held = Attendee.objects.filter(ticket=ticket).holding_seats().count()
+        if ticket.quota < held:
+            raise ValidationError(
+                {"quota": _("%(n)s of these tickets are held already.") % {"n": held}}
+            )
+    ticket.full_clean()
+    ticket.save()
+    log_activity(ticket, "events.ticket.saved", by=by, data={"name": ticket.name})
+    return ticket
+
+
+@transaction.atomic
+def save_question(
+    *, event: Event, question: Question | None = None, by: Any, **fields: Any
+) -> Question:
+    """Create or change a question of the event (staff): once per order or per attendee (of
+    one ticket or all), a consent must be accepted to register."""
+    require(by, "events.manage_registrations", event)
+    question = question or Question(event=event)
+    if question.event_id != event.pk:
+        raise ValidationError(_("This question is another event's."))
+    for name in QUESTION_FIELDS:
+        if name in fields:
+            setattr(question, name, fields[name])
+    if question.ticket is not None and question.ticket.event_id != event.pk:
+        raise ValidationError({"ticket": _("Choose one of this event's tickets.")})
+    if question.scope == Question.Scope.ORDER and question.ticket is not None:
+        raise ValidationError(
+            {"ticket": _("A question asked once per order cannot be for one ticket.")}
+        )
+    if question.kind == Question.Kind.CHOICE and not question.choices:
+        raise ValidationError({"choices": _("Give the answers to choose from, one per line.")})
+    if question.kind == Question.Kind.CONSENT:
+        question.required = True
+    question.full_clean()
+    question.save()
+    log_activity(question, "events.question.saved", by=by, data={"label": question.label})
+    return question
