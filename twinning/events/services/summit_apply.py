@@ -22,7 +22,6 @@
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -42,6 +41,7 @@ from twinning.events.services.summit import (
     RESTRICTED_FIELDS,
     last_day,
     summit_age_reasons,
+    summit_of,
     summit_participants,
 )
 from twinning.outbox.services import queue_email
@@ -305,11 +305,12 @@ def resend_guardian_link(*, application: SummitApplication, by: Any) -> Consent:
 
 
 def _staff_address() -> str:
-    """The association's contact address (staff read it), else the site's sender."""
+    """The association's contact address, which staff read (empty: no address recorded, the
+    applications page alone shows the withdrawal)."""
     from twinning.core.models import Association
 
     association = Association.objects.only("email").first()
-    return (association.email if association else "") or settings.DEFAULT_FROM_EMAIL
+    return association.email if association else ""
 
 
 @transaction.atomic
@@ -336,17 +337,22 @@ def withdraw_summit_consent(
         attendee.decided_at = None
         attendee.save(update_fields=["state", "decided_at", "updated_at"])
         log_activity(attendee, "events.summit.confirmation_withdrawn", by=by, data={"scope": scope})
-        queue_email(
-            to=_staff_address(),
-            template="events.summit_consent_withdrawn",
-            context={
-                "event_title": attendee.event.title,
-                "person_name": attendee.name,
-                "staff_url": absolute_url(reverse("events:summit_staff_applications_all")),
-            },
-            related=attendee,
-            by=by,
-        )
+        if staff := _staff_address():
+            queue_email(
+                to=staff,
+                template="events.summit_consent_withdrawn",
+                context={
+                    "event_title": attendee.event.title,
+                    "person_name": attendee.name,
+                    "staff_url": absolute_url(
+                        reverse("events:summit_applications", kwargs={"slug": summit.slug})
+                        if (summit := summit_of(attendee))
+                        else "/"
+                    ),
+                },
+                related=attendee,
+                by=by,
+            )
         back.append(attendee)
     return back
 
