@@ -31,6 +31,7 @@ from tests.events.banquet_helpers import actor_world as banquet_actor_world
 from tests.events.matrix import build_world as events_world
 from tests.events.summit_helpers import actor_objects as summit_objects
 from tests.events.registration_helpers import actor_objects as reg
+from tests.events.summit_apply_helpers import actor_objects as summit_apply
 from tests.factories import ApiTokenFactory, CommunityFactory, PartnershipFactory, UserFactory
 from tests.factories.members import MembershipFactory, MembershipTypeFactory
 from tests.members.matrix import build_world as members_world
@@ -609,6 +610,24 @@ CASES: dict[str, Args] = {
         "token": "not-a-real-details-token",
         "details": {"first_name": "X"},
     },
+    # events: the summit's application with the guardian's consent
+    "events.services.summit_apply.apply_to_summit": lambda w: {
+        "event": summit_apply(w)["summit"],
+        "ticket": summit_apply(w)["ticket"],
+        "first_name": "X",
+        "last_name": "Y",
+        "date_of_birth": datetime.date(2011, 1, 1),
+        "community": None,
+        "guardian_email": "guardian.x@example.org",
+        "emergency_contacts": "Z",
+    },
+    "events.services.summit_apply.resend_guardian_link": lambda w: {
+        "application": summit_apply(w)["application"]
+    },
+    "events.services.summit_apply.withdraw_summit_consent": lambda w: {
+        "person": summit_apply(w)["person"],
+        "scope": "participation",
+    },
 }
 
 CASES.update(BANQUET_CASES)
@@ -630,6 +649,8 @@ ONLY_ACTORS = {
     # Registering and joining a waiting list are open to anyone signed in.
     "events.services.registration.register_for_event": ("anonymous",),
     "events.services.waitlist.join_waiting_list": ("anonymous",),
+    # A student applies to the summit while signed in.
+    "events.services.summit_apply.apply_to_summit": ("anonymous",),
 }
 
 

@@ -75,3 +75,18 @@ def grant(application: SummitApplication, scopes=("participation", "medical", "p
 
 def summit_consents(person) -> list[Consent]:
     return list(person.consents.of_program("summit"))
+
+
+def actor_objects(world) -> dict:
+    """What tests/core/test_service_actors.py calls the application's services on (made once
+    per world, kept on it)."""
+    if not hasattr(world, "_summit_apply_objects"):
+        summit = open_summit(slug="actor-apply-summit")
+        application = apply(summit, student(email="actor.applicant@example.org"))
+        world._summit_apply_objects = {
+            "summit": summit,
+            "ticket": youth_ticket(summit),
+            "application": application,
+            "person": application.person,
+        }
+    return world._summit_apply_objects
