@@ -347,3 +347,21 @@ def test_the_delegation_leader_and_committee_admin_see_no_health_details(
         response = client.get(reverse("events:summit_my_applications"))
         _no_canary(response)
         assert "Alice" not in response.content.decode()
+
+
+# --- Menus --------------------------------------------------------------------------------
+
+
+def test_a_signed_in_student_finds_the_application_and_their_page_from_home(summit):
+    client = _client_for(student())
+
+    body = client.get(reverse("core:home")).content.decode()
+
+    assert reverse("events:summit_apply", kwargs={"slug": summit.slug}) in body
+    assert reverse("events:summit_my_applications") in body
+
+
+def test_staff_find_the_applications_from_home(staff, summit):
+    body = staff.get(reverse("core:home")).content.decode()
+
+    assert reverse("events:summit_applications", kwargs={"slug": summit.slug}) in body
