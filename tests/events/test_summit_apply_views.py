@@ -365,3 +365,21 @@ def test_staff_find_the_applications_from_home(staff, summit):
     body = staff.get(reverse("core:home")).content.decode()
 
     assert reverse("events:summit_applications", kwargs={"slug": summit.slug}) in body
+
+
+def test_the_participant_list_flags_students_without_photo_consent(staff, summit, staff_user):
+    with_photos = apply(summit, student(email="photos.yes@example.org"))
+    grant(with_photos)
+    without = apply(summit, student(email="photos.no@example.org"))
+    grant(without, scopes=("participation",))
+    approve_attendee(attendee=with_photos.attendee, by=staff_user)
+    approve_attendee(attendee=without.attendee, by=staff_user)
+    Attendee.objects.filter(pk=without.attendee.pk).update(first_name="Nophoto")
+
+    response = staff.get(reverse("events:summit_participants", kwargs={"slug": summit.slug}))
+
+    body = response.content.decode()
+    rows = [r.split("</tr>")[0] for r in body.split("<tr>") if "Tester" in r.split("</tr>")[0]]
+    flagged = [r for r in rows if "no photos" in r]
+    assert len(rows) == 2
+    assert len(flagged) == 1 and "Nophoto" in flagged[0]
