@@ -282,3 +282,18 @@ def test_a_declined_student_can_apply_again(summit, staff_user):
     assert again.person == application.person
     assert youth_ticket(summit) == again.attendee.ticket
     assert again.attendee.state == Attendee.State.APPLIED
+
+
+def test_the_nightly_command_erases_a_summit_only_person_after_the_proof_years(summit):
+    import io
+
+    from django.core.management import call_command
+
+    application = apply(summit, student())
+    out = io.StringIO()
+
+    call_command("summit_retention", stdout=out)
+    assert Person.objects.filter(pk=application.person.pk).exists()
+    assert "consent records past retention: 0" in out.getvalue()
+    assert apply_consent_retention(today=consent_retention_date(summit)) == 1
+    assert not Person.objects.filter(pk=application.person.pk).exists()
