@@ -19,6 +19,7 @@ SECRET_LINK_ROUTES = [
     "accounts:password_reset_confirm",
     "accounts:verify_email",
     "events:attendee_details",
+    "events:summit_consent_open",
     "events:waiting_list_offer",
     "events:agenda_ics",
     "members:invitation_open",

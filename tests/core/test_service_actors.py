@@ -31,6 +31,7 @@ from tests.events.banquet_helpers import actor_world as banquet_actor_world
 from tests.events.matrix import build_world as events_world
 from tests.events.public_helpers import actor_world as public_world
 from tests.events.registration_helpers import actor_objects as reg
+from tests.events.summit_apply_helpers import actor_objects as summit_apply
 from tests.events.summit_helpers import actor_objects as summit_objects
 from tests.factories import ApiTokenFactory, CommunityFactory, PartnershipFactory, UserFactory
 from tests.factories.members import MembershipFactory, MembershipTypeFactory
@@ -668,6 +669,24 @@ CASES: dict[str, Args] = {
         "token": "not-a-real-details-token",
         "details": {"first_name": "X"},
     },
+    # events: the summit's application with the guardian's consent
+    "events.services.summit_apply.apply_to_summit": lambda w: {
+        "event": summit_apply(w)["summit"],
+        "ticket": summit_apply(w)["ticket"],
+        "first_name": "X",
+        "last_name": "Y",
+        "date_of_birth": datetime.date(2011, 1, 1),
+        "community": None,
+        "guardian_email": "guardian.x@example.org",
+        "emergency_contacts": "Z",
+    },
+    "events.services.summit_apply.resend_guardian_link": lambda w: {
+        "application": summit_apply(w)["application"]
+    },
+    "events.services.summit_apply.withdraw_summit_consent": lambda w: {
+        "person": summit_apply(w)["person"],
+        "scope": "participation",
+    },
 }
 
 CASES.update(BANQUET_CASES)
@@ -693,6 +712,8 @@ ONLY_ACTORS = {
     "events.services.programme.add_to_agenda": ("anonymous",),
     "events.services.programme.remove_from_agenda": ("anonymous",),
     "events.services.programme.reset_calendar_token": ("anonymous",),
+    # A student applies to the summit while signed in.
+    "events.services.summit_apply.apply_to_summit": ("anonymous",),
 }
 
 

@@ -9,7 +9,9 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from twinning.events import emails, navigation
+        from twinning.events.services.summit_apply import register_youth_program
 
+        register_youth_program()
         emails.register()
         navigation.register()
         from twinning.core.orphans import register_stored_files

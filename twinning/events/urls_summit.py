@@ -4,6 +4,7 @@ the pages staff share with the summit's chaperones and nurse under /events/<slug
 from django.urls import URLPattern, path
 
 from twinning.events.views import summit as views
+from twinning.events.views import summit_apply as apply
 
 STAFF = "staff/events/<slug:slug>/summit/"
 ADULTS = "events/<slug:slug>/summit/"
@@ -46,4 +47,31 @@ urlpatterns: list[URLPattern] = [
     path(f"{ADULTS}rooms.pdf", views.summit_room_list_pdf, name="summit_room_list_pdf"),
     path(f"{ADULTS}teams/", views.summit_team_list, name="summit_team_list"),
     path(f"{ADULTS}teams.pdf", views.summit_team_list_pdf, name="summit_team_list_pdf"),
+    # The application with the guardian's consent (views/summit_apply.py)
+    path(f"{ADULTS}apply/", apply.summit_apply, name="summit_apply"),
+    path(
+        "events/summit/applications/", apply.summit_my_applications, name="summit_my_applications"
+    ),
+    path(
+        "events/summit/applications/<int:pk>/resend/",
+        apply.summit_resend_link,
+        name="summit_resend_link",
+    ),
+    path("events/summit/applications/withdraw/", apply.summit_withdraw, name="summit_withdraw"),
+    path(
+        "events/summit/consent/<str:token>/", apply.summit_consent_open, name="summit_consent_open"
+    ),
+    path("events/summit/consent/", apply.summit_consent_form, name="summit_consent_form"),
+    path("events/summit/guardian/", apply.summit_guardian, name="summit_guardian"),
+    path(
+        "events/summit/guardian/withdraw/",
+        apply.summit_guardian_withdraw,
+        name="summit_guardian_withdraw",
+    ),
+    path(f"{STAFF}applications/", apply.summit_applications, name="summit_applications"),
+    path(
+        f"{STAFF}applications/<int:pk>/decide/",
+        apply.summit_application_decide,
+        name="summit_application_decide",
+    ),
 ]

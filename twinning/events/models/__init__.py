@@ -39,3 +39,4 @@ __all__ = [
 from twinning.events.models.banquet import *  # noqa: F403
 from twinning.events.models.programme import *  # noqa: F403
 from twinning.events.models.summit import *  # noqa: F403
+from twinning.events.models.summit_apply import *  # noqa: F403

@@ -29,9 +29,40 @@ def _staff_facts(request: HttpRequest, scope: Scope) -> Scope:
 
 
 def _staff_links(scope: Scope) -> list[Link]:
-    return [
-        Link(title, url("events:summit", slug=slug)) for slug, title in scope.get("summits", [])
+    links = []
+    for slug, title in scope.get("summits", []):
+        links.append(Link(title, url("events:summit", slug=slug)))
+        links.append(
+            Link(
+                _("%(summit)s: applications") % {"summit": title},
+                url("events:summit_applications", slug=slug),
+            )
+        )
+    return links
+
+
+def _open_summits(request: HttpRequest, scope: Scope) -> Scope:
+    """Summits a student may apply to now: published (or their conference is), moderated,
+    not over."""
+    found = Event.objects.filter(kind=Event.Kind.SUMMIT, ends_at__gte=timezone.now()).filter(
+        Q(published_at__isnull=False) | Q(parent__published_at__isnull=False)
+    )
+    return {
+        "open_summits": [
+            [e.slug, e.title]
+            for e in found.select_related("parent").order_by("starts_at")[:3]
+            if e.registration_event.requires_approval
+        ]
+    }
+
+
+def _account_links(scope: Scope) -> list[Link]:
+    links = [
+        Link(_("Apply to %(summit)s") % {"summit": title}, url("events:summit_apply", slug=slug))
+        for slug, title in scope.get("open_summits", [])
     ]
+    links.append(Link(_("My summit applications"), url("events:summit_my_applications")))
+    return links
 
 
 def _summit_adult(request: HttpRequest) -> list[Scope]:
@@ -70,6 +101,7 @@ def register() -> None:
     )
     register_section("summit_adult", order=10, links=_adult_links)
     register_section("staff", order=84, links=_staff_links, facts=_staff_facts)
+    register_section("account", order=85, links=_account_links, facts=_open_summits)
 
 
 __all__ = ["register"]

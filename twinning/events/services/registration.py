@@ -115,6 +115,10 @@ def check_youth_confirmation(attendee: Attendee) -> None:
     check = getattr(module, "check_may_confirm", None)
     if check is not None:
         check(attendee)
+    # And the guardian's consent to taking part (RELIABILITY P-03).
+    from twinning.events.services.summit_apply import check_summit_consent
+
+    check_summit_consent(attendee)
 
 
 # --- Answers ---------------------------------------------------------------------------------

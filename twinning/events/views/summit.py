@@ -28,6 +28,7 @@ from twinning.core.authz import is_verified_staff
 from twinning.core.forms import DateInput, add_service_error
 from twinning.events.models import Attendee, Event, ResidenceRoom, SummitChaperone, Team, TeamMember
 from twinning.events.services import summit as services
+from twinning.youth.models import consent_active
 
 # --- Forms (validation only; the services write) ----------------------------------------------
 
@@ -459,6 +460,8 @@ def summit_participants(request: HttpRequest, slug: str) -> HttpResponse:
         return refused
     people = (
         services.active_participants(event)
+        # Photos of a student only with their guardian's consent (the "no photos" flag).
+        .annotate(photos_ok=consent_active("summit", "photos", person="summit_application__person"))
         .select_related("community", "country", "ticket", "summit_room__room")
         .prefetch_related(
             Prefetch("summit_teams", queryset=TeamMember.objects.select_related("team"))
