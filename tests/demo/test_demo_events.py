@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from tests.factories import CommunityFactory, CountryFactory, PartnershipFactory
 from twinning.accounts.models import User
@@ -28,8 +29,7 @@ from twinning.members.models import AssociationRegion, Invoice
 ATTENDEES = 220
 
 
-@pytest.fixture
-def registry(db):
+def _registry():
     """Springfield and a dozen well-connected communities in several countries (the demo
     makes member committees of some of them)."""
     us = CountryFactory(code="US", name="United States")
@@ -58,9 +58,19 @@ def _seed() -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def seeded(registry):
-    return _seed()
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seeded once for the module (a full seeding takes a while), inside a transaction rolled
+    back at the end; each test runs in its own savepoint within it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        _registry()
+        yield _seed()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _each_test_in_a_savepoint(seeded, db):
+    return seeded
 
 
 def _conference() -> Event:
