@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from tests.events.banquet_helpers import actor_world as banquet_rows
 from tests.matrix import Snapshot, all_routes, refused, unsafe_request
 from twinning.network.models import GazetteerPlace, ImportRun
 from twinning.outbox.models import EmailTemplate, OutboxMessage, Unsubscribe
@@ -102,7 +101,8 @@ def test_verified_staff_are_answered_by_every_admin_url(superuser_staff):
 @pytest.fixture
 def demo_data(db):
     """Demo-ish rows for (nearly) every model: a small registry, then the demo's own seeding
-    through the services (members, invoices, activities, a judged showcase with results)."""
+    through the services (members, invoices, activities, a showcase open for entries, the
+    events)."""
     from tests.factories import CommunityFactory, CountryFactory, PartnershipFactory
 
     springfield = CommunityFactory(name="Springfield", country=CountryFactory(code="US"))
@@ -111,8 +111,17 @@ def demo_data(db):
         PartnershipFactory(community_a=springfield)
     # "results" would judge the showcase too, but the demo's judging is refused today (the
     # seeding staff user has no verified second factor); "open" seeds entries and consents.
+    # A small conference (30 seats) keeps the fixture quick; the events are the demo's own.
     call_command(
-        "seed_demo", "--skip-import", "--stage", "open", "--entries", "3", stdout=StringIO()
+        "seed_demo",
+        "--skip-import",
+        "--stage",
+        "open",
+        "--entries",
+        "3",
+        "--attendees",
+        "30",
+        stdout=StringIO(),
     )
     # What the demo does not make: a group, a task row, an edited e-mail, an unsubscribed
     # address, a gazetteer place, an import run, an erasure request.
@@ -128,11 +137,6 @@ def demo_data(db):
     )
     message = OutboxMessage.objects.order_by("pk").first()
     EmailTemplate.objects.create(key="demo", language="en", subject="Hello", body="Hi")
-    # Events' partners and webinar series (made here until the demo seeds the events).
-    from twinning.events.models import PartnerOrganisation, WebinarSeries
-
-    PartnerOrganisation.objects.get_or_create(name="Admin walk partner")
-    WebinarSeries.objects.get_or_create(slug="admin-walk", defaults={"title": "Admin walk"})
     Unsubscribe.objects.create(email="no.more@example.org", message=message)
     GazetteerPlace.objects.create(
         geonames_id=5411015, name="Springfield", country_code="US", latitude=1.0, longitude=2.0
@@ -141,11 +145,6 @@ def demo_data(db):
     ErasureRequest.objects.create(
         reference="ER-DEMO-1", requested_by="guardian", due_on=timezone.localdate()
     )
-    # The banquet's tables, seats, honorees and run of show (until seed_demo builds a banquet).
-    banquet_rows()
-    from tests.events.registration_helpers import admin_demo_rows
-
-    admin_demo_rows()
 
 
 def _admin_pages():

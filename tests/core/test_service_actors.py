@@ -306,6 +306,11 @@ CASES: dict[str, Args] = {
         "auto_renew": True,
     },
     "members.services.memberships.create_renewal": lambda w: {"membership": w.membership},
+    "members.services.regions.save_association_region": lambda w: {
+        "name": "Southeast",
+        "country": w.springfield.country,
+        "subdivisions": ["Georgia"],
+    },
     # network
     "network.services.create_community": lambda w: {
         "name": "Nowhere",

@@ -32,6 +32,12 @@ class Command(BaseCommand):
             "--entries", type=int, default=300, help="Showcase entries to create (stage open+)."
         )
         parser.add_argument(
+            "--attendees",
+            type=int,
+            default=300,
+            help="Seats of the annual conference to fill before its waiting list (stage open+).",
+        )
+        parser.add_argument(
             "--skip-import",
             action="store_true",
             help="Do not load the gazetteer and the partnership file.",
@@ -56,7 +62,19 @@ class Command(BaseCommand):
 
             self.stdout.write(f"Building the showcase (stage {options['stage']})...")
             seed_showcase(stage=options["stage"], staff=staff, entries=options["entries"])
+            self._seed_events(users[personas.COMMITTEE_ADMIN.email], options["attendees"])
         self._print_logins(association.name, device)
+
+    def _seed_events(self, coordinator, attendees: int) -> None:  # type: ignore[no-untyped-def]
+        import time
+
+        from twinning.demo.events import seed_events
+
+        self.stdout.write("Building the events (conference, summit, banquet, webinars)...")
+        began = time.monotonic()
+        with transaction.atomic():
+            seed_events(staff=SYSTEM, attendees=attendees, coordinator=coordinator)
+        self.stdout.write(f"  events built in {time.monotonic() - began:.0f} s")
 
     def _load_registry(self) -> None:
         from twinning.network.models import Community, GazetteerPlace
@@ -98,6 +116,15 @@ class Command(BaseCommand):
         )
         for persona in personas.ALL:
             self.stdout.write(f"  {persona.role:<42} {persona.email}")
+        from twinning.members.models import AssociationRegion
+
+        for region in AssociationRegion.objects.filter(
+            coordinators__email=personas.COMMITTEE_ADMIN.email
+        ):
+            self.stdout.write(
+                f"  {personas.COMMITTEE_ADMIN.email} also coordinates the {region.name} region "
+                "(organises its regional conference)"
+            )
         self.stdout.write(
             f"  Staff second factor: TOTP secret {secret} (add it to any authenticator app),"
         )
