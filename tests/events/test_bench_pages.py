@@ -1,11 +1,16 @@
-"""What bench/events.py found on the staff registration list: its committee filter lists every
+"""What bench/events.py found. The staff registration list's committee filter lists every
 committee with an order on the event, so the list must stay in constant queries however many
 committees there are, and the filter (options written without a template each) must still
-escape names and keep the chosen committee selected."""
+escape names and keep the chosen committee selected. The public event page read the zone
+database from disk at each request (to check the visitor's zone): it must not, and its queries
+must not grow with the registrations."""
 
 import re
+import zoneinfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.events.registration_helpers import make_event, make_ticket
 from tests.factories import MemberFactory
@@ -65,3 +70,34 @@ def test_committee_filter_escapes_names_and_keeps_the_chosen_one_selected(staff)
     select = re.search(r"<select[^>]*\bname=\"committee\"[^>]*>", response.text)
     assert select is not None and 'id="id_committee"' in select.group(0)
     assert "1 registration matches the filters." in response.text
+
+
+def test_event_page_queries_do_not_grow_with_the_registrations(
+    anonymous, django_assert_num_queries
+):
+    event = make_event(slug="conf", capacity=5000)
+    ticket = make_ticket(event)
+    _orders_from(event, ticket, [MemberFactory() for _ in range(3)])
+    anonymous.get("/events/conf/")  # warm the session and caches
+    with CaptureQueriesContext(connection) as few:
+        anonymous.get("/events/conf/")
+    _orders_from(event, ticket, [MemberFactory() for _ in range(150)])
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = anonymous.get("/events/conf/")
+
+    assert "4847" in response.text  # seats left: 5,000 less the 153 registered
+
+
+def test_event_page_does_not_read_the_zone_database_at_each_request(anonymous, monkeypatch):
+    make_event(slug="conf")
+    anonymous.post("/events/time-zone/", {"tz": "Asia/Tokyo", "next": "/events/conf/"})
+    reads = []
+    real = zoneinfo.available_timezones
+    monkeypatch.setattr(zoneinfo, "available_timezones", lambda: reads.append(1) or real())
+
+    response = anonymous.get("/events/conf/")
+
+    assert response.status_code == 200
+    assert "Asia/Tokyo" in response.text
+    assert reads == []
