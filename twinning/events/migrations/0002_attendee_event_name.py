@@ -5,16 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0001_initial'),
-        ('network', '0006_one_open_proposal_per_pair'),
+        ("events", "0001_initial"),
+        ("network", "0006_one_open_proposal_per_pair"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='attendee',
-            index=models.Index(fields=['event', 'last_name', 'first_name', 'id'], name='attendee_event_name'),
+            model_name="attendee",
+            index=models.Index(
+                fields=["event", "last_name", "first_name", "id"], name="attendee_event_name"
+            ),
         ),
     ]
