@@ -9,6 +9,7 @@ the session, or read by events/js/visitor-zone.js from the browser), in theirs t
 pages never list attendees: summit participants are minors."""
 
 import datetime
+import functools
 import zoneinfo
 from collections import OrderedDict
 from typing import Any
@@ -53,11 +54,18 @@ VISITOR_ZONE = "events_time_zone"
 PAST_LIMIT = 30
 
 
+@functools.cache
+def known_zones() -> frozenset[str]:
+    """The zones this system knows, read once: `zoneinfo.available_timezones()` walks the zone
+    database on disk at each call, which was half the event page's time (bench/events.py)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
 def visitor_zone(request: HttpRequest) -> str:
     """The zone the visitor chose (kept in the session), or ""."""
     session = getattr(request, "session", None)
     value = session.get(VISITOR_ZONE, "") if session is not None else ""
-    return value if value in zoneinfo.available_timezones() else ""
+    return value if value and value in known_zones() else ""
 
 
 def _visible_event(request: HttpRequest, slug: str) -> Event:
@@ -363,7 +371,7 @@ def agenda_calendar_reset(request: HttpRequest) -> HttpResponse:
 def set_time_zone(request: HttpRequest) -> HttpResponse:
     """Keep the visitor's time zone in their session (empty: the event's zone only)."""
     value = request.POST.get("tz", "").strip()
-    if value and value not in zoneinfo.available_timezones():
+    if value and value not in known_zones():
         messages.error(request, _("Choose a time zone from the list, e.g. America/Chicago."))
     elif value:
         request.session[VISITOR_ZONE] = value

@@ -97,7 +97,10 @@ def _filter_form(request: HttpRequest, event: Event) -> RegistrationFilterForm:
     return RegistrationFilterForm(
         request.GET or None,
         tickets=event_tickets(event),
-        committees=Member.objects.filter(event_orders__event=event).distinct().order_by("name"),
+        committees=Member.objects.filter(event_orders__event=event)
+        .only("pk", "name")
+        .distinct()
+        .order_by("name"),
     )
 
 

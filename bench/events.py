@@ -1,0 +1,490 @@
+"""Events (`.venv/bin/python bench/events.py`): the public event page, the staff registration
+list and the check-in answer, then a registration flow under concurrent clients.
+
+1. SQL queries per page at 1,000 and at 10,000 registrations (goal: the same), counted through
+   Django's test client: the event page (anonymous), the staff registration list (first page,
+   verified staff) and the check-in answer (an htmx POST, for a code not yet checked in and
+   for one already checked in).
+2. p50/p95 at 10,000 registrations through gunicorn with 2 workers as in production (DEBUG
+   off), at 1 and 4 connections, beside the in-run baseline (a bare view rendering a 20-row
+   template; goal: p50 within 10x). The check-in answer is a POST with the page's CSRF token
+   and cookie, alternating between codes not yet checked in and codes already checked in.
+   The peer pretix, on this machine, serves its event page in about 144 ms and its order list
+   in about 426 ms.
+3. A registration flow (the register page, the order POSTed, the order page) run by 1, 2 and
+   8 concurrent clients, each a different signed-in person, on SQLite and on PostgreSQL
+   (database twinning_bench_events on 127.0.0.1:5432, created and dropped here): completed
+   registrations per second and failures (goal: 0).
+
+The data is synthetic and made in bulk (10,000 attendees over a few thousand orders across 300
+committees), in the bench's own SQLite database under var/bench/events; nothing else is
+touched. Reuses bench/run.py's and bench/members.py's helpers."""
+
+import contextlib
+import http.client
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.members import SESSION_SCRIPT
+from bench.run import (
+    BENCH_DIR,
+    HOST,
+    PORT,
+    PYTHON,
+    ROOT,
+    env_for,
+    manage,
+    section,
+    start_server,
+)
+
+RUN_DIR = BENCH_DIR / "events"
+SLUG = "bench-conference"
+PG_NAME = "twinning_bench_events"
+PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
+FLOW_SECONDS = 15
+PEERS = "pretix on this machine: event page ~144 ms, order list ~426 ms"
+
+# The bench event (published, open, capacity far above what the run takes), its ticket, two
+# optional questions the flow answers, 300 committees; then attendees up to argv[1], in bulk.
+SEED_SCRIPT = r"""
+import datetime, random, sys
+from decimal import Decimal
+import django
+django.setup()
+from django.db import transaction
+from django.utils import timezone
+from twinning.events.models import Attendee, Event, Order, Question, Ticket
+from twinning.network.models import Member
+target = int(sys.argv[1])
+random.seed(8)
+now = timezone.now()
+with transaction.atomic():
+    event = Event.objects.filter(slug="bench-conference").first()
+    if event is None:
+        event = Event.objects.create(
+            kind=Event.Kind.CONFERENCE, title="Bench Annual Conference", slug="bench-conference",
+            summary="The bench's conference.", time_zone="America/Chicago",
+            starts_at=now + datetime.timedelta(days=60), ends_at=now + datetime.timedelta(days=62),
+            venue_name="Bench Convention Center", venue_address="1 Bench Street",
+            capacity=1_000_000, published_at=now, cancellation_policy="Full refund until May.")
+        Ticket.objects.create(event=event, name="Delegate", price=Decimal("250"), position=1)
+        Ticket.objects.create(event=event, name="Guest", price=Decimal("90"), position=2)
+        Question.objects.create(event=event, scope=Question.Scope.ATTENDEE, label="Dietary needs",
+                                required=False, position=1)
+        Question.objects.create(event=event, scope=Question.Scope.ORDER,
+                                kind=Question.Kind.CHOICE, label="How did you hear of us?",
+                                choices=["E-mail", "A committee", "Other"], required=False,
+                                position=2)
+        Member.objects.bulk_create([Member(name=f"Bench Committee {i:03}",
+                                           slug=f"bench-committee-{i:03}") for i in range(300)])
+    tickets = list(Ticket.objects.filter(event=event).order_by("position"))
+    members = list(Member.objects.filter(slug__startswith="bench-committee-"))
+    have = Attendee.objects.filter(event=event).count()
+    n = 0
+    while have < target:
+        orders, people = [], []
+        while have < target and len(people) < 2000:
+            size = min(random.choice([1, 1, 2, 3, 4, 6]), target - have)
+            member = random.choice(members)
+            cancelled = random.random() < 0.03
+            order = Order(event=event, email=f"buyer{n}@bench.example", member=member,
+                          is_delegation=size > 1, total=Decimal("250") * size,
+                          state="cancelled" if cancelled else "confirmed",
+                          confirmed_at=now, cancelled_at=now if cancelled else None)
+            orders.append(order)
+            for _ in range(size):
+                state = ("cancelled" if cancelled else
+                         random.choice(["confirmed"] * 18 + ["applied", "approved"]))
+                checked = state == "confirmed" and random.random() < 0.2
+                people.append((order, Attendee(
+                    event=event, ticket=random.choice(tickets), first_name=f"Given{n}",
+                    last_name=f"Family{random.randrange(5000):04}",
+                    email=f"person{n}@bench.example", organisation=member.name, state=state,
+                    price=Decimal("250"), price_reason="Full price",
+                    checked_in_at=now if checked else None, decided_at=now)))
+                n += 1
+                have += 1
+        Order.objects.bulk_create(orders, batch_size=1000)
+        for order, attendee in people:
+            attendee.order = order
+        Attendee.objects.bulk_create([a for _, a in people], batch_size=1000)
+print(Attendee.objects.filter(event=event).count(), Order.objects.filter(event=event).count())
+"""
+
+# Sessions (as bench/members.py's SESSION_SCRIPT makes them) for the registering people.
+PEOPLE_SCRIPT = r"""
+import json, sys, time
+import django
+django.setup()
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from twinning.accounts.models import User
+from twinning.accounts.sessions import SIGNED_IN_AT
+cookies = []
+for i in range(int(sys.argv[1])):
+    user, _ = User.objects.get_or_create(email=f"bench-person-{i}@example.org",
+                                         defaults={"full_name": f"Bench Person{i}"})
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[SIGNED_IN_AT] = int(time.time())
+    session.save()
+    cookies.append(session.session_key)
+print(json.dumps(cookies))
+"""
+
+FORM_SCRIPT = r"""
+import json
+import django
+django.setup()
+from twinning.events.models import Attendee, Event, Question, Ticket
+event = Event.objects.get(slug="bench-conference")
+ticket = Ticket.objects.filter(event=event).order_by("position").first()
+questions = {q.scope: q.pk for q in Question.objects.filter(event=event)}
+expected = Attendee.objects.filter(event=event, state="confirmed", order__state="confirmed")
+print(json.dumps({
+    "ticket": ticket.pk, "attendee_q": questions["attendee"], "order_q": questions["order"],
+    "unchecked": list(expected.filter(checked_in_at__isnull=True).order_by("?")
+                      .values_list("code", flat=True)[:400]),
+    "checked": list(expected.filter(checked_in_at__isnull=False).order_by("?")
+                    .values_list("code", flat=True)[:400]),
+}))
+"""
+
+# Queries per page through the test client: the event page anonymous, the staff pages as
+# verified staff; the check-in answer for a fresh code and for one already checked in.
+QUERY_SCRIPT = r"""
+import json, sys
+import django
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from twinning.accounts.models import User
+from twinning.events.models import Attendee
+slug = "bench-conference"
+staff = User.objects.get(email="bench-staff@example.org")
+client = Client(HTTP_HOST="127.0.0.1")
+client.force_login(staff)
+session = client.session
+session["otp_device_id"] = TOTPDevice.objects.get(user=staff).persistent_id
+session.save()
+anonymous = Client(HTTP_HOST="127.0.0.1")
+expected = Attendee.objects.filter(event__slug=slug, state="confirmed", order__state="confirmed")
+fresh = list(expected.filter(checked_in_at__isnull=True).values_list("code", flat=True)[:2])
+done = expected.filter(checked_in_at__isnull=False).values_list("code", flat=True).first()
+checkin = reverse("events:checkin", args=[slug])
+pages = {
+    "event page (anonymous)": (anonymous, "get", reverse("events:event_detail", args=[slug]), {}),
+    "staff registration list, page 1": (
+        client, "get", reverse("events:staff_registrations", args=[slug]), {}),
+    "check-in page (GET)": (client, "get", checkin, {}),
+    "check-in answer, new code": (client, "post", checkin, {"code": fresh[1]}),
+    "check-in answer, already in": (client, "post", checkin, {"code": done}),
+}
+client.post(checkin, {"code": fresh[0]}, HTTP_HX_REQUEST="true")  # warm
+out = {}
+for label, (who, method, path, data) in pages.items():
+    if method == "get":
+        who.get(path)  # warm caches that are meant to be warm
+    with CaptureQueriesContext(connection) as queries:
+        extra = {"HTTP_HX_REQUEST": "true"} if method == "post" else {}
+        response = getattr(who, method)(path, data, **extra)
+    out[label] = [response.status_code, len(queries.captured_queries)]
+    assert response.status_code == 200, (path, response.status_code)
+print(json.dumps(out))
+"""
+
+
+def run(script: str, *args: str) -> str:
+    done = subprocess.run(
+        [PYTHON, "-c", script, *args],
+        cwd=ROOT,
+        env=env_for(RUN_DIR),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+class Browser:
+    """One client over one keep-alive connection: its cookies (a session given at the start)
+    and the CSRF cookie the pages set."""
+
+    def __init__(self, session: str = "") -> None:
+        self.conn = http.client.HTTPConnection(HOST, PORT, timeout=60)
+        self.cookies = {"sessionid": session} if session else {}
+
+    def request(
+        self, method: str, path: str, data: dict | None = None, htmx: bool = False
+    ) -> tuple[int, dict[str, str], bytes]:
+        headers = {"Host": HOST, "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if data is not None:
+            body = urllib.parse.urlencode({"csrfmiddlewaretoken": self.csrf(), **data})
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["X-CSRFToken"] = self.csrf()
+            headers["Referer"] = f"http://{HOST}:{PORT}{path}"
+        if htmx:
+            headers["HX-Request"] = "true"
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        payload = response.read()
+        for key, value in response.getheaders():
+            if key.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, dict(response.getheaders()), payload
+
+    def csrf(self) -> str:
+        return self.cookies.get("csrftoken", "")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+Step = Callable[[Browser, int], bool]
+
+
+def timed(setup: Callable[[], Browser], step: Step, connections: int, requests: int) -> dict:
+    """`connections` clients at once (each a browser from `setup`), each `requests` steps after
+    five to warm up; a step answers whether the response was the one expected."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+
+    def client() -> None:
+        nonlocal errors
+        browser, mine, failed = setup(), [], 0
+        for i in range(requests + 5):
+            start = time.perf_counter()
+            ok = step(browser, i)
+            if i >= 5:
+                mine.append(time.perf_counter() - start)
+                failed += not ok
+        browser.close()
+        with lock:
+            latencies.extend(mine)
+            errors += failed
+
+    threads = [threading.Thread(target=client) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+    return {
+        "p50": statistics.median(latencies) * 1000,
+        "p95": latencies[int(len(latencies) * 0.95) - 1] * 1000,
+        "errors": errors,
+    }
+
+
+def get_page(path: str, cookie: str = "") -> tuple[Callable[[], Browser], Step]:
+    return (lambda: Browser(cookie)), (lambda browser, _i: browser.request("GET", path)[0] == 200)
+
+
+def check_in_answers(
+    cookie: str, form: dict, lock: threading.Lock
+) -> tuple[Callable[[], Browser], Step]:
+    """POSTs to the check-in page with the htmx header, alternating a code not yet checked in
+    (taken from the shared pool, so each is scanned once) and one already checked in; each
+    client GETs the page first for its CSRF cookie."""
+    path = f"/events/{SLUG}/checkin/"
+
+    def setup() -> Browser:
+        browser = Browser(cookie)
+        browser.request("GET", path)
+        return browser
+
+    def step(browser: Browser, i: int) -> bool:
+        if i % 2:
+            code, want = form["checked"][i % len(form["checked"])], b'data-status="already"'
+        else:
+            with lock:
+                code = form["unchecked"].pop()
+                form["checked"].append(code)
+            want = b'data-status="checked_in"'
+        status, _headers, body = browser.request("POST", path, {"code": code}, htmx=True)
+        return status == 200 and want in body
+
+    return setup, step
+
+
+def latency(cookie: str, form: dict) -> None:
+    section(
+        "Latency at 10,000 registrations, gunicorn 2 workers, DEBUG off "
+        f"(ms; goal: p50 within 10x baseline; {PEERS})"
+    )
+    lock = threading.Lock()
+    pages = {
+        "baseline (bare view, 20 rows)": lambda: get_page("/bench/baseline/"),
+        "event page (anonymous)": lambda: get_page(f"/events/{SLUG}/"),
+        "staff registration list, page 1": lambda: get_page(
+            f"/staff/events/{SLUG}/registrations/", cookie
+        ),
+        "check-in answer (POST, htmx)": lambda: check_in_answers(cookie, form, lock),
+    }
+    server = start_server(RUN_DIR)
+    try:
+        print(f"  {'conns':>5}  {'page':<34} {'p50':>8} {'p95':>8} {'x base':>7} {'errors':>6}")
+        for connections in (1, 4):
+            base = None
+            for label, make in pages.items():
+                result = timed(*make(), connections, 60 if connections == 1 else 30)
+                base = base or result["p50"]
+                print(
+                    f"  {connections:>5}  {label:<34} {result['p50']:8.1f} {result['p95']:8.1f} "
+                    f"{result['p50'] / base:7.1f} {result['errors']:>6}"
+                )
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def registration_flow(cookies: list[str], form: dict, clients: int) -> tuple[int, int, float]:
+    """`clients` people at once, each for FLOW_SECONDS: the register page, the order posted
+    (expecting the redirect to the order), the order page. Returns (completed, failed, s)."""
+    register = f"/events/{SLUG}/register/"
+    completed = failed = 0
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients)
+
+    def person(number: int) -> None:
+        nonlocal completed, failed
+        browser = Browser(cookies[number])
+        done = bad = 0
+        barrier.wait()
+        deadline = time.perf_counter() + FLOW_SECONDS
+        i = 0
+        while time.perf_counter() < deadline:
+            i += 1
+            try:
+                status, _headers, _body = browser.request("GET", register)
+                ok = status == 200
+                if ok:
+                    status, headers, _body = browser.request(
+                        "POST",
+                        register,
+                        {
+                            "ticket": form["ticket"],
+                            "first_name": f"Flow{number}",
+                            "last_name": f"Person{i}",
+                            "email": f"bench-person-{number}@example.org",
+                            f"q_{form['attendee_q']}": "Vegetarian",
+                            f"q_{form['order_q']}": "A committee",
+                        },
+                    )
+                    location = headers.get("Location", "")
+                    ok = status == 302 and "/orders/" in location
+                if ok:
+                    path = urllib.parse.urlsplit(location).path
+                    ok = browser.request("GET", path)[0] == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                browser.close()
+                browser = Browser(cookies[number])
+            done += ok
+            bad += not ok
+        browser.close()
+        with lock:
+            completed += done
+            failed += bad
+
+    threads = [threading.Thread(target=person, args=(n,)) for n in range(clients)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return completed, failed, time.perf_counter() - start
+
+
+def flows(database: str) -> None:
+    cookies = json.loads(run(PEOPLE_SCRIPT, "8"))
+    form = json.loads(run(FORM_SCRIPT))
+    server = start_server(RUN_DIR)
+    try:
+        for clients in (1, 2, 8):
+            completed, failed, seconds = registration_flow(cookies, form, clients)
+            print(
+                f"  {database:<10} {clients:>7} {completed:>9} {completed / seconds:>10.1f} "
+                f"{failed:>8}"
+            )
+    finally:
+        server.terminate()
+        server.wait()
+
+
+@contextlib.contextmanager
+def postgres() -> Iterator[None]:
+    """The bench's own PostgreSQL database, created for the run and dropped after it."""
+    admin = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {PG_NAME}")
+    os.environ["DATABASE_URL"] = PG_URL
+    try:
+        yield
+    finally:
+        del os.environ["DATABASE_URL"]
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
+
+
+def main() -> None:
+    os.environ.pop("DATABASE_URL", None)  # the bench's own SQLite file unless told
+    os.environ["EMAIL_URL"] = "dummymail://"  # confirmations are queued, not printed
+    print(
+        f"Events bench ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}). The machine is "
+        "shared (2 cores, other engineers' tests running): figures may be noisy; compare each "
+        "with the baseline measured beside it."
+    )
+    shutil.rmtree(RUN_DIR, ignore_errors=True)
+    RUN_DIR.mkdir(parents=True)
+    manage(RUN_DIR, "migrate", "--noinput")
+    manage(RUN_DIR, "collectstatic", "--noinput")
+    cookie = run(SESSION_SCRIPT)
+    counts = {}
+    for size in (1_000, 10_000):
+        attendees, orders = run(SEED_SCRIPT, str(size)).split()
+        print(f"  seeded {int(attendees):,} registrations on {int(orders):,} orders")
+        counts[size] = json.loads(run(QUERY_SCRIPT))
+    section("SQL queries per page (goal: the same at both sizes)")
+    print(f"  {'page':<34} {'1,000':>7} {'10,000':>7}")
+    for label in counts[1_000]:
+        print(f"  {label:<34} {counts[1_000][label][1]:>7} {counts[10_000][label][1]:>7}")
+    latency(cookie, json.loads(run(FORM_SCRIPT)))
+    section(
+        f"Registration flow (register page, order, order page), {FLOW_SECONDS} s per row, "
+        "each client a different signed-in person (goal: 0 failed)"
+    )
+    print(f"  {'database':<10} {'clients':>7} {'completed':>9} {'per second':>10} {'failed':>8}")
+    flows("SQLite")
+    with postgres():
+        manage(RUN_DIR, "migrate", "--noinput")
+        run(SEED_SCRIPT, "0")
+        flows("PostgreSQL")
+
+
+if __name__ == "__main__":
+    main()
