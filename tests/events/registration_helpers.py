@@ -183,7 +183,7 @@ def actor_objects(world) -> dict:
         from twinning.events.models import Question, WaitingListEntry
         from twinning.events.services.registration import register_for_event
 
-        event = make_event(capacity=50, slug="actor-conference")
+        event = make_event(capacity=50, slug="actor-registration-conference")
         ticket = make_ticket(event)
         question = Question.objects.create(event=event, scope="order", label="Meal?")
         order = register_for_event(

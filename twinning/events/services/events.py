@@ -68,7 +68,7 @@ def _require_may_create(by: Any, kind: str, region: AssociationRegion | None) ->
 
 
 # Paths under /events/ that are not events.
-RESERVED_SLUGS = frozenset({"agenda", "time-zone", "new", "registration"})
+RESERVED_SLUGS = frozenset({"agenda", "time-zone", "new", "registration", "summit"})
 
 
 def _unique_slug(title: str, start: Any) -> str:
