@@ -10,7 +10,6 @@ import pytest
 from django.test import Client
 
 from tests.conftest import _client_for
-from tests.e2e.conftest import browser, browser_page  # noqa: F401 (the e2e fixtures)
 from tests.events.checkin_helpers import make_attendee, make_event, make_ticket
 from tests.factories import UserFactory
 from twinning.core.authz import SYSTEM
@@ -31,7 +30,7 @@ def event():
 
 def test_checkin_page_on_a_phone_answers_each_scan_and_waits_for_the_next(
     live_server,
-    browser,  # noqa: F811
+    browser,
     event,
 ):
     guest = make_attendee(event, first_name="Zoë", last_name="Nguyễn")
@@ -75,7 +74,7 @@ def _offline_page(event, staff_client: Client) -> bytes:
 
 
 def test_offline_page_checks_in_without_a_server_and_its_export_merges_back(
-    browser,  # noqa: F811
+    browser,
     event,
     tmp_path,
 ):
