@@ -18,7 +18,9 @@ from twinning.network.models import Country
 def _unique_slug(name: str, region: AssociationRegion | None) -> str:
     base = (slugify(name) or "region")[:100]
     slug, n = base, 2
-    others = AssociationRegion.objects.exclude(pk=region.pk if region else None)
+    others = AssociationRegion.objects.all()
+    if region is not None:
+        others = others.exclude(pk=region.pk)
     while others.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
