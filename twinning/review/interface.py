@@ -1,65 +1,112 @@
-"""What the review engine knows about the thing under review (CONVENTIONS C3).
+"""The review engine as a program app sees it (CONVENTIONS C3): the one module awards, grants
+and exchanges import from `twinning.review` (import-linter's contract 'Programs reach the
+review engine through its interface' fails the build otherwise).
 
-A program app (showcase, and later awards, grants, exchanges) makes its reviewed model
-implement `Reviewable` and registers it once, in its AppConfig.ready():
+Two halves:
 
-    from twinning.review.interface import register_reviewable
-    register_reviewable(Entry)
+- what the engine asks of the thing under review (`Reviewable`, `Work`,
+  `register_reviewable`; defined in `registry.py`);
+- what a program may ask of the engine: create and run rounds, put its objects under
+  review, build the reviewer pool, assign, read progress and the ranking, record and read
+  decisions. These are the engine's own services and queries, re-exported here unchanged so
+  that a program never reaches around them into the engine's models or tables.
 
-The engine stores a `ReviewItem` per reviewed object (a generic relation to it), and asks the
-object only these questions. Nothing else about the object reaches a reviewer: the engine's
-templates show `review_title()` and render `review_work()`; identity stays in the program app.
+Every call that changes state takes `by` (the acting user or `SYSTEM`) and checks it, as
+every service does.
 """
 
-from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from collections.abc import Iterable
+from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from twinning.review.models import Criterion, Decision, Reviewer, ReviewItem, Round
+from twinning.review.queries import GroupProgress, RankedItem, progress, ranking
+from twinning.review.registry import Reviewable, Work, register_reviewable, reviewable_models
+from twinning.review.services import (
+    DEFAULT_CRITERIA,
+    AssignmentSummary,
+    add_items,
+    add_reviewer,
+    advance_top,
+    assign_reviews,
+    can_manage_round,
+    change_round_state,
+    create_round,
+    deactivate_reviewer,
+    declare_conflict,
+    invite_reviewer,
+    record_decision,
+    reschedule_round,
+    save_scores,
+)
 
-@dataclass(frozen=True)
-class Work:
-    """The work as a reviewer sees it: a template of the program app and its context.
-
-    The context must hold nothing that identifies the author (BLIND-1): no names,
-    community, school, age, original file names or metadata; media by derivative URL only.
-    """
-
-    template: str
-    context: dict = field(default_factory=dict)
-
-
-@runtime_checkable
-class Reviewable(Protocol):
-    """The small interface a reviewed thing offers the engine."""
-
-    def review_title(self) -> str:
-        """A title safe to show a blind reviewer (the work's own title, never the author)."""
-
-    def review_work(self) -> Work:
-        """How to show the work to a reviewer."""
-
-    def conflict_keys(self) -> set[str]:
-        """Keys a reviewer must not share with this item, e.g. {"community:12", "member:3"}.
-
-        The engine compares them with a reviewer's keys (their community, their member
-        organisation, that community's sister cities) and with declared conflicts.
-        """
-
-    def review_eligibility(self) -> tuple[bool, str]:
-        """Whether the item may be reviewed now, and if not, why (e.g. consent missing)."""
+Outcome = Decision.Outcome
+RoundState = Round.State
 
 
-_REGISTRY: dict[str, type[models.Model]] = {}
+def items_for(round: Round, objects: Iterable[models.Model]) -> dict[int, ReviewItem]:
+    """The round's review items for these objects, by the object's primary key (one query).
+    Objects not under review in the round are absent."""
+    objects = list(objects)
+    if not objects:
+        return {}
+    model = type(objects[0])
+    found = ReviewItem.objects.filter(
+        round=round,
+        content_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
+        object_id__in=[str(obj.pk) for obj in objects],
+    )
+    return {int(item.object_id): item for item in found}
 
 
-def register_reviewable(model: type[models.Model]) -> None:
-    """Declare that `model` implements Reviewable (checked here, once, at start-up)."""
-    for name in ("review_title", "review_work", "conflict_keys", "review_eligibility"):
-        if not callable(getattr(model, name, None)):
-            raise TypeError(f"{model.__name__} does not implement Reviewable.{name}()")
-    _REGISTRY[model._meta.label_lower] = model
+def current_decisions(round: Round) -> dict[int, Decision]:
+    """Each item's current (latest) decision in the round, by review item id (one query)."""
+    decisions: dict[int, Decision] = {}
+    found = Decision.objects.filter(item__round=round).order_by("item_id", "-decided_at", "-pk")
+    for decision in found:
+        decisions.setdefault(decision.item_id, decision)
+    return decisions
 
 
-def reviewable_models() -> dict[str, type[models.Model]]:
-    return dict(_REGISTRY)
+def object_of(item: ReviewItem) -> Any:
+    """The program's object behind a review item."""
+    return item.content_object
+
+
+__all__ = [
+    "DEFAULT_CRITERIA",
+    "AssignmentSummary",
+    "Criterion",
+    "Decision",
+    "GroupProgress",
+    "Outcome",
+    "RankedItem",
+    "ReviewItem",
+    "Reviewable",
+    "Reviewer",
+    "Round",
+    "RoundState",
+    "Work",
+    "add_items",
+    "add_reviewer",
+    "advance_top",
+    "assign_reviews",
+    "can_manage_round",
+    "change_round_state",
+    "create_round",
+    "current_decisions",
+    "deactivate_reviewer",
+    "declare_conflict",
+    "invite_reviewer",
+    "items_for",
+    "object_of",
+    "progress",
+    "ranking",
+    "record_decision",
+    "register_reviewable",
+    "reschedule_round",
+    "reviewable_models",
+    "save_scores",
+]

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 
 from twinning.core.authz import require
 from twinning.core.services import log_activity
-from twinning.review.interface import reviewable_models
 from twinning.review.models import ROUND_TRANSITIONS, Criterion, Round
+from twinning.review.registry import reviewable_models
 
 DEFAULT_CRITERIA = (
     {

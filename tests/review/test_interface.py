@@ -1,0 +1,34 @@
+"""The review engine's interface for program apps (review/interface.py): the reads it adds
+beside the re-exported services give a program its objects' review items and decisions."""
+
+from tests.review.conftest import make_studies
+from twinning.review import interface
+from twinning.review.interface import Outcome, add_items, current_decisions, items_for, object_of
+
+
+def test_items_for_finds_the_round_items_of_the_objects_asked_for(review_round, staff_user):
+    inside, outside = make_studies(2)
+    add_items(round=review_round, objects=[inside], by=staff_user)
+
+    found = items_for(review_round, [inside, outside])
+
+    assert list(found) == [inside.pk]
+    assert object_of(found[inside.pk]) == inside
+    assert items_for(review_round, []) == {}
+
+
+def test_current_decisions_keep_the_latest_decision_per_item(review_round, staff_user):
+    (study,) = make_studies(1)
+    (item,) = add_items(round=review_round, objects=[study], by=staff_user)
+    interface.record_decision(item=item, outcome=Outcome.FINALIST, by=staff_user)
+    interface.record_decision(item=item, outcome=Outcome.WINNER, place=1, by=staff_user)
+
+    decisions = current_decisions(review_round)
+
+    assert decisions[item.pk].outcome == Outcome.WINNER
+    assert decisions[item.pk].place == 1
+
+
+def test_the_interface_exports_every_name_it_lists():
+    for name in interface.__all__:
+        assert getattr(interface, name) is not None, name
