@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "twinning.youth",
     "twinning.showcase",
     "twinning.events",
+    "twinning.awards",
+    "twinning.grants",
     "twinning.demo",
 ]
 

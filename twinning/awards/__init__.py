@@ -1,0 +1,1 @@
+"""Awards: see docs/apps/awards.md."""

@@ -1,0 +1,1 @@
+"""Grants: see docs/apps/grants.md."""
