@@ -21,10 +21,14 @@ from twinning.events.models import (
     RunOfShowItem,
     SeatAssignment,
     Session,
+    SummitApplication,
     SummitChaperone,
+    Team,
+    TeamMember,
     WaitingListEntry,
 )
 from twinning.members.models import AssociationRegion, Invoice
+from twinning.youth.services import has_consent
 
 ATTENDEES = 220
 
@@ -122,6 +126,25 @@ def test_the_demo_summit_has_checked_chaperones_a_nurse_and_rooms(seeded):
     assert chaperones.filter(role="nurse").count() == 1
     assert chaperones.filter(role="chaperone", background_check_on__isnull=False).count() >= 3
     assert summit.summit_rooms.count() >= 4
+
+
+def test_the_demo_summit_has_students_with_consents_rooms_and_teams(seeded):
+    summit = _conference().parts.get(kind=Event.Kind.SUMMIT)
+    applications = SummitApplication.objects.filter(attendee__ticket__event=summit)
+
+    assert applications.count() >= 20
+    confirmed = applications.filter(attendee__state=Attendee.State.CONFIRMED)
+    assert confirmed.count() >= 18
+    assert applications.filter(attendee__state=Attendee.State.APPLIED).count() == 2
+    for application in confirmed:
+        assert has_consent(application.person, "summit", "participation")
+    assert any(not has_consent(a.person, "summit", "photos") for a in confirmed)
+    in_rooms = confirmed.filter(attendee__summit_room__isnull=False).count()
+    assert in_rooms >= confirmed.count() - 1  # one student declared no gender: placed by hand
+    for kind in (Team.Kind.DIPLOMACY, Team.Kind.SERVICE):
+        assert TeamMember.objects.filter(kind=kind).count() == confirmed.count()
+    countries = confirmed.values_list("attendee__community__country", flat=True).distinct()
+    assert len(set(countries)) >= 3
 
 
 def test_the_demo_banquet_seats_every_guest_and_presents_its_honorees(seeded):

@@ -48,7 +48,9 @@ def student(email: str = "student@example.org"):
     return UserFactory(email=email)
 
 
-def apply(summit: Event, user, *, age: int = 16, guardian: str = GUARDIAN, community=None):
+def apply(
+    summit: Event, user, *, age: int = 16, guardian: str = GUARDIAN, community=None, gender=""
+):
     return apply_to_summit(
         event=summit,
         ticket=youth_ticket(summit),
@@ -61,6 +63,7 @@ def apply(summit: Event, user, *, age: int = 16, guardian: str = GUARDIAN, commu
         medical_notes=f"Asthma {CANARY_MEDICAL}",
         allergies=f"Peanuts {CANARY_ALLERGY}",
         dietary_needs=f"Halal {CANARY_DIET}",
+        gender=gender,
         by=user,
     )
 

@@ -4,8 +4,6 @@ name changes, cancellation with credit notes, moderated registration, staff's ti
 questions, and the summit's call point."""
 
 import datetime
-import sys
-import types
 from decimal import Decimal
 
 import pytest
@@ -259,24 +257,27 @@ def test_choice_answer_must_be_one_offered():
 # --- Youth tickets: the summit's call point ---------------------------------------------------
 
 
-def test_youth_ticket_confirmation_asks_the_summit(monkeypatch):
-    module = types.ModuleType("twinning.events.services.summit")
-    asked = []
-
-    def check_may_confirm(attendee):
-        asked.append(attendee.name)
-        raise ValidationError("No guardian consent yet.")
-
-    module.check_may_confirm = check_may_confirm
-    monkeypatch.setitem(sys.modules, "twinning.events.services.summit", module)
+def test_a_youth_ticket_is_held_for_staff_even_when_the_event_is_not_moderated():
     event = make_event()
     ticket = make_ticket(event, name="Student", for_youth=True)
 
-    with pytest.raises(ValidationError, match="No guardian consent yet"):
-        _register(event, ticket)
+    order = _register(event, ticket)
 
-    assert asked == ["Ada Lovelace"]
-    assert not Attendee.objects.exists()
+    attendee = order.attendees.get()
+    assert not event.requires_approval
+    assert attendee.state == Attendee.State.APPLIED
+    assert order.state == Order.State.PENDING
+
+
+def test_confirming_a_youth_ticket_without_guardian_consent_is_refused(staff_user):
+    event = make_event()
+    attendee = _register(event, make_ticket(event, name="Student", for_youth=True)).attendees.get()
+
+    with pytest.raises(ValidationError, match="guardian has not given consent"):
+        approve_attendee(attendee=attendee, by=staff_user)
+
+    attendee.refresh_from_db()
+    assert attendee.state == Attendee.State.APPLIED
 
 
 # --- Names and cancellation ------------------------------------------------------------------

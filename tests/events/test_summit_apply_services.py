@@ -18,7 +18,7 @@ from tests.events.summit_apply_helpers import (
 )
 from tests.events.summit_helpers import CANARIES, youth_ticket
 from tests.factories import CommunityFactory, UserFactory
-from twinning.events.models import Attendee, SummitApplication, SummitDetails
+from twinning.events.models import Attendee, Event, SummitApplication, SummitDetails
 from twinning.events.services.registration import approve_attendee, decline_attendee
 from twinning.events.services.summit import last_day
 from twinning.events.services.summit_apply import (
@@ -297,3 +297,23 @@ def test_the_nightly_command_erases_a_summit_only_person_after_the_proof_years(s
     assert "consent records past retention: 0" in out.getvalue()
     assert apply_consent_retention(today=consent_retention_date(summit)) == 1
     assert not Person.objects.filter(pk=application.person.pk).exists()
+
+
+def test_a_summit_in_an_unmoderated_conference_still_holds_each_student_for_staff():
+    summit = open_summit(slug="open-conference-summit")
+    Event.objects.filter(pk=summit.parent_id).update(requires_approval=False)
+    summit.refresh_from_db()
+
+    application = apply(summit, student(), gender="female")
+
+    assert application.attendee.state == Attendee.State.APPLIED
+    assert application.attendee.order.state == application.attendee.order.State.PENDING
+    assert application.attendee.gender == "female"
+
+
+def test_an_unknown_gender_is_refused_and_nothing_is_stored(summit):
+    with pytest.raises(ValidationError):
+        apply(summit, student(), gender="robot")
+
+    assert not SummitApplication.objects.exists()
+    assert not Attendee.objects.exists()

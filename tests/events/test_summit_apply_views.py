@@ -16,8 +16,8 @@ from tests.events.summit_apply_helpers import (
 )
 from tests.events.summit_helpers import CANARIES, youth_ticket
 from tests.factories import CommunityFactory, UserFactory
-from twinning.events.models import Attendee, SummitApplication
-from twinning.events.services.registration import approve_attendee
+from twinning.events.models import Attendee, Question, SummitApplication
+from twinning.events.services.registration import approve_attendee, save_question
 from twinning.youth.models import Person
 from twinning.youth.services import has_consent, request_consent
 
@@ -107,6 +107,40 @@ def test_a_student_applies_through_the_screen_and_the_form(summit):
     assert application.person.user == user
     assert application.attendee.state == Attendee.State.APPLIED
     assert application.attendee.date_of_birth == born(summit, 16)
+
+
+def test_the_student_declares_a_gender_for_the_rooms(summit):
+    client = _client_for(student())
+    url = reverse("events:summit_apply", kwargs={"slug": summit.slug})
+    client.post(url, {"date_of_birth": born(summit, 16).isoformat()})
+    assert "same gender" in client.get(url).content.decode()
+
+    client.post(url, _form(summit, gender="male"))
+
+    assert SummitApplication.objects.get().attendee.gender == "male"
+
+
+def test_the_conferences_required_questions_are_asked_of_students_too(summit, staff_user):
+    meal = save_question(
+        event=summit.parent,
+        scope=Question.Scope.ATTENDEE,
+        kind=Question.Kind.CHOICE,
+        label="Meal preference",
+        choices=["No preference", "Vegetarian"],
+        required=True,
+        by=staff_user,
+    )
+    client = _client_for(student())
+    url = reverse("events:summit_apply", kwargs={"slug": summit.slug})
+    client.post(url, {"date_of_birth": born(summit, 16).isoformat()})
+
+    refused = client.post(url, _form(summit))
+    client.post(url, _form(summit, **{f"q_{meal.pk}": "Vegetarian"}))
+
+    assert "Meal preference" in refused.content.decode()
+    assert refused.status_code == 200
+    application = SummitApplication.objects.get()
+    assert application.attendee.answers.get(question=meal).value == "Vegetarian"
 
 
 def test_the_form_refuses_the_students_own_email_as_the_guardians(summit):

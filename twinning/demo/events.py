@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from twinning.core.authz import SYSTEM
 from twinning.core.dates import add_months, association_today
@@ -24,6 +25,7 @@ from twinning.events.models import (
     Event,
     PartnerOrganisation,
     Question,
+    Team,
     Ticket,
     WebinarSeries,
 )
@@ -46,6 +48,7 @@ from twinning.events.services.programme import (
 from twinning.events.services.registration import (
     Person,
     SoldOut,
+    approve_attendee,
     cancel_attendee,
     change_capacity,
     register_for_event,
@@ -53,12 +56,21 @@ from twinning.events.services.registration import (
     save_ticket,
     seats_taken,
 )
-from twinning.events.services.summit import add_chaperone, add_room
+from twinning.events.services.summit import (
+    add_chaperone,
+    add_room,
+    add_team,
+    assign_rooms,
+    assign_teams,
+    first_day,
+)
+from twinning.events.services.summit_apply import apply_to_summit
 from twinning.events.services.waitlist import join_waiting_list
 from twinning.events.services.webinars import import_attendance, set_recording
 from twinning.members.models import AssociationRegion
 from twinning.members.services.regions import save_association_region
-from twinning.network.models import Country, Member
+from twinning.network.models import Community, Country, Member
+from twinning.youth.services import answer_consent, request_consent
 
 CONFERENCE_TITLE = "Annual Conference"
 REGIONAL_TITLE = "Midwest Regional Conference"
@@ -483,8 +495,7 @@ def _waiting_list(conference: Event, by: Any) -> int:
 
 def _summit(summit: Event, by: Any) -> None:
     """Chaperones with recent background checks and the nurse (accounts of demo adults), and
-    the residence-hall rooms. No students: the summit application with a guardian's consent
-    is not on main yet, so no teams or room plan either."""
+    the residence-hall rooms (the students come with `_summit_students`)."""
     today = association_today()
     adults = _people_users(4, "chaperone")
     for i, user in enumerate(adults):
@@ -495,15 +506,94 @@ def _summit(summit: Event, by: Any) -> None:
             background_check_on=today - datetime.timedelta(days=30 + 60 * i),
             by=by,
         )
-    for i, gender in enumerate(["female", "female", "male", "male", "female", "male"]):
+    # Students' rooms of four; adults' rooms of three (chaperones and students of 18).
+    rooms = [("female", 4, False)] * 3 + [("male", 4, False)] * 3
+    rooms += [("female", 3, True)] * 2 + [("male", 3, True)] * 2
+    for i, (gender, beds, adults_only) in enumerate(rooms):
         add_room(
             event=summit,
             name=f"Hall B, room {201 + i}",
-            beds=4 if i < 4 else 2,
+            beds=beds,
             gender=gender,
-            adults_only=i >= 4,
+            adults_only=adults_only,
             by=by,
         )
+
+
+SUMMIT_STUDENTS = 24
+GENDERS = ("female", "male")
+
+
+def _student_communities(count: int) -> list[Community]:
+    """Home communities for the summit's students: member communities and their partners
+    abroad, alternately, so the teams and rooms have countries to mix."""
+    home = list(
+        Community.objects.filter(members__isnull=False).distinct().order_by("pk")[: count // 2]
+    )
+    abroad = list(
+        Community.objects.filter(
+            Q(partnerships_as_a__community_b__in=home) | Q(partnerships_as_b__community_a__in=home)
+        )
+        .exclude(country__in=[c.country_id for c in home])
+        .distinct()
+        .order_by("pk")[: count - len(home)]
+    )
+    mixed = [c for pair in zip(home, abroad, strict=False) for c in pair]
+    mixed += home[len(abroad) :] + abroad[len(home) :]
+    return mixed or list(Community.objects.order_by("pk")[:count])
+
+
+def _summit_students(summit: Event, ticket: Ticket, consent_question: Question, by: Any) -> None:
+    """Students apply through the summit's application (one account each, a guardian's
+    address); most guardians consent to all three scopes, two refuse photos, two have not
+    answered yet; staff confirm those with participation consent, then the rooms and both
+    activities' teams are assigned by their rules."""
+    communities = _student_communities(SUMMIT_STUDENTS)
+    if not communities:
+        return
+    users = _people_users(SUMMIT_STUDENTS, "student")
+    day = first_day(summit)
+    meal = summit.registration_event.questions.get(label="Meal preference")
+    for i, user in enumerate(users):
+        first, _space, last = user.full_name.partition(" ")
+        age = 14 + i % 5
+        born = day.replace(year=day.year - age) - datetime.timedelta(days=20 + 11 * i)
+        application = apply_to_summit(
+            event=summit,
+            ticket=ticket,
+            first_name=first,
+            last_name=last or "Student",
+            date_of_birth=born,
+            community=communities[i % len(communities)],
+            guardian_email=f"guardian.{i + 1}@families.twinning.example",
+            emergency_contacts=f"Parent of {first}: +1 555 01{i:02d}",
+            allergies="Peanuts" if i % 7 == 0 else "",
+            dietary_needs="Vegetarian" if i % 4 == 0 else "",
+            gender=GENDERS[i % 2] if i != 5 else "",
+            attendee_answers={
+                consent_question.pk: "yes",
+                meal.pk: "Vegetarian" if i % 4 == 0 else "No preference",
+            },
+            by=user,
+        )
+        if i >= SUMMIT_STUDENTS - 2:
+            continue  # the guardian has not answered yet
+        scopes = {"participation", "medical"} | ({"photos"} if i % 9 else set())
+        consent = request_consent(person=application.person, program="summit", by=SYSTEM)
+        answer_consent(token=consent.token, granted=scopes, program="summit")
+        approve_attendee(
+            attendee=application.attendee,
+            message="Welcome to the Youth Leadership Summit!",
+            by=by,
+        )
+    assign_rooms(event=summit, by=by)
+    for kind, names in (
+        (Team.Kind.DIPLOMACY, ["Delegation Alpha", "Delegation Beta", "Delegation Gamma"]),
+        (Team.Kind.SERVICE, ["Riverbank clean-up", "Food bank", "Library corner"]),
+    ):
+        for name in names:
+            add_team(event=summit, kind=kind, name=name, by=by)
+        assign_teams(event=summit, kind=kind, by=by)
 
 
 def _banquet(banquet: Event, conference: Event, by: Any) -> None:
@@ -559,8 +649,9 @@ def seed_conference(*, staff: Any = SYSTEM, attendees: int = 300) -> Event | Non
     _programme(conference, staff)
     _register(conference, tickets, consent, attendees, staff)
     _cancel_some(conference, staff)
-    _waiting_list(conference, staff)
     _summit(summit, staff)
+    _summit_students(summit, tickets["student"], consent, staff)
+    _waiting_list(conference, staff)
     _banquet(banquet, conference, staff)
     return conference
 

@@ -42,18 +42,12 @@ def _staff_links(scope: Scope) -> list[Link]:
 
 
 def _open_summits(request: HttpRequest, scope: Scope) -> Scope:
-    """Summits a student may apply to now: published (or their conference is), moderated,
-    not over."""
+    """Summits a student may apply to now: published (or their conference is), not over (a
+    student's place always waits for staff, so every summit takes applications)."""
     found = Event.objects.filter(kind=Event.Kind.SUMMIT, ends_at__gte=timezone.now()).filter(
         Q(published_at__isnull=False) | Q(parent__published_at__isnull=False)
     )
-    return {
-        "open_summits": [
-            [e.slug, e.title]
-            for e in found.select_related("parent").order_by("starts_at")[:3]
-            if e.registration_event.requires_approval
-        ]
-    }
+    return {"open_summits": [[e.slug, e.title] for e in found.order_by("starts_at")[:3]]}
 
 
 def _account_links(scope: Scope) -> list[Link]:

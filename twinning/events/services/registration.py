@@ -13,7 +13,6 @@ The summit's call point: before an attendee on a youth ticket (Ticket.for_youth)
 when that function exists; it refuses by raising ValidationError."""
 
 import datetime
-import importlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -44,7 +43,6 @@ from twinning.members.services.invoices import balance_of, credit_invoice, issue
 from twinning.network.models import Member
 from twinning.outbox.services import queue_email
 
-SUMMIT_MODULE = "twinning.events.services.summit"
 YES = "yes"
 MAX_ANSWER = 2000
 
@@ -100,24 +98,17 @@ def lock_event(event: Event) -> Event:
 
 
 def check_youth_confirmation(attendee: Attendee) -> None:
-    """Before confirming an attendee on a youth ticket, ask the summit whether they may be
-    (age, guardian consent, chaperone ratio): `services.summit.check_may_confirm(attendee)`
-    raises ValidationError to refuse. Nothing to ask while the summit's module has no such
-    function."""
+    """Before confirming an attendee on a youth ticket, the summit has its say: the ages and
+    the chaperone ratio (`summit.check_may_confirm`) and the guardian's consent to taking part
+    (`summit_apply.check_summit_consent`, RELIABILITY P-03); each raises ValidationError with
+    the reason."""
     if not attendee.ticket.for_youth:
         return
-    try:
-        module = importlib.import_module(SUMMIT_MODULE)
-    except ModuleNotFoundError as error:
-        if error.name != SUMMIT_MODULE:
-            raise
-        return
-    check = getattr(module, "check_may_confirm", None)
-    if check is not None:
-        check(attendee)
-    # And the guardian's consent to taking part (RELIABILITY P-03).
+    # Imported here: both summit modules build on this one.
+    from twinning.events.services.summit import check_may_confirm
     from twinning.events.services.summit_apply import check_summit_consent
 
+    check_may_confirm(attendee)
     check_summit_consent(attendee)
 
 
@@ -260,7 +251,9 @@ def place_order(
     ]
     _check_seats(reg, people, offer)
     standing = None
-    moderated = reg.requires_approval
+    # A student's place always waits for staff (the summit's age, consent and ratio checks),
+    # whether or not the event moderates its other registrations.
+    moderated = reg.requires_approval or any(p.ticket.for_youth for p in people)
     order = Order(
         event=reg,
         buyer=acting_user(buyer),

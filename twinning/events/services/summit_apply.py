@@ -197,18 +197,20 @@ def apply_to_summit(
     medical_notes: str = "",
     allergies: str = "",
     dietary_needs: str = "",
+    gender: str = "",
+    answers: dict[Any, Any] | None = None,
+    attendee_answers: dict[Any, Any] | None = None,
     by: Any,
 ) -> SummitApplication:
     """A signed-in student applies: their young person (the one they already are, from the
     showcase, or a new one), one order through registration (the attendee `applied`, holding a
-    seat), their restricted details, and the guardian's consent link by e-mail."""
+    seat, waiting for staff whether or not the conference moderates its other registrations),
+    their restricted details, their declared gender (for the rooms), their answers to the
+    registration's questions (per order and for the ticket), and the guardian's consent link
+    by e-mail."""
     require(by, "events.register", event)
     if event.kind != Event.Kind.SUMMIT:
         raise ValidationError(_("This event is not a Youth Leadership Summit."))
-    if not event.registration_event.requires_approval:
-        raise ValidationError(
-            _("Applications to this summit are not open: its registration is not moderated.")
-        )
     if not ticket.for_youth or not summit_tickets(event).filter(pk=ticket.pk).exists():
         raise ValidationError({"ticket": _("Choose the summit's student ticket.")})
     if reasons := summit_age_reasons(event, date_of_birth):
@@ -246,18 +248,21 @@ def apply_to_summit(
                 last_name=last_name,
                 email=by.email,
                 user=by,
+                answers=attendee_answers or {},
             )
         ],
         email=by.email,
         buyer=by,
         member=None,
-        order_answers={},
+        order_answers=answers or {},
     )
     attendee = order.attendees.get()
     attendee.role = Attendee.Role.STUDENT
     attendee.date_of_birth = date_of_birth
     attendee.community = community
-    attendee.save(update_fields=["role", "date_of_birth", "community", "updated_at"])
+    attendee.gender = gender
+    attendee.full_clean()
+    attendee.save(update_fields=["role", "date_of_birth", "community", "gender", "updated_at"])
     details = SummitDetails(
         attendee=attendee,
         emergency_contacts=emergency_contacts.strip(),

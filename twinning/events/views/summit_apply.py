@@ -28,7 +28,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from twinning.accounts.decorators import staff_required
 from twinning.core.forms import add_service_error
-from twinning.events.models import Event, SummitApplication
+from twinning.events.forms_registration import add_questions, answers_from
+from twinning.events.models import Attendee, Event, Question, SummitApplication
 from twinning.events.services import registration
 from twinning.events.services import summit as summit_services
 from twinning.events.services import summit_apply as services
@@ -67,6 +68,15 @@ class ApplicationForm(forms.Form):
     ticket = forms.ModelChoiceField(
         label=gettext_lazy("Ticket"), queryset=services.Ticket.objects.none(), empty_label=None
     )
+    gender = forms.ChoiceField(
+        label=gettext_lazy("Gender"),
+        choices=Attendee.Gender.choices,
+        required=False,
+        help_text=gettext_lazy(
+            "Only to share a residence-hall room with students of the same gender. Without it, "
+            "our staff place you by hand."
+        ),
+    )
     emergency_contacts = forms.CharField(
         label=gettext_lazy("Emergency contacts"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -94,9 +104,29 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["ticket"]).queryset = services.summit_tickets(
-            event
-        )
+        tickets = services.summit_tickets(event)
+        cast(forms.ModelChoiceField, self.fields["ticket"]).queryset = tickets
+        # The registration's own questions, as on its register page: per order, and per
+        # attendee for the summit's tickets (the service checks each ticket's own).
+        reg = event.registration_event
+        self.order_questions = registration.questions_for(reg, Question.Scope.ORDER)
+        self.attendee_questions: list[Question] = []
+        for ticket in tickets:
+            for question in registration.questions_for(reg, Question.Scope.ATTENDEE, ticket):
+                if question not in self.attendee_questions:
+                    self.attendee_questions.append(question)
+        add_questions(self, self.attendee_questions, {})
+        add_questions(self, self.order_questions, {})
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned data as `apply_to_summit` takes it."""
+        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("q_")}
+        data["answers"] = answers_from(self, self.order_questions)
+        data["attendee_answers"] = answers_from(self, self.attendee_questions)
+        return data
+
+    def question_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("q_")]
 
 
 class ConsentForm(forms.Form):
@@ -204,7 +234,7 @@ def summit_apply(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.apply_to_summit(
-                event=event, date_of_birth=date_of_birth, by=request.user, **form.cleaned_data
+                event=event, date_of_birth=date_of_birth, by=request.user, **form.service_data()
             )
         except ValidationError as error:
             add_service_error(form, error)
