@@ -580,7 +580,7 @@ def _summit_students(summit: Event, ticket: Ticket, consent_question: Question, 
             continue  # the guardian has not answered yet
         scopes = {"participation", "medical"} | ({"photos"} if i % 9 else set())
         consent = request_consent(person=application.person, program="summit", by=SYSTEM)
-        answer_consent(token=consent.token, granted=scopes, program="summit")
+        answer_consent(token=consent.token, granted=scopes, program="summit")  # type: ignore[attr-defined]
         approve_attendee(
             attendee=application.attendee,
             message="Welcome to the Youth Leadership Summit!",
