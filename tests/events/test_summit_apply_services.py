@@ -23,6 +23,7 @@ from twinning.events.services.registration import approve_attendee, decline_atte
 from twinning.events.services.summit import last_day
 from twinning.events.services.summit_apply import (
     apply_consent_retention,
+    apply_to_summit,
     consent_retention_date,
     resend_guardian_link,
     withdraw_summit_consent,
@@ -317,3 +318,49 @@ def test_an_unknown_gender_is_refused_and_nothing_is_stored(summit):
 
     assert not SummitApplication.objects.exists()
     assert not Attendee.objects.exists()
+
+
+def test_a_student_of_18_consents_for_themself_and_no_guardian_is_asked(summit, staff_user):
+    application = apply_to_summit(
+        event=summit,
+        ticket=youth_ticket(summit),
+        first_name="Bea",
+        last_name="Adult",
+        date_of_birth=born(summit, 18),
+        community=CommunityFactory(),
+        guardian_email="",
+        emergency_contacts="Sister +1 555 0101",
+        own_consent={"participation", "medical"},
+        by=student(),
+    )
+
+    assert application.person.guardian is None
+    assert has_consent(application.person, "summit", "participation")
+    assert not has_consent(application.person, "summit", "photos")
+    assert not OutboxMessage.objects.filter(to=GUARDIAN).exists()
+    approve_attendee(attendee=application.attendee, by=staff_user)
+    application.attendee.refresh_from_db()
+    assert application.attendee.state == Attendee.State.CONFIRMED
+
+
+def test_a_student_of_18_must_consent_to_taking_part(summit):
+    with pytest.raises(ValidationError, match="consent to taking part"):
+        apply_to_summit(
+            event=summit,
+            ticket=youth_ticket(summit),
+            first_name="Bea",
+            last_name="Adult",
+            date_of_birth=born(summit, 18),
+            community=CommunityFactory(),
+            guardian_email="",
+            emergency_contacts="Sister +1 555 0101",
+            own_consent={"photos"},
+            by=student(),
+        )
+
+    assert not SummitApplication.objects.exists()
+
+
+def test_a_student_of_17_still_needs_the_guardians_email(summit):
+    with pytest.raises(ValidationError, match="guardian"):
+        apply(summit, student(), age=17, guardian="")

@@ -143,6 +143,25 @@ def test_the_conferences_required_questions_are_asked_of_students_too(summit, st
     assert application.attendee.answers.get(question=meal).value == "Vegetarian"
 
 
+def test_a_student_of_18_gives_their_own_consent_on_the_form(summit):
+    client = _client_for(student())
+    url = reverse("events:summit_apply", kwargs={"slug": summit.slug})
+    client.post(url, {"date_of_birth": born(summit, 18).isoformat()})
+    page = client.get(url).content.decode()
+    assert "you give your own consent" in page
+    assert 'name="guardian_email"' not in page
+
+    data = _form(summit, own_consent=["participation", "photos"])
+    del data["guardian_email"]
+    response = client.post(url, data, follow=True)
+
+    assert "Our staff confirm your place" in response.content.decode()
+    application = SummitApplication.objects.get()
+    assert application.person.guardian is None
+    assert has_consent(application.person, "summit", "photos")
+    assert "new consent link" not in response.content.decode()
+
+
 def test_the_form_refuses_the_students_own_email_as_the_guardians(summit):
     user = student()
     client = _client_for(user)

@@ -39,6 +39,8 @@ from twinning.events.services import registration
 from twinning.events.services.summit import (
     PERSONAL_RETENTION_MONTHS,
     RESTRICTED_FIELDS,
+    age_on,
+    first_day,
     last_day,
     summit_age_reasons,
     summit_of,
@@ -50,6 +52,7 @@ from twinning.youth.privacy import erase_person
 from twinning.youth.services import (
     find_or_create_person,
     has_consent,
+    record_own_consent,
     request_consent,
     withdraw_consent,
 )
@@ -200,6 +203,7 @@ def apply_to_summit(
     gender: str = "",
     answers: dict[Any, Any] | None = None,
     attendee_answers: dict[Any, Any] | None = None,
+    own_consent: set[str] | None = None,
     by: Any,
 ) -> SummitApplication:
     """A signed-in student applies: their young person (the one they already are, from the
@@ -207,7 +211,8 @@ def apply_to_summit(
     seat, waiting for staff whether or not the conference moderates its other registrations),
     their restricted details, their declared gender (for the rooms), their answers to the
     registration's questions (per order and for the ticket), and the guardian's consent link
-    by e-mail."""
+    by e-mail. A student who is 18 on the summit's first day is an adult: no guardian is
+    asked; they give their own consent here (`own_consent`, participation at least)."""
     require(by, "events.register", event)
     if event.kind != Event.Kind.SUMMIT:
         raise ValidationError(_("This event is not a Youth Leadership Summit."))
@@ -215,10 +220,16 @@ def apply_to_summit(
         raise ValidationError({"ticket": _("Choose the summit's student ticket.")})
     if reasons := summit_age_reasons(event, date_of_birth):
         raise ValidationError({"date_of_birth": reasons})
-    guardian_email = guardian_email.strip().lower()
-    if not guardian_email:
+    adult = is_adult_applicant(event, date_of_birth)
+    guardian_email = "" if adult else guardian_email.strip().lower()
+    own_consent = set(own_consent or ()) if adult else set()
+    if adult and "participation" not in own_consent:
+        raise ValidationError(
+            {"own_consent": _("Give your consent to taking part: your place needs it.")}
+        )
+    if not adult and not guardian_email:
         raise ValidationError({"guardian_email": _("Give your parent's or guardian's e-mail.")})
-    if guardian_email == (by.email or "").strip().lower():
+    if guardian_email and guardian_email == (by.email or "").strip().lower():
         raise ValidationError(
             {"guardian_email": _("Give your parent's or guardian's own e-mail address, not yours.")}
         )
@@ -275,7 +286,9 @@ def apply_to_summit(
     application = SummitApplication(attendee=attendee, person=person)
     application.full_clean()
     application.save()
-    if not has_consent(person, PROGRAM, "participation"):
+    if adult:
+        record_own_consent(person=person, program=PROGRAM, granted=own_consent, by=by)
+    elif not has_consent(person, PROGRAM, "participation"):
         consent = request_consent(person=person, program=PROGRAM, by=by)
         _consent_mail(application, consent, by)
     registration.send_order_mail(order, "events.registration_applied", author=by)
@@ -287,6 +300,12 @@ def apply_to_summit(
         data={"fields": [name for name in RESTRICTED_FIELDS if getattr(details, name)]},
     )
     return application
+
+
+def is_adult_applicant(event: Event, date_of_birth: datetime.date) -> bool:
+    """Whether an applicant born on this day is 18 or over on the summit's first day (in its
+    time zone): an adult consents for themself, no guardian is asked."""
+    return age_on(date_of_birth, first_day(event)) >= 18
 
 
 def _check_own_or_staff(application: SummitApplication, by: Any) -> None:

@@ -102,8 +102,29 @@ class ApplicationForm(forms.Form):
         max_length=2000,
     )
 
-    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, event: Event, adult: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.adult = adult
+        if adult:
+            # 18 on the first day: no guardian; the student consents for themself.
+            del self.fields["guardian_email"]
+            self.fields["own_consent"] = forms.MultipleChoiceField(
+                label=gettext_lazy("Your consent"),
+                choices=[
+                    ("participation", gettext_lazy("I take part in the summit.")),
+                    (
+                        "medical",
+                        gettext_lazy("I consent to medical treatment in an emergency."),
+                    ),
+                    ("photos", gettext_lazy("Photos of me may be published.")),
+                ],
+                widget=forms.CheckboxSelectMultiple,
+                required=True,
+                help_text=gettext_lazy(
+                    "You are 18 on the summit's first day: you give your own consent. Taking "
+                    "part is needed for your place; the others are your choice."
+                ),
+            )
         tickets = services.summit_tickets(event)
         cast(forms.ModelChoiceField, self.fields["ticket"]).queryset = tickets
         # The registration's own questions, as on its register page: per order, and per
@@ -123,6 +144,9 @@ class ApplicationForm(forms.Form):
         data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("q_")}
         data["answers"] = answers_from(self, self.order_questions)
         data["attendee_answers"] = answers_from(self, self.attendee_questions)
+        if self.adult:
+            data["own_consent"] = set(data.pop("own_consent", ()))
+            data["guardian_email"] = ""
         return data
 
     def question_fields(self) -> list[forms.BoundField]:
@@ -230,7 +254,12 @@ def summit_apply(request: HttpRequest, slug: str) -> HttpResponse:
         if person is not None
         else {}
     )
-    form = ApplicationForm(request.POST or None, event=event, initial=initial)
+    form = ApplicationForm(
+        request.POST or None,
+        event=event,
+        adult=services.is_adult_applicant(event, date_of_birth),
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.apply_to_summit(
@@ -243,6 +272,11 @@ def summit_apply(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(
                 request,
                 _(
+                    "Your application is received and your seat is held. Our staff confirm "
+                    "your place."
+                )
+                if form.adult
+                else _(
                     "Your application is received and your seat is held. We have asked your "
                     "parent or guardian for their consent: your place can only be confirmed "
                     "with it."
@@ -289,7 +323,16 @@ def summit_my_applications(request: HttpRequest) -> HttpResponse:
     )
     scopes = _scopes(consents)
     pending = any(c.responded_at is None and c.token_hash for c in consents)
-    rows = [{"application": a, "attendee": a.attendee} for a in found]
+    live = {Attendee.State.APPLIED, Attendee.State.APPROVED, Attendee.State.CONFIRMED}
+    rows = [
+        {
+            "application": a,
+            "attendee": a.attendee,
+            # An adult applicant consented themself: there is no guardian to send a link to.
+            "can_resend": bool(a.person.guardian_id) and a.attendee.state in live,
+        }
+        for a in found
+    ]
     context = {
         "rows": rows,
         "scopes": scopes,
