@@ -269,6 +269,29 @@ def test_committee_admin_registers_a_delegation_from_the_page(committee_admin, s
     assert response.text.count("Not yet") == 3
 
 
+def test_a_delegation_of_twelve_is_one_order_from_the_page(committee_admin, springfield_member):
+    event = make_event(slug="conf")
+    ticket = make_ticket(event, price="200.00")
+    path = f"/events/conf/delegation/{springfield_member.slug}/"
+    page = committee_admin.get(path, {"people": "12"})
+    assert page.text.count("<legend>Person ") == 12
+    assert committee_admin.get(path, {"people": "999"}).text.count("<legend>Person ") == 50
+    assert committee_admin.get(path, {"people": "many"}).status_code == 200
+    data = {"people-TOTAL_FORMS": "12", "people-INITIAL_FORMS": "0"}
+    for i in range(12):
+        data |= {
+            f"people-{i}-first_name": f"P{i}",
+            f"people-{i}-last_name": "Smith",
+            f"people-{i}-email": f"p{i}@example.org",
+            f"people-{i}-ticket": ticket.pk,
+        }
+
+    committee_admin.post(path, data)
+
+    order = Order.objects.get(event=event)
+    assert order.attendees.count() == 12
+
+
 def test_delegation_page_of_another_committee_does_not_exist(
     other_committee_admin, springfield_member
 ):

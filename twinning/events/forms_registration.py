@@ -125,9 +125,21 @@ class DelegatePersonForm(forms.Form):
             set_choices(self, "ticket", tickets)
 
 
-DelegateFormSet = forms.formset_factory(
-    DelegatePersonForm, extra=3, max_num=50, validate_max=True, min_num=1, validate_min=True
-)
+MAX_DELEGATES = 50
+
+
+def delegate_formset(blocks: int = 3) -> type[forms.BaseFormSet]:
+    """The delegation's people as blocks (one person each, up to MAX_DELEGATES on one
+    order): `blocks` empty ones to start with; a posted form keeps the number it was sent."""
+    blocks = max(1, min(blocks, MAX_DELEGATES))
+    return forms.formset_factory(
+        DelegatePersonForm,
+        extra=blocks - 1,
+        max_num=MAX_DELEGATES,
+        validate_max=True,
+        min_num=1,
+        validate_min=True,
+    )
 
 
 class DetailsForm(forms.Form):

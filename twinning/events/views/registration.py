@@ -18,7 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from twinning.core.forms import add_service_error
 from twinning.events.forms_registration import (
-    DelegateFormSet,
+    MAX_DELEGATES,
+    delegate_formset,
     DetailsForm,
     OfferForm,
     RegisterForm,
@@ -361,7 +362,12 @@ def delegation_create(request: HttpRequest, slug: str, member: str) -> HttpRespo
     committee = _my_member(request, member)
     event = _event(slug)
     tickets = event_tickets(event).filter(for_youth=False)
-    formset = DelegateFormSet(
+    try:
+        blocks = int(request.GET.get("people", 3))
+    except ValueError:
+        blocks = 3
+    blocks = max(1, min(blocks, MAX_DELEGATES))
+    formset = delegate_formset(blocks)(
         request.POST or None, form_kwargs={"tickets": tickets}, prefix="people"
     )
     error_text = ""
@@ -395,6 +401,8 @@ def delegation_create(request: HttpRequest, slug: str, member: str) -> HttpRespo
         "member": committee,
         "event": event,
         "formset": formset,
+        "blocks": blocks,
+        "max_delegates": MAX_DELEGATES,
         "error_text": error_text,
         "prices": [(t, quote(t, member=committee)) for t in tickets],
         "seats": seats_available(event),
