@@ -8,6 +8,7 @@ Forms live here: they exist for these pages only."""
 
 import io
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -421,21 +422,25 @@ def banquet_honorees(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _move(request: HttpRequest, move: Callable[[str], bool], at_end: str) -> None:
+    """Move one row of an ordered list up or down (the posted direction) with `move`, which
+    answers False when the row is already at that end; the message says so."""
+    form = DirectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Move up or down."))
+    elif not move(form.cleaned_data["direction"]):
+        messages.info(request, at_end)
+
+
 @staff_required
 @require_POST
 def banquet_honoree_move(request: HttpRequest, slug: str, honoree: int) -> HttpResponse:
     event = _banquet(slug)
     honoree_obj = get_object_or_404(Honoree, event=event, pk=honoree)
-    form = DirectionForm(request.POST)
-    if form.is_valid():
-        if not move_honoree(
-            honoree=honoree_obj, direction=form.cleaned_data["direction"], by=request.user
-        ):
-            messages.info(
-                request, _("%(name)s is already at that end.") % {"name": honoree_obj.name}
-            )
-    else:
-        messages.error(request, _("Move up or down."))
+    at_end = _("%(name)s is already at that end.") % {"name": honoree_obj.name}
+    _move(
+        request, lambda d: move_honoree(honoree=honoree_obj, direction=d, by=request.user), at_end
+    )
     return _back(event, "events:banquet_honorees")
 
 
@@ -480,16 +485,12 @@ def banquet_run_of_show(request: HttpRequest, slug: str) -> HttpResponse:
 def banquet_run_of_show_move(request: HttpRequest, slug: str, item: int) -> HttpResponse:
     event = _banquet(slug)
     item_obj = get_object_or_404(RunOfShowItem, event=event, pk=item)
-    form = DirectionForm(request.POST)
-    if form.is_valid():
-        if not move_run_of_show_item(
-            item=item_obj, direction=form.cleaned_data["direction"], by=request.user
-        ):
-            messages.info(
-                request, _("“%(title)s” is already at that end.") % {"title": item_obj.title}
-            )
-    else:
-        messages.error(request, _("Move up or down."))
+    at_end = _("“%(title)s” is already at that end.") % {"title": item_obj.title}
+    _move(
+        request,
+        lambda d: move_run_of_show_item(item=item_obj, direction=d, by=request.user),
+        at_end,
+    )
     return _back(event, "events:banquet_run_of_show")
 
 

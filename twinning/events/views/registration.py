@@ -19,13 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from twinning.core.forms import add_service_error
 from twinning.events.forms_registration import (
     MAX_DELEGATES,
-    delegate_formset,
     DetailsForm,
     OfferForm,
     RegisterForm,
     RenameForm,
     WaitingListForm,
     answers_from,
+    delegate_formset,
 )
 from twinning.events.models import Attendee, Event, Order, Question, WaitingListEntry
 from twinning.events.services.delegations import (
