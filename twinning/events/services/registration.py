@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -82,6 +82,62 @@ def seats_available(event: Event, *, excluding: WaitingListEntry | None = None) 
     if reg.capacity is None:
         return None
     return max(0, reg.capacity - seats_taken(reg) - seats_offered(reg, excluding=excluding))
+
+
+@dataclass(frozen=True)
+class RegistrationFigures:
+    """An event's registrations by state, its seats held and offered, and the seats left (None:
+    no capacity set), read in one query. For pages; a write counts again under the lock."""
+
+    by_state: dict[str, int]
+    offered: int
+    capacity: int | None
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_state.values())
+
+    @property
+    def taken(self) -> int:
+        return sum(self.by_state.get(state, 0) for state in HOLDING_STATES)
+
+    @property
+    def available(self) -> int | None:
+        if self.capacity is None:
+            return None
+        return max(0, self.capacity - self.taken - self.offered)
+
+
+HOLDING_STATES = (Attendee.State.APPLIED, Attendee.State.APPROVED, Attendee.State.CONFIRMED)
+
+
+OFFERED = "offered:seats"  # the row of open offers' seats among the state counts
+
+
+def registration_figures(event: Event) -> RegistrationFigures:
+    """One query: the registration event's attendees counted per state (grouped, read from
+    the (event, state) index), with the seats of open waiting-list offers as one more row."""
+    reg = event.registration_event
+    by_state = (
+        Attendee.objects.filter(event=reg)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    offered = (
+        WaitingListEntry.objects.filter(event=reg, state=WaitingListEntry.State.OFFERED)
+        .order_by()
+        .values_list("event")
+        .annotate(kind=Value(OFFERED), n=Sum("party_size"))
+        .values_list("kind", "n")
+    )
+    rows = dict(by_state.union(offered, all=True))
+    return RegistrationFigures(
+        by_state={state: n for state, n in rows.items() if state != OFFERED},
+        offered=rows.get(OFFERED) or 0,
+        capacity=reg.capacity,
+    )
 
 
 def ticket_left(ticket: Ticket) -> int | None:
