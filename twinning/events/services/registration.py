@@ -38,7 +38,7 @@ from twinning.events.models import (
     Ticket,
     WaitingListEntry,
 )
-from twinning.events.services.pricing import quote
+from twinning.events.services.pricing import quote, standing_of
 from twinning.members.models import ZERO, Invoice
 from twinning.members.services.invoices import balance_of, credit_invoice, issue_invoice
 from twinning.network.models import Member
@@ -315,7 +315,9 @@ def place_order(
         for p in people
     ]
     _check_seats(reg, people, offer)
-    standing = None
+    # The committee's good standing, read once for the whole order (not once per person).
+    priced_for_members = any(p.ticket.member_price is not None for p in people)
+    standing = standing_of(member) if member is not None and priced_for_members else None
     moderated = reg.requires_approval
     order = Order(
         event=reg,
