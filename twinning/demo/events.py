@@ -47,12 +47,10 @@ from twinning.events.services.registration import (
     Person,
     SoldOut,
     cancel_attendee,
-    change_capacity,
     register_for_event,
-    save_question,
-    save_ticket,
     seats_taken,
 )
+from twinning.events.services.staff_settings import change_capacity, save_question, save_ticket
 from twinning.events.services.summit import add_chaperone, add_room
 from twinning.events.services.waitlist import join_waiting_list
 from twinning.events.services.webinars import import_attendance, set_recording

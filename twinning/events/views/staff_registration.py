@@ -26,18 +26,18 @@ from twinning.events.forms_registration import (
     TicketForm,
 )
 from twinning.events.models import Attendee, Event, Order, Question, Ticket, WaitingListEntry
-from twinning.events.services.registration import (
-    RegistrationFigures,
+from twinning.events.services.moderation import (
     approve_attendee,
-    change_capacity,
     decline_attendee,
-    event_tickets,
-    registration_figures,
-    save_question,
-    save_ticket,
-    seats_available,
     waitlist_attendee,
 )
+from twinning.events.services.registration import (
+    RegistrationFigures,
+    event_tickets,
+    registration_figures,
+    seats_available,
+)
+from twinning.events.services.staff_settings import change_capacity, save_question, save_ticket
 from twinning.events.services.waitlist import leave_waiting_list
 from twinning.network.models import Member
 

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from twinning.accounts.decorators import staff_required
 from twinning.core.forms import add_service_error
 from twinning.events.models import Event, SummitApplication
-from twinning.events.services import registration
+from twinning.events.services import moderation
 from twinning.events.services import summit as summit_services
 from twinning.events.services import summit_apply as services
 from twinning.network.choosers import CommunityField
@@ -425,11 +425,11 @@ def summit_application_decide(request: HttpRequest, slug: str, pk: int) -> HttpR
     action, message = form.cleaned_data["action"], form.cleaned_data["message"]
     try:
         if action == "approve":
-            registration.approve_attendee(
+            moderation.approve_attendee(
                 attendee=application.attendee, message=message, by=request.user
             )
         else:
-            registration.decline_attendee(
+            moderation.decline_attendee(
                 attendee=application.attendee, message=message, by=request.user
             )
     except ValidationError as error:
