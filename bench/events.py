@@ -13,8 +13,8 @@ list and the check-in answer, then a registration flow under concurrent clients.
    in about 426 ms.
 3. A registration flow (the register page, the order POSTed, the order page) run by 1, 2 and
    8 concurrent clients, each a different signed-in person, on SQLite and on PostgreSQL
-   (database twinning_bench_events on 127.0.0.1:5432, created and dropped here): completed
-   registrations per second and failures (goal: 0).
+   (database twinning_bench_events, or $BENCH_PG_NAME, on 127.0.0.1:5432, created and dropped
+   here): completed registrations per second and failures (goal: 0).
 
 The data is synthetic and made in bulk (10,000 attendees over a few thousand orders across 300
 committees), in the bench's own SQLite database under var/bench/events; nothing else is
