@@ -13,47 +13,46 @@ list and the check-in answer, then a registration flow under concurrent clients.
    in about 426 ms.
 3. A registration flow (the register page, the order POSTed, the order page) run by 1, 2 and
    8 concurrent clients, each a different signed-in person, on SQLite and on PostgreSQL
-   (database twinning_bench_events on 127.0.0.1:5432, created and dropped here): completed
-   registrations per second and failures (goal: 0).
+   (database twinning_bench_events, or $BENCH_PG_NAME, on 127.0.0.1:5432, created and dropped
+   here): completed registrations per second and failures (goal: 0).
 
 The data is synthetic and made in bulk (10,000 attendees over a few thousand orders across 300
 committees), in the bench's own SQLite database under var/bench/events; nothing else is
-touched. Reuses bench/run.py's and bench/members.py's helpers."""
+touched. The timing, the staff session and the server are bench/common.py's (shared with
+bench/members.py); this script holds only its data and scenarios."""
 
 import contextlib
 import http.client
 import json
 import os
-import shutil
-import statistics
-import subprocess
 import sys
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.members import SESSION_SCRIPT
-from bench.run import (
-    BENCH_DIR,
-    HOST,
-    PORT,
-    PYTHON,
-    ROOT,
-    env_for,
-    manage,
-    section,
-    start_server,
+from bench.common import (
+    BASELINE,
+    STAFF_CLIENT,
+    STAFF_SESSION_SCRIPT,
+    Browser,
+    Scenario,
+    fresh_run_dir,
+    get_page,
+    latency_table,
+    run_script,
+    serving,
 )
+from bench.run import BENCH_DIR, manage, section
 
 RUN_DIR = BENCH_DIR / "events"
 SLUG = "bench-conference"
-PG_NAME = "twinning_bench_events"
+PG_NAME = os.environ.get("BENCH_PG_NAME", "twinning_bench_events")
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
 FLOW_SECONDS = 15
 PEERS = "pretix on this machine: event page ~144 ms, order list ~426 ms"
@@ -125,7 +124,7 @@ with transaction.atomic():
 print(Attendee.objects.filter(event=event).count(), Order.objects.filter(event=event).count())
 """
 
-# Sessions (as bench/members.py's SESSION_SCRIPT makes them) for the registering people.
+# Sessions (as bench/common.py's STAFF_SESSION_SCRIPT makes them) for the registering people.
 PEOPLE_SCRIPT = r"""
 import json, sys, time
 import django
@@ -169,25 +168,12 @@ print(json.dumps({
 
 # Queries per page through the test client: the event page anonymous, the staff pages as
 # verified staff; the check-in answer for a fresh code and for one already checked in.
-QUERY_SCRIPT = r"""
-import json, sys
-import django
-django.setup()
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
+QUERY_SCRIPT = (
+    STAFF_CLIENT
+    + r"""
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from twinning.accounts.models import User
 from twinning.events.models import Attendee
 slug = "bench-conference"
-staff = User.objects.get(email="bench-staff@example.org")
-client = Client(HTTP_HOST="127.0.0.1")
-client.force_login(staff)
-session = client.session
-session["otp_device_id"] = TOTPDevice.objects.get(user=staff).persistent_id
-session.save()
-anonymous = Client(HTTP_HOST="127.0.0.1")
 expected = Attendee.objects.filter(event__slug=slug, state="confirmed", order__state="confirmed")
 fresh = list(expected.filter(checked_in_at__isnull=True).values_list("code", flat=True)[:2])
 done = expected.filter(checked_in_at__isnull=False).values_list("code", flat=True).first()
@@ -212,100 +198,14 @@ for label, (who, method, path, data) in pages.items():
     assert response.status_code == 200, (path, response.status_code)
 print(json.dumps(out))
 """
+)
 
 
 def run(script: str, *args: str) -> str:
-    done = subprocess.run(
-        [PYTHON, "-c", script, *args],
-        cwd=ROOT,
-        env=env_for(RUN_DIR),
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout.strip().splitlines()[-1]
+    return run_script(RUN_DIR, script, *args)
 
 
-class Browser:
-    """One client over one keep-alive connection: its cookies (a session given at the start)
-    and the CSRF cookie the pages set."""
-
-    def __init__(self, session: str = "") -> None:
-        self.conn = http.client.HTTPConnection(HOST, PORT, timeout=60)
-        self.cookies = {"sessionid": session} if session else {}
-
-    def request(
-        self, method: str, path: str, data: dict | None = None, htmx: bool = False
-    ) -> tuple[int, dict[str, str], bytes]:
-        headers = {"Host": HOST, "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        body = None
-        if data is not None:
-            body = urllib.parse.urlencode({"csrfmiddlewaretoken": self.csrf(), **data})
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["X-CSRFToken"] = self.csrf()
-            headers["Referer"] = f"http://{HOST}:{PORT}{path}"
-        if htmx:
-            headers["HX-Request"] = "true"
-        self.conn.request(method, path, body=body, headers=headers)
-        response = self.conn.getresponse()
-        payload = response.read()
-        for key, value in response.getheaders():
-            if key.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
-        return response.status, dict(response.getheaders()), payload
-
-    def csrf(self) -> str:
-        return self.cookies.get("csrftoken", "")
-
-    def close(self) -> None:
-        self.conn.close()
-
-
-Step = Callable[[Browser, int], bool]
-
-
-def timed(setup: Callable[[], Browser], step: Step, connections: int, requests: int) -> dict:
-    """`connections` clients at once (each a browser from `setup`), each `requests` steps after
-    five to warm up; a step answers whether the response was the one expected."""
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-
-    def client() -> None:
-        nonlocal errors
-        browser, mine, failed = setup(), [], 0
-        for i in range(requests + 5):
-            start = time.perf_counter()
-            ok = step(browser, i)
-            if i >= 5:
-                mine.append(time.perf_counter() - start)
-                failed += not ok
-        browser.close()
-        with lock:
-            latencies.extend(mine)
-            errors += failed
-
-    threads = [threading.Thread(target=client) for _ in range(connections)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    latencies.sort()
-    return {
-        "p50": statistics.median(latencies) * 1000,
-        "p95": latencies[int(len(latencies) * 0.95) - 1] * 1000,
-        "errors": errors,
-    }
-
-
-def get_page(path: str, cookie: str = "") -> tuple[Callable[[], Browser], Step]:
-    return (lambda: Browser(cookie)), (lambda browser, _i: browser.request("GET", path)[0] == 200)
-
-
-def check_in_answers(
-    cookie: str, form: dict, lock: threading.Lock
-) -> tuple[Callable[[], Browser], Step]:
+def check_in_answers(cookie: str, form: dict, lock: threading.Lock) -> Scenario:
     """POSTs to the check-in page with the htmx header, alternating a code not yet checked in
     (taken from the shared pool, so each is scanned once) and one already checked in; each
     client GETs the page first for its CSRF cookie."""
@@ -336,29 +236,17 @@ def latency(cookie: str, form: dict) -> None:
         f"(ms; goal: p50 within 10x baseline; {PEERS})"
     )
     lock = threading.Lock()
-    pages = {
-        "baseline (bare view, 20 rows)": lambda: get_page("/bench/baseline/"),
-        "event page (anonymous)": lambda: get_page(f"/events/{SLUG}/"),
-        "staff registration list, page 1": lambda: get_page(
-            f"/staff/events/{SLUG}/registrations/", cookie
-        ),
-        "check-in answer (POST, htmx)": lambda: check_in_answers(cookie, form, lock),
-    }
-    server = start_server(RUN_DIR)
-    try:
-        print(f"  {'conns':>5}  {'page':<34} {'p50':>8} {'p95':>8} {'x base':>7} {'errors':>6}")
-        for connections in (1, 4):
-            base = None
-            for label, make in pages.items():
-                result = timed(*make(), connections, 60 if connections == 1 else 30)
-                base = base or result["p50"]
-                print(
-                    f"  {connections:>5}  {label:<34} {result['p50']:8.1f} {result['p95']:8.1f} "
-                    f"{result['p50'] / base:7.1f} {result['errors']:>6}"
-                )
-    finally:
-        server.terminate()
-        server.wait()
+    latency_table(
+        RUN_DIR,
+        {
+            BASELINE[0]: lambda: get_page(BASELINE[1]),
+            "event page (anonymous)": lambda: get_page(f"/events/{SLUG}/"),
+            "staff registration list, page 1": lambda: get_page(
+                f"/staff/events/{SLUG}/registrations/", cookie
+            ),
+            "check-in answer (POST, htmx)": lambda: check_in_answers(cookie, form, lock),
+        },
+    )
 
 
 def registration_flow(cookies: list[str], form: dict, clients: int) -> tuple[int, int, float]:
@@ -422,17 +310,13 @@ def registration_flow(cookies: list[str], form: dict, clients: int) -> tuple[int
 def flows(database: str) -> None:
     cookies = json.loads(run(PEOPLE_SCRIPT, "8"))
     form = json.loads(run(FORM_SCRIPT))
-    server = start_server(RUN_DIR)
-    try:
+    with serving(RUN_DIR):
         for clients in (1, 2, 8):
             completed, failed, seconds = registration_flow(cookies, form, clients)
             print(
                 f"  {database:<10} {clients:>7} {completed:>9} {completed / seconds:>10.1f} "
                 f"{failed:>8}"
             )
-    finally:
-        server.terminate()
-        server.wait()
 
 
 @contextlib.contextmanager
@@ -459,11 +343,8 @@ def main() -> None:
         "shared (2 cores, other engineers' tests running): figures may be noisy; compare each "
         "with the baseline measured beside it."
     )
-    shutil.rmtree(RUN_DIR, ignore_errors=True)
-    RUN_DIR.mkdir(parents=True)
-    manage(RUN_DIR, "migrate", "--noinput")
-    manage(RUN_DIR, "collectstatic", "--noinput")
-    cookie = run(SESSION_SCRIPT)
+    fresh_run_dir(RUN_DIR)
+    cookie = run(STAFF_SESSION_SCRIPT)
     counts = {}
     for size in (1_000, 10_000):
         attendees, orders = run(SEED_SCRIPT, str(size)).split()

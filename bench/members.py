@@ -6,35 +6,30 @@ with a verified second factor.
 
 The data is synthetic, made in bulk (each member with a home community, one membership in one
 of several states and an invoice, some part-paid), in its own SQLite database under
-var/bench/members; nothing else is touched. Reuses bench/run.py's helpers."""
+var/bench/members; nothing else is touched. The timing, the staff session and the server
+are bench/common.py's (shared with bench/events.py)."""
 
-import http.client
+import functools
 import json
-import shutil
-import statistics
-import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import (
-    BENCH_DIR,
-    HOST,
-    PORT,
-    PYTHON,
-    ROOT,
-    env_for,
-    manage,
-    section,
-    start_server,
+from bench.common import (
+    BASELINE,
+    STAFF_CLIENT,
+    STAFF_SESSION_SCRIPT,
+    fresh_run_dir,
+    get_page,
+    latency_table,
+    run_script,
 )
+from bench.run import BENCH_DIR, section
 
 RUN_DIR = BENCH_DIR / "members"
 PAGES = {
-    "baseline (bare view, 20 rows)": "/bench/baseline/",
+    BASELINE[0]: BASELINE[1],
     "staff member list": "/staff/members/",
     "staff list, status current": "/staff/members/?status=current",
     "staff list, search": "/staff/members/?q=committee+4",
@@ -95,44 +90,10 @@ refresh_member_summaries()
 print(Member.objects.count())
 """
 
-SESSION_SCRIPT = r"""
-import time
-import django
-django.setup()
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from twinning.accounts.models import User
-from twinning.accounts.sessions import SIGNED_IN_AT
-user, _ = User.objects.get_or_create(email="bench-staff@example.org", defaults={"is_staff": True})
-device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
-session = SessionStore()
-session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-session["otp_device_id"] = device.persistent_id
-session[SIGNED_IN_AT] = int(time.time())
-session.save()
-print(session.session_key)
-"""
-
-QUERY_SCRIPT = r"""
-import json, sys
-import django
-django.setup()
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from twinning.accounts.models import User
+QUERY_SCRIPT = (
+    STAFF_CLIENT
+    + r"""
 paths = json.loads(sys.argv[1])
-user = User.objects.get(email="bench-staff@example.org")
-client = Client(HTTP_HOST="127.0.0.1")
-client.force_login(user)
-session = client.session
-session["otp_device_id"] = TOTPDevice.objects.get(user=user).persistent_id
-session.save()
 out = {}
 for label, path in paths.items():
     client.get(path)
@@ -142,65 +103,17 @@ for label, path in paths.items():
     assert status == 200, (path, status)
 print(json.dumps(out))
 """
+)
 
 
 def run(script: str, *args: str) -> str:
-    done = subprocess.run(
-        [PYTHON, "-c", script, *args],
-        cwd=ROOT,
-        env=env_for(RUN_DIR),
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout.strip().splitlines()[-1]
-
-
-def measure(path: str, cookie: str, requests: int, connections: int = 1) -> dict[str, float]:
-    """Like bench/run.py's measure, with the staff session's cookie: `connections` clients at
-    once, `requests` each after five to warm up."""
-    headers = {"Host": HOST, "Cookie": f"sessionid={cookie}"}
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-
-    def client() -> None:
-        nonlocal errors
-        conn = http.client.HTTPConnection(HOST, PORT, timeout=60)
-        mine, failed = [], 0
-        for i in range(requests + 5):
-            start = time.perf_counter()
-            conn.request("GET", path, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            if i >= 5:  # the first five warm up
-                mine.append(time.perf_counter() - start)
-                failed += response.status != 200
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-            errors += failed
-
-    threads = [threading.Thread(target=client) for _ in range(connections)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    latencies.sort()
-    return {
-        "p50": statistics.median(latencies) * 1000,
-        "p95": latencies[int(len(latencies) * 0.95) - 1] * 1000,
-        "errors": errors,
-    }
+    return run_script(RUN_DIR, script, *args)
 
 
 def main() -> None:
-    shutil.rmtree(RUN_DIR, ignore_errors=True)
-    RUN_DIR.mkdir(parents=True)
-    manage(RUN_DIR, "migrate", "--noinput")
-    manage(RUN_DIR, "collectstatic", "--noinput")
-    cookie = run(SESSION_SCRIPT)
-    pages = {k: v for k, v in PAGES.items() if not k.startswith("baseline")}
+    fresh_run_dir(RUN_DIR)
+    cookie = run(STAFF_SESSION_SCRIPT)
+    pages = {k: v for k, v in PAGES.items() if k != BASELINE[0]}
     counts = {}
     for size in (50, 500):
         print(f"  seeded {int(run(SEED_SCRIPT, str(size))):,} members")
@@ -210,21 +123,10 @@ def main() -> None:
     for label in pages:
         print(f"  {label:<34} {counts[50][label][1]:>11} {counts[500][label][1]:>12}")
     section("Latency at 500 members, gunicorn 2 workers, DEBUG off (ms; goal: p50 within 10x)")
-    server = start_server(RUN_DIR)
-    try:
-        print(f"  {'conns':>5}  {'page':<34} {'p50':>8} {'p95':>8} {'x base':>7} {'errors':>6}")
-        for connections in (1, 4):
-            base = None
-            for label, path in PAGES.items():
-                result = measure(path, cookie, 60 if connections == 1 else 30, connections)
-                base = base or result["p50"]
-                print(
-                    f"  {connections:>5}  {label:<34} {result['p50']:8.1f} {result['p95']:8.1f} "
-                    f"{result['p50'] / base:7.1f} {result['errors']:>6}"
-                )
-    finally:
-        server.terminate()
-        server.wait()
+    latency_table(
+        RUN_DIR,
+        {label: functools.partial(get_page, path, cookie) for label, path in PAGES.items()},
+    )
 
 
 if __name__ == "__main__":

@@ -630,21 +630,21 @@ CASES: dict[str, Args] = {
     },
     "events.services.registration.cancel_attendee": lambda w: {"attendee": reg(w)["attendee"]},
     "events.services.registration.cancel_order": lambda w: {"order": reg(w)["order"]},
-    "events.services.registration.approve_attendee": lambda w: {"attendee": reg(w)["applied"]},
-    "events.services.registration.decline_attendee": lambda w: {
+    "events.services.moderation.approve_attendee": lambda w: {"attendee": reg(w)["applied"]},
+    "events.services.moderation.decline_attendee": lambda w: {
         "attendee": reg(w)["applied"],
         "message": "No",
     },
-    "events.services.registration.waitlist_attendee": lambda w: {"attendee": reg(w)["applied"]},
-    "events.services.registration.change_capacity": lambda w: {
+    "events.services.moderation.waitlist_attendee": lambda w: {"attendee": reg(w)["applied"]},
+    "events.services.staff_settings.change_capacity": lambda w: {
         "event": reg(w)["event"],
         "capacity": 60,
     },
-    "events.services.registration.save_ticket": lambda w: {
+    "events.services.staff_settings.save_ticket": lambda w: {
         "event": reg(w)["event"],
         "name": "Free for all",
     },
-    "events.services.registration.save_question": lambda w: {
+    "events.services.staff_settings.save_question": lambda w: {
         "event": reg(w)["event"],
         "question": reg(w)["question"],
         "label": "Changed",

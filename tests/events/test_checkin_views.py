@@ -181,7 +181,37 @@ def test_checkin_second_scan_answers_amber_with_time_in_the_events_zone_and_who(
 
     page = response.content.decode()
     assert "notice--warn" in page
-    assert f"Already checked in at 09:07 by {staff_user.get_full_name()}." in page
+    sentence = f"Already checked in at 09:07 (CDT) by {staff_user.get_full_name()}"
+    assert re.search(rf'<p class="checkin__verdict">\s*{re.escape(sentence)}\s*</p>', page)
+    assert page.count("Already checked in") == 1
+
+
+def test_a_second_scan_in_winter_shows_the_zones_winter_abbreviation(
+    staff, staff_user, event, delegation
+):
+    at = datetime.datetime(2026, 1, 15, 15, 30, tzinfo=datetime.UTC)  # 09:30 CST in Chicago
+    Attendee.objects.filter(pk=delegation[0].pk).update(checked_in_at=at, checked_in_by=staff_user)
+
+    page = staff.post(
+        reverse("events:checkin", kwargs={"slug": event.slug}), {"code": delegation[0].code}
+    ).content.decode()
+
+    assert f"Already checked in at 09:30 (CST) by {staff_user.get_full_name()}" in page
+    assert page.count("Already checked in") == 1
+
+
+def test_a_second_scan_names_a_checker_without_a_full_name_by_their_email(staff, event, delegation):
+    checker = UserFactory(email="door@example.org", full_name="")
+    at = datetime.datetime(2026, 5, 4, 14, 7, tzinfo=datetime.UTC)
+    Attendee.objects.filter(pk=delegation[0].pk).update(checked_in_at=at, checked_in_by=checker)
+
+    page = staff.post(
+        reverse("events:checkin", kwargs={"slug": event.slug}),
+        {"code": delegation[0].code},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+
+    assert "Already checked in at 09:07 (CDT) by door@example.org" in page
 
 
 def test_checkin_unknown_code_answers_red(staff, event, delegation):

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.events.registration_helpers import in_good_standing, make_event, make_ticket
@@ -20,6 +22,7 @@ from twinning.events.services.delegations import (
     register_delegation,
     resend_details_link,
 )
+from twinning.events.services.pricing import quote, standing_of
 from twinning.events.services.registration import Person, SoldOut
 from twinning.members.models import Invoice, InvoiceCounter
 from twinning.members.services.invoices import record_payment
@@ -211,3 +214,38 @@ def test_each_delegate_needs_an_email(springfield_member, committee_admin_user):
             email="x@example.org",
             by=committee_admin_user,
         )
+
+
+# --- Good standing is read once per order ---------------------------------------------------
+
+STANDING_TABLES = ('"members_membership"', '"network_partnership"')
+
+
+def _standing_queries(captured) -> int:
+    """The queries members.standing makes (the membership and the partnerships)."""
+    return sum(1 for q in captured if any(table in q["sql"] for table in STANDING_TABLES))
+
+
+@pytest.mark.parametrize("good_standing", [True, False])
+def test_an_order_of_five_reads_the_standing_as_often_as_an_order_of_one(
+    springfield_member, committee_admin_user, good_standing, django_assert_num_queries
+):
+    if good_standing:
+        in_good_standing(springfield_member)
+    ticket = make_ticket(make_event(), price="200.00", member_price=Decimal("120.00"))
+    with CaptureQueriesContext(connection) as one:
+        _delegation(springfield_member, committee_admin_user, ticket, n=1)
+    with CaptureQueriesContext(connection) as five:
+        order = _delegation(springfield_member, committee_admin_user, ticket, n=5)
+
+    standing_once = _standing_queries(one.captured_queries)
+    assert standing_once > 0
+    assert _standing_queries(five.captured_queries) == standing_once
+    price = Decimal("120.00") if good_standing else Decimal("200.00")
+    assert [a.price for a in order.attendees.all()] == [price] * 5
+    # Given the standing read once, pricing each person reads nothing more.
+    known = standing_of(springfield_member)
+    with django_assert_num_queries(0):
+        quotes = [quote(ticket, member=springfield_member, standing=known) for _ in range(5)]
+    assert {q.price for q in quotes} == {price}
+    assert all(bool(q.refusals) is not good_standing for q in quotes)

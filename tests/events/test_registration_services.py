@@ -15,21 +15,21 @@ from tests.factories import UserFactory
 from twinning.core.authz import SYSTEM, NotAllowed
 from twinning.core.models import ActivityLog
 from twinning.events.models import Answer, Attendee, Event, Order, Question, WaitingListEntry
+from twinning.events.services.moderation import (
+    approve_attendee,
+    decline_attendee,
+    waitlist_attendee,
+)
 from twinning.events.services.pricing import quote
 from twinning.events.services.registration import (
     SoldOut,
-    approve_attendee,
     cancel_attendee,
     cancel_order,
     change_attendee_name,
-    change_capacity,
-    decline_attendee,
     register_for_event,
-    save_question,
-    save_ticket,
     seats_available,
-    waitlist_attendee,
 )
+from twinning.events.services.staff_settings import change_capacity, save_question, save_ticket
 from twinning.members.models import Invoice
 from twinning.outbox.models import OutboxMessage
 

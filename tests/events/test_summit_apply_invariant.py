@@ -13,11 +13,8 @@ from tests.events.summit_apply_helpers import apply, grant, open_summit, student
 from tests.factories import UserFactory
 from twinning.core.authz import NotAllowed
 from twinning.events.models import Attendee, SummitApplication
-from twinning.events.services.registration import (
-    approve_attendee,
-    cancel_attendee,
-    decline_attendee,
-)
+from twinning.events.services.moderation import approve_attendee, decline_attendee
+from twinning.events.services.registration import cancel_attendee
 from twinning.events.services.summit_apply import (
     resend_guardian_link,
     withdraw_summit_consent,

@@ -19,7 +19,7 @@ from tests.events.summit_apply_helpers import (
 from tests.events.summit_helpers import CANARIES, youth_ticket
 from tests.factories import CommunityFactory, UserFactory
 from twinning.events.models import Attendee, Event, SummitApplication, SummitDetails
-from twinning.events.services.registration import approve_attendee, decline_attendee
+from twinning.events.services.moderation import approve_attendee, decline_attendee
 from twinning.events.services.summit import last_day
 from twinning.events.services.summit_apply import (
     apply_consent_retention,

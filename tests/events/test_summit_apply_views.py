@@ -17,7 +17,8 @@ from tests.events.summit_apply_helpers import (
 from tests.events.summit_helpers import CANARIES, youth_ticket
 from tests.factories import CommunityFactory, UserFactory
 from twinning.events.models import Attendee, Question, SummitApplication
-from twinning.events.services.registration import approve_attendee, save_question
+from twinning.events.services.moderation import approve_attendee
+from twinning.events.services.staff_settings import save_question
 from twinning.youth.models import Person
 from twinning.youth.services import has_consent, request_consent
 

@@ -22,12 +22,12 @@ from twinning.events.models import Attendee, Event, WaitingListEntry
 from twinning.events.services.registration import (
     SoldOut,
     cancel_attendee,
-    change_capacity,
     register_for_event,
     seats_available,
     seats_offered,
     seats_taken,
 )
+from twinning.events.services.staff_settings import change_capacity
 from twinning.events.services.waitlist import (
     TRANSITIONS,
     InvalidTransition,

@@ -38,6 +38,7 @@ from twinning.events.services.banquet import (
 )
 from twinning.events.services.delegations import register_delegation
 from twinning.events.services.events import create_event, publish_event, update_event
+from twinning.events.services.moderation import approve_attendee
 from twinning.events.services.programme import (
     create_session,
     create_speaker,
@@ -48,14 +49,11 @@ from twinning.events.services.programme import (
 from twinning.events.services.registration import (
     Person,
     SoldOut,
-    approve_attendee,
     cancel_attendee,
-    change_capacity,
     register_for_event,
-    save_question,
-    save_ticket,
     seats_taken,
 )
+from twinning.events.services.staff_settings import change_capacity, save_question, save_ticket
 from twinning.events.services.summit import (
     add_chaperone,
     add_room,

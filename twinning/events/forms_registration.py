@@ -1,11 +1,13 @@
 """Registration's forms: they validate and clean; the services write (C9). Questions become
 fields named `q_<pk>`, so a service's error keyed the same way lands on its field."""
 
+import html
+from collections.abc import Iterator
 from typing import Any, cast
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -265,22 +267,43 @@ class QuickSelect(forms.Select):
     ) -> SafeString:
         final = self.build_attrs(self.attrs, {"name": name, **(attrs or {})})
         chosen = {str(v) for v in self.format_value(value)}
-        selected = mark_safe(" selected")
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((v, selected if str(v) in chosen else "", label) for v, label in self.choices),
+        options = "".join(  # escaped as django.utils.html.escape does, without its lazy checks
+            f'<option value="{html.escape(str(v))}"{" selected" if str(v) in chosen else ""}>'
+            f"{html.escape(str(label))}</option>"
+            for v, label in self.choices
         )
-        return format_html("<select{}>{}</select>", flatatt(final), options)
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))
+
+
+class RowChoices:
+    """A select's choices read as (value, label) rows when the select is rendered: an empty
+    choice, then `rows` (a values_list query), without making a model instance per option."""
+
+    def __init__(self, empty_label: Any, rows: Any) -> None:
+        self.empty_label, self.rows = empty_label, rows
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        yield "", self.empty_label
+        yield from self.rows
 
 
 class RegistrationFilterForm(forms.Form):
+    """The staff registration list's filters. Every select is a QuickSelect and the committees
+    are read as (pk, name) rows: the form is rendered on each page of the list."""
+
     q = forms.CharField(label=_("Search (name, e-mail, order)"), max_length=100, required=False)
     state = forms.ChoiceField(
-        label=_("State"), choices=[("", _("Any")), *Attendee.State.choices], required=False
+        label=_("State"),
+        choices=[("", _("Any")), *Attendee.State.choices],
+        required=False,
+        widget=QuickSelect,
     )
     ticket = forms.ModelChoiceField(
-        label=_("Ticket"), queryset=Ticket.objects.none(), required=False, empty_label=_("Any")
+        label=_("Ticket"),
+        queryset=Ticket.objects.none(),
+        required=False,
+        empty_label=_("Any"),
+        widget=QuickSelect,
     )
     committee = forms.ModelChoiceField(
         label=_("Committee"),
@@ -294,3 +317,7 @@ class RegistrationFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         set_choices(self, "ticket", tickets)
         set_choices(self, "committee", committees)
+        committee = cast(forms.ModelChoiceField, self.fields["committee"])
+        committee.widget.choices = RowChoices(  # type: ignore[attr-defined]
+            committee.empty_label, committees.values_list("pk", "name")
+        )

@@ -109,7 +109,7 @@ def _by_name(attendee: Attendee) -> str:
     user = attendee.checked_in_by
     if user is None:
         return _("the offline list")
-    return user.get_full_name()
+    return user.get_full_name() or user.email
 
 
 def _refusal(attendee: Attendee | None, code: str) -> CheckInResult | None:

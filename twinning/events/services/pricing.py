@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from twinning.events.models import Ticket
-from twinning.members.standing import is_in_good_standing, standing_reasons
+from twinning.members.standing import standing_reasons
 from twinning.network.models import Member
 
 
@@ -34,11 +34,32 @@ def is_early_bird(ticket: Ticket, now: datetime.datetime | None = None) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Standing:
+    """A committee's good standing, read once (members.standing) for everything priced
+    together: whether it holds, and in the committee's own words why not."""
+
+    ok: bool
+    refusals: list[str] = field(default_factory=list)
+
+
+def standing_of(member: Member | None) -> Standing:
+    """`member`'s good standing now, with the reasons its people do not get the member price."""
+    if member is None:
+        return Standing(
+            ok=False,
+            refusals=[_("The member price is for people of a member committee in good standing.")],
+        )
+    reasons = standing_reasons(member)
+    return Standing(
+        ok=all(reason.ok for reason in reasons),
+        refusals=[reason.text for reason in reasons if not reason.ok],
+    )
+
+
 def member_price_refusals(member: Member | None) -> list[str]:
     """Why `member`'s people do not get the member price now ([] when they do)."""
-    if member is None:
-        return [_("The member price is for people of a member committee in good standing.")]
-    return [reason.text for reason in standing_reasons(member) if not reason.ok]
+    return standing_of(member).refusals
 
 
 def quote(
@@ -46,10 +67,12 @@ def quote(
     *,
     member: Member | None = None,
     now: datetime.datetime | None = None,
-    standing: bool | None = None,
+    standing: Standing | None = None,
 ) -> Quote:
-    """The price of `ticket` for a person of `member` (or of none) at `now`. `standing` may be
-    given when the caller already knows the member's good standing (a delegation of many)."""
+    """The price of `ticket` for a person of `member` (or of none) at `now`. `standing` is
+    `member`'s good standing when the caller read it already (`standing_of(member)`, once for
+    an order of many people or a page of many tickets); otherwise it is read here, and only
+    for a ticket with a member price."""
     options = [(ticket.price, _("Regular price"))]
     if is_early_bird(ticket, now):
         until = date_format(timezone.localtime(ticket.early_bird_until), "DATE_FORMAT")
@@ -57,20 +80,16 @@ def quote(
             (ticket.early_bird_price, _("Early-bird price until %(date)s") % {"date": until})  # type: ignore[arg-type]
         )
     refusals: list[str] = []
-    if ticket.member_price is not None:
-        in_standing = (
-            standing
-            if standing is not None
-            else (member is not None and is_in_good_standing(member))
-        )
-        if member is not None and in_standing:
+    if ticket.member_price is not None and member is not None:
+        known = standing if standing is not None else standing_of(member)
+        if known.ok:
             options.append(
                 (
                     ticket.member_price,
                     _("Member price (%(member)s is in good standing)") % {"member": member.name},
                 )
             )
-        elif member is not None:
-            refusals = member_price_refusals(member)
+        else:
+            refusals = known.refusals
     price, reason = min(options, key=lambda option: option[0])
     return Quote(price=price, reason=reason, refusals=refusals)

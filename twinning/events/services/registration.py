@@ -1,6 +1,7 @@
 """Registration writes: a person's order, name changes, cancellation under the event's policy
-(with a credit note when an invoice exists), moderated registration (approve, waitlist,
-decline), the capacity, and staff's tickets and questions.
+(with a credit note when an invoice exists); the reads of seats and the event lock they share.
+Moderated registration (approve, waitlist, decline) is services.moderation; the capacity and
+staff's tickets and questions are services.staff_settings.
 
 Capacity is never exceeded, whatever the concurrency: every write that takes or frees a seat
 locks the registration event's row first (SELECT ... FOR UPDATE on PostgreSQL; on SQLite the
@@ -19,7 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -37,7 +38,7 @@ from twinning.events.models import (
     Ticket,
     WaitingListEntry,
 )
-from twinning.events.services.pricing import quote
+from twinning.events.services.pricing import quote, standing_of
 from twinning.members.models import ZERO, Invoice
 from twinning.members.services.invoices import balance_of, credit_invoice, issue_invoice
 from twinning.network.models import Member
@@ -80,6 +81,62 @@ def seats_available(event: Event, *, excluding: WaitingListEntry | None = None) 
     if reg.capacity is None:
         return None
     return max(0, reg.capacity - seats_taken(reg) - seats_offered(reg, excluding=excluding))
+
+
+@dataclass(frozen=True)
+class RegistrationFigures:
+    """An event's registrations by state, its seats held and offered, and the seats left (None:
+    no capacity set), read in one query. For pages; a write counts again under the lock."""
+
+    by_state: dict[str, int]
+    offered: int
+    capacity: int | None
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_state.values())
+
+    @property
+    def taken(self) -> int:
+        return sum(self.by_state.get(state, 0) for state in HOLDING_STATES)
+
+    @property
+    def available(self) -> int | None:
+        if self.capacity is None:
+            return None
+        return max(0, self.capacity - self.taken - self.offered)
+
+
+HOLDING_STATES = (Attendee.State.APPLIED, Attendee.State.APPROVED, Attendee.State.CONFIRMED)
+
+
+OFFERED = "offered:seats"  # the row of open offers' seats among the state counts
+
+
+def registration_figures(event: Event) -> RegistrationFigures:
+    """One query: the registration event's attendees counted per state (grouped, read from
+    the (event, state) index), with the seats of open waiting-list offers as one more row."""
+    reg = event.registration_event
+    by_state = (
+        Attendee.objects.filter(event=reg)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    offered = (
+        WaitingListEntry.objects.filter(event=reg, state=WaitingListEntry.State.OFFERED)
+        .order_by()
+        .values_list("event")
+        .annotate(kind=Value(OFFERED), n=Sum("party_size"))
+        .values_list("kind", "n")
+    )
+    rows = dict(by_state.union(offered, all=True))
+    return RegistrationFigures(
+        by_state={state: n for state, n in rows.items() if state != OFFERED},
+        offered=rows.get(OFFERED) or 0,
+        capacity=reg.capacity,
+    )
 
 
 def ticket_left(ticket: Ticket) -> int | None:
@@ -250,7 +307,9 @@ def place_order(
         for p in people
     ]
     _check_seats(reg, people, offer)
-    standing = None
+    # The committee's good standing, read once for the whole order (not once per person).
+    priced_for_members = any(p.ticket.member_price is not None for p in people)
+    standing = standing_of(member) if member is not None and priced_for_members else None
     # A student's place always waits for staff (the summit's age, consent and ratio checks),
     # whether or not the event moderates its other registrations.
     moderated = reg.requires_approval or any(p.ticket.for_youth for p in people)
@@ -496,7 +555,7 @@ def cancel_attendee(*, attendee: Attendee, by: Any) -> Decimal:
         order.state, order.cancelled_at = Order.State.CANCELLED, now
         order.save(update_fields=["state", "cancelled_at", "updated_at"])
     _cancellation_mail(order, [attendee], refund, by)
-    _offer_freed(reg)
+    offer_freed(reg)
     return refund
 
 
@@ -517,7 +576,7 @@ def cancel_order(*, order: Order, by: Any) -> Decimal:
     order.save(update_fields=["state", "cancelled_at", "updated_at"])
     _cancellation_mail(order, active, refund, by)
     log_activity(order, "events.order.cancelled", by=by, data={"refund": str(refund)})
-    _offer_freed(reg)
+    offer_freed(reg)
     return refund
 
 
@@ -538,219 +597,8 @@ def _cancellation_mail(order: Order, attendees: list[Attendee], refund: Decimal,
     )
 
 
-def _offer_freed(reg: Event) -> None:
+def offer_freed(reg: Event) -> None:
+    """Offer the seats freed under the lock to the waiting list (services.waitlist)."""
     from twinning.events.services.waitlist import offer_seats_locked
 
     offer_seats_locked(reg)
-
-
-# --- Moderated registration ------------------------------------------------------------------
-
-
-def _decide(attendee: Attendee, by: Any) -> tuple[Event, Attendee]:
-    require(by, "events.manage_registrations", attendee.event)
-    reg = lock_event(attendee.event)
-    attendee = Attendee.objects.select_related("order__member", "ticket", "event").get(
-        pk=attendee.pk
-    )
-    if attendee.state != Attendee.State.APPLIED:
-        raise ValidationError(_("This application was already decided."))
-    return reg, attendee
-
-
-def _settle_order(order: Order, now: datetime.datetime) -> None:
-    """Once no attendee of an order awaits a decision, it is confirmed (and invoiced) or,
-    with nobody left, cancelled."""
-    states = set(order.attendees.values_list("state", flat=True))
-    if Attendee.State.APPLIED in states:
-        return
-    if Attendee.State.CONFIRMED in states:
-        order.state, order.confirmed_at = Order.State.CONFIRMED, now
-        order.total = sum(
-            (a.price for a in order.attendees.filter(state=Attendee.State.CONFIRMED)), ZERO
-        )
-        order.save(update_fields=["state", "confirmed_at", "total", "updated_at"])
-        invoice_order(order)
-    else:
-        order.state, order.cancelled_at = Order.State.CANCELLED, now
-        order.save(update_fields=["state", "cancelled_at", "updated_at"])
-
-
-def _decision_mail(attendee: Attendee, template: str, message: str, by: Any) -> None:
-    order = attendee.order
-    queue_email(
-        to=attendee.email or order.email,
-        template=template,
-        context={
-            "event_title": attendee.event.title,
-            "person_name": attendee.name,
-            "order_code": order.code,
-            "order_url": order_url(order),
-            "message": message.strip(),
-        },
-        related=attendee,
-        by=by,
-    )
-
-
-@transaction.atomic
-def approve_attendee(*, attendee: Attendee, message: str = "", by: Any) -> Attendee:
-    """Approve an application: the attendee is confirmed (their seat was held since they
-    applied, so approval never oversells), the order invoiced once nobody on it awaits a
-    decision, the person e-mailed with `message`."""
-    _reg, attendee = _decide(attendee, by)
-    now = timezone.now()
-    confirm(attendee, now)
-    _settle_order(attendee.order, now)
-    _decision_mail(attendee, "events.application_approved", message, by)
-    log_activity(attendee, "events.attendee.approved", by=by)
-    return attendee
-
-
-@transaction.atomic
-def decline_attendee(*, attendee: Attendee, message: str = "", by: Any) -> Attendee:
-    """Decline an application with a message; the seat it held goes to the waiting list."""
-    reg, attendee = _decide(attendee, by)
-    if not message.strip():
-        raise ValidationError({"message": _("Say why, in a few words: the person reads it.")})
-    now = timezone.now()
-    attendee.state, attendee.decided_at = Attendee.State.DECLINED, now
-    attendee.save(update_fields=["state", "decided_at", "updated_at"])
-    _settle_order(attendee.order, now)
-    _decision_mail(attendee, "events.application_declined", message, by)
-    log_activity(attendee, "events.attendee.declined", by=by)
-    _offer_freed(reg)
-    return attendee
-
-
-@transaction.atomic
-def waitlist_attendee(*, attendee: Attendee, message: str = "", by: Any) -> WaitingListEntry:
-    """Move an application to the end of the waiting list (a party of one): the application
-    is declined, its seat freed for those waiting before it, the person told with `message`."""
-    reg, attendee = _decide(attendee, by)
-    now = timezone.now()
-    attendee.state, attendee.decided_at = Attendee.State.DECLINED, now
-    attendee.save(update_fields=["state", "decided_at", "updated_at"])
-    _settle_order(attendee.order, now)
-    entry = WaitingListEntry(
-        event=reg,
-        ticket=attendee.ticket,
-        party_size=1,
-        name=attendee.name,
-        email=attendee.email or attendee.order.email,
-        user=attendee.user,
-        member=attendee.order.member,
-    )
-    entry.full_clean()
-    entry.save()
-    _decision_mail(attendee, "events.application_waitlisted", message, by)
-    log_activity(attendee, "events.attendee.waitlisted", by=by, data={"entry": entry.pk})
-    _offer_freed(reg)
-    return entry
-
-
-# --- Staff: capacity, tickets, questions -----------------------------------------------------
-
-
-@transaction.atomic
-def change_capacity(*, event: Event, capacity: int | None, by: Any) -> Event:
-    """Set the registration's capacity (None: no limit). It cannot go below the seats taken;
-    seats it frees are offered to the waiting list."""
-    require(by, "events.manage_registrations", event)
-    reg = lock_event(event)
-    taken = seats_taken(reg) + seats_offered(reg)
-    if capacity is not None and capacity < taken:
-        raise ValidationError(
-            {
-                "capacity": _("%(n)s seats are taken or offered: the capacity cannot be lower.")
-                % {"n": taken}
-            }
-        )
-    old = reg.capacity
-    reg.capacity = capacity
-    reg.full_clean()
-    reg.save(update_fields=["capacity", "updated_at"])
-    log_activity(reg, "events.capacity.changed", by=by, data={"from": old, "to": capacity})
-    _offer_freed(reg)
-    return reg
-
-
-TICKET_FIELDS = (
-    "name",
-    "description",
-    "price",
-    "member_price",
-    "early_bird_price",
-    "early_bird_until",
-    "quota",
-    "for_youth",
-    "available_from",
-    "available_until",
-    "position",
-)
-QUESTION_FIELDS = (
-    "ticket",
-    "scope",
-    "kind",
-    "label",
-    "help_text",
-    "choices",
-    "required",
-    "position",
-)
-
-
-@transaction.atomic
-def save_ticket(*, event: Event, ticket: Ticket | None = None, by: Any, **fields: Any) -> Ticket:
-    """Create or change one of the event's tickets (staff). A quota cannot go below the
-    tickets already held."""
-    require(by, "events.manage_registrations", event)
-    ticket = ticket or Ticket(event=event)
-    if ticket.event_id != event.pk:
-        raise ValidationError(_("This ticket is another event's."))
-    for name in TICKET_FIELDS:
-        if name in fields:
-            setattr(ticket, name, fields[name])
-    if ticket.early_bird_price is not None and ticket.early_bird_until is None:
-        raise ValidationError(
-            {"early_bird_until": _("Say until when the early-bird price applies.")}
-        )
-    if ticket.pk and ticket.quota is not None:
-        held = Attendee.objects.filter(ticket=ticket).holding_seats().count()
-        if ticket.quota < held:
-            raise ValidationError(
-                {"quota": _("%(n)s of these tickets are held already.") % {"n": held}}
-            )
-    ticket.full_clean()
-    ticket.save()
-    log_activity(ticket, "events.ticket.saved", by=by, data={"name": ticket.name})
-    return ticket
-
-
-@transaction.atomic
-def save_question(
-    *, event: Event, question: Question | None = None, by: Any, **fields: Any
-) -> Question:
-    """Create or change a question of the event (staff): once per order or per attendee (of
-    one ticket or all), a consent must be accepted to register."""
-    require(by, "events.manage_registrations", event)
-    question = question or Question(event=event)
-    if question.event_id != event.pk:
-        raise ValidationError(_("This question is another event's."))
-    for name in QUESTION_FIELDS:
-        if name in fields:
-            setattr(question, name, fields[name])
-    if question.ticket is not None and question.ticket.event_id != event.pk:
-        raise ValidationError({"ticket": _("Choose one of this event's tickets.")})
-    if question.scope == Question.Scope.ORDER and question.ticket is not None:
-        raise ValidationError(
-            {"ticket": _("A question asked once per order cannot be for one ticket.")}
-        )
-    if question.kind == Question.Kind.CHOICE and not question.choices:
-        raise ValidationError({"choices": _("Give the answers to choose from, one per line.")})
-    if question.kind == Question.Kind.CONSENT:
-        question.required = True
-    question.full_clean()
-    question.save()
-    log_activity(question, "events.question.saved", by=by, data={"label": question.label})
-    return question

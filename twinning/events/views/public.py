@@ -131,26 +131,23 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 def _tickets(event: Event) -> list[dict[str, Any]]:
     """Each ticket on sale with its price and what remains (its quota and the event's
-    capacity, less the attendees holding seats)."""
+    capacity, less the attendees holding seats). The seats held are read in one grouped
+    aggregate (per ticket, over the registration event's attendees holding seats); their sum
+    is the seats taken from the capacity."""
     registration = event.registration_event
-    holding = Attendee.objects.holding_seats()
-    taken = holding.filter(event=registration).count()
-    left_in_event = None if registration.capacity is None else max(0, registration.capacity - taken)
-    tickets = Ticket.objects.filter(event=registration).annotate(
-        held=Count(
-            "attendees",
-            filter=Q(
-                attendees__state__in=[
-                    Attendee.State.APPLIED,
-                    Attendee.State.APPROVED,
-                    Attendee.State.CONFIRMED,
-                ]
-            ),
-        )
+    held = dict(
+        Attendee.objects.filter(event=registration)
+        .holding_seats()
+        .order_by()
+        .values_list("ticket_id")
+        .annotate(n=Count("pk"))
+        .values_list("ticket_id", "n")
     )
+    taken = sum(held.values())
+    left_in_event = None if registration.capacity is None else max(0, registration.capacity - taken)
     rows = []
-    for ticket in tickets:
-        left = None if ticket.quota is None else max(0, ticket.quota - ticket.held)
+    for ticket in Ticket.objects.filter(event=registration):
+        left = None if ticket.quota is None else max(0, ticket.quota - held.get(ticket.pk, 0))
         if left_in_event is not None:
             left = left_in_event if left is None else min(left, left_in_event)
         rows.append({"ticket": ticket, "left": left})

@@ -27,14 +27,20 @@ from twinning.events.forms_registration import (
     answers_from,
     delegate_formset,
 )
-from twinning.events.models import Attendee, Event, Order, Question, WaitingListEntry
+from twinning.events.models import Attendee, Event, Order, Question, Ticket, WaitingListEntry
 from twinning.events.services.delegations import (
     complete_attendee_details,
     find_details_link,
     register_delegation,
     resend_details_link,
 )
-from twinning.events.services.pricing import member_price_refusals, quote
+from twinning.events.services.pricing import (
+    Quote,
+    Standing,
+    member_price_refusals,
+    quote,
+    standing_of,
+)
 from twinning.events.services.registration import (
     Person,
     SoldOut,
@@ -80,11 +86,20 @@ def _register_context(request: HttpRequest, event: Event) -> dict[str, Any]:
     reg = event.registration_event
     tickets = event_tickets(reg)
     members = Member.objects.administered_by(request.user)
+    standings: dict[int, Standing] = {}  # each committee's read once for all the tickets
+
+    def standing(member: Member) -> Standing:
+        if member.pk not in standings:
+            standings[member.pk] = standing_of(member)
+        return standings[member.pk]
+
     prices = [
         {
             "ticket": t,
             "quote": quote(t),
-            "members": [(m, quote(t, member=m)) for m in members] if t.member_price else [],
+            "members": [(m, quote(t, member=m, standing=standing(m))) for m in members]
+            if t.member_price
+            else [],
         }
         for t in tickets
     ]
@@ -356,6 +371,14 @@ def delegation_events(request: HttpRequest, member: str) -> HttpResponse:
     return _no_store(render(request, "events/registration/delegation_events.html", context))
 
 
+def _prices(tickets: Any, committee: Member) -> list[tuple[Ticket, Quote]]:
+    """Each ticket's quote for the committee, its good standing read once (if any ticket has
+    a member price)."""
+    tickets = list(tickets)
+    known = standing_of(committee) if any(t.member_price is not None for t in tickets) else None
+    return [(t, quote(t, member=committee, standing=known)) for t in tickets]
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def delegation_create(request: HttpRequest, slug: str, member: str) -> HttpResponse:
@@ -404,7 +427,7 @@ def delegation_create(request: HttpRequest, slug: str, member: str) -> HttpRespo
         "blocks": blocks,
         "max_delegates": MAX_DELEGATES,
         "error_text": error_text,
-        "prices": [(t, quote(t, member=committee)) for t in tickets],
+        "prices": _prices(tickets, committee),
         "seats": seats_available(event),
     }
     return _no_store(render(request, "events/registration/delegation_form.html", context))

@@ -30,7 +30,7 @@ from twinning.accounts.decorators import staff_required
 from twinning.core.forms import add_service_error
 from twinning.events.forms_registration import add_questions, answers_from
 from twinning.events.models import Attendee, Event, Question, SummitApplication
-from twinning.events.services import registration
+from twinning.events.services import moderation, registration
 from twinning.events.services import summit as summit_services
 from twinning.events.services import summit_apply as services
 from twinning.network.choosers import CommunityField
@@ -498,11 +498,11 @@ def summit_application_decide(request: HttpRequest, slug: str, pk: int) -> HttpR
     action, message = form.cleaned_data["action"], form.cleaned_data["message"]
     try:
         if action == "approve":
-            registration.approve_attendee(
+            moderation.approve_attendee(
                 attendee=application.attendee, message=message, by=request.user
             )
         else:
-            registration.decline_attendee(
+            moderation.decline_attendee(
                 attendee=application.attendee, message=message, by=request.user
             )
     except ValidationError as error:

@@ -1,0 +1,193 @@
+"""What the page benches (bench/members.py, bench/events.py) share, beside bench/run.py's
+server and environment: a fresh run directory, scripts run in the bench's own database, a
+signed-in staff session, a browser-like client, p50/p95 timing at several connections and the
+latency table printed beside the in-run baseline. Each bench script keeps only its own data and
+scenarios."""
+
+import contextlib
+import http.client
+import shutil
+import statistics
+import subprocess
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from bench.run import HOST, PORT, PYTHON, ROOT, env_for, manage, start_server
+
+BASELINE = ("baseline (bare view, 20 rows)", "/bench/baseline/")
+
+# A session of verified staff (a TOTP device, the second factor marked verified), printed as
+# its key: the benches send it as the `sessionid` cookie.
+STAFF_SESSION_SCRIPT = r"""
+import time
+import django
+django.setup()
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from twinning.accounts.models import User
+from twinning.accounts.sessions import SIGNED_IN_AT
+user, _ = User.objects.get_or_create(email="bench-staff@example.org", defaults={"is_staff": True})
+device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session["otp_device_id"] = device.persistent_id
+session[SIGNED_IN_AT] = int(time.time())
+session.save()
+print(session.session_key)
+"""
+
+# The start of a query-counting script: Django set up, `client` a test client signed in as the
+# staff of STAFF_SESSION_SCRIPT with the second factor verified, `anonymous` another.
+STAFF_CLIENT = r"""
+import json, sys
+import django
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from twinning.accounts.models import User
+staff = User.objects.get(email="bench-staff@example.org")
+client = Client(HTTP_HOST="127.0.0.1")
+client.force_login(staff)
+session = client.session
+session["otp_device_id"] = TOTPDevice.objects.get(user=staff).persistent_id
+session.save()
+anonymous = Client(HTTP_HOST="127.0.0.1")
+"""
+
+
+def fresh_run_dir(run_dir: Path) -> None:
+    """An empty run directory with a migrated database and the collected static files."""
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True)
+    manage(run_dir, "migrate", "--noinput")
+    manage(run_dir, "collectstatic", "--noinput")
+
+
+def run_script(run_dir: Path, script: str, *args: str) -> str:
+    """Run `script` with Python in the bench's environment; its last line of output."""
+    done = subprocess.run(
+        [PYTHON, "-c", script, *args],
+        cwd=ROOT,
+        env=env_for(run_dir),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+@contextlib.contextmanager
+def serving(run_dir: Path) -> Iterator[None]:
+    """gunicorn (bench/run.py's start_server) for the duration of the block."""
+    server = start_server(run_dir)
+    try:
+        yield
+    finally:
+        server.terminate()
+        server.wait()
+
+
+class Browser:
+    """One client over one keep-alive connection: its cookies (a session given at the start)
+    and the CSRF cookie the pages set."""
+
+    def __init__(self, session: str = "") -> None:
+        self.conn = http.client.HTTPConnection(HOST, PORT, timeout=60)
+        self.cookies = {"sessionid": session} if session else {}
+
+    def request(
+        self, method: str, path: str, data: dict | None = None, htmx: bool = False
+    ) -> tuple[int, dict[str, str], bytes]:
+        headers = {"Host": HOST, "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if data is not None:
+            body = urllib.parse.urlencode({"csrfmiddlewaretoken": self.csrf(), **data})
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["X-CSRFToken"] = self.csrf()
+            headers["Referer"] = f"http://{HOST}:{PORT}{path}"
+        if htmx:
+            headers["HX-Request"] = "true"
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        payload = response.read()
+        for key, value in response.getheaders():
+            if key.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, dict(response.getheaders()), payload
+
+    def csrf(self) -> str:
+        return self.cookies.get("csrftoken", "")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+Step = Callable[[Browser, int], bool]
+Scenario = tuple[Callable[[], Browser], Step]
+
+
+def timed(setup: Callable[[], Browser], step: Step, connections: int, requests: int) -> dict:
+    """`connections` clients at once (each a browser from `setup`), each `requests` steps after
+    five to warm up; a step answers whether the response was the one expected."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+
+    def client() -> None:
+        nonlocal errors
+        browser, mine, failed = setup(), [], 0
+        for i in range(requests + 5):
+            start = time.perf_counter()
+            ok = step(browser, i)
+            if i >= 5:
+                mine.append(time.perf_counter() - start)
+                failed += not ok
+        browser.close()
+        with lock:
+            latencies.extend(mine)
+            errors += failed
+
+    threads = [threading.Thread(target=client) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+    return {
+        "p50": statistics.median(latencies) * 1000,
+        "p95": latencies[int(len(latencies) * 0.95) - 1] * 1000,
+        "errors": errors,
+    }
+
+
+def get_page(path: str, cookie: str = "") -> Scenario:
+    """GET `path` (with the session `cookie`, if any), expecting 200."""
+    return (lambda: Browser(cookie)), (lambda browser, _i: browser.request("GET", path)[0] == 200)
+
+
+def latency_table(run_dir: Path, pages: dict[str, Callable[[], Scenario]], width: int = 34) -> None:
+    """Through gunicorn, at 1 then 4 connections (60 then 30 requests each): each page's p50
+    and p95 in ms beside the first page's p50 (the baseline: list BASELINE first)."""
+    with serving(run_dir):
+        print(
+            f"  {'conns':>5}  {'page':<{width}} {'p50':>8} {'p95':>8} {'x base':>7} {'errors':>6}"
+        )
+        for connections in (1, 4):
+            base = None
+            for label, make in pages.items():
+                result = timed(*make(), connections, 60 if connections == 1 else 30)
+                base = base or result["p50"]
+                print(
+                    f"  {connections:>5}  {label:<{width}} {result['p50']:8.1f} "
+                    f"{result['p95']:8.1f} {result['p50'] / base:7.1f} {result['errors']:>6}"
+                )
