@@ -62,7 +62,7 @@ from twinning.events.services.summit import (
     assign_teams,
     first_day,
 )
-from twinning.events.services.summit_apply import apply_to_summit
+from twinning.events.services.summit_apply import apply_to_summit, is_adult_applicant
 from twinning.events.services.waitlist import join_waiting_list
 from twinning.events.services.webinars import import_attendance, set_recording
 from twinning.members.models import AssociationRegion
@@ -543,9 +543,10 @@ def _student_communities(count: int) -> list[Community]:
 
 def _summit_students(summit: Event, ticket: Ticket, consent_question: Question, by: Any) -> None:
     """Students apply through the summit's application (one account each, a guardian's
-    address); most guardians consent to all three scopes, two refuse photos, two have not
-    answered yet; staff confirm those with participation consent, then the rooms and both
-    activities' teams are assigned by their rules."""
+    address, or their own consent for those who are 18); most consent to all three scopes,
+    two refuse photos, two guardians have not answered yet; staff confirm those with
+    participation consent, then the rooms and both activities' teams are assigned by their
+    rules."""
     communities = _student_communities(SUMMIT_STUDENTS)
     if not communities:
         return
@@ -554,8 +555,10 @@ def _summit_students(summit: Event, ticket: Ticket, consent_question: Question, 
     meal = summit.registration_event.questions.get(label="Meal preference")
     for i, user in enumerate(users):
         first, _space, last = user.full_name.partition(" ")
-        age = 14 + i % 5
+        age = 14 + i % 5 if i < SUMMIT_STUDENTS - 2 else 16  # the last two wait for a guardian
         born = day.replace(year=day.year - age) - datetime.timedelta(days=20 + 11 * i)
+        scopes = {"participation", "medical"} | ({"photos"} if i % 9 else set())
+        adult = is_adult_applicant(summit, born)  # 18 on the first day: consents for themself
         application = apply_to_summit(
             event=summit,
             ticket=ticket,
@@ -563,7 +566,8 @@ def _summit_students(summit: Event, ticket: Ticket, consent_question: Question, 
             last_name=last or "Student",
             date_of_birth=born,
             community=communities[i % len(communities)],
-            guardian_email=f"guardian.{i + 1}@families.twinning.example",
+            guardian_email="" if adult else f"guardian.{i + 1}@families.twinning.example",
+            own_consent=scopes if adult else None,
             emergency_contacts=f"Parent of {first}: +1 555 01{i:02d}",
             allergies="Peanuts" if i % 7 == 0 else "",
             dietary_needs="Vegetarian" if i % 4 == 0 else "",
@@ -576,9 +580,9 @@ def _summit_students(summit: Event, ticket: Ticket, consent_question: Question, 
         )
         if i >= SUMMIT_STUDENTS - 2:
             continue  # the guardian has not answered yet
-        scopes = {"participation", "medical"} | ({"photos"} if i % 9 else set())
-        consent = request_consent(person=application.person, program="summit", by=SYSTEM)
-        answer_consent(token=consent.token, granted=scopes, program="summit")  # type: ignore[attr-defined]
+        if not adult:
+            consent = request_consent(person=application.person, program="summit", by=SYSTEM)
+            answer_consent(token=consent.token, granted=scopes, program="summit")  # type: ignore[attr-defined]
         approve_attendee(
             attendee=application.attendee,
             message="Welcome to the Youth Leadership Summit!",
