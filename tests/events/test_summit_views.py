@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.accounts.welfare import reauthenticated, welfare_staff
 from tests.conftest import _client_for
 from tests.events.summit_helpers import (
     CANARY_ALLERGY,
@@ -166,9 +167,9 @@ def test_a_nurse_without_a_background_check_is_refused(summit_world):
     assert not ActivityLog.objects.filter(action="events.summit.details_read").exists()
 
 
-def test_staff_edit_the_restricted_details(summit_world, staff_user):
+def test_welfare_staff_edit_the_restricted_details(summit_world):
     url = _url(summit_world, "events:summit_details_edit", {"attendee": "student"})
-    client = _client_for(staff_user, verified=True)
+    client = reauthenticated(_client_for(welfare_staff(), verified=True))
     assert CANARY_MEDICAL in client.get(url).content.decode()  # the form shows them: a read
     response = client.post(
         url,
