@@ -236,14 +236,15 @@ def test_the_scan_reads_inside_the_pdf_lists(summit_world):
 def _bulk_exports(world) -> list[str]:
     """Every bulk export of the summit and its conference: the registrations as CSV and XLSX
     (staff), the room and team lists as PDF."""
-    paths = []
-    for slug in (world.summit.slug, world.conference.slug):
-        for fmt in ("csv", "xlsx"):
-            paths.append(
-                reverse("events:staff_registrations_export", kwargs={"slug": slug, "fmt": fmt})
-            )
-    for name in ("events:summit_room_list_pdf", "events:summit_team_list_pdf"):
-        paths.append(reverse(name, kwargs={"slug": world.summit.slug}))
+    paths = [
+        reverse("events:staff_registrations_export", kwargs={"slug": slug, "fmt": fmt})
+        for slug in (world.summit.slug, world.conference.slug)
+        for fmt in ("csv", "xlsx")
+    ]
+    paths += [
+        reverse(name, kwargs={"slug": world.summit.slug})
+        for name in ("events:summit_room_list_pdf", "events:summit_team_list_pdf")
+    ]
     return paths
 
 

@@ -80,9 +80,7 @@ def test_staff_without_welfare_cannot_overwrite_the_details(world, staff_user):
     assert not ActivityLog.objects.filter(action="events.summit.details_changed").exists()
 
 
-def test_staff_without_welfare_see_the_participants_without_links_to_the_details(
-    world, staff_user
-):
+def test_staff_without_welfare_see_the_participants_without_links_to_the_details(world, staff_user):
     page = _client_for(staff_user, verified=True).get(_participants(world)).text
     assert "Alice" in page
     assert _details(world) not in page
@@ -213,7 +211,10 @@ def test_refused_roles_get_no_detail_no_prompt_and_no_logged_read(world):
     answers = {}
     for role, user in refused.items():
         client = reauthenticated(_client_for(user))
-        answers[role] = (client.get(_details(world)).status_code, client.get(_edit(world)).status_code)
+        answers[role] = (
+            client.get(_details(world)).status_code,
+            client.get(_edit(world)).status_code,
+        )
     assert answers == dict.fromkeys(refused, (404, 404))
     anonymous = Client().get(_details(world))
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]

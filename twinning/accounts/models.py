@@ -69,7 +69,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         permissions = [
             (
                 "staff_welfare",
-                _("Staff welfare: may read special-category data (health, passports, safeguarding)"),
+                _("Staff welfare: may read health, passport and safeguarding data"),
             )
         ]
 

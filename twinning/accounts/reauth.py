@@ -25,7 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-PASSWORD_CHECKED_AT = "accounts_password_checked_at"
+PASSWORD_CHECKED_AT = "accounts_password_checked_at"  # noqa: S105 -- a session key, no secret
 SECOND_FACTOR_CHECKED_AT = "accounts_second_factor_checked_at"
 DEFAULT_MINUTES = 10
 

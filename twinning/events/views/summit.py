@@ -31,8 +31,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from twinning.accounts.decorators import otp_verify_url, staff_required
 from twinning.accounts.reauth import reauth_redirect
 from twinning.core.authz import is_verified_staff
-from twinning.core.special import may_read_special
 from twinning.core.forms import DateInput, add_service_error
+from twinning.core.special import may_read_special
 from twinning.events.models import Attendee, Event, ResidenceRoom, SummitChaperone, Team, TeamMember
 from twinning.events.services import summit as services
 from twinning.youth.models import consent_active
