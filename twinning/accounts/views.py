@@ -178,9 +178,12 @@ def reauth(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     with_code = needs_second_factor(user)
     device = services.confirmed_totp_device(user) if with_code else None
-    if with_code and (device is None or not user.is_verified()):
+    if with_code and not user.is_verified():
         # Staff give their second factor on the code page first (it sets one up if needed).
         return redirect(otp_verify_url(request.get_full_path()))
+    if with_code and device is None:
+        # Verified, but the authenticator is gone (removed in the admin): set up a new one.
+        return redirect(f"{reverse('accounts:otp_setup')}?{urlencode({'next': next_url})}")
     if request.method != "POST" and is_recently_authenticated(request):
         return redirect(next_url)
     form = ReauthForm(request.POST or None, with_code=with_code)

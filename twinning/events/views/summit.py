@@ -504,7 +504,6 @@ def summit_participants(request: HttpRequest, slug: str) -> HttpResponse:
         "rows": rows,
         "may_read": bool(services.restricted_fields_for(request.user, event)),
         "is_staff": is_verified_staff(request.user),
-        "is_welfare": may_read_special(request.user),
     }
     return _private(render(request, "events/summit/participants.html", context))
 
