@@ -65,7 +65,7 @@ def test_staff_without_welfare_get_a_restricted_page_with_no_detail(world, staff
     client = reauthenticated(_client_for(staff_user, verified=True))
     for url in (_details(world), _edit(world)):
         response = client.get(url)
-        assert response.status_code == 200
+        assert response.status_code == 403
         assert "These details are restricted" in response.text
         assert "no-store" in response["Cache-Control"]
         assert not [c for c in CANARIES if c in response.text]

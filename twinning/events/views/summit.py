@@ -9,7 +9,7 @@ Anyone else gets 404, as if the summit had no such page (C12).
 
 The restricted details (RELIABILITY P-07) are read by welfare staff (`staff_welfare`), the
 nurse and the chaperones only, after a fresh re-authentication (B12,
-`twinning.accounts.reauth`); staff without the capability get a page that says the details are
+`twinning.accounts.reauth`); staff without the capability get a 403 page that says the details are
 restricted and who reads them, with none of them. No list, PDF or export holds them."""
 
 import io
@@ -436,13 +436,15 @@ def summit_team_move(request: HttpRequest, slug: str, kind: str, attendee: int) 
 
 
 def _restricted(request: HttpRequest, event: Event, person: Attendee) -> HttpResponse:
-    """What staff without the welfare capability get instead of the details: that they are
-    restricted, and to whom (no value, nothing logged as a read)."""
+    """What staff without the welfare capability get instead of the details: 403 and a page
+    saying they are restricted, and to whom (no value, nothing logged as a read). Staff know
+    the participant (the lists show them), so a 404 would hide nothing."""
     return _private(
         render(
             request,
             "events/summit/details_restricted.html",
             {"event": event, "person": person, "is_staff": is_verified_staff(request.user)},
+            status=403,
         )
     )
 
