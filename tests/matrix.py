@@ -164,5 +164,5 @@ def refused(response: Any) -> bool:
 
 @cache
 def _sign_in_pages() -> frozenset[str]:
-    pages = ("accounts:login", "accounts:otp_verify", "accounts:otp_setup")
+    pages = ("accounts:login", "accounts:otp_verify", "accounts:otp_setup", "accounts:reauth")
     return frozenset({*(reverse(name) for name in pages), "/admin/login/"})

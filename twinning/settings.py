@@ -164,6 +164,10 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Twinning")
 # address tried, each a window starting at its first failure (twinning/accounts/ratelimit.py).
 LOGIN_LIMIT_PER_IP = (10, 300)
 LOGIN_LIMIT_PER_ACCOUNT = (20, 3600)
+# Re-authentication (RELIABILITY B12): reading special-category data (health, passports,
+# safeguarding) needs the password (and, for staff, the second factor) confirmed within this
+# many minutes (twinning/accounts/reauth.py).
+REAUTH_MINUTES = env.int("REAUTH_MINUTES", default=10)
 # Only a proxy we run sets X-Forwarded-For; the number of proxies in front of us (AUTH-3).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Idle timeouts (AUTH-7): every request of a signed-in user saves the session and so pushes its

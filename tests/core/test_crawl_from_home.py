@@ -64,6 +64,7 @@ NOT_LINKS = {
     "accounts:signup_sent": "shown after the sign-up form is sent",
     "accounts:password_reset_done": "shown after the reset form is sent",
     "accounts:password_reset_complete": "shown after a new password is set",
+    "accounts:reauth": "where a page of special-category data sends an old session (B12)",
     # Signed-out pages: a signed-in person has no use for them (their links show signed out).
     "accounts:login": "signing in, linked in the header for signed-out visitors",
     "accounts:signup": "signing up, linked in the header for signed-out visitors",

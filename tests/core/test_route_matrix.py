@@ -92,6 +92,10 @@ MATRIX = {
     # staff_without_otp has no authenticator yet: the code page sends them to set one up.
     "accounts:otp_verify": ("/accounts/two-factor/", (302, 404, 404, 404, 302, 302)),
     "accounts:otp_setup": ("/accounts/two-factor/setup/", (302, 404, 404, 404, 200, 302)),
+    # B12: a fresh sign-in needs no confirmation (back to `next`); verified staff confirm
+    # their password and code (the matrix's session records no code check); staff without
+    # their second factor give it on the code page first.
+    "accounts:reauth": ("/accounts/confirm/", (302, 302, 302, 302, 302, 200)),
     "accounts:password_change": ("/accounts/password/change/", SIGNED_IN),
     "accounts:password_reset": ("/accounts/password/reset/", EVERYONE),
     "accounts:password_reset_done": ("/accounts/password/reset/sent/", EVERYONE),

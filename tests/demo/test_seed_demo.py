@@ -37,6 +37,17 @@ def test_seed_demo_prints_one_login_per_role_and_the_staff_second_factor(small_r
     assert personas.DEMO_PASSWORD in output
     assert "TOTP secret GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ" in output
     assert "demo_totp staff@twinning.example" in output
+    assert "staff welfare" in output
+
+
+def test_the_demo_staff_persona_holds_the_staff_welfare_capability(small_registry):
+    from twinning.core.special import has_welfare_capability
+
+    _seed()
+
+    staff = User.objects.get(email=personas.STAFF.email)
+    assert has_welfare_capability(staff)
+    assert not has_welfare_capability(User.objects.get(email=personas.COMMITTEE_ADMIN.email))
 
 
 def test_seed_demo_makes_the_committee_admin_admin_of_springfield(small_registry):

@@ -1,8 +1,14 @@
 """The summit's routes in the C1 matrix. None of the matrix's six roles is a chaperone, the
 nurse or a summit student: those are in tests/events/test_summit_views.py and
-test_summit_canary.py."""
+test_summit_canary.py.
+
+The matrix's staff do not hold the staff welfare capability (RELIABILITY P-07): the restricted
+details answer them 403 with a page that says so (tests/events/test_summit_welfare.py opens
+them as welfare staff)."""
 
 from tests.matrix import STAFF_ACTION, STAFF_PAGE
+
+WELFARE_PAGE = (302, 404, 404, 404, 302, 403)
 
 STAFF = "/staff/events/{summit}/summit/"
 ADULTS = "/events/{summit}/summit/"
@@ -29,10 +35,10 @@ MATRIX = {
     ),
     "events:summit_details_edit": (
         f"{STAFF}participants/{{summit_student}}/details/",
-        STAFF_PAGE,
+        WELFARE_PAGE,
     ),
     "events:summit_participants": (f"{ADULTS}participants/", STAFF_PAGE),
-    "events:summit_details": (f"{ADULTS}participants/{{summit_student}}/details/", STAFF_PAGE),
+    "events:summit_details": (f"{ADULTS}participants/{{summit_student}}/details/", WELFARE_PAGE),
     "events:summit_room_list": (f"{ADULTS}rooms/", STAFF_PAGE),
     "events:summit_room_list_pdf": (f"{ADULTS}rooms.pdf", STAFF_PAGE),
     "events:summit_team_list": (f"{ADULTS}teams/", STAFF_PAGE),

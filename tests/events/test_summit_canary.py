@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from tests.accounts.welfare import reauthenticated, welfare_staff
 from tests.conftest import _client_for
 from tests.events.summit_helpers import (
     CANARIES,
@@ -154,6 +155,14 @@ def refused_roles(summit_world):
         "staff_without_second_factor": _client_for(
             UserFactory(email="pw-only@example.org", is_staff=True)
         ),
+        # P-07: verified staff read them only with the staff welfare capability ...
+        "verified_staff_without_welfare": reauthenticated(
+            _client_for(UserFactory(email="no-welfare@example.org", is_staff=True), verified=True)
+        ),
+        # ... and only after a fresh re-authentication (B12).
+        "welfare_staff_without_reauthentication": _client_for(
+            welfare_staff(email="not-fresh@example.org"), verified=True
+        ),
         "anonymous": Client(),
     }
 
@@ -198,10 +207,11 @@ def test_the_nurse_sees_every_restricted_detail_on_the_details_page_only(summit_
     assert all("/details/" in path for path in leaks)
 
 
-def test_verified_staff_see_them_on_the_details_pages_only_never_in_lists_or_exports(
-    summit_world, staff_user
+def test_welfare_staff_see_them_on_the_details_pages_only_never_in_lists_or_exports(
+    summit_world,
 ):
-    pages = _crawl(_client_for(staff_user, verified=True), _event_paths(summit_world))
+    client = reauthenticated(_client_for(welfare_staff(), verified=True))
+    pages = _crawl(client, _event_paths(summit_world))
     leaks = _leaks(pages)
     assert set(CANARIES) <= {c for hits in leaks.values() for c in hits}
     assert all("/details/" in path for path in leaks), sorted(leaks)
@@ -221,3 +231,73 @@ def test_the_scan_reads_inside_the_pdf_lists(summit_world):
     pdf = reverse("events:summit_room_list_pdf", kwargs={"slug": summit_world.summit.slug})
     pages = _crawl(_client_for(summit_world.chaperone_user), [pdf])
     assert b"Alice" in pages[pdf] and not pages[pdf].startswith(b"Alice")
+
+
+def _bulk_exports(world) -> list[str]:
+    """Every bulk export of the summit and its conference: the registrations as CSV and XLSX
+    (staff), the room and team lists as PDF."""
+    paths = [
+        reverse("events:staff_registrations_export", kwargs={"slug": slug, "fmt": fmt})
+        for slug in (world.summit.slug, world.conference.slug)
+        for fmt in ("csv", "xlsx")
+    ]
+    paths += [
+        reverse(name, kwargs={"slug": world.summit.slug})
+        for name in ("events:summit_room_list_pdf", "events:summit_team_list_pdf")
+    ]
+    return paths
+
+
+def test_no_bulk_export_holds_a_restricted_detail_even_for_welfare_staff(summit_world):
+    """P-07: never in a bulk CSV/XLSX export, whoever asks (the most privileged reader
+    included, freshly re-authenticated)."""
+    from tests.events.summit_helpers import add_student, canary_details
+
+    # A student registered on the conference itself (the summit shares its registration),
+    # whose details hold the canaries too: the conference's export lists them.
+    canary_details(add_student(summit_world.conference, name="Carla"))
+    client = reauthenticated(_client_for(welfare_staff(), verified=True))
+    bodies = {}
+    for path in _bulk_exports(summit_world):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        bodies[path] = body + _inside(body)
+    # The scan's own check: the exports do list the student whose details are canaries.
+    conference = [b for p, b in bodies.items() if summit_world.conference.slug in p]
+    assert len(conference) == 2 and all(b"Carla" in body for body in conference)
+    assert _leaks(bodies) == {}
+
+
+def test_no_e_mail_holds_a_restricted_detail(summit_world, mailoutbox):
+    """P-07: never sent by e-mail. The application (with health details typed in), the
+    guardian's link and its resending, the consent, the approval, and the summit pages read
+    by everyone who may: then every e-mail queued or sent is scanned."""
+    from tests.events.summit_apply_helpers import apply, grant, open_summit, student
+    from twinning.events.services.registration import approve_attendee
+    from twinning.events.services.summit_apply import resend_guardian_link
+    from twinning.outbox.models import OutboxMessage
+
+    summit = open_summit(slug="mail-summit")
+    applicant = student("applicant@example.org")
+    application = apply(summit, applicant)
+    resend_guardian_link(application=application, by=applicant)
+    grant(application)
+    approve_attendee(attendee=application.attendee, message="Welcome", by=SYSTEM)
+    readers = [
+        reauthenticated(_client_for(welfare_staff(), verified=True)),
+        _client_for(summit_world.nurse_user),
+        _client_for(summit_world.chaperone_user),
+    ]
+    for client in readers:
+        for path in _event_paths(summit_world):
+            client.get(path)
+    queued = OutboxMessage.objects.all()
+    assert queued.exists()  # the scan's own check: there is mail to scan
+    texts = {f"outbox:{m.pk}": f"{m.to} {m.subject} {m.body}".encode() for m in queued}
+    for n, message in enumerate(mailoutbox):
+        parts = [message.subject, message.body]
+        parts += [str(content) for content, _type in getattr(message, "alternatives", [])]
+        parts += [str(attachment) for attachment in message.attachments]
+        texts[f"mail:{n}"] = " ".join(parts).encode()
+    assert _leaks(texts) == {}

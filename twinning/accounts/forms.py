@@ -89,6 +89,27 @@ class TokenForm(forms.Form):
         return self.cleaned_data["token"].replace(" ", "")
 
 
+class ReauthForm(forms.Form):
+    """The password again, and for staff the code from their authenticator (B12)."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    token = TokenForm.base_fields["token"]
+
+    def __init__(self, *args: Any, with_code: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if with_code:
+            self.fields["token"].widget.attrs.pop("autofocus", None)
+        else:
+            del self.fields["token"]
+
+    def clean_token(self) -> str:
+        return self.cleaned_data["token"].replace(" ", "")
+
+
 class ProfileForm(forms.Form):
     full_name = forms.CharField(
         label=_("Full name"),

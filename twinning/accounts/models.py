@@ -63,6 +63,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["email"]
+        # RELIABILITY P-07: association staff who may read special-category data (health,
+        # passport, safeguarding notes) after re-authentication; an admin grants it in the
+        # admin (a user's permissions, or a group holding it). twinning.core.special reads it.
+        permissions = [
+            (
+                "staff_welfare",
+                _("Staff welfare: may read health, passport and safeguarding data"),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email

@@ -13,6 +13,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("two-factor/", views.otp_verify, name="otp_verify"),
     path("two-factor/setup/", views.otp_setup, name="otp_setup"),
+    path("confirm/", views.reauth, name="reauth"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", views.password_reset, name="password_reset"),
     path("password/reset/sent/", views.password_reset_done, name="password_reset_done"),

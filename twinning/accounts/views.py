@@ -12,6 +12,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -34,10 +35,18 @@ from twinning.accounts.forms import (
     LoginForm,
     PasswordResetForm,
     ProfileForm,
+    ReauthForm,
     SignUpForm,
     TokenForm,
 )
 from twinning.accounts.ratelimit import clear_account_failures, client_ip
+from twinning.accounts.reauth import (
+    is_recently_authenticated,
+    mark_password_checked,
+    mark_second_factor_checked,
+    needs_second_factor,
+    reauth_seconds,
+)
 from twinning.accounts.sessions import session_idle_seconds
 from twinning.core.reverse import absolute_url
 
@@ -130,6 +139,7 @@ def _complete_second_factor(request: HttpRequest, device: TOTPDevice) -> None:
     django_otp.login(request, device)
     request.session.cycle_key()  # AUTH-5: a new session key after the step-up
     request.session.set_expiry(session_idle_seconds(request.user))
+    mark_second_factor_checked(request.session)  # B12: the re-authentication clock
     logger.info("second factor verified: user %s", request.user.pk)
 
 
@@ -155,6 +165,54 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             _complete_second_factor(request, device)
             return redirect(next_url)
     return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def reauth(request: HttpRequest) -> HttpResponse:
+    """Confirm the password again (and, for staff, the code from their authenticator) before a
+    page of special-category data (B12). Goes through `authenticate`, so the sign-in limits
+    count every wrong password here too; then back to the (validated) `next`."""
+    user = request.user
+    next_url = _next_url(request)
+    with_code = needs_second_factor(user)
+    device = services.confirmed_totp_device(user) if with_code else None
+    if with_code and not user.is_verified():
+        # Staff give their second factor on the code page first (it sets one up if needed).
+        return redirect(otp_verify_url(request.get_full_path()))
+    if with_code and device is None:
+        # Verified, but the authenticator is gone (removed in the admin): set up a new one.
+        return redirect(f"{reverse('accounts:otp_setup')}?{urlencode({'next': next_url})}")
+    if request.method != "POST" and is_recently_authenticated(request):
+        return redirect(next_url)
+    form = ReauthForm(request.POST or None, with_code=with_code)
+    if request.method == "POST" and form.is_valid():
+        checked = authenticate(request, username=user.email, password=form.cleaned_data["password"])
+        refusal = getattr(request, "sign_in_refusal", None)
+        if refusal is not None:
+            form.add_error(None, refusal)
+        elif checked is None or checked.pk != user.pk:
+            logger.info("re-authentication failed: user %s", user.pk)
+            form.add_error("password", _("That password is not right."))
+        elif device is not None:
+            try:
+                services.verify_totp_code(device=device, token=form.cleaned_data["token"])
+            except ValidationError as error:
+                form.add_error(None, error)
+        if not form.errors:
+            mark_password_checked(request.session)
+            if device is not None:
+                mark_second_factor_checked(request.session)
+            logger.info("re-authenticated: user %s", user.pk)
+            return redirect(next_url)
+    context = {
+        "form": form,
+        "next": next_url,
+        "with_code": with_code,
+        "minutes": reauth_seconds() // 60,
+    }
+    return render(request, "accounts/reauth.html", context)
 
 
 def _qr_code_data_uri(text: str) -> str:

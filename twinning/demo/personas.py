@@ -14,7 +14,13 @@ class Persona:
     role: str
 
 
-STAFF = Persona("staff@twinning.example", "Sam Staff", "association staff (TOTP required)")
+# The staff persona holds the staff welfare capability (RELIABILITY P-07), so the demo shows
+# the summit's restricted details (after confirming the password and code again).
+STAFF = Persona(
+    "staff@twinning.example",
+    "Sam Staff",
+    "association staff (TOTP required; staff welfare: reads health details)",
+)
 COMMITTEE_ADMIN = Persona(
     "committee@twinning.example", "Casey Committee", "committee admin (Springfield, Illinois)"
 )

@@ -3,8 +3,10 @@ restricted details, the chaperone ratio that limits confirmations, rooms and tea
 a rule anyone on the page can read, and retention.
 
 Readers of the restricted details (RELIABILITY P-07), decided here once:
-- verified staff and the summit's nurse read everything (emergency contacts, medical notes,
-  allergies, dietary needs);
+- welfare staff (`twinning.core.special.may_read_special`: verified staff holding the
+  `staff_welfare` capability) and the summit's nurse read everything (emergency contacts,
+  medical notes, allergies, dietary needs); other staff run the summit (lists, rooms, teams)
+  without them;
 - the summit's chaperones read the emergency contacts and the allergies: they are the adults
   with the students on an outing when something happens, and an allergy is the one medical
   fact they must act on without the nurse. Medical notes stay with the nurse; dietary needs
@@ -12,7 +14,10 @@ Readers of the restricted details (RELIABILITY P-07), decided here once:
 - a chaperone or nurse reads only while their background check is done and valid through
   the summit's last day;
 - nobody else: not the delegation leader, not other students, not committee admins or judges.
-Every read goes through `read_summit_details`, which writes an audit entry (K3)."""
+Every read goes through `read_summit_details`, which writes one audit entry through
+`twinning.core.special.log_special_read` (K3: who, whose record, which fields, never the
+values). The pages that show them also ask for a fresh re-authentication (B12, the views').
+Only welfare staff write them (`update_summit_details`): its form shows the current values."""
 
 import datetime
 from collections import Counter
@@ -33,6 +38,7 @@ from twinning.core.authz import NotAllowed, is_verified_staff, require_verified_
 from twinning.core.dates import add_months
 from twinning.core.privacy import shred_audit_data
 from twinning.core.services import log_activity
+from twinning.core.special import log_special_read, may_read_special, require_special_reader
 from twinning.events.models import (
     Answer,
     Attendee,
@@ -340,9 +346,9 @@ def is_summit_adult(user: Any, event: Event) -> bool:
 
 def restricted_fields_for(user: Any, event: Event) -> tuple[str, ...]:
     """The restricted fields `user` may read for participants of `event` (see the module's
-    docstring): all for verified staff and the nurse, emergency contacts and allergies for a
-    chaperone, none for anyone else."""
-    if is_verified_staff(user):
+    docstring): all for welfare staff and the nurse, emergency contacts and allergies for a
+    chaperone, none for anyone else (other staff included)."""
+    if may_read_special(user):
         return RESTRICTED_FIELDS
     roles = [c.role for c in _named_roles(user, event) if check_is_valid(c)]
     if SummitChaperone.Role.NURSE in roles:
@@ -365,11 +371,13 @@ def read_summit_details(*, event: Event, attendee: Attendee, by: Any) -> dict[st
     if not fields or not summit_participants(event).filter(pk=attendee.pk).exists():
         raise NotAllowed("events.read_summit_details")
     details = SummitDetails.objects.filter(attendee=attendee).first()
-    log_activity(
+    log_special_read(
         attendee,
         "events.summit.details_read",
         by=by,
-        data={"fields": list(fields), "event": event.pk},
+        fields=fields,
+        purpose="summit care",
+        event=event.pk,
     )
     return {name: getattr(details, name, "") if details else "" for name in fields}
 
@@ -378,9 +386,9 @@ def read_summit_details(*, event: Event, attendee: Attendee, by: Any) -> dict[st
 def update_summit_details(
     *, event: Event, attendee: Attendee, by: Any, **values: str
 ) -> SummitDetails:
-    """Record a participant's restricted details (verified staff, until the youth application
+    """Record a participant's restricted details (welfare staff, until the youth application
     collects them from the student and guardian)."""
-    require_verified_staff(by)
+    require_special_reader(by)
     if not summit_participants(event).filter(pk=attendee.pk).exists():
         raise NotAllowed("events.update_summit_details")
     details, _created = SummitDetails.objects.get_or_create(attendee=attendee)

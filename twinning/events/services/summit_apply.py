@@ -69,9 +69,9 @@ def notice_text() -> str:
         "The Youth Leadership Summit keeps your child's name, date of birth, community, "
         "contact and emergency details, and the health details you give us, to run the summit "
         "safely. Health and emergency details are read only by the summit's nurse, its "
-        "chaperones (emergency contacts and allergies) and our staff, and deleted 60 days after "
-        "the summit; the rest of the registration 24 months after it. You answer each point "
-        "separately: taking part; medical treatment in an emergency, when you cannot be "
+        "chaperones (emergency contacts and allergies) and our welfare staff, and deleted 60 days "
+        "after the summit; the rest of the registration 24 months after it. You answer each "
+        "point separately: taking part; medical treatment in an emergency, when you cannot be "
         "reached; photos of your child in the association's reports. You can withdraw any of "
         "them at any time, with effect at once."
     )

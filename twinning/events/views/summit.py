@@ -5,7 +5,12 @@ automatic assignment and the forms that move one person, and the form of a parti
 restricted details. Staff and the summit's named adults (chaperones and the nurse with a valid
 background check): the participant list, a participant's restricted details (the fields their
 role may read; every read is logged), and the printable room and team lists (HTML and PDF).
-Anyone else gets 404, as if the summit had no such page (C12)."""
+Anyone else gets 404, as if the summit had no such page (C12).
+
+The restricted details (RELIABILITY P-07) are read by welfare staff (`staff_welfare`), the
+nurse and the chaperones only, after a fresh re-authentication (B12,
+`twinning.accounts.reauth`); staff without the capability get a 403 page that says the details are
+restricted and who reads them, with none of them. No list, PDF or export holds them."""
 
 import io
 from typing import Any, cast
@@ -24,8 +29,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from twinning.accounts.decorators import otp_verify_url, staff_required
+from twinning.accounts.reauth import reauth_redirect
 from twinning.core.authz import is_verified_staff
 from twinning.core.forms import DateInput, add_service_error
+from twinning.core.special import may_read_special
 from twinning.events.models import Attendee, Event, ResidenceRoom, SummitChaperone, Team, TeamMember
 from twinning.events.services import summit as services
 from twinning.youth.models import consent_active
@@ -428,11 +435,29 @@ def summit_team_move(request: HttpRequest, slug: str, kind: str, attendee: int) 
     )
 
 
+def _restricted(request: HttpRequest, event: Event, person: Attendee) -> HttpResponse:
+    """What staff without the welfare capability get instead of the details: 403 and a page
+    saying they are restricted, and to whom (no value, nothing logged as a read). Staff know
+    the participant (the lists show them), so a 404 would hide nothing."""
+    return _private(
+        render(
+            request,
+            "events/summit/details_restricted.html",
+            {"event": event, "person": person, "is_staff": is_verified_staff(request.user)},
+            status=403,
+        )
+    )
+
+
 @staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def summit_details_edit(request: HttpRequest, slug: str, attendee: int) -> HttpResponse:
     event = _summit(slug)
     person = _participant(event, attendee)
+    if not may_read_special(request.user):
+        return _restricted(request, event, person)
+    if refused := reauth_redirect(request):
+        return refused
     if request.method == "POST":
         form = DetailsForm(request.POST)
         if form.is_valid():
@@ -491,6 +516,10 @@ def summit_details(request: HttpRequest, slug: str, attendee: int) -> HttpRespon
     if refused := _adult_gate(request, event):
         return refused
     person = _participant(event, attendee)
+    if not services.restricted_fields_for(request.user, event):
+        return _restricted(request, event, person)
+    if refused := reauth_redirect(request):
+        return refused
     values = services.read_summit_details(event=event, attendee=person, by=request.user)
     labels = {
         "emergency_contacts": _("Emergency contacts"),
@@ -508,6 +537,7 @@ def summit_details(request: HttpRequest, slug: str, attendee: int) -> HttpRespon
                 "person": person,
                 "fields": fields,
                 "is_staff": is_verified_staff(request.user),
+                "may_edit": may_read_special(request.user),
             },
         )
     )

@@ -97,6 +97,14 @@ class Command(BaseCommand):
         if created:
             user.set_password(personas.DEMO_PASSWORD)
             user.save()
+        if persona is personas.STAFF:
+            # The staff welfare capability an admin grants in the admin (P-07): the demo's
+            # staff reads the summit's restricted details.
+            from django.contrib.auth.models import Permission
+
+            user.user_permissions.add(
+                Permission.objects.get(content_type__app_label="accounts", codename="staff_welfare")
+            )
         return user
 
     def _totp(self, user) -> TOTPDevice:  # type: ignore[no-untyped-def]
