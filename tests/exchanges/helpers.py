@@ -1,6 +1,7 @@
 """Builders for the exchange's tests, on the real services (C18)."""
 
 import datetime
+from types import SimpleNamespace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -170,3 +171,52 @@ def screened_family(member, the_coordinator=None, **kwargs) -> HostFamily:
 
 def other_member():
     return MemberFactory(name="Shelbyville Twinning Association")
+
+
+def build(member_slug: str, *, slug: str = "matrix-season") -> SimpleNamespace:
+    """Every kind of exchange object for `member_slug`'s committee: a season and its places,
+    a used contact link, a nominated student with a document, a screened family with a photo
+    of the room, a school with its signed letter, a trained coordinator."""
+    from twinning.exchanges.models import HomeVisitPhoto
+    from twinning.network.models import Member
+
+    member = Member.objects.get(slug=member_slug)
+    the_quota = quota(member, season(slug=slug))
+    the_contact = contact(the_quota)
+    student = nominate(the_quota, the_contact)
+    document = students.add_document(student=student, kind="essay", upload=pdf_upload(), by=SYSTEM)
+    the_coordinator = coordinator(member, email=f"coordinator.{slug}@example.org")
+    the_family = screened_family(member, the_coordinator, email=f"family.{slug}@example.org")
+    visit = the_family.home_visits.get()
+    families.record_home_visit(
+        family=the_family,
+        coordinator=the_coordinator,
+        visited_on=visit.visited_on,
+        findings="Photo of the room.",
+        suitable=True,
+        photos=[png_upload()],
+        by=SYSTEM,
+    )
+    school = staff.add_school(
+        member=member,
+        name="Springfield High",
+        address="1 School Road",
+        contact_name="Principal Skinner",
+        contact_email="skinner@springfield.example",
+        by=SYSTEM,
+    )
+    school = staff.file_acceptance_letter(
+        school=school, upload=pdf_upload("letter.pdf"), signed_on=association_today(), by=SYSTEM
+    )
+    return SimpleNamespace(
+        member=member,
+        season=the_quota.season,
+        quota=the_quota,
+        contact=the_contact,
+        student=student,
+        document=document,
+        coordinator=the_coordinator,
+        family=the_family,
+        photo=HomeVisitPhoto.objects.get(visit__family=the_family),
+        school=school,
+    )

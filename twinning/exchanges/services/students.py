@@ -280,6 +280,21 @@ class ContactLinkInvalid(Exception):
     """An unknown, replaced, used or expired link (the view answers 404 and says so)."""
 
 
+def open_contact_link(*, token: str) -> SendingContact:
+    """The contact a link names, without spending it (mail scanners open links);
+    ContactLinkInvalid for an unknown, replaced, used or expired one."""
+    if not token or len(token) > 100:
+        raise ContactLinkInvalid
+    contact = SendingContact.objects.filter(
+        token_hash=hash_token(token), token_used_at__isnull=True
+    ).first()
+    if contact is None or contact.token_expires_at is None:
+        raise ContactLinkInvalid
+    if contact.token_expires_at <= timezone.now():
+        raise ContactLinkInvalid
+    return contact
+
+
 @transaction.atomic
 def use_contact_link(*, token: str) -> SendingContact:
     """Spend a contact's single-use link: the view keeps the contact in the session."""
@@ -301,11 +316,11 @@ def use_contact_link(*, token: str) -> SendingContact:
     return contact
 
 
-def contact_may_act(contact: SendingContact | None, quota: Quota, by: Any) -> bool:
+def contact_may_act(contact: SendingContact | None, quota: Quota, user: Any) -> bool:
     """Whether `contact` (the one the session's link opened, or the user's) acts for `quota`."""
     if contact is None or contact.quota_id != quota.pk:
         return False
-    if contact.user_id is not None and getattr(by, "pk", None) == contact.user_id:
+    if contact.user_id is not None and getattr(user, "pk", None) == contact.user_id:
         return True
     return contact.token_used_at is not None
 

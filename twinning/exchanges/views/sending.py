@@ -39,7 +39,11 @@ def _unusable(request: HttpRequest) -> HttpResponse:
 def contact_open(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button (mail scanners open links); the POST spends the link."""
     if request.method != "POST":
-        return render(request, "exchanges/contact_open.html", {"token": token})
+        try:
+            services.open_contact_link(token=token)
+        except services.ContactLinkInvalid:
+            return _unusable(request)
+        return render(request, "exchanges/contact_open.html")
     try:
         contact = services.use_contact_link(token=token)
     except services.ContactLinkInvalid:
