@@ -70,7 +70,9 @@ def contact(the_quota, email: str = "contact@kragujevac.example", *, user=None):
     return used
 
 
-def nominate(the_quota, the_contact=None, *, email="ana@kragujevac.example", **overrides):
+def nominate(
+    the_quota, the_contact=None, *, email="ana@kragujevac.example", by=SYSTEM, **overrides
+):
     values = {
         "first_name": "Ana",
         "last_name": "Jovanović",
@@ -84,7 +86,7 @@ def nominate(the_quota, the_contact=None, *, email="ana@kragujevac.example", **o
         "passport_number": CANARY_PASSPORT,
     }
     values.update(overrides)
-    student = students.nominate_student(quota=the_quota, **values, by=SYSTEM, contact=the_contact)
+    student = students.nominate_student(quota=the_quota, **values, by=by, contact=the_contact)
     students.update_restricted(student=student, by=SYSTEM, sponsor_form_number=CANARY_SPONSOR)
     return student
 
