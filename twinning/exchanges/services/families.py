@@ -72,10 +72,13 @@ def latest_check(person: HouseholdMember) -> BackgroundCheck | None:
     return checks[-1] if checks else None
 
 
-def screening(family: HostFamily, today: datetime.date | None = None) -> dict[str, Any]:
+def screening(
+    family: HostFamily, today: datetime.date | None = None, *, horizon: datetime.date | None = None
+) -> dict[str, Any]:
     """The checklist as the pages show it: each adult with their latest check, the references
-    that recommend, the suitable visit, and `problems` (empty: the family may be approved)."""
-    horizon = screening_horizon(today)
+    that recommend, the suitable visit, and `problems` (empty: the family may be approved).
+    A page listing several families passes the `horizon` it computed once."""
+    horizon = horizon or screening_horizon(today)
     grown = adults(family, horizon=horizon)
     problems = []
     if not grown:

@@ -49,7 +49,8 @@ def committee(request: HttpRequest, slug: str) -> HttpResponse:
         .prefetch_related("contacts")
         .annotate(taken=Count("students", filter=~Q(students__status__in=student_services.FREED)))
     )
-    form = ContactForm(request.POST or None, quotas=Quota.objects.filter(host=member))
+    choices = Quota.objects.filter(host=member).select_related("season", "host")
+    form = ContactForm(request.POST or None, quotas=choices)
     if request.method == "POST" and form.is_valid():
         try:
             student_services.add_sending_contact(**form.cleaned_data, by=request.user)

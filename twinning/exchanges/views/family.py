@@ -50,7 +50,8 @@ def family_home(request: HttpRequest) -> HttpResponse:
         .prefetch_related("household__background_checks", "references", "home_visits")
         .order_by("pk")
     )
-    rows = [(family, services.screening(family)) for family in found]
+    horizon = services.screening_horizon()
+    rows = [(family, services.screening(family, horizon=horizon)) for family in found]
     context = {
         "rows": rows,
         "household_form": HouseholdForm(),
