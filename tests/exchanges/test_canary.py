@@ -80,7 +80,7 @@ def test_restricted_details_never_reach_the_refused_roles(world, committee_admin
 
     leaks = {role: _leaks(_crawl(client, paths), h.CANARIES) for role, client in roles.items()}
 
-    assert leaks == dict.fromkeys(roles, {})
+    assert leaks == {role: {} for role in roles}
 
 
 def test_the_scan_finds_the_values_where_they_belong(world, staff):
