@@ -41,6 +41,8 @@ def _actions(obj=None) -> list[str]:
         (datetime.date(2012, 8, 16), 1),  # 15 the day after arrival
         (datetime.date(2009, 2, 16), 0),  # 18 and a half the day after arrival
         (datetime.date(2009, 2, 15), 1),  # 18 and a half on the arrival date
+        (datetime.date(9999, 12, 31), 1),  # a date far in the future: refused, not a crash
+        (datetime.date(1, 1, 1), 1),
     ],
 )
 def test_age_rule_is_15_to_18_and_a_half_on_the_arrival_date(born, reasons):

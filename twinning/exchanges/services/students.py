@@ -126,11 +126,13 @@ def age_reasons(season: Season, date_of_birth: datetime.date) -> list[str]:
     the arrival date: at least 15, younger than 18 and a half by default)."""
     arrival = season.arrival_date
     reasons = []
+    too_young = _("The student must be at least %(age)d on the arrival date.") % {
+        "age": season.min_age_years
+    }
+    if date_of_birth > arrival:  # a date in the future: nothing more to compute
+        return [too_young]
     if age_on(date_of_birth, arrival) < season.min_age_years:
-        reasons.append(
-            _("The student must be at least %(age)d on the arrival date.")
-            % {"age": season.min_age_years}
-        )
+        reasons.append(too_young)
     if add_months(date_of_birth, season.max_age_months) <= arrival:
         reasons.append(
             _(
