@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "twinning.events",
     "twinning.awards",
     "twinning.grants",
+    "twinning.exchanges",
     "twinning.demo",
 ]
 

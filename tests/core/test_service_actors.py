@@ -33,6 +33,9 @@ from tests.events.public_helpers import actor_world as public_world
 from tests.events.registration_helpers import actor_objects as reg
 from tests.events.summit_apply_helpers import actor_objects as summit_apply
 from tests.events.summit_helpers import actor_objects as summit_objects
+from tests.exchanges.actor_helpers import ACTOR_CASES as EXCHANGES_CASES
+from tests.exchanges.actor_helpers import ONLY_ACTORS as EXCHANGES_ONLY_ACTORS
+from tests.exchanges.helpers import build as exchanges_world
 from tests.factories import ApiTokenFactory, CommunityFactory, PartnershipFactory, UserFactory
 from tests.factories.members import MembershipFactory, MembershipTypeFactory
 from tests.members.matrix import build_world as members_world
@@ -125,6 +128,7 @@ class World:
         )
         self.victim = UserFactory(email="victim@example.org")
         self.banquet = banquet_actor_world()
+        self.exchanges = exchanges_world(self.member.slug, slug="actor-season")
 
     def _showcase(self) -> None:
         """An open edition with a consented student's draft entry, shown in the exhibit and
@@ -695,6 +699,7 @@ CASES: dict[str, Args] = {
 }
 
 CASES.update(BANQUET_CASES)
+CASES.update(EXCHANGES_CASES)
 
 # Services that take `by` only to record it, with the reason they check no actor.
 EXEMPT = {
@@ -719,6 +724,7 @@ ONLY_ACTORS = {
     "events.services.programme.reset_calendar_token": ("anonymous",),
     # A student applies to the summit while signed in.
     "events.services.summit_apply.apply_to_summit": ("anonymous",),
+    **EXCHANGES_ONLY_ACTORS,
 }
 
 

@@ -1,0 +1,121 @@
+"""The exchange's rows in the service actor table (tests/core/test_service_actors.py): each
+service called by actors who may not use it, on the objects of `helpers.build`."""
+
+import datetime
+
+from tests.exchanges.helpers import pdf_upload
+
+_S = "exchanges.services.students."
+_F = "exchanges.services.families."
+_T = "exchanges.services.staff."
+
+
+def _household(w):
+    return w.exchanges.family.household.first()
+
+
+ACTOR_CASES = {
+    f"{_S}create_season": lambda w: {
+        "name": "Rogue",
+        "slug": "rogue",
+        "kind": "year",
+        "arrival_date": datetime.date(2030, 8, 1),
+        "departure_date": datetime.date(2031, 6, 1),
+    },
+    f"{_S}offer_places": lambda w: {
+        "season": w.exchanges.season,
+        "host": w.exchanges.member,
+        "partnership": w.exchanges.quota.partnership,
+        "places": 9,
+    },
+    f"{_S}add_sending_contact": lambda w: {
+        "quota": w.exchanges.quota,
+        "name": "Eve",
+        "email": "eve@example.org",
+    },
+    f"{_S}send_contact_link": lambda w: {"contact": w.exchanges.contact},
+    f"{_S}nominate_student": lambda w: {
+        "quota": w.exchanges.quota,
+        "first_name": "Eve",
+        "last_name": "Rogue",
+        "date_of_birth": datetime.date(2011, 1, 1),
+        "email": "eve.student@example.org",
+        "guardian_email": "eve.parent@example.org",
+        "emergency_contacts": "Someone",
+    },
+    f"{_S}resend_consent_link": lambda w: {"student": w.exchanges.student},
+    f"{_S}change_status": lambda w: {"student": w.exchanges.student, "status": "declined"},
+    f"{_S}read_restricted": lambda w: {"student": w.exchanges.student},
+    f"{_S}update_restricted": lambda w: {
+        "student": w.exchanges.student,
+        "medical_notes": "Changed",
+    },
+    f"{_S}add_document": lambda w: {
+        "student": w.exchanges.student,
+        "kind": "essay",
+        "upload": pdf_upload(),
+    },
+    f"{_F}apply_as_host_family": lambda w: {
+        "member": w.exchanges.member,
+        "family_name": "Rogue",
+        "address": "x",
+        "phone": "1",
+        "languages": "English",
+        "pets": "",
+        "smoking": False,
+        "room": "A room",
+        "capacity": 1,
+    },
+    f"{_F}add_household_member": lambda w: {
+        "family": w.exchanges.family,
+        "name": "Eve",
+        "date_of_birth": datetime.date(1990, 1, 1),
+        "relationship": "lodger",
+    },
+    f"{_F}record_background_check": lambda w: {
+        "person": _household(w),
+        "checked_on": datetime.date(2026, 1, 1),
+        "provider": "Rogue",
+        "result": "clear",
+    },
+    f"{_F}ask_reference": lambda w: {
+        "family": w.exchanges.family,
+        "name": "Eve",
+        "email": "eve.referee@example.org",
+    },
+    f"{_F}record_home_visit": lambda w: {
+        "family": w.exchanges.family,
+        "coordinator": w.exchanges.coordinator,
+        "visited_on": datetime.date(2026, 1, 1),
+        "findings": "Rogue",
+        "suitable": True,
+    },
+    f"{_F}approve_family": lambda w: {"family": w.exchanges.family},
+    f"{_F}decline_family": lambda w: {"family": w.exchanges.family, "message": "no"},
+    f"{_T}add_coordinator": lambda w: {
+        "member": w.exchanges.member,
+        "email": w.victim.email,
+        "name": "Eve",
+        "is_exchange_coordinator": True,
+    },
+    f"{_T}record_training": lambda w: {
+        "coordinator": w.exchanges.coordinator,
+        "course": "Rogue",
+        "completed_on": datetime.date(2026, 1, 1),
+        "expires_on": datetime.date(2027, 1, 1),
+    },
+    f"{_T}add_school": lambda w: {
+        "member": w.exchanges.member,
+        "name": "Rogue",
+        "address": "x",
+        "contact_name": "Eve",
+        "contact_email": "eve@example.org",
+    },
+    f"{_T}file_acceptance_letter": lambda w: {
+        "school": w.exchanges.school,
+        "upload": pdf_upload(),
+        "signed_on": datetime.date(2026, 1, 1),
+    },
+}
+# A family applies while signed in: only anonymous visitors are refused.
+ONLY_ACTORS = {f"{_F}apply_as_host_family": ("anonymous",)}

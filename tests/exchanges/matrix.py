@@ -1,0 +1,85 @@
+"""The exchange's routes in the C1 matrix. The sending contact's, the guardian's and the
+referee's pages answer 404 to every role without their link (tests/exchanges/test_views_*.py
+open them with it); the family's pages are open to anyone signed in (their own rows only)."""
+
+from tests.matrix import SIGNED_IN, STAFF_PAGE
+
+NOWHERE = (404,) * 6
+POST_ONLY = (405,) * 6
+SIGNED_IN_POST = (302, 405, 405, 405, 405, 405)
+COMMITTEE_PAGE = (302, 404, 200, 404, 404, 200)
+STUDENT_PAGE = (404, 404, 200, 404, 404, 200)
+RESTRICTED_PAGE = (404, 404, 404, 404, 404, 200)
+_C = "/exchanges/committees/{member}"
+
+MATRIX = {
+    "exchanges:staff_home": ("/staff/exchanges/", STAFF_PAGE),
+    "exchanges:season": ("/staff/exchanges/seasons/{exchange_season}/", STAFF_PAGE),
+    "exchanges:committee": (f"{_C}/", COMMITTEE_PAGE),
+    "exchanges:contact_link": (f"{_C}/contacts/{{exchange_contact}}/link/", SIGNED_IN_POST),
+    "exchanges:family_list": (f"{_C}/families/", COMMITTEE_PAGE),
+    "exchanges:family_detail": (f"{_C}/families/{{exchange_family}}/", COMMITTEE_PAGE),
+    "exchanges:family_check": (f"{_C}/families/{{exchange_family}}/checks/", SIGNED_IN_POST),
+    "exchanges:family_visit": (f"{_C}/families/{{exchange_family}}/visits/", SIGNED_IN_POST),
+    "exchanges:family_decide": (f"{_C}/families/{{exchange_family}}/decide/", SIGNED_IN_POST),
+    "exchanges:visit_photo": (f"{_C}/visit-photos/{{exchange_photo}}/", COMMITTEE_PAGE),
+    "exchanges:student_list": (f"{_C}/students/", COMMITTEE_PAGE),
+    "exchanges:school_list": (f"{_C}/schools/", COMMITTEE_PAGE),
+    "exchanges:school_letter": (f"{_C}/schools/{{exchange_school}}/letter/", SIGNED_IN_POST),
+    "exchanges:school_letter_download": (
+        f"{_C}/schools/{{exchange_school}}/letter.pdf",
+        COMMITTEE_PAGE,
+    ),
+    "exchanges:coordinator_list": (f"{_C}/coordinators/", COMMITTEE_PAGE),
+    "exchanges:coordinator_training": (
+        f"{_C}/coordinators/{{exchange_coordinator}}/training/",
+        SIGNED_IN_POST,
+    ),
+    "exchanges:student_detail": ("/exchanges/students/{exchange_student}/", STUDENT_PAGE),
+    "exchanges:restricted_edit": (
+        "/exchanges/students/{exchange_student}/restricted/",
+        RESTRICTED_PAGE,
+    ),
+    "exchanges:student_status": ("/exchanges/students/{exchange_student}/status/", POST_ONLY),
+    "exchanges:student_consent_link": (
+        "/exchanges/students/{exchange_student}/consent-link/",
+        POST_ONLY,
+    ),
+    "exchanges:document_add": ("/exchanges/students/{exchange_student}/documents/", POST_ONLY),
+    "exchanges:document_download": ("/exchanges/documents/{exchange_document}/", STUDENT_PAGE),
+    "exchanges:contact_open": ("/exchanges/sending/link/not-a-token/", NOWHERE),
+    "exchanges:sending_home": ("/exchanges/sending/", NOWHERE),
+    "exchanges:nominate": ("/exchanges/sending/{exchange_quota}/nominate/", NOWHERE),
+    "exchanges:consent_open": ("/exchanges/consent/not-a-token/", NOWHERE),
+    "exchanges:consent_form": ("/exchanges/consent/", NOWHERE),
+    "exchanges:family_apply": ("/exchanges/host/apply/", SIGNED_IN),
+    "exchanges:family_home": ("/exchanges/host/", SIGNED_IN),
+    "exchanges:family_household": (
+        "/exchanges/host/{exchange_family}/household/",
+        SIGNED_IN_POST,
+    ),
+    "exchanges:family_reference": (
+        "/exchanges/host/{exchange_family}/references/",
+        SIGNED_IN_POST,
+    ),
+    "exchanges:reference": ("/exchanges/reference/not-a-token/", NOWHERE),
+}
+
+
+def build_world(base: dict) -> dict:
+    """Springfield hosts a nominated student (with a document) from its sister city; a
+    family with a home visit and a photo; a school with its letter; a coordinator."""
+    from tests.exchanges.helpers import build
+
+    found = build(base["member"])
+    return {
+        "exchange_season": found.season.slug,
+        "exchange_quota": found.quota.pk,
+        "exchange_contact": found.contact.pk,
+        "exchange_student": found.student.pk,
+        "exchange_document": found.document.pk,
+        "exchange_family": found.family.pk,
+        "exchange_photo": found.photo.pk,
+        "exchange_school": found.school.pk,
+        "exchange_coordinator": found.coordinator.pk,
+    }

@@ -1,0 +1,98 @@
+"""Canary scan of the students' restricted details (medical, allergies, passport, sponsor form
+number): every exchange page (each URL pattern of the `exchanges` namespace, filled with the
+world's objects), every page linked from those and from the role's home, downloads included,
+is requested as a host family, a sending contact (through the link), another committee, the
+hosting committee's admin and local coordinator, the student and a member of the public. The
+values never appear; the hosting committee's exchange coordinator and staff do see them, so
+the scan is known to look in the right places."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+from tests.conftest import _client_for
+from tests.events.test_summit_canary import _crawl, _leaks
+from tests.exchanges import helpers as h
+from tests.factories import MemberFactory, UserFactory
+from tests.matrix import all_routes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(springfield_member):
+    return h.build(springfield_member.slug)
+
+
+def _paths(world) -> list[str]:
+    values = {
+        "slug": world.member.slug,
+        "pk": None,
+        "quota": world.quota.pk,
+        "token": "not-a-token",
+    }
+    pks = [
+        world.student.pk,
+        world.family.pk,
+        world.photo.pk,
+        world.school.pk,
+        world.coordinator.pk,
+        world.document.pk,
+        world.contact.pk,
+    ]
+    paths = []
+    for route in all_routes():
+        if not route.name.startswith("exchanges:"):
+            continue
+        params = re.findall(r"\(\?P<(\w+)>", route.regex)
+        for pk in pks:
+            kwargs = {p: (pk if p == "pk" else values[p]) for p in params}
+            try:
+                paths.append(reverse(route.name, kwargs=kwargs))
+            except NoReverseMatch:
+                continue
+    return sorted(set(paths))
+
+
+def _contact_client(world) -> Client:
+    client = Client()
+    session = client.session
+    session["exchanges_contacts"] = [world.contact.pk]
+    session.save()
+    return client
+
+
+def test_restricted_details_never_reach_the_refused_roles(world, committee_admin):
+    other_admin = UserFactory(email="admin@elsewhere.example")
+    MemberFactory(name="Elsewhere").admins.add(other_admin)
+    roles = {
+        "host_family": _client_for(world.family.user),
+        "sending_contact": _contact_client(world),
+        "committee_admin_of_another_committee": _client_for(other_admin),
+        "hosting_committee_admin": committee_admin,
+        "local_coordinator": _client_for(world.coordinator.user),
+        "the_student_themself": _client_for(world.student.person.user),
+        "public": _client_for(UserFactory(email="someone.else@example.org")),
+    }
+    paths = _paths(world)
+
+    leaks = {role: _leaks(_crawl(client, paths), h.CANARIES) for role, client in roles.items()}
+
+    assert leaks == {role: {} for role in roles}
+
+
+def test_the_scan_finds_the_values_where_they_belong(world, staff):
+    exchange = h.coordinator(world.member, email="xc@springfield.example", exchange=True)
+
+    for client in (staff, _client_for(exchange.user)):
+        found = _leaks(_crawl(client, _paths(world)), h.CANARIES)
+        assert set().union(*found.values()) == set(h.CANARIES)
+
+
+def test_the_sending_contact_reaches_their_student_in_the_scan(world):
+    pages = _crawl(_contact_client(world), _paths(world))
+
+    assert f"/exchanges/students/{world.student.pk}/" in pages
+    assert b"Ana Jovanovi" in pages[f"/exchanges/students/{world.student.pk}/"]

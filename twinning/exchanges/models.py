@@ -1,0 +1,551 @@
+"""The exchange's tables: seasons and the places each hosting committee offers per
+partnership, the sending side's contacts and students (their restricted details apart), host
+families with their household, background checks, references and home visits, the approval
+row a placement will rest on, schools and coordinators with their training.
+
+Restricted fields (medical, allergies, passport and visa) live only in `RestrictedDetails`,
+read through `services.students.read_restricted` (one reader check, every read logged)."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from twinning.core.models import TimeStampedModel
+
+# 18 and a half: the regulation's upper age on the arrival date, in months.
+MAX_AGE_MONTHS = 18 * 12 + 6
+MIN_AGE_YEARS = 15
+
+
+class Season(TimeStampedModel):
+    """One exchange season: a semester or an academic year, with its age rule on arrival."""
+
+    class Kind(models.TextChoices):
+        SEMESTER = "semester", _("Semester")
+        YEAR = "year", _("Academic year")
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    kind = models.CharField(_("length"), max_length=10, choices=Kind.choices)
+    arrival_date = models.DateField(_("arrival date"))
+    departure_date = models.DateField(_("departure date"))
+    min_age_years = models.PositiveSmallIntegerField(
+        _("youngest age on arrival (years)"), default=MIN_AGE_YEARS
+    )
+    max_age_months = models.PositiveSmallIntegerField(
+        _("age limit on arrival (months)"),
+        default=MAX_AGE_MONTHS,
+        help_text=_("A student must be younger than this on the arrival date (222 = 18½ years)."),
+    )
+
+    class Meta:
+        ordering = ["-arrival_date", "pk"]
+        verbose_name = _("exchange season")
+        verbose_name_plural = _("exchange seasons")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(departure_date__gt=models.F("arrival_date")),
+                name="exchanges_season_departure_after_arrival",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_age_months__gt=models.F("min_age_years") * 12),
+                name="exchanges_season_age_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuotaQuerySet(models.QuerySet["Quota"]):
+    def for_host(self, member: Any) -> "QuotaQuerySet":
+        return self.filter(host=member)
+
+
+class Quota(TimeStampedModel):
+    """The places a hosting committee offers a sister city (through their partnership) in a
+    season."""
+
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="quotas")
+    host = models.ForeignKey(
+        "network.Member", on_delete=models.PROTECT, related_name="exchange_quotas"
+    )
+    partnership = models.ForeignKey(
+        "network.Partnership", on_delete=models.PROTECT, related_name="exchange_quotas"
+    )
+    places = models.PositiveSmallIntegerField(_("places offered"))
+
+    objects = QuotaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["season", "host__name", "pk"]
+        verbose_name = _("places offered")
+        verbose_name_plural = _("places offered")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["season", "host", "partnership"], name="exchanges_quota_once"
+            ),
+            models.CheckConstraint(condition=Q(places__gte=1), name="exchanges_quota_places"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.season}: {self.host} ({self.places})"
+
+
+class SendingContact(TimeStampedModel):
+    """The sending committee's contact for one quota: acts through their account (`user`) or
+    the single-use link staff or the hosting committee send them (hashed, as every link)."""
+
+    quota = models.ForeignKey(Quota, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("e-mail"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="exchange_sending_contacts",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    token_expires_at = models.DateTimeField(_("link expires at"), null=True, blank=True)
+    token_used_at = models.DateTimeField(_("link used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["quota", "name", "pk"]
+        verbose_name = _("sending contact")
+        verbose_name_plural = _("sending contacts")
+        constraints = [
+            models.UniqueConstraint(fields=["quota", "email"], name="exchanges_contact_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StudentQuerySet(models.QuerySet["Student"]):
+    def for_host(self, member: Any) -> "StudentQuerySet":
+        return self.filter(quota__host=member)
+
+    def for_contact(self, contact: "SendingContact") -> "StudentQuerySet":
+        return self.filter(quota_id=contact.quota_id)
+
+    def listed(self) -> "StudentQuerySet":
+        return self.select_related(
+            "person", "quota__season", "quota__host", "quota__partnership__community_a"
+        ).select_related("quota__partnership__community_b")
+
+
+class Student(TimeStampedModel):
+    """A student the sending city nominated for a season (the young person lives in `youth`)."""
+
+    class Status(models.TextChoices):
+        NOMINATED = "nominated", _("Nominated")
+        ACCEPTED = "accepted", _("Accepted by the association")
+        PLACED = "placed", _("Placed")
+        VISA_ISSUED = "visa_issued", _("Visa issued")
+        ARRIVED = "arrived", _("Arrived")
+        COMPLETED = "completed", _("Completed")
+        RETURNED_EARLY = "returned_early", _("Returned early")
+        DECLINED = "declined", _("Not accepted")
+
+    quota = models.ForeignKey(Quota, on_delete=models.PROTECT, related_name="students")
+    season = models.ForeignKey(Season, on_delete=models.PROTECT, related_name="students")
+    person = models.ForeignKey(
+        "youth.Person", on_delete=models.PROTECT, related_name="exchange_students"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOMINATED
+    )
+    nominated_by = models.ForeignKey(
+        SendingContact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="nominated",
+    )
+    emergency_contacts = models.TextField(
+        _("emergency contacts"),
+        help_text=_("Name, relationship and telephone number of each, one per line."),
+    )
+    interview_notes = models.TextField(_("interview notes"), blank=True)
+
+    objects = StudentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person__last_name", "person__first_name", "pk"]
+        verbose_name = _("exchange student")
+        verbose_name_plural = _("exchange students")
+        constraints = [
+            models.UniqueConstraint(fields=["season", "person"], name="exchanges_student_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.first_name} {self.person.last_name}"
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+
+class StatusChange(models.Model):
+    """Each step of a student's status, with its message (the history; the audit log has it
+    too)."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(_("status"), max_length=20, choices=Student.Status.choices)
+    message = models.TextField(_("message"), blank=True)
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.student}: {self.status}"
+
+
+class RestrictedDetails(TimeStampedModel):
+    """A student's restricted details: medical, allergies, passport and visa (the sponsor's
+    form number, visa dates). Read only through `services.students.read_restricted`, which
+    checks the reader with `rules.may_read_restricted` and logs each read."""
+
+    student = models.OneToOneField(
+        Student, on_delete=models.CASCADE, related_name="restricted_details"
+    )
+    medical_notes = models.TextField(_("medical notes"), blank=True)
+    allergies = models.TextField(_("allergies"), blank=True)
+    passport_number = models.CharField(_("passport number"), max_length=40, blank=True)
+    passport_expires_on = models.DateField(_("passport expires on"), null=True, blank=True)
+    sponsor_form_number = models.CharField(
+        _("sponsor form number (DS-2019)"), max_length=40, blank=True
+    )
+    visa_issued_on = models.DateField(_("visa issued on"), null=True, blank=True)
+    visa_expires_on = models.DateField(_("visa expires on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("student's restricted details")
+        verbose_name_plural = _("students' restricted details")
+
+    def __str__(self) -> str:
+        return str(self.student)
+
+
+class StudentDocument(TimeStampedModel):
+    """An application document (essay, school report, letter): a PDF through the upload
+    pipeline, kept in private storage."""
+
+    class Kind(models.TextChoices):
+        ESSAY = "essay", _("Essay")
+        SCHOOL_REPORT = "school_report", _("School report")
+        LETTER = "letter", _("Letter of recommendation")
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    display_name = models.CharField(_("file name"), max_length=120)
+    file_name = models.CharField(max_length=200, editable=False)
+    content_type = models.CharField(max_length=100, editable=False)
+
+    class Meta:
+        ordering = ["kind", "pk"]
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+# --- Coordinators and schools ---------------------------------------------------------------
+
+
+class Coordinator(TimeStampedModel):
+    """A hosting committee's coordinator: a local coordinator (home visits, monthly contacts)
+    or its exchange coordinator (who may also read the students' restricted details)."""
+
+    member = models.ForeignKey(
+        "network.Member", on_delete=models.CASCADE, related_name="exchange_coordinators"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exchange_coordinators"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    is_exchange_coordinator = models.BooleanField(
+        _("the committee's exchange coordinator"),
+        default=False,
+        help_text=_("Reads the students' medical, passport and visa details."),
+    )
+
+    class Meta:
+        ordering = ["member", "name", "pk"]
+        verbose_name = _("coordinator")
+        verbose_name_plural = _("coordinators")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "user"], name="exchanges_coordinator_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Training(models.Model):
+    """A coordinator's training record; the latest expiry decides whether they may be given
+    new assignments."""
+
+    coordinator = models.ForeignKey(Coordinator, on_delete=models.CASCADE, related_name="trainings")
+    course = models.CharField(_("course"), max_length=150)
+    completed_on = models.DateField(_("completed on"))
+    expires_on = models.DateField(_("expires on"))
+
+    class Meta:
+        ordering = ["-expires_on", "pk"]
+        verbose_name = _("training record")
+        verbose_name_plural = _("training records")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__gt=models.F("completed_on")),
+                name="exchanges_training_expires_after",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} ({self.expires_on})"
+
+
+class School(TimeStampedModel):
+    """A high school near a hosting committee, with its contact and the signed acceptance
+    letter (a PDF in private storage) a placement needs before it is final."""
+
+    member = models.ForeignKey(
+        "network.Member", on_delete=models.CASCADE, related_name="exchange_schools"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=300)
+    contact_name = models.CharField(_("contact's name"), max_length=150)
+    contact_email = models.EmailField(_("contact's e-mail"))
+    contact_phone = models.CharField(_("contact's telephone"), max_length=40, blank=True)
+    letter_file = models.CharField(max_length=200, blank=True, editable=False)
+    letter_signed_on = models.DateField(_("acceptance letter signed on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["member", "name", "pk"]
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(letter_file="") | Q(letter_signed_on__isnull=False),
+                name="exchanges_school_letter_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_letter(self) -> bool:
+        return bool(self.letter_file)
+
+
+# --- Host families ----------------------------------------------------------------------------
+
+
+class HostFamilyQuerySet(models.QuerySet["HostFamily"]):
+    def for_host(self, member: Any) -> "HostFamilyQuerySet":
+        return self.filter(member=member)
+
+
+class HostFamily(TimeStampedModel):
+    """A family's application to host. `status` follows the screening; `approved` is only
+    reachable through `services.families.approve_family`, which writes the `FamilyApproval`
+    row placements will reference (see docs/apps/exchanges.md)."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    member = models.ForeignKey(
+        "network.Member", on_delete=models.PROTECT, related_name="exchange_families"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="exchange_families"
+    )
+    family_name = models.CharField(_("family name"), max_length=150)
+    address = models.CharField(_("address"), max_length=300)
+    phone = models.CharField(_("telephone"), max_length=40)
+    languages = models.CharField(_("languages spoken at home"), max_length=200)
+    pets = models.CharField(_("pets"), max_length=200, blank=True)
+    smoking = models.BooleanField(_("someone smokes in the home"), default=False)
+    room = models.TextField(_("the room offered"))
+    capacity = models.PositiveSmallIntegerField(_("students the family offers to host"), default=1)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.APPLIED
+    )
+
+    objects = HostFamilyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["member", "family_name", "pk"]
+        verbose_name = _("host family")
+        verbose_name_plural = _("host families")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1) & Q(capacity__lte=3), name="exchanges_family_capacity"
+            ),
+            models.UniqueConstraint(fields=["member", "user"], name="exchanges_family_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.family_name
+
+
+class HouseholdMember(TimeStampedModel):
+    """Everyone living in the home, with their date of birth (adults need a check)."""
+
+    family = models.ForeignKey(HostFamily, on_delete=models.CASCADE, related_name="household")
+    name = models.CharField(_("name"), max_length=150)
+    date_of_birth = models.DateField(_("date of birth"))
+    relationship = models.CharField(_("relationship"), max_length=60)
+
+    class Meta:
+        ordering = ["date_of_birth", "pk"]
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BackgroundCheck(models.Model):
+    """A background check of one household member (date, provider, result)."""
+
+    class Result(models.TextChoices):
+        CLEAR = "clear", _("Clear")
+        NOT_CLEAR = "not_clear", _("Not clear")
+
+    person = models.ForeignKey(
+        HouseholdMember, on_delete=models.CASCADE, related_name="background_checks"
+    )
+    checked_on = models.DateField(_("checked on"))
+    provider = models.CharField(_("provider"), max_length=150)
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-checked_on", "-pk"]
+        verbose_name = _("background check")
+        verbose_name_plural = _("background checks")
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_result_display()}"
+
+
+class Reference(TimeStampedModel):
+    """A reference for a family, answered through a single-use link (stored hashed)."""
+
+    family = models.ForeignKey(HostFamily, on_delete=models.CASCADE, related_name="references")
+    name = models.CharField(_("referee's name"), max_length=150)
+    email = models.EmailField(_("referee's e-mail"))
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    recommends = models.BooleanField(_("recommends the family"), null=True, blank=True)
+    statement = models.TextField(_("statement"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("reference")
+        verbose_name_plural = _("references")
+        constraints = [
+            models.UniqueConstraint(fields=["family", "email"], name="exchanges_reference_once"),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | Q(recommends__isnull=False),
+                name="exchanges_reference_answered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HomeVisit(TimeStampedModel):
+    """A local coordinator's home-visit report."""
+
+    family = models.ForeignKey(HostFamily, on_delete=models.CASCADE, related_name="home_visits")
+    coordinator = models.ForeignKey(
+        Coordinator, on_delete=models.PROTECT, related_name="home_visits"
+    )
+    visited_on = models.DateField(_("visited on"))
+    findings = models.TextField(_("findings"))
+    suitable = models.BooleanField(_("the home is suitable"))
+
+    class Meta:
+        ordering = ["-visited_on", "-pk"]
+        verbose_name = _("home visit")
+        verbose_name_plural = _("home visits")
+
+    def __str__(self) -> str:
+        return f"{self.family} ({self.visited_on})"
+
+
+class HomeVisitPhoto(models.Model):
+    """A private photo of the student's room (re-encoded without metadata, private storage)."""
+
+    visit = models.ForeignKey(HomeVisit, on_delete=models.CASCADE, related_name="photos")
+    file_name = models.CharField(max_length=200, editable=False)
+    content_type = models.CharField(max_length=100, editable=False)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("home-visit photo")
+        verbose_name_plural = _("home-visit photos")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class FamilyApproval(models.Model):
+    """The approval a placement rests on: written only by `approve_family` after it checked
+    the screening, it names the evidence (the suitable home visit and the two recommending
+    references) with PROTECT keys, so the evidence cannot be deleted under it. A placement
+    references this row, never the family directly: an unscreened family has no row to point
+    at (docs/apps/exchanges.md)."""
+
+    family = models.OneToOneField(HostFamily, on_delete=models.PROTECT, related_name="approval")
+    home_visit = models.ForeignKey(HomeVisit, on_delete=models.PROTECT, related_name="+")
+    first_reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="+")
+    second_reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="+")
+    adults_checked = models.PositiveSmallIntegerField(_("adults checked"))
+    capacity = models.PositiveSmallIntegerField(_("students the family may host"))
+    approved_at = models.DateTimeField(_("approved at"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("family approval")
+        verbose_name_plural = _("family approvals")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(first_reference=models.F("second_reference")),
+                name="exchanges_approval_two_references",
+            ),
+            models.CheckConstraint(
+                condition=Q(adults_checked__gte=1), name="exchanges_approval_adult_checked"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1) & Q(capacity__lte=3),
+                name="exchanges_approval_capacity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.family)

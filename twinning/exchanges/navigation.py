@@ -1,0 +1,114 @@
+"""The exchange's part of the roles' homes and menus: staff reach the seasons and every
+hosting committee's exchange pages; a committee admin and the committee's coordinators reach
+their committee's families, students, schools and coordinators; a host family its
+application; a sending contact (through their account or the link kept in the session) their
+students; anyone signed in may apply to host."""
+
+from typing import Any, cast
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from twinning.core.navigation import Link, Scope, register_role, register_section, url
+from twinning.exchanges.models import Coordinator, HostFamily, SendingContact, Student
+
+CONTACT_SESSION = "exchanges_contacts"
+
+
+def _staff_links(scope: Scope) -> list[Link]:
+    return [Link(_("High-school exchange"), url("exchanges:staff_home"))]
+
+
+def _staff_tasks(request: HttpRequest, scope: Scope) -> list[Link]:
+    waiting = Student.objects.filter(status=Student.Status.NOMINATED).count()
+    return [Link(_("Exchange students awaiting acceptance"), url("exchanges:staff_home"), waiting)]
+
+
+def _committee_links(scope: Scope) -> list[Link]:
+    return [Link(_("High-school exchange"), url("exchanges:committee", slug=scope["slug"]))]
+
+
+def _coordinator(request: HttpRequest) -> list[Scope]:
+    found = (
+        Coordinator.objects.filter(user=cast(Any, request.user))
+        .select_related("member")
+        .order_by("member__name")
+    )
+    return [{"slug": c.member.slug, "name": c.member.name} for c in found]
+
+
+def _coordinator_links(scope: Scope) -> list[Link]:
+    slug = scope["slug"]
+    return [
+        Link(_("Exchange overview"), url("exchanges:committee", slug=slug)),
+        Link(_("Host families"), url("exchanges:family_list", slug=slug)),
+        Link(_("Students"), url("exchanges:student_list", slug=slug)),
+        Link(_("Schools"), url("exchanges:school_list", slug=slug)),
+        Link(_("Coordinators"), url("exchanges:coordinator_list", slug=slug)),
+    ]
+
+
+def _family(request: HttpRequest) -> list[Scope]:
+    if HostFamily.objects.filter(user=cast(Any, request.user)).exists():
+        return [{}]
+    return []
+
+
+def _family_links(scope: Scope) -> list[Link]:
+    return [Link(_("Our application to host"), url("exchanges:family_home"))]
+
+
+def _sending_account(request: HttpRequest) -> list[Scope]:
+    """A sending contact through their account (cached like other roles)."""
+    return [{}] if SendingContact.objects.filter(user=cast(Any, request.user)).exists() else []
+
+
+def _sending_link(request: HttpRequest) -> list[Scope]:
+    """A sending contact through the link the session keeps: read on every request, and
+    without any query when the session holds none."""
+    session = getattr(request, "session", None)
+    ids = session.get(CONTACT_SESSION) if session is not None else None
+    if not ids:
+        return []
+    return [{}]
+
+
+def _sending_links(scope: Scope) -> list[Link]:
+    return [Link(_("Our nominated students"), url("exchanges:sending_home"))]
+
+
+def _account_links(scope: Scope) -> list[Link]:
+    return [Link(_("Host an exchange student"), url("exchanges:family_apply"))]
+
+
+def register() -> None:
+    register_role(
+        "exchange_coordinator",
+        order=55,
+        label=lambda scope: _("%(committee)s: exchange") % {"committee": scope["name"]},
+        detect=_coordinator,
+    )
+    register_role("host_family", order=56, label=lambda scope: _("Host family"), detect=_family)
+    register_role(
+        "sending_contact",
+        order=57,
+        label=lambda scope: _("Sending committee"),
+        detect=_sending_account,
+    )
+    register_role(
+        "sending_link",
+        order=58,
+        label=lambda scope: _("Sending committee"),
+        detect=_sending_link,
+        cached=False,
+    )
+    register_section("exchange_coordinator", order=10, links=_coordinator_links)
+    register_section("host_family", order=10, links=_family_links)
+    register_section("sending_contact", order=10, links=_sending_links)
+    register_section("sending_link", order=10, links=_sending_links)
+    register_section("staff", order=92, links=_staff_links, tasks=_staff_tasks)
+    register_section("committee_admin", order=92, links=_committee_links)
+    register_section("account", order=92, links=_account_links)
+
+
+__all__ = ["CONTACT_SESSION", "register"]
