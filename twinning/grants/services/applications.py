@@ -234,7 +234,7 @@ def sign_application(*, side: ApplicationSide, by: Any) -> ApplicationSide:
         side,
         content_hash=application.content_hash,
         user=acting_user(by),
-        name=by.get_full_name() or by.email,
+        name=(by.get_full_name() or by.email) if getattr(by, "is_authenticated", False) else "",
         via=ApplicationSide.Via.ACCOUNT,
     )
     log_activity(side, "grants.side.signed", by=by, data={"via": "account"})
