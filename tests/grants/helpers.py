@@ -106,7 +106,9 @@ def open_call(program: Program, slug: str = "2026", **fields: object) -> Call:
         "cofinancing_percent": Decimal("20"),
         "questions": ["What will you do?", "Who benefits?"],
     }
-    rates = fields.pop("rates", {"KES": Decimal("0.0077"), "CAD": Decimal("0.73"), "MXN": Decimal("0.055")})
+    rates = fields.pop(
+        "rates", {"KES": Decimal("0.0077"), "CAD": Decimal("0.73"), "MXN": Decimal("0.055")}
+    )
     return create_call(program=program, rates=rates, by=SYSTEM, **(defaults | fields))  # type: ignore[arg-type]
 
 
@@ -152,12 +154,20 @@ def draft(world: SimpleNamespace, title: str = "Clean water for Nakuru") -> Appl
     )
     lead, other = list(application.sides.order_by("-is_lead", "pk"))
     update_side(
-        side=lead, currency="USD", participants=8, participant_plan="Engineers",
-        lines=LEAD_LINES, by=world.lead_admin,
+        side=lead,
+        currency="USD",
+        participants=8,
+        participant_plan="Engineers",
+        lines=LEAD_LINES,
+        by=world.lead_admin,
     )
     update_side(
-        side=other, currency="KES", participants=20, participant_plan="Youth",
-        lines=PARTNER_LINES, by=world.partner_admin or world.lead_admin,
+        side=other,
+        currency="KES",
+        participants=20,
+        participant_plan="Youth",
+        lines=PARTNER_LINES,
+        by=world.partner_admin or world.lead_admin,
     )
     application.refresh_from_db()
     return application

@@ -47,7 +47,11 @@ def test_a_currency_without_a_rate_is_refused_with_the_rates_there_are():
 
     with pytest.raises(ValidationError) as error:
         update_side(
-            side=lead, currency="JPY", participants=1, participant_plan="", lines=[],
+            side=lead,
+            currency="JPY",
+            participants=1,
+            participant_plan="",
+            lines=[],
             by=world.lead_admin,
         )
 
@@ -86,7 +90,10 @@ def test_a_change_by_one_side_asks_the_other_to_sign_again():
     sign_application(side=other, by=world.partner_admin)
 
     update_side(
-        side=other, currency="KES", participants=25, participant_plan="Youth and teachers",
+        side=other,
+        currency="KES",
+        participants=25,
+        participant_plan="Youth and teachers",
         lines=[{"description": "Water kiosk", "cost": "2000000", "requested": "1500000"}],
         by=world.partner_admin,
     )
@@ -105,12 +112,18 @@ def test_a_change_by_one_side_asks_the_other_to_sign_again():
 def test_the_leads_text_change_also_voids_signatures():
     world = pair_world()
     application = draft(world)
-    for side, admin in zip(_sides(application), [world.lead_admin, world.partner_admin], strict=True):
+    for side, admin in zip(
+        _sides(application), [world.lead_admin, world.partner_admin], strict=True
+    ):
         sign_application(side=side, by=admin)
 
     update_application(
-        application=application, title="Clean water", theme="", summary="New plan",
-        answers={}, by=world.lead_admin,
+        application=application,
+        title="Clean water",
+        theme="",
+        summary="New plan",
+        answers={},
+        by=world.lead_admin,
     )
 
     application.refresh_from_db()
@@ -143,7 +156,11 @@ def test_a_link_signature_of_a_version_that_changed_meanwhile_is_refused():
     token = OutboxMessage.objects.get().body.split("/grants/sign/")[1].split("/")[0]
     seen = application.content_hash
     update_application(
-        application=application, title="Changed", theme="", summary="", answers={},
+        application=application,
+        title="Changed",
+        theme="",
+        summary="",
+        answers={},
         by=world.lead_admin,
     )
 
@@ -161,12 +178,20 @@ def test_a_partner_admin_may_not_change_the_leads_side_or_text():
 
     with pytest.raises(NotAllowed):
         update_side(
-            side=lead, currency="USD", participants=1, participant_plan="", lines=[],
+            side=lead,
+            currency="USD",
+            participants=1,
+            participant_plan="",
+            lines=[],
             by=world.partner_admin,
         )
     with pytest.raises(NotAllowed):
         update_application(
-            application=application, title="x", theme="", summary="", answers={},
+            application=application,
+            title="x",
+            theme="",
+            summary="",
+            answers={},
             by=world.partner_admin,
         )
     with pytest.raises(NotAllowed):
@@ -179,7 +204,10 @@ def test_a_submitted_application_no_longer_changes():
 
     with pytest.raises(ValidationError):
         update_application(
-            application=application, title="x", theme="", summary="", answers={},
+            application=application,
+            title="x",
+            theme="",
+            summary="",
+            answers={},
             by=world.lead_admin,
         )
-

@@ -16,7 +16,12 @@ from tests.grants.helpers import (
     trio_program,
 )
 from twinning.grants.eligibility import eligibility, is_eligible
-from twinning.grants.services import sign_application, start_application, submit_application, update_side
+from twinning.grants.services import (
+    sign_application,
+    start_application,
+    submit_application,
+    update_side,
+)
 from twinning.network.models import Partnership
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +75,10 @@ def test_the_ceiling_and_co_financing_are_checked_in_the_programs_currency():
     lead = application.sides.get(is_lead=True)
 
     update_side(
-        side=lead, currency="USD", participants=1, participant_plan="",
+        side=lead,
+        currency="USD",
+        participants=1,
+        participant_plan="",
         lines=[{"description": "All", "cost": Decimal("120000"), "requested": Decimal("110000")}],
         by=world.lead_admin,
     )
@@ -85,7 +93,8 @@ def test_submission_is_refused_with_the_failed_rules():
     Partnership.objects.update(status=Partnership.Status.ENDED)
     application = draft(world)
     for side, admin in zip(
-        application.sides.order_by("-is_lead", "pk"), [world.lead_admin, world.partner_admin],
+        application.sides.order_by("-is_lead", "pk"),
+        [world.lead_admin, world.partner_admin],
         strict=True,
     ):
         sign_application(side=side, by=admin)
@@ -117,4 +126,6 @@ def test_a_trio_with_a_wrong_number_of_partners_cannot_start():
     call = open_call(trio_program())
 
     with pytest.raises(ValidationError):
-        start_application(call=call, member=member, community=us, partners=[ca], title="x", by=admin)
+        start_application(
+            call=call, member=member, community=us, partners=[ca], title="x", by=admin
+        )

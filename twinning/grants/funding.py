@@ -7,6 +7,8 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -47,7 +49,10 @@ def propose_funding(candidates: Sequence[Candidate], budget: Decimal) -> list[Pl
             total += candidate.amount
             placed.append(Placed(candidate, True, total, budget - total, ""))
         else:
-            reason = f"asks {candidate.amount}, only {left} left"
+            reason = _("asks %(amount)s, only %(left)s left") % {
+                "amount": candidate.amount,
+                "left": left,
+            }
             placed.append(Placed(candidate, False, total, left, reason))
     return placed
 

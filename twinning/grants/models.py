@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -289,7 +290,7 @@ class Application(TimeStampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return cached_reverse("grants:application_detail", pk=str(self.pk))
+        return reverse("grants:application_detail", kwargs={"pk": self.pk})
 
     # --- Reviewable (twinning.review.interface) ---------------------------------------------
 
@@ -524,7 +525,7 @@ class Grant(TimeStampedModel):
         return str(self.application)
 
     def get_absolute_url(self) -> str:
-        return cached_reverse("grants:grant_detail", pk=str(self.pk))
+        return reverse("grants:grant_detail", kwargs={"pk": self.pk})
 
 
 class Tranche(models.Model):
@@ -595,7 +596,7 @@ class Report(TimeStampedModel):
         return f"{self.get_kind_display()}: {self.side}"
 
     def get_absolute_url(self) -> str:
-        return cached_reverse("grants:report_edit", pk=str(self.pk))
+        return reverse("grants:report_edit", kwargs={"pk": self.pk})
 
 
 class Spending(models.Model):

@@ -45,7 +45,7 @@ def open_review(*, call: Call, by: Any) -> Round:
     judges the partnership) with every submitted application under review. Verified staff.
     The panel is built and assigned on the engine's round pages."""
     require(by, "grants.manage")
-    call = Call.objects.select_for_update().get(pk=call.pk)
+    given, call = call, Call.objects.select_for_update().get(pk=call.pk)
     if call.review_round is None:
         opens = max(call.closes_at, timezone.now()).replace(microsecond=0)
         call.review_round = create_round(
@@ -61,6 +61,7 @@ def open_review(*, call: Call, by: Any) -> Round:
     submitted = call.applications.filter(state=Application.State.SUBMITTED)
     add_items(round=call.review_round, objects=submitted, by=by)
     log_activity(call, "grants.review.opened", by=by, data={"round": call.review_round.pk})
+    given.review_round = call.review_round
     return call.review_round
 
 
