@@ -61,7 +61,7 @@ def test_a_currency_without_a_rate_is_refused_with_the_rates_there_are():
 def test_submission_is_refused_until_every_side_has_signed():
     world = pair_world()
     application = draft(world)
-    lead, other = _sides(application)
+    lead, _other = _sides(application)
     sign_application(side=lead, by=world.lead_admin)
 
     with pytest.raises(ValidationError) as error:

@@ -152,7 +152,7 @@ def _write(report, admin):
 def test_a_tranche_is_payable_only_after_every_sides_report_is_approved():
     world = pair_world()
     grant = funded(world).grant
-    first, second, third = grant.tranches.all()
+    first, second, _third = grant.tranches.all()
     pay_tranche(tranche=first, by=SYSTEM)
 
     with pytest.raises(ValidationError):
