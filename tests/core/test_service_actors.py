@@ -33,6 +33,8 @@ from tests.events.public_helpers import actor_world as public_world
 from tests.events.registration_helpers import actor_objects as reg
 from tests.events.summit_apply_helpers import actor_objects as summit_apply
 from tests.events.summit_helpers import actor_objects as summit_objects
+from tests.grants.actor_helpers import ACTOR_CASES as GRANTS_CASES
+from tests.grants.actor_helpers import actor_world as grants_actor_world
 from tests.factories import ApiTokenFactory, CommunityFactory, PartnershipFactory, UserFactory
 from tests.factories.members import MembershipFactory, MembershipTypeFactory
 from tests.members.matrix import build_world as members_world
@@ -125,6 +127,7 @@ class World:
         )
         self.victim = UserFactory(email="victim@example.org")
         self.banquet = banquet_actor_world()
+        self.grants = grants_actor_world()
 
     def _showcase(self) -> None:
         """An open edition with a consented student's draft entry, shown in the exhibit and
@@ -695,6 +698,7 @@ CASES: dict[str, Args] = {
 }
 
 CASES.update(BANQUET_CASES)
+CASES.update(GRANTS_CASES)
 
 # Services that take `by` only to record it, with the reason they check no actor.
 EXEMPT = {
