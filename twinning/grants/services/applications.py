@@ -145,7 +145,7 @@ def update_application(
     return application
 
 
-def _may_change_side(by: Any, side: ApplicationSide) -> bool:
+def may_change_side(by: Any, side: ApplicationSide) -> bool:
     """The side's own admins; the lead's admins for a side without an account (the partner
     then checks it through its signature link)."""
     if by is SYSTEM or getattr(by, "has_perm", lambda *a: False)("grants.change_side", side):
@@ -171,7 +171,7 @@ def update_side(
     """A side's budget (lines in its own currency: description, cost, requested), participant
     plan and contact. The call must have a rate for the currency. A change asks every side to
     sign again. Raises NotAllowed unless `by` may change this side."""
-    if not _may_change_side(by, side):
+    if not may_change_side(by, side):
         raise NotAllowed
     application = Application.objects.select_for_update().get(pk=side.application_id)
     _require_draft(application)

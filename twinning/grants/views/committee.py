@@ -36,7 +36,7 @@ from twinning.grants.services import (
     update_application,
     update_side,
 )
-from twinning.grants.services.applications import side_for_token
+from twinning.grants.services.applications import may_change_side, side_for_token
 from twinning.grants.services.grants import tranche_problem
 
 
@@ -183,6 +183,8 @@ def _side(request: HttpRequest, pk: int, side_pk: int) -> ApplicationSide:
 @require_http_methods(["GET", "HEAD", "POST"])
 def side_edit(request: HttpRequest, pk: int, side_pk: int) -> HttpResponse:
     side = _side(request, pk, side_pk)
+    if not may_change_side(request.user, side):
+        raise Http404
     lines = "\n".join(
         f"{line.description} | {line.cost} | {line.requested}" for line in side.lines.all()
     )
