@@ -33,10 +33,10 @@ from tests.events.public_helpers import actor_world as public_world
 from tests.events.registration_helpers import actor_objects as reg
 from tests.events.summit_apply_helpers import actor_objects as summit_apply
 from tests.events.summit_helpers import actor_objects as summit_objects
-from tests.grants.actor_helpers import ACTOR_CASES as GRANTS_CASES
-from tests.grants.actor_helpers import actor_world as grants_actor_world
 from tests.factories import ApiTokenFactory, CommunityFactory, PartnershipFactory, UserFactory
 from tests.factories.members import MembershipFactory, MembershipTypeFactory
+from tests.grants.actor_helpers import ACTOR_CASES as GRANTS_CASES
+from tests.grants.actor_helpers import actor_world as grants_actor_world
 from tests.members.matrix import build_world as members_world
 from tests.outbox.matrix import MATRIX_TEMPLATE
 from tests.outbox.matrix import build_world as outbox_world
