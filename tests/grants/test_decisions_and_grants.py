@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from tests.grants.helpers import funded, pair_world, submitted
 from twinning.core.authz import SYSTEM
+from twinning.core.dates import association_today
 from twinning.core.models import ActivityLog
 from twinning.grants.models import Application, Grant, Report, ReportReminder
 from twinning.grants.pdf import render_agreement
@@ -218,3 +219,46 @@ def test_reminders_at_30_and_7_days_and_overdue_each_once():
     assert sent == [0, 1, 0, 1, 0, 1, 0]
     assert sorted(ReportReminder.objects.values_list("kind", flat=True)) == ["30", "7", "overdue"]
     assert OutboxMessage.objects.filter(template="grants.report_reminder").count() == 3
+
+
+def test_a_receipt_goes_through_the_upload_pipeline_and_only_the_side_reads_it(staff):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from django.urls import reverse
+
+    from twinning.grants.services import add_receipt
+
+    world = pair_world()
+    grant = funded(world).grant
+    report = _report(grant, "interim", world.lead_place)
+    upload = SimpleUploadedFile("bus tickets.pdf", render_agreement(grant), "application/pdf")
+
+    receipt = add_receipt(report=report, upload=upload, by=world.lead_admin)
+
+    url = reverse("grants:receipt_file", kwargs={"pk": report.pk, "receipt_pk": receipt.pk})
+    lead = Client()
+    lead.force_login(world.lead_admin)
+    partner = Client()
+    partner.force_login(world.partner_admin)
+    response = lead.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert partner.get(url).status_code == 404
+    assert staff.get(url).status_code == 200
+
+
+def test_the_scheduled_command_sends_due_reminders():
+    from io import StringIO
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    world = pair_world()
+    grant = funded(world).grant
+    grant.reports.update(due_on=association_today() - datetime.timedelta(days=1))
+    out = StringIO()
+
+    call_command("grants_report_reminders", stdout=out)
+
+    assert "4 reminder(s) sent" in out.getvalue()
+    assert "grants_report_reminders" in settings.TWINNING_SCHEDULE

@@ -17,7 +17,7 @@ from twinning.core.reverse import absolute_url
 from twinning.core.services import log_activity
 from twinning.grants import emails
 from twinning.grants.funding import Candidate, Placed, propose_funding
-from twinning.grants.models import Application, Call, money
+from twinning.grants.models import Application, BudgetLine, Call, money
 from twinning.grants.services.grants import _create_grant
 from twinning.outbox.services import queue_email
 from twinning.review.interface import (
@@ -96,11 +96,12 @@ def funding_table(call: Call) -> tuple[list[FundingRow], Decimal]:
     if round is None:
         return [], call.program.budget
     ranked = ranking(round)
+    ids = [int(r.item.object_id) for r in ranked]
     applications = {
         a.pk: a
-        for a in Application.objects.filter(
-            pk__in=[int(r.item.object_id) for r in ranked]
-        ).prefetch_related("sides__lines", "call__program", "call__rates")
+        for a in Application.objects.filter(pk__in=ids).only(
+            "pk", "title", "state", "decision", "awarded_amount", "decision_reason", "call_id"
+        )
     }
     budget = call.program.budget - (
         Application.objects.filter(call__program=call.program, decision=FUNDED)
@@ -108,34 +109,39 @@ def funding_table(call: Call) -> tuple[list[FundingRow], Decimal]:
         .aggregate(total=Sum("awarded_amount"))["total"]
         or Decimal(0)
     )
-    rows: list[tuple[Application, Any]] = []
-    for entry in ranked:
-        application = applications.get(int(entry.item.object_id))
-        if application is not None:
-            rows.append((application, entry))
-    amounts = {a.pk: _requested(a) for a, _e in rows}
-    placed = propose_funding([Candidate(a.pk, amounts[a.pk]) for a, _e in rows], budget)
+    amounts = requested_amounts(call)
+    rows = [
+        (applications[int(entry.item.object_id)], entry)
+        for entry in ranked
+        if int(entry.item.object_id) in applications
+    ]
+    placed = propose_funding(
+        [Candidate(a.pk, amounts.get(a.pk, Decimal(0))) for a, _e in rows], budget
+    )
     table = [
-        FundingRow(a, e.rank, e.normalised, amounts[a.pk], p)
+        FundingRow(a, e.rank, e.normalised, amounts.get(a.pk, Decimal(0)), p)
         for (a, e), p in zip(rows, placed, strict=True)
     ]
     return table, budget
 
 
-def _requested(application: Application) -> Decimal:
-    total = Decimal(0)
-    for side in application.sides.all():
-        rate = _rate(application, side.currency)
+def requested_amounts(call: Call) -> dict[int, Decimal]:
+    """What each application asks in the program's currency, every side's lines converted at
+    the call's rate (one grouped query, whatever the number of applications)."""
+    rates = {r.currency: r.rate for r in call.rates.all()}
+    rates[call.program.currency] = Decimal(1)
+    totals: dict[int, Decimal] = {}
+    sums = (
+        BudgetLine.objects.filter(side__application__call=call)
+        .values_list("side__application_id", "side__currency")
+        .annotate(total=Sum("requested"))
+        .order_by()
+    )
+    for application_id, currency, total in sums:
+        rate = rates.get(currency)
         if rate is not None:
-            total += sum((line.requested for line in side.lines.all()), Decimal(0)) * rate
-    return money(total)
-
-
-def _rate(application: Application, currency: str) -> Decimal | None:
-    call = application.call
-    if currency == call.program.currency:
-        return Decimal(1)
-    return next((r.rate for r in call.rates.all() if r.currency == currency), None)
+            totals[application_id] = totals.get(application_id, Decimal(0)) + total * rate
+    return {pk: money(value) for pk, value in totals.items()}
 
 
 def _require_undecided_call(call: Call) -> None:

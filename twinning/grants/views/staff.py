@@ -73,7 +73,6 @@ def staff_call_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "budget": budget,
             "proposed": proposed,
             "others": others,
-            "decide_form": DecideForm(),
             "published": call.decisions_published_at is not None,
         },
     )
