@@ -5,8 +5,8 @@ nothing."""
 import datetime
 
 import pytest
-from django.utils import timezone
 
+from twinning.core.dates import association_today
 from twinning.demo.grants import PAIR_SLUG, TRIO_SLUG, seed_grants
 from twinning.grants.models import Application, Grant, Program, Report
 
@@ -34,7 +34,7 @@ def test_the_demo_builds_both_programs_with_applications_at_every_stage():
 
 def test_the_demo_grants_have_reports_approved_due_and_overdue():
     seed_grants()
-    today = timezone.localdate()
+    today = association_today()
 
     assert Grant.objects.count() == 3
     assert Report.objects.filter(state="approved").count() == 2

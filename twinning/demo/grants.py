@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from twinning.core.authz import SYSTEM
+from twinning.core.dates import association_today
 from twinning.demo import personas
 from twinning.grants.models import Application, Call, Program, Report
 from twinning.grants.services import (
@@ -204,7 +205,7 @@ def _reports(applications: list[Application]) -> None:
     """The first grant's interim reports approved (its second tranche payable); the second
     grant's reports due in three weeks; the third's interim reports overdue. Due dates are
     moved here: the calendar of a demo cannot wait six months."""
-    today = timezone.localdate()
+    today = association_today()
     first, second, third = (a.grant for a in applications)
     for report in first.reports.filter(kind=Report.Kind.INTERIM):
         line = report.side.lines.first()

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Sum
 
 from twinning.core.maps import Place
-from twinning.grants.models import ApplicationSide, Call, Grant, LumpSum, Report
+from twinning.grants.models import ApplicationSide, Call, Grant, LumpSum, Report, Tranche
 
 
 def lump_sum(call: Call, *, participants: int, countries: int) -> LumpSum | None:
@@ -24,14 +24,25 @@ def lump_sum(call: Call, *, participants: int, countries: int) -> LumpSum | None
     )
 
 
+@dataclass(frozen=True)
+class Side:
+    community: str
+    country: str
+    is_lead: bool
+    latitude: float | None
+    longitude: float | None
+
+
 @dataclass
 class Project:
-    grant: Grant
+    grant_id: int
+    title: str
+    currency: str
     program: str
     year: int
     theme: str
     countries: str  # "CA-MX-US"
-    sides: list[ApplicationSide]
+    sides: list[Side]
     committed: Decimal
     paid: Decimal
     participants: int
@@ -39,42 +50,74 @@ class Project:
 
 
 def funded_projects(filters: dict[str, Any] | None = None) -> list[Project]:
-    """Every grant as a portfolio row (a fixed number of queries, whatever the count)."""
+    """Every grant as a portfolio row: four flat queries (grants, sides, paid tranches,
+    approved reports), whatever the number of grants."""
     filters = filters or {}
-    grants = Grant.objects.select_related("application__call__program").prefetch_related(
-        Prefetch(
-            "application__sides",
-            queryset=ApplicationSide.objects.select_related("community__country"),
-        ),
-        "tranches",
-        Prefetch("reports", queryset=Report.objects.filter(state=Report.State.APPROVED)),
-    )
+    grants = Grant.objects.all()
     if filters.get("program"):
         grants = grants.filter(application__call__program__slug=filters["program"])
     if filters.get("year"):
         grants = grants.filter(starts_on__year=filters["year"])
     if filters.get("theme"):
         grants = grants.filter(application__theme=filters["theme"])
+    rows = list(
+        grants.order_by("-starts_on", "pk").values_list(
+            "pk",
+            "application_id",
+            "application__title",
+            "currency",
+            "application__call__program__name",
+            "starts_on",
+            "application__theme",
+            "amount",
+        )
+    )
+    sides: dict[int, list[Side]] = defaultdict(list)
+    for app_id, name, country, lead, lat, lon in (
+        ApplicationSide.objects.filter(application__grant__in=grants)
+        .order_by("-is_lead", "pk")
+        .values_list(
+            "application_id",
+            "community__name",
+            "community__country_id",
+            "is_lead",
+            "community__latitude",
+            "community__longitude",
+        )
+    ):
+        sides[app_id].append(Side(name, country, lead, lat, lon))
+    paid = dict(
+        Tranche.objects.filter(grant__in=grants, paid_at__isnull=False)
+        .values_list("grant_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    reports: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
+    for grant_id, kind, participants, outcomes in Report.objects.filter(
+        grant__in=grants, state=Report.State.APPROVED
+    ).values_list("grant_id", "kind", "participants", "outcomes"):
+        reports[grant_id].append((kind, participants, outcomes))
     projects = []
-    for grant in grants.order_by("-starts_on", "pk"):
-        sides = list(grant.application.sides.all())
-        countries = "-".join(sorted({s.community.country_id for s in sides}))
+    for pk, app_id, title, currency, program, starts_on, theme, amount in rows:
+        countries = "-".join(sorted({side.country for side in sides[app_id]}))
         if filters.get("countries") and filters["countries"] != countries:
             continue
-        reports = list(grant.reports.all())
-        finals = [r for r in reports if r.kind == Report.Kind.FINAL]
+        approved = reports[pk]
+        finals = [r for r in approved if r[0] == Report.Kind.FINAL]
         projects.append(
             Project(
-                grant=grant,
-                program=grant.application.call.program.name,
-                year=grant.starts_on.year,
-                theme=grant.application.theme,
+                grant_id=pk,
+                title=title,
+                currency=currency,
+                program=program,
+                year=starts_on.year,
+                theme=theme,
                 countries=countries,
-                sides=sides,
-                committed=grant.amount,
-                paid=sum((t.amount for t in grant.tranches.all() if t.paid_at), Decimal(0)),
-                participants=sum(r.participants for r in (finals or reports)),
-                outcomes=[r.outcomes for r in reports if r.outcomes],
+                sides=sides[app_id],
+                committed=amount,
+                paid=paid.get(pk, Decimal(0)),
+                participants=sum(r[1] for r in (finals or approved)),
+                outcomes=[r[2] for r in approved if r[2]],
             )
         )
     return projects
@@ -101,16 +144,19 @@ def totals(projects: list[Project]) -> dict[str, dict[str, Decimal]]:
 
 
 def map_links(projects: list[Project]) -> list[tuple[Place, Place]]:
-    """The funded partnerships as pairs of places (lead to each partner) for the world map."""
-    links: list[tuple[Place, Place]] = []
+    """The funded partnerships as pairs of places (lead to each partner) for the world map,
+    each pair once however many grants it holds."""
+    links: dict[tuple[str, str], tuple[Place, Place]] = {}
     for project in projects:
-        placed = [s for s in project.sides if s.community.has_point]
+        placed = [s for s in project.sides if s.latitude is not None and s.longitude is not None]
         lead = next((s for s in placed if s.is_lead), None)
-        if lead is not None:
-            links.extend((_place(lead), _place(side)) for side in placed if side is not lead)
-    return links
+        if lead is None:
+            continue
+        for side in placed:
+            if side is not lead:
+                links.setdefault((lead.community, side.community), (_place(lead), _place(side)))
+    return list(links.values())
 
 
-def _place(side: ApplicationSide) -> Place:
-    community = side.community
-    return Place(str(community), community.latitude or 0.0, community.longitude or 0.0)
+def _place(side: Side) -> Place:
+    return Place(side.community, side.latitude or 0.0, side.longitude or 0.0)

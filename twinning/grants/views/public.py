@@ -9,6 +9,7 @@ from twinning.core.maps import links_map_svg
 from twinning.grants.forms import CalculatorForm
 from twinning.grants.models import Call
 from twinning.grants.queries import funded_projects, lump_sum, map_links
+from twinning.grants.views.staff import _page
 
 
 @require_safe
@@ -32,7 +33,7 @@ def funded_list(request: HttpRequest) -> HttpResponse:
         request,
         "grants/funded_list.html",
         {
-            "projects": projects,
+            "projects": _page(request, projects),
             "map": links_map_svg(map_links(projects), label=_("Funded partnerships")),
         },
     )

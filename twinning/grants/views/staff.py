@@ -2,8 +2,11 @@
 budget, decisions, publication), grants (reports to approve or return, tranches, closeout)
 and the portfolio with its exports. Every view is `staff_required`."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +31,16 @@ from twinning.grants.services import (
     return_report,
 )
 from twinning.grants.services.decisions import funding_table
+
+PAGE_SIZE = 50  # rows of the funding table per page (every row still counts in the proposal)
+
+
+def _page(request: HttpRequest, rows: list[Any]) -> Page:
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.elided_range = page.paginator.get_elided_page_range(  # type: ignore[attr-defined]
+        page.number, on_each_side=2, on_ends=1
+    )
+    return page
 
 
 def _authorise(request: HttpRequest) -> None:
@@ -64,12 +77,14 @@ def staff_call_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("state", "title")
     )
     proposed = sum((row.requested for row in table if row.placed.funded), start=budget * 0)
+    page = _page(request, table)
     return render(
         request,
         "grants/staff/call_detail.html",
         {
             "call": call,
             "table": table,
+            "page_obj": page,
             "budget": budget,
             "proposed": proposed,
             "others": others,
@@ -233,12 +248,13 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     _authorise(request)
     form, projects = _portfolio(request)
     groups = totals(projects)
+    page = _page(request, projects)
     return render(
         request,
         "grants/staff/portfolio.html",
         {
             "form": form,
-            "projects": projects,
+            "projects": page,
             "groups": sorted(groups.items()),
             "committed": sum((p.committed for p in projects), start=0),
             "paid": sum((p.paid for p in projects), start=0),
@@ -270,10 +286,10 @@ def _rows(projects: list[Project]) -> list[list]:
             p.year,
             p.theme,
             p.countries,
-            "; ".join(str(s.community) for s in p.sides),
+            "; ".join(s.community for s in p.sides),
             p.committed,
             p.paid,
-            p.grant.currency,
+            p.currency,
             p.participants,
             " / ".join(p.outcomes),
         ]
