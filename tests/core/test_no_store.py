@@ -22,6 +22,7 @@ SECRET_LINK_ROUTES = [
     "events:summit_consent_open",
     "events:waiting_list_offer",
     "events:agenda_ics",
+    "grants:sign_link",
     "members:invitation_open",
     "outbox:unsubscribe",
     "review:invitation_open",

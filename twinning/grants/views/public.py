@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -34,6 +35,7 @@ def funded_list(request: HttpRequest) -> HttpResponse:
         "grants/funded_list.html",
         {
             "projects": _page(request, projects),
+            "calls": Call.objects.open_on(timezone.now()).select_related("program"),
             "map": links_map_svg(map_links(projects), label=_("Funded partnerships")),
         },
     )
