@@ -58,6 +58,7 @@ NOT_LINKS = {
     "outbox:unsubscribe": "the unsubscribe link in e-mails",
     "events:attendee_details": "the e-mailed details link of a delegation's attendee",
     "events:waiting_list_offer": "the e-mailed waiting-list offer",
+    "grants:sign_link": "the e-mailed signature link of a partner without an account",
     # Where a form or another site sends the visitor, not a link.
     "members:portal_invoice_paid": "the payment provider sends the payer back here",
     "members:portal_invoice_pay_cancelled": "the payment provider sends the payer back here",

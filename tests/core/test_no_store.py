@@ -25,6 +25,7 @@ SECRET_LINK_ROUTES = [
     "exchanges:contact_open",
     "exchanges:reference",
     "events:agenda_ics",
+    "grants:sign_link",
     "members:invitation_open",
     "outbox:unsubscribe",
     "review:invitation_open",

@@ -38,6 +38,8 @@ from tests.exchanges.actor_helpers import ONLY_ACTORS as EXCHANGES_ONLY_ACTORS
 from tests.exchanges.helpers import build as exchanges_world
 from tests.factories import ApiTokenFactory, CommunityFactory, PartnershipFactory, UserFactory
 from tests.factories.members import MembershipFactory, MembershipTypeFactory
+from tests.grants.actor_helpers import ACTOR_CASES as GRANTS_CASES
+from tests.grants.actor_helpers import actor_world as grants_actor_world
 from tests.members.matrix import build_world as members_world
 from tests.outbox.matrix import MATRIX_TEMPLATE
 from tests.outbox.matrix import build_world as outbox_world
@@ -129,6 +131,7 @@ class World:
         self.victim = UserFactory(email="victim@example.org")
         self.banquet = banquet_actor_world()
         self.exchanges = exchanges_world(self.member.slug, slug="actor-season")
+        self.grants = grants_actor_world()
 
     def _showcase(self) -> None:
         """An open edition with a consented student's draft entry, shown in the exhibit and
@@ -700,6 +703,7 @@ CASES: dict[str, Args] = {
 
 CASES.update(BANQUET_CASES)
 CASES.update(EXCHANGES_CASES)
+CASES.update(GRANTS_CASES)
 
 # Services that take `by` only to record it, with the reason they check no actor.
 EXEMPT = {

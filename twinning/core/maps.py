@@ -186,3 +186,36 @@ def cached_community_map_svg(home: Place, partners: Sequence[Place]) -> SafeStri
         svg = str(community_map_svg(home, partners))
         cache.set(key, svg, 24 * 60 * 60)
     return mark_safe(svg)  # built by community_map_svg from escaped text only
+
+
+def links_map_svg(links: Sequence[tuple[Place, Place]], *, label: str) -> SafeString:
+    """A map of many pairs of places (funded partnerships, say), each pair joined by its
+    great-circle line; names are tooltips. Draws an empty graticule of the world for none."""
+    lines = [great_circle(one, other) for one, other in links]
+    every_point = [point for line in lines for point in line] or [(-60.0, -170.0), (75.0, 170.0)]
+    projection = _Projection(every_point)
+    parts = [
+        f'<svg class="mini-map" role="img" viewBox="0 0 {MAP_WIDTH} {MAP_HEIGHT}" '
+        f'aria-label="{escape(label)}" width="{MAP_WIDTH}" height="{MAP_HEIGHT}">',
+        f"<title>{escape(label)}</title>",
+        _graticule(projection),
+        f'<rect class="mini-map__frame" x="0.5" y="0.5" width="{MAP_WIDTH - 1}" '
+        f'height="{MAP_HEIGHT - 1}"/>',
+    ]
+    for (one, other), line in zip(links, lines, strict=True):
+        path = " ".join(
+            f"{'M' if i == 0 else 'L'}{x} {y}"
+            for i, (x, y) in enumerate(projection(lat, lon) for lat, lon in line)
+        )
+        parts.append(
+            f'<path class="mini-map__line" d="{path}">'
+            f"<title>{escape(one.name)} – {escape(other.name)}</title></path>"
+        )
+        for place, (lat, lon) in ((one, line[0]), (other, line[-1])):
+            x, y = projection(lat, lon)
+            parts.append(
+                f'<circle class="mini-map__partner" cx="{x}" cy="{y}" r="4">'
+                f"<title>{escape(place.name)}</title></circle>"
+            )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every text above went through escape()

@@ -8,4 +8,12 @@ class GrantsConfig(AppConfig):
     verbose_name = _("Grants")
 
     def ready(self) -> None:
-        pass
+        from twinning.core.orphans import register_stored_files
+        from twinning.grants import emails, navigation, rules  # noqa: F401 (registers perms)
+        from twinning.grants.models import Application, stored_file_names
+        from twinning.review.interface import register_reviewable
+
+        emails.register()
+        register_reviewable(Application)
+        register_stored_files("grants", folders=["grants/receipts"], names=stored_file_names)
+        navigation.register()

@@ -63,6 +63,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Building the showcase (stage {options['stage']})...")
             seed_showcase(stage=options["stage"], staff=staff, entries=options["entries"])
             self._seed_events(users[personas.COMMITTEE_ADMIN.email], options["attendees"])
+            self._seed_grants()
         self._print_logins(association.name, device)
 
     def _seed_events(self, coordinator, attendees: int) -> None:  # type: ignore[no-untyped-def]
@@ -75,6 +76,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             seed_events(staff=SYSTEM, attendees=attendees, coordinator=coordinator)
         self.stdout.write(f"  events built in {time.monotonic() - began:.0f} s")
+
+    def _seed_grants(self) -> None:
+        from twinning.demo.grants import seed_grants
+
+        self.stdout.write("Building the funding programs (pair and trilateral)...")
+        with transaction.atomic():
+            seed_grants()
 
     def _load_registry(self) -> None:
         from twinning.network.models import Community, GazetteerPlace

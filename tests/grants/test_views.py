@@ -1,0 +1,275 @@
+"""The grants' pages through HTTP, by role: the lead committee writes and submits, the
+partner signs from its account or its link, staff decide, publish, review reports and pay;
+refused roles see nothing (404). Every list keeps its query count as it grows."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.grants.helpers import draft, funded, open_call, pair_world, submitted
+from twinning.core.authz import SYSTEM
+from twinning.grants.models import Application, Report
+from twinning.grants.services import accept_proposal, open_review, publish_decisions
+from twinning.outbox.models import OutboxMessage
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_lead_committee_starts_writes_and_budgets_an_application():
+    world = pair_world()
+    lead = _client(world.lead_admin)
+
+    response = lead.post(
+        reverse("grants:application_start", kwargs={"slug": world.call.slug}),
+        {
+            "member": world.lead_member.pk,
+            "community": world.lead_place.pk,
+            "partners": [world.partner_place.pk],
+            "title": "Water together",
+        },
+    )
+    application = Application.objects.get(title="Water together")
+    assert response.status_code == 302
+    side = application.sides.get(is_lead=True)
+    response = lead.post(
+        reverse("grants:side_edit", kwargs={"pk": application.pk, "side_pk": side.pk}),
+        {
+            "currency": "USD",
+            "participants": 5,
+            "participant_plan": "Engineers",
+            "lines": "Travel | 1000 | 800\nMaterials | 500",
+        },
+    )
+    assert response.status_code == 302
+    page = lead.get(application.get_absolute_url()).content.decode()
+    assert "Travel: 800.00 / 1000.00 USD" in page
+    assert "Materials: 500.00 / 500.00 USD" in page
+    assert "not signed" in page
+
+
+def test_bad_budget_lines_are_explained_and_change_nothing():
+    world = pair_world()
+    application = draft(world)
+    side = application.sides.get(is_lead=True)
+
+    response = _client(world.lead_admin).post(
+        reverse("grants:side_edit", kwargs={"pk": application.pk, "side_pk": side.pk}),
+        {"currency": "USD", "participants": 5, "lines": "Travel | lots"},
+    )
+
+    assert response.status_code == 200
+    assert "the amounts must be numbers" in response.content.decode()
+    assert side.lines.get().requested == Decimal("16000.00")
+
+
+def test_the_partner_signs_from_its_account_and_the_lead_submits():
+    world = pair_world()
+    application = draft(world)
+    lead_side, other = application.sides.order_by("-is_lead", "pk")
+
+    _client(world.lead_admin).post(
+        reverse("grants:side_sign", kwargs={"pk": application.pk, "side_pk": lead_side.pk})
+    )
+    refused = _client(world.lead_admin).post(
+        reverse("grants:application_submit", kwargs={"pk": application.pk}), follow=True
+    )
+    assert "waiting for: Nakuru" in refused.content.decode()
+    _client(world.partner_admin).post(
+        reverse("grants:side_sign", kwargs={"pk": application.pk, "side_pk": other.pk})
+    )
+    _client(world.lead_admin).post(
+        reverse("grants:application_submit", kwargs={"pk": application.pk})
+    )
+
+    application.refresh_from_db()
+    assert application.state == "submitted"
+
+
+def test_the_partner_may_not_edit_the_leads_side_nor_the_text():
+    world = pair_world()
+    application = draft(world)
+    lead_side = application.sides.get(is_lead=True)
+    partner = _client(world.partner_admin)
+
+    assert partner.get(application.get_absolute_url()).status_code == 200
+    assert (
+        partner.get(
+            reverse("grants:side_edit", kwargs={"pk": application.pk, "side_pk": lead_side.pk})
+        ).status_code
+        == 404
+    )
+    assert (
+        partner.get(reverse("grants:application_edit", kwargs={"pk": application.pk})).status_code
+        == 404
+    )
+
+
+def test_another_committee_sees_no_application(other_committee_admin):
+    world = pair_world()
+    application = draft(world)
+
+    response = other_committee_admin.get(application.get_absolute_url())
+
+    assert response.status_code == 404
+
+
+def test_the_partner_signs_through_the_link_page():
+    world = pair_world(partner_has_account=False)
+    application = draft(world)
+    other = application.sides.get(is_lead=False)
+    _client(world.lead_admin).post(
+        reverse("grants:side_send_link", kwargs={"pk": application.pk, "side_pk": other.pk})
+    )
+    link = OutboxMessage.objects.get(to="wanjiru@example.org").body.split("http://testserver")[-1]
+    path = "/grants/sign/" + link.split("/grants/sign/")[1].split("/")[0] + "/"
+    visitor = Client()
+
+    page = visitor.get(path)
+    response = visitor.post(
+        path,
+        {"signer_name": "Wanjiru", "content_hash": page.context["form"]["content_hash"].value()},
+    )
+
+    assert "You signed the application for Nakuru" in response.content.decode()
+    assert visitor.get(path).status_code == 404
+    assert page["Cache-Control"] and "no-store" in page["Cache-Control"]
+
+
+def test_staff_decide_partially_with_a_reason_and_publish(staff):
+    world = pair_world()
+    application = submitted(world)
+    open_review(call=world.call, by=SYSTEM)
+    url = reverse("grants:staff_call_detail", kwargs={"slug": world.call.slug})
+    assert "28320.00" in staff.get(url).content.decode()
+
+    staff.post(
+        reverse("grants:staff_decide", kwargs={"pk": application.pk}),
+        {"funded": "yes", "amount": "25000", "reason": "Trimmed travel"},
+    )
+    staff.post(reverse("grants:staff_publish", kwargs={"slug": world.call.slug}))
+
+    application.refresh_from_db()
+    assert (application.state, application.awarded_amount) == ("funded", Decimal("25000.00"))
+    assert OutboxMessage.objects.filter(template="grants.decision_funded").count() == 2
+
+
+def test_a_side_reports_and_staff_approve_then_pay(staff):
+    world = pair_world()
+    grant = funded(world).grant
+    report = grant.reports.get(kind="interim", side__is_lead=True)
+    line = report.side.lines.get()
+
+    _client(world.lead_admin).post(
+        reverse("grants:report_edit", kwargs={"pk": report.pk}),
+        {
+            "narrative": "Visit done",
+            "participants": 9,
+            "outcomes": "Plan",
+            f"line_{line.pk}": "900",
+        },
+    )
+    staff.post(
+        reverse("grants:staff_report_review", kwargs={"pk": report.pk}),
+        {"action": "approve", "comment": ""},
+    )
+    page = staff.get(grant.get_absolute_url()).content.decode()
+
+    report.refresh_from_db()
+    assert report.state == Report.State.APPROVED
+    assert "waiting for Nakuru" in page
+    pdf = _client(world.lead_admin).get(reverse("grants:grant_agreement", kwargs={"pk": grant.pk}))
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_the_portfolio_exports_and_the_public_page_lists_funded_projects(staff, anonymous):
+    world = pair_world()
+    funded(world)
+
+    csv = staff.get(reverse("grants:portfolio_csv")).content.decode("utf-8-sig")
+    xlsx = staff.get(reverse("grants:portfolio_xlsx"))
+    public = anonymous.get(reverse("grants:funded_list")).content.decode()
+
+    assert "Clean water for Nakuru" not in csv  # the export names programs and communities
+    assert "Lead Town; Nakuru" in csv and "KE-US" in csv
+    assert xlsx.content[:2] == b"PK"
+    assert "Clean water for Nakuru" in public and "<svg" in public
+
+
+def test_the_call_page_computes_the_lump_sum(anonymous):
+    world = pair_world()
+    world.call.lump_sums.create(countries=2, participants=25, amount=Decimal("5000"))
+    world.call.lump_sums.create(countries=2, participants=50, amount=Decimal("9000"))
+
+    response = anonymous.get(
+        reverse("grants:call_detail", kwargs={"slug": world.call.slug}),
+        {"participants": 30, "countries": 2},
+    )
+
+    assert "Lump sum: 9000.00 USD" in response.content.decode()
+
+
+def _batch(world, slug, n):
+    """A new call of the world's program with n applications funded and published."""
+    world.call = open_call(world.call.program, slug=slug)
+    for i in range(n):
+        submitted(world, f"Project {slug} {i}")
+    open_review(call=world.call, by=SYSTEM)
+    accept_proposal(call=world.call, by=SYSTEM)
+    publish_decisions(call=world.call, by=SYSTEM)
+    return world.call
+
+
+def _count(client, url):
+    client.get(reverse("core:home"))  # the menus are filled on a session's first page
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "name", ["staff_call_list", "staff_grant_list", "portfolio", "portfolio_csv", "funded_list"]
+)
+def test_lists_keep_their_query_count_as_grants_grow(staff, name):
+    world = pair_world()
+    _batch(world, "a", 1)
+    url = reverse(f"grants:{name}")
+    before = _count(staff, url)
+
+    _batch(world, "b", 3)
+
+    assert _count(staff, url) == before
+
+
+def test_the_funding_table_keeps_its_query_count_as_applications_grow(staff):
+    world = pair_world()
+    small = _batch(world, "a", 1)
+    big = _batch(world, "b", 4)
+
+    counts = [
+        _count(staff, reverse("grants:staff_call_detail", kwargs={"slug": call.slug}))
+        for call in (small, big)
+    ]
+
+    assert counts[0] == counts[1]
+
+
+def test_a_committees_home_keeps_its_query_count():
+    world = pair_world()
+    client = _client(world.lead_admin)
+    draft(world, "One")
+    one = _count(client, reverse("grants:my_applications"))
+    for i in range(4):
+        draft(world, f"More {i}")
+
+    assert _count(client, reverse("grants:my_applications")) == one

@@ -1,0 +1,322 @@
+"""Staff pages: calls (applications, review on the engine, the funding table under the
+budget, decisions, publication), grants (reports to approve or return, tranches, closeout)
+and the portfolio with its exports. Every view is `staff_required`."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from twinning.accounts.decorators import staff_required
+from twinning.core.dates import association_today
+from twinning.core.exports import Sheet, csv_text, xlsx_bytes
+from twinning.core.maps import links_map_svg
+from twinning.grants.forms import DecideForm, PortfolioFilterForm, ReviewReportForm
+from twinning.grants.models import Application, Call, Grant, Report, Tranche
+from twinning.grants.queries import Project, funded_projects, map_links, totals
+from twinning.grants.services import (
+    accept_proposal,
+    approve_report,
+    close_grant,
+    decide_application,
+    open_review,
+    pay_tranche,
+    publish_decisions,
+    return_report,
+)
+from twinning.grants.services.decisions import funding_table
+
+PAGE_SIZE = 50  # rows of the funding table per page (every row still counts in the proposal)
+
+
+def _page(request: HttpRequest, rows: list[Any]) -> Page:
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.elided_range = page.paginator.get_elided_page_range(  # type: ignore[attr-defined]
+        page.number, on_each_side=2, on_ends=1
+    )
+    return page
+
+
+def _authorise(request: HttpRequest) -> None:
+    if not request.user.has_perm("grants.manage"):
+        raise Http404
+
+
+def _call(slug: str) -> Call:
+    return get_object_or_404(Call.objects.select_related("program", "review_round"), slug=slug)
+
+
+@staff_required
+@require_safe
+def staff_call_list(request: HttpRequest) -> HttpResponse:
+    _authorise(request)
+    calls = Call.objects.select_related("program").annotate(
+        submitted=Count("applications", filter=Q(applications__state="submitted")),
+        drafts=Count("applications", filter=Q(applications__state="draft")),
+        funded=Count("applications", filter=Q(applications__state="funded")),
+    )
+    return render(request, "grants/staff/call_list.html", {"calls": calls})
+
+
+@staff_required
+@require_safe
+def staff_call_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    _authorise(request)
+    call = _call(slug)
+    table, budget = funding_table(call)
+    ranked = {row.application.pk for row in table}
+    others = (
+        call.applications.exclude(pk__in=ranked)
+        .prefetch_related("sides__community")
+        .order_by("state", "title")
+    )
+    proposed = sum((row.requested for row in table if row.placed.funded), start=budget * 0)
+    page = _page(request, table)
+    return render(
+        request,
+        "grants/staff/call_detail.html",
+        {
+            "call": call,
+            "table": table,
+            "page_obj": page,
+            "budget": budget,
+            "proposed": proposed,
+            "others": others,
+            "published": call.decisions_published_at is not None,
+        },
+    )
+
+
+def _post_action(request: HttpRequest, call: Call, action, success: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect("grants:staff_call_detail", slug=call.slug)
+
+
+@staff_required
+@require_POST
+def staff_open_review(request: HttpRequest, slug: str) -> HttpResponse:
+    _authorise(request)
+    call = _call(slug)
+    return _post_action(
+        request,
+        call,
+        lambda: open_review(call=call, by=request.user),
+        _("The submitted applications are under review: build the panel on the round's page."),
+    )
+
+
+@staff_required
+@require_POST
+def staff_accept_proposal(request: HttpRequest, slug: str) -> HttpResponse:
+    _authorise(request)
+    call = _call(slug)
+    return _post_action(
+        request,
+        call,
+        lambda: accept_proposal(call=call, by=request.user),
+        _("Decided as proposed (held until you publish)."),
+    )
+
+
+@staff_required
+@require_POST
+def staff_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    _authorise(request)
+    call = _call(slug)
+    return _post_action(
+        request,
+        call,
+        lambda: publish_decisions(call=call, by=request.user),
+        _("Published: grants are created and the letters wait in the outbox for release."),
+    )
+
+
+@staff_required
+@require_POST
+def staff_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    _authorise(request)
+    application = get_object_or_404(Application.objects.select_related("call"), pk=pk)
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision; an amount must be a number."))
+        return redirect("grants:staff_call_detail", slug=application.call.slug)
+    return _post_action(
+        request,
+        application.call,
+        lambda: decide_application(application=application, by=request.user, **form.cleaned_data),
+        _("Decision recorded for “%(title)s” (held until published).")
+        % {"title": application.title},
+    )
+
+
+@staff_required
+@require_safe
+def staff_grant_list(request: HttpRequest) -> HttpResponse:
+    _authorise(request)
+    grants = Grant.objects.select_related("application__call__program").annotate(
+        waiting=Count("reports", filter=Q(reports__state=Report.State.SUBMITTED)),
+        overdue=Count(
+            "reports",
+            filter=Q(
+                reports__state__in=["due", "returned"], reports__due_on__lt=association_today()
+            ),
+        ),
+    )
+    waiting = Report.objects.filter(state=Report.State.SUBMITTED).select_related(
+        "grant__application", "side__community"
+    )
+    return render(request, "grants/staff/grant_list.html", {"grants": grants, "waiting": waiting})
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def staff_report_review(request: HttpRequest, pk: int) -> HttpResponse:
+    _authorise(request)
+    report = get_object_or_404(
+        Report.objects.select_related("grant__application", "side__community"), pk=pk
+    )
+    form = ReviewReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action = approve_report if form.cleaned_data["action"] == "approve" else return_report
+        try:
+            action(report=report, comment=form.cleaned_data["comment"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The report is %(state)s.")
+                % {"state": _("approved") if action is approve_report else _("returned")},
+            )
+            return redirect(report.grant)
+    spending = report.spending.select_related("line")
+    return render(
+        request,
+        "grants/staff/report_review.html",
+        {"report": report, "form": form, "spending": spending, "receipts": report.receipts.all()},
+    )
+
+
+@staff_required
+@require_POST
+def staff_tranche_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    _authorise(request)
+    tranche = get_object_or_404(Tranche.objects.select_related("grant"), pk=pk)
+    try:
+        pay_tranche(tranche=tranche, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Tranche %(n)s recorded as paid.") % {"n": tranche.number})
+    return redirect(tranche.grant)
+
+
+@staff_required
+@require_POST
+def staff_grant_close(request: HttpRequest, pk: int) -> HttpResponse:
+    _authorise(request)
+    grant = get_object_or_404(Grant, pk=pk)
+    try:
+        close_grant(grant=grant, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The grant is closed."))
+    return redirect(grant)
+
+
+def _portfolio(request: HttpRequest) -> tuple[PortfolioFilterForm, list[Project]]:
+    form = PortfolioFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, funded_projects(filters)
+
+
+@staff_required
+@require_safe
+def portfolio(request: HttpRequest) -> HttpResponse:
+    _authorise(request)
+    form, projects = _portfolio(request)
+    groups = totals(projects)
+    page = _page(request, projects)
+    return render(
+        request,
+        "grants/staff/portfolio.html",
+        {
+            "form": form,
+            "projects": page,
+            "groups": sorted(groups.items()),
+            "committed": sum((p.committed for p in projects), start=0),
+            "paid": sum((p.paid for p in projects), start=0),
+            "participants": sum(p.participants for p in projects),
+            "map": links_map_svg(map_links(projects), label=_("Funded partnerships")),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+HEADER = [
+    "Program",
+    "Year",
+    "Theme",
+    "Countries",
+    "Communities",
+    "Committed",
+    "Paid",
+    "Currency",
+    "Participants",
+    "Outcomes",
+]
+
+
+def _rows(projects: list[Project]) -> list[list]:
+    return [
+        [
+            p.program,
+            p.year,
+            p.theme,
+            p.countries,
+            "; ".join(s.community for s in p.sides),
+            p.committed,
+            p.paid,
+            p.currency,
+            p.participants,
+            " / ".join(p.outcomes),
+        ]
+        for p in projects
+    ]
+
+
+@staff_required
+@require_safe
+def portfolio_csv(request: HttpRequest) -> HttpResponse:
+    _authorise(request)
+    _form, projects = _portfolio(request)
+    response = HttpResponse(
+        csv_text(HEADER, _rows(projects)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="grants-portfolio.csv"'
+    return response
+
+
+@staff_required
+@require_safe
+def portfolio_xlsx(request: HttpRequest) -> HttpResponse:
+    _authorise(request)
+    _form, projects = _portfolio(request)
+    data = xlsx_bytes([Sheet(title="Portfolio", header=HEADER, rows=_rows(projects))])
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="grants-portfolio.xlsx"'
+    return response
