@@ -110,3 +110,23 @@ __all__ = [
     "reviewable_models",
     "save_scores",
 ]
+
+
+def can_review(user: Any, obj: models.Model) -> bool:
+    """Whether `user` may see `obj` as its reviewer: a live assignment for an item of it in a
+    round past draft, or the manager of a round that holds it (what a program's media view
+    asks before serving a file of the work to a judge)."""
+    from twinning.review.models import Assignment
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    items = ReviewItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=str(obj.pk),
+    )
+    if Assignment.objects.for_judge(user).filter(item__in=items).exists():
+        return True
+    return Round.objects.managed_by(user).filter(items__in=items).exists()
+
+
+__all__ += ["can_review"]
