@@ -221,6 +221,7 @@ class Nomination(TimeStampedModel):
         settings.AUTH_USER_MODEL,
         verbose_name=_("nominated by"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="award_nominations",
     )
@@ -283,14 +284,17 @@ class Nomination(TimeStampedModel):
             "video": self.video,
             "attachments": [
                 {
-                    "name": a.display_name,
+                    # A file's own name may name the committee: not shown when blind.
+                    "name": _("Document %(n)s") % {"n": index}
+                    if category.blind
+                    else a.display_name,
                     "is_image": a.kind == Attachment.Kind.IMAGE,
                     "url": reverse("awards:attachment", kwargs={"pk": a.pk, "size": a.serve_size}),
                     "thumb": reverse("awards:attachment", kwargs={"pk": a.pk, "size": "thumb"})
                     if a.kind == Attachment.Kind.IMAGE
                     else "",
                 }
-                for a in self.attachments.all()
+                for index, a in enumerate(self.attachments.all(), start=1)
             ],
             "blind": category.blind,
         }

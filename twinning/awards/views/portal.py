@@ -6,10 +6,16 @@ starting a nomination, nominating a person of another committee, the nomination'
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from twinning.awards.eligibility import check_eligibility
 from twinning.awards.forms import AttachmentForm, NominationForm, StartForm, ThirdPartyForm
@@ -183,9 +189,10 @@ def nomination(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def nomination_attach(request: HttpRequest, pk: int) -> HttpResponse:
     found = _nomination(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -205,9 +212,10 @@ def nomination_attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def attachment_remove(request: HttpRequest, pk: int, attachment: int) -> HttpResponse:
     found = _nomination(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     item = get_object_or_404(Attachment, pk=attachment, nomination=found)
     try:
         remove_attachment(attachment=item, by=request.user)
@@ -217,9 +225,10 @@ def attachment_remove(request: HttpRequest, pk: int, attachment: int) -> HttpRes
 
 
 @login_required
-@require_POST
 def nomination_submit(request: HttpRequest, pk: int) -> HttpResponse:
     found = _nomination(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         done = submit_nomination(nomination=found, by=request.user)
     except ValidationError as error:
@@ -237,9 +246,10 @@ def nomination_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     found = _nomination(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         withdraw_nomination(nomination=found, by=request.user)
     except ValidationError as error:
