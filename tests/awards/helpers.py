@@ -64,7 +64,7 @@ ARTS = "innovation-in-arts-and-culture"
 def complete(nomination: Nomination) -> Nomination:
     """Fill in every answer and the story (as the draft form would)."""
     nomination.story = "We built a library together."
-    nomination.answers = {q: "An answer." for q in nomination.category.question_list()}
+    nomination.answers = dict.fromkeys(nomination.category.question_list(), "An answer.")
     nomination.save()
     return nomination
 
@@ -154,7 +154,9 @@ def actor_world() -> SimpleNamespace:
     photo = add_attachment(nomination=draft, upload=png(), by=SYSTEM)
     closed = make_cycle(2041)
     done = submitted(category(closed, SMALL), member)
-    Cycle.objects.filter(pk=closed.pk).update(closes_at=timezone.now() - datetime.timedelta(hours=1))
+    Cycle.objects.filter(pk=closed.pk).update(
+        closes_at=timezone.now() - datetime.timedelta(hours=1)
+    )
     closed.refresh_from_db()
     judged = category(closed, SMALL)
     open_judging(category=judged, by=SYSTEM)

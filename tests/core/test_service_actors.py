@@ -25,6 +25,8 @@ from django.db import connection, models
 from django.utils import timezone
 
 import twinning
+from tests.awards.helpers import ACTOR_CASES as AWARDS_CASES
+from tests.awards.helpers import actor_world as awards_actor_world
 from tests.activities.matrix import tiny_png
 from tests.events.banquet_helpers import ACTOR_CASES as BANQUET_CASES
 from tests.events.banquet_helpers import actor_world as banquet_actor_world
@@ -125,6 +127,7 @@ class World:
         )
         self.victim = UserFactory(email="victim@example.org")
         self.banquet = banquet_actor_world()
+        self.awards = awards_actor_world()
 
     def _showcase(self) -> None:
         """An open edition with a consented student's draft entry, shown in the exhibit and
@@ -695,6 +698,7 @@ CASES: dict[str, Args] = {
 }
 
 CASES.update(BANQUET_CASES)
+CASES.update(AWARDS_CASES)
 
 # Services that take `by` only to record it, with the reason they check no actor.
 EXEMPT = {

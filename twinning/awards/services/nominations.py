@@ -263,6 +263,14 @@ def submit_nomination(*, nomination: Nomination, by: Any) -> Nomination:
     )
     if not eligibility.eligible:
         raise ValidationError(eligibility.problems)
+    if nomination.third_party and not nomination.member.admins.exists():
+        raise ValidationError(
+            _(
+                "%(member)s has no admin on the platform to confirm this nomination: ask the "
+                "association's staff to add one."
+            )
+            % {"member": nomination.member.name}
+        )
     now = timezone.now()
     nomination.submitted_at = now
     if nomination.third_party:
