@@ -90,7 +90,7 @@ def test_a_judge_never_gets_a_nomination_from_their_community_or_its_sister_citi
         community_a=min(home.communities.get(), sister.communities.get(), key=lambda c: c.pk),
         community_b=max(home.communities.get(), sister.communities.get(), key=lambda c: c.pk),
     )
-    cat, (own, sisters, unrelated) = _judged(cycle, [home, sister, other])
+    cat, (own, _sisters, unrelated) = _judged(cycle, [home, sister, other])
     judge = UserFactory()
     add_reviewer(round=cat.round, user=judge, community=home.communities.get(), by=SYSTEM)
     for _n in range(3):
