@@ -25,9 +25,9 @@ from django.db import connection, models
 from django.utils import timezone
 
 import twinning
+from tests.activities.matrix import tiny_png
 from tests.awards.helpers import ACTOR_CASES as AWARDS_CASES
 from tests.awards.helpers import actor_world as awards_actor_world
-from tests.activities.matrix import tiny_png
 from tests.events.banquet_helpers import ACTOR_CASES as BANQUET_CASES
 from tests.events.banquet_helpers import actor_world as banquet_actor_world
 from tests.events.matrix import build_world as events_world

@@ -98,15 +98,9 @@ def population_rule(category: Category, community: Community) -> Rule:
     )
 
 
-def check_eligibility(
-    *,
-    category: Category,
-    member: Member,
-    community: Community | None = None,
-    on: datetime.date | None = None,
-) -> Eligibility:
-    """Every rule for `member` (and `community`, its community the nomination is for) in
-    `category` on `on`, each with a sentence saying whether it holds and why."""
+def member_rules(member: Member, on: datetime.date | None = None) -> list[Rule]:
+    """The rules that hold for the committee whatever the category: good standing and a
+    formally recognised, active partnership."""
     reasons = standing_reasons(member, on)
     membership = next(reason for reason in reasons if reason.rule == "membership")
     rules = [Rule("membership", membership.ok, membership.text)]
@@ -122,6 +116,21 @@ def check_eligibility(
             "ask staff to mark a revived one active."
         )
     rules.append(Rule("partnership", bool(partnerships), text))
+    return rules
+
+
+def check_eligibility(
+    *,
+    category: Category,
+    member: Member,
+    community: Community | None = None,
+    on: datetime.date | None = None,
+    base: list[Rule] | None = None,
+) -> Eligibility:
+    """Every rule for `member` (and `community`, its community the nomination is for) in
+    `category` on `on`, each with a sentence saying whether it holds and why. `base` (from
+    `member_rules`) saves asking again for each category of a page."""
+    rules = list(base if base is not None else member_rules(member, on))
     if category.has_bracket:
         community = community or member.communities.order_by("pk").first()
         if community is None:

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from twinning.awards.eligibility import check_eligibility
+from twinning.awards.eligibility import check_eligibility, member_rules
 from twinning.awards.forms import AttachmentForm, NominationForm, StartForm, ThirdPartyForm
 from twinning.awards.models import Attachment, Category, Cycle, Honour, Nomination
 from twinning.awards.services import (
@@ -54,10 +54,14 @@ def portal(request: HttpRequest, member: str) -> HttpResponse:
     )
     taken = {n.category_id for n in nominations if n.state != Nomination.State.WITHDRAWN}
     categories = cycle.categories.order_by("order", "name") if cycle is not None else []
+    base = member_rules(committee)
+    home = committee.communities.order_by("pk").first()
     rows = [
         {
             "category": category,
-            "eligibility": check_eligibility(category=category, member=committee),
+            "eligibility": check_eligibility(
+                category=category, member=committee, community=home, base=base
+            ),
             "taken": category.pk in taken,
         }
         for category in categories
