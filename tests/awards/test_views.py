@@ -22,7 +22,7 @@ def _text(response) -> str:
 
 
 @pytest.mark.django_db
-def test_the_committee_page_explains_eligibility_per_category(
+def test_the_committee_page_explains_eligibility_per_category(  # noqa: PLR0917 - pytest fixtures
     cycle, springfield_member, eligible, committee_admin, other_committee_admin, public
 ):
     url = f"/awards/portal/{springfield_member.slug}/"
@@ -97,7 +97,7 @@ def test_a_start_page_for_an_ineligible_committee_explains_and_refuses(
 
 
 @pytest.mark.django_db
-def test_another_committee_nominates_a_volunteer_and_springfield_confirms_by_link(
+def test_another_committee_nominates_a_volunteer_and_springfield_confirms_by_link(  # noqa: PLR0917 - pytest fixtures
     cycle, springfield_member, eligible, committee_admin_user, other_committee_admin, anonymous
 ):
     cat = category(cycle, VOLUNTEER)
@@ -136,7 +136,7 @@ def test_a_public_user_may_not_nominate_a_person(cycle, public):
 
 
 @pytest.mark.django_db
-def test_files_are_served_to_the_committee_and_judges_only(
+def test_files_are_served_to_the_committee_and_judges_only(  # noqa: PLR0917 - pytest fixtures
     cycle,
     springfield_member,
     eligible,
@@ -318,7 +318,7 @@ def _user(n):
 
 
 @pytest.mark.django_db
-def test_the_committee_page_costs_the_same_for_few_and_many_nominations(
+def test_the_committee_page_costs_the_same_for_few_and_many_nominations(  # noqa: PLR0917 - pytest fixtures
     cycle,
     springfield_member,
     eligible,
@@ -338,7 +338,7 @@ def test_the_committee_page_costs_the_same_for_few_and_many_nominations(
 
 
 @pytest.mark.django_db
-def test_announcement_decisions_stay_secret_from_committees_until_announced(
+def test_announcement_decisions_stay_secret_from_committees_until_announced(  # noqa: PLR0917 - pytest fixtures
     cycle, springfield_member, eligible, committee_admin, committee_admin_user, staff_user
 ):
     cat = category(cycle, SMALL)
