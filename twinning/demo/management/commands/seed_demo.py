@@ -63,6 +63,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Building the showcase (stage {options['stage']})...")
             seed_showcase(stage=options["stage"], staff=staff, entries=options["entries"])
             self._seed_events(users[personas.COMMITTEE_ADMIN.email], options["attendees"])
+            self._seed_awards()
         self._print_logins(association.name, device)
 
     def _seed_events(self, coordinator, attendees: int) -> None:  # type: ignore[no-untyped-def]
@@ -75,6 +76,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             seed_events(staff=SYSTEM, attendees=attendees, coordinator=coordinator)
         self.stdout.write(f"  events built in {time.monotonic() - began:.0f} s")
+
+    def _seed_awards(self) -> None:
+        from twinning.demo.awards import seed_awards
+
+        self.stdout.write("Building the awards (this year's results and the archive)...")
+        with transaction.atomic():
+            cycles = seed_awards(staff=SYSTEM)
+        self.stdout.write(f"  {len(cycles)} awards cycles")
 
     def _load_registry(self) -> None:
         from twinning.network.models import Community, GazetteerPlace
