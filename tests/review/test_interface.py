@@ -50,3 +50,14 @@ def test_can_review_answers_for_an_assigned_judge_and_the_manager_only(
     assert not interface.can_review(judge, outside)
     assert interface.can_review(staff_user, inside)
     assert not interface.can_review(public_user, inside)
+
+
+def test_ranking_rows_pages_the_ranking_with_the_objects(review_round, staff_user):
+    studies = make_studies(3)
+    add_items(round=review_round, objects=studies, by=staff_user)
+
+    rows = interface.ranking_rows(review_round)
+
+    assert len(rows) == 3
+    assert sorted(int(r.item.object_id) for r in rows[0:3]) == sorted(s.pk for s in studies)
+    assert rows[1].item.object_id == interface.ranking(review_round)[1].item.object_id

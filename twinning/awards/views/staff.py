@@ -24,7 +24,7 @@ from twinning.awards.services import (
     update_cycle,
 )
 from twinning.core.forms import add_service_error
-from twinning.review.interface import ReviewItem, current_decisions, progress, ranking
+from twinning.review.interface import ReviewItem, current_decisions, progress, ranking_rows
 
 PAGE_SIZE = 100
 
@@ -142,8 +142,7 @@ def category_ranking(request: HttpRequest, year: int, slug: str) -> HttpResponse
     category = _category(year, slug)
     rows = []
     if category.round is not None:
-        ranked = ranking(category.round)
-        page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(ranking_rows(category.round), PAGE_SIZE).get_page(request.GET.get("page"))
         items = list(page.object_list)
         nominations = Nomination.objects.select_related("member", "community").in_bulk(
             [int(r.item.object_id) for r in items]
