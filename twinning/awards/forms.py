@@ -22,9 +22,9 @@ class StartForm(forms.Form):
 
     def __init__(self, *args: Any, member: Member, category: Category, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(
-            forms.ModelChoiceField, self.fields["community"]
-        ).queryset = member.communities.order_by("name")
+        field = cast(forms.ModelChoiceField, self.fields["community"])
+        field.queryset = member.communities.order_by("name")
+        field.empty_label = None  # most committees have one community: chosen already
         if category.subject != Category.Subject.PERSON:
             del self.fields["nominee_name"]
 
