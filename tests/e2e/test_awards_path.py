@@ -51,7 +51,6 @@ def test_a_committee_admin_submits_an_award_nomination(browser_page, live_server
     page.get_by_role("link", name=f"Start a nomination {cat.name}").click()
     page.fill("input[name=title]", "Books across the river")
     page.click("main form button[type=submit]")
-    page.screenshot(path="/tmp/e2e-awards/start.png", full_page=True)
     page.wait_for_url(re.compile(r"/awards/nominations/\d+/$"))
     page.fill("textarea[name=story]", "Our two libraries swapped a thousand books.")
     for index in range(len(cat.question_list())):
