@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -144,10 +145,22 @@ def category_ranking(request: HttpRequest, year: int, slug: str) -> HttpResponse
     if category.round is not None:
         page = Paginator(ranking_rows(category.round), PAGE_SIZE).get_page(request.GET.get("page"))
         items = list(page.object_list)
-        nominations = Nomination.objects.select_related("member", "community").in_bulk(
-            [int(r.item.object_id) for r in items]
+        found = Nomination.objects.filter(pk__in=[int(r.item.object_id) for r in items]).values(
+            "pk", "member__name", "community__name"
         )
-        rows = [(r, nominations.get(int(r.item.object_id))) for r in items]
+        nominations = {n["pk"]: n for n in found}
+        # Addresses built once, not per row (the page has up to PAGE_SIZE rows).
+        decide = reverse("awards:staff_decide", kwargs={"year": year, "slug": slug, "item": 0})
+        show = reverse("awards:nomination", kwargs={"pk": 0})
+        rows = [
+            {
+                "ranked": r,
+                "nomination": nominations.get(int(r.item.object_id)),
+                "decide_url": decide.replace("/0/decide/", f"/{r.item.pk}/decide/"),
+                "url": show.replace("/0/", f"/{r.item.object_id}/"),
+            }
+            for r in items
+        ]
     else:
         page = None
     context = {
@@ -155,7 +168,7 @@ def category_ranking(request: HttpRequest, year: int, slug: str) -> HttpResponse
         "cycle": category.cycle,
         "rows": rows,
         "page": page,
-        "form": DecisionForm(),
+        "outcomes": DecisionForm.base_fields["outcome"].choices,  # type: ignore[attr-defined]
     }
     return render(request, "awards/staff/category_ranking.html", context)
 
