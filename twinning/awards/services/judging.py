@@ -42,7 +42,9 @@ def open_judging(*, category: Category, by: Any) -> Round:
     announcement or when no nomination counts."""
     _require_staff(by)
     category = (
-        Category.objects.select_for_update().select_related("cycle", "round").get(pk=category.pk)
+        Category.objects.select_for_update(of=("self",))
+        .select_related("cycle", "round")
+        .get(pk=category.pk)
     )
     cycle = category.cycle
     if not cycle.has_closed():
