@@ -126,7 +126,7 @@ def build_world(base: dict[str, Any]) -> dict[str, Any]:
     return {
         "awards_cycle": cycle.year,
         "awards_category": cat.slug,
-        "awards_category_pk": cat.pk,
+        "awards_category_pk": category(cycle, ARTS).pk,  # not taken: its start page is linked
         "awards_nomination": nomination.pk,
         "awards_photo": photo.pk,
         "awards_honour": honour.pk,

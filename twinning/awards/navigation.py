@@ -22,6 +22,7 @@ def _staff_links(scope: Scope) -> list[Link]:
         links.append(
             Link(_("Awards %(year)s") % {"year": year}, url("awards:staff_cycle", year=year))
         )
+    links.append(Link(_("Nominate a volunteer or youth leader"), url("awards:nominate_other")))
     links.append(Link(_("Awards winners archive"), url("awards:archive")))
     return links
 
