@@ -63,7 +63,22 @@ class NominationAdmin(ReadOnlyAdmin):
     list_filter = ["state", "category__cycle"]
     list_select_related = ["category", "member"]
     show_full_result_count = False
-    exclude = ["confirm_token_hash"]
+    fields = [
+        "category",
+        "member",
+        "community",
+        "partner",
+        "nominee_name",
+        "title",
+        "story",
+        "website",
+        "video",
+        "state",
+        "third_party",
+        "nominator",
+        "submitted_at",
+        "confirmed_at",
+    ]
 
 
 @admin.register(Honour)
