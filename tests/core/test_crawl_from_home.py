@@ -43,6 +43,8 @@ NOT_LINKS = {
     "activities:portal_photo_file": "an image shown inside the activity's page (<img>)",
     "activities:staff_photo_file": "an image shown inside the activity's page (<img>)",
     "events:speaker_photo": "a speaker's photo shown inside the event's pages (<img>)",
+    "awards:attachment": "a nomination's photo shown inside its page (<img>; PDFs are links)",
+    "awards:winner_photo": "a winner's photo shown inside the winner's page (<img>)",
     "events:agenda_ics": "a person's calendar feed: calendar apps subscribe to it",
     # Reached from an e-mail: single-use or signed links, and where they lead.
     "accounts:password_reset_confirm": "the e-mailed password reset link",

@@ -26,6 +26,8 @@ from django.utils import timezone
 
 import twinning
 from tests.activities.matrix import tiny_png
+from tests.awards.helpers import ACTOR_CASES as AWARDS_CASES
+from tests.awards.helpers import actor_world as awards_actor_world
 from tests.events.banquet_helpers import ACTOR_CASES as BANQUET_CASES
 from tests.events.banquet_helpers import actor_world as banquet_actor_world
 from tests.events.matrix import build_world as events_world
@@ -132,6 +134,7 @@ class World:
         self.banquet = banquet_actor_world()
         self.exchanges = exchanges_world(self.member.slug, slug="actor-season")
         self.grants = grants_actor_world()
+        self.awards = awards_actor_world()
 
     def _showcase(self) -> None:
         """An open edition with a consented student's draft entry, shown in the exhibit and
@@ -704,6 +707,7 @@ CASES: dict[str, Args] = {
 CASES.update(BANQUET_CASES)
 CASES.update(EXCHANGES_CASES)
 CASES.update(GRANTS_CASES)
+CASES.update(AWARDS_CASES)
 
 # Services that take `by` only to record it, with the reason they check no actor.
 EXEMPT = {

@@ -32,3 +32,32 @@ def test_current_decisions_keep_the_latest_decision_per_item(review_round, staff
 def test_the_interface_exports_every_name_it_lists():
     for name in interface.__all__:
         assert getattr(interface, name) is not None, name
+
+
+def test_can_review_answers_for_an_assigned_judge_and_the_manager_only(
+    review_round, staff_user, public_user
+):
+    from tests.factories import UserFactory
+
+    inside, outside = make_studies(2)
+    add_items(round=review_round, objects=[inside], by=staff_user)
+    judge = UserFactory()
+    interface.add_reviewer(round=review_round, user=judge, by=staff_user)
+    interface.change_round_state(round=review_round, state=interface.RoundState.OPEN, by=staff_user)
+    interface.assign_reviews(round=review_round, by=staff_user)
+
+    assert interface.can_review(judge, inside)
+    assert not interface.can_review(judge, outside)
+    assert interface.can_review(staff_user, inside)
+    assert not interface.can_review(public_user, inside)
+
+
+def test_ranking_rows_pages_the_ranking_with_the_objects(review_round, staff_user):
+    studies = make_studies(3)
+    add_items(round=review_round, objects=studies, by=staff_user)
+
+    rows = interface.ranking_rows(review_round)
+
+    assert len(rows) == 3
+    assert sorted(int(r.item.object_id) for r in rows[0:3]) == sorted(s.pk for s in studies)
+    assert rows[1].item.object_id == interface.ranking(review_round)[1].item.object_id

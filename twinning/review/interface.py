@@ -15,14 +15,22 @@ Every call that changes state takes `by` (the acting user or `SYSTEM`) and check
 every service does.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from twinning.review.models import Criterion, Decision, Reviewer, ReviewItem, Round
-from twinning.review.queries import GroupProgress, RankedItem, progress, ranking
+from twinning.review.queries import (
+    GroupProgress,
+    RankedItem,
+    RankingPageRows,
+    RankingView,
+    hydrate,
+    progress,
+    ranking,
+)
 from twinning.review.registry import Reviewable, Work, register_reviewable, reviewable_models
 from twinning.review.services import (
     DEFAULT_CRITERIA,
@@ -110,3 +118,41 @@ __all__ = [
     "reviewable_models",
     "save_scores",
 ]
+
+
+def can_review(user: Any, obj: models.Model) -> bool:
+    """Whether `user` may see `obj` as its reviewer: a live assignment for an item of it in a
+    round past draft, or the manager of a round that holds it (what a program's media view
+    asks before serving a file of the work to a judge)."""
+    from twinning.review.models import Assignment
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    items = ReviewItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=str(obj.pk),
+    )
+    if Assignment.objects.for_judge(user).filter(item__in=items).exists():
+        return True
+    return Round.objects.managed_by(user).filter(items__in=items).exists()
+
+
+__all__ += ["can_review"]
+
+
+def ranking_rows(round: Round, group: str | None = None) -> Sequence[RankedItem]:
+    """The round's ranking (as `ranking`) as a sequence for Django's Paginator: its length from
+    the cached summary, each slice hydrated on its own with the items' object ids, so a page
+    costs the same whatever the round's size (a program's ranking page with decisions)."""
+    return _ProgramRankingRows(RankingView(round), group)
+
+
+class _ProgramRankingRows(RankingPageRows):
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        start, stop, _step = index.indices(len(self))
+        return hydrate(self.view.round, self.view.rows(self.group, start, stop), full_items=True)
+
+
+__all__ += ["ranking_rows"]

@@ -64,6 +64,7 @@ class Command(BaseCommand):
             seed_showcase(stage=options["stage"], staff=staff, entries=options["entries"])
             self._seed_events(users[personas.COMMITTEE_ADMIN.email], options["attendees"])
             self._seed_grants()
+            self._seed_awards()
         self._print_logins(association.name, device)
 
     def _seed_events(self, coordinator, attendees: int) -> None:  # type: ignore[no-untyped-def]
@@ -83,6 +84,14 @@ class Command(BaseCommand):
         self.stdout.write("Building the funding programs (pair and trilateral)...")
         with transaction.atomic():
             seed_grants()
+
+    def _seed_awards(self) -> None:
+        from twinning.demo.awards import seed_awards
+
+        self.stdout.write("Building the awards (this year's results and the archive)...")
+        with transaction.atomic():
+            cycles = seed_awards(staff=SYSTEM)
+        self.stdout.write(f"  {len(cycles)} awards cycles")
 
     def _load_registry(self) -> None:
         from twinning.network.models import Community, GazetteerPlace

@@ -1,0 +1,145 @@
+"""The awards' forms: validation only (C9); the views hand cleaned data to the services."""
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from twinning.awards.models import Category, Nomination
+from twinning.network.models import Community, Member, Partnership
+
+
+class StartForm(forms.Form):
+    """Start a committee's own nomination in a category."""
+
+    community = forms.ModelChoiceField(queryset=Community.objects.none(), label=_("Community"))
+    title = forms.CharField(
+        label=_("Title"), max_length=200, help_text=_("A short name for the program or person.")
+    )
+    nominee_name = forms.CharField(
+        label=_("The person you nominate"), max_length=200, required=False
+    )
+
+    def __init__(self, *args: Any, member: Member, category: Category, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["community"])
+        field.queryset = member.communities.order_by("name")
+        field.empty_label = None  # most committees have one community: chosen already
+        if category.subject != Category.Subject.PERSON:
+            del self.fields["nominee_name"]
+
+
+class ThirdPartyForm(forms.Form):
+    """Nominate a person of another committee (it confirms by e-mail)."""
+
+    category = forms.ModelChoiceField(queryset=Category.objects.none(), label=_("Category"))
+    member = forms.ModelChoiceField(
+        queryset=Member.objects.order_by("name"), label=_("The nominee's committee")
+    )
+    nominee_name = forms.CharField(label=_("The person you nominate"), max_length=200)
+    nominator = forms.CharField(
+        label=_("Who nominates"),
+        max_length=200,
+        help_text=_("Your committee, or your role (e.g. regional coordinator, Midwest)."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+
+    def __init__(self, *args: Any, categories: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["category"]).queryset = categories
+
+
+class NominationForm(forms.Form):
+    """A draft's text: the story, one answer per question of the category, links, partner."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    nominee_name = forms.CharField(label=_("The person nominated"), max_length=200, required=False)
+    story = forms.CharField(
+        label=_("The story"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        max_length=20_000,
+        help_text=_("What happened, told for the judges and, if it wins, for the public."),
+    )
+    partner = forms.ModelChoiceField(
+        queryset=Community.objects.none(), label=_("Partner city"), required=False
+    )
+    website = forms.URLField(label=_("Web page"), required=False, assume_scheme="https")
+    video = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+
+    def __init__(self, *args: Any, nomination: Nomination, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = nomination.category.question_list()
+        for index, question in enumerate(self.questions):
+            self.fields[f"answer_{index}"] = forms.CharField(
+                label=question,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                required=False,
+                max_length=5_000,
+            )
+        if nomination.category.subject != Category.Subject.PERSON:
+            del self.fields["nominee_name"]
+        partner_ids = [
+            p.partner_of(nomination.community).pk
+            for p in Partnership.objects.current()
+            .of_community(nomination.community)
+            .select_related("community_a", "community_b")
+        ]
+        cast(forms.ModelChoiceField, self.fields["partner"]).queryset = Community.objects.filter(
+            pk__in=partner_ids
+        ).order_by("name")
+
+    def answers(self) -> dict[str, str]:
+        return {q: self.cleaned_data.get(f"answer_{i}", "") for i, q in enumerate(self.questions)}
+
+
+class AttachmentForm(forms.Form):
+    upload = forms.FileField(
+        label=_("Photo or PDF"),
+        help_text=_("JPEG, PNG or WebP photos; PDF documents. 10 MB at most."),
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
+
+
+class CycleForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    opens_at = forms.DateTimeField(
+        label=_("Nominations open at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Nominations close at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+
+class CycleSettingsForm(forms.Form):
+    opens_at = forms.DateTimeField(
+        label=_("Nominations open at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Nominations close at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    banquet: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, label=_("Awards banquet"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from twinning.events.models import Event
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["banquet"]).queryset = Event.objects.filter(
+            kind=Event.Kind.BANQUET
+        ).order_by("-starts_at")
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            ("winner", _("Winner")),
+            ("honourable_mention", _("Honourable mention")),
+            ("not_selected", _("Not selected")),
+        ],
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)

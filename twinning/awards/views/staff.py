@@ -1,0 +1,224 @@
+"""Staff pages of the awards: the cycles (create one with the default categories), a cycle's
+settings (dates, banquet) and categories with their counts, a category's nominations and its
+judging (the round's own pages hold judges and assignment), the ranking with the decisions,
+and the announcement. Every view is `staff_required`."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from twinning.accounts.decorators import staff_required
+from twinning.awards.forms import CycleForm, CycleSettingsForm, DecisionForm
+from twinning.awards.models import Category, Cycle, Nomination
+from twinning.awards.services import (
+    announce_results,
+    create_cycle,
+    decide_nomination,
+    open_judging,
+    update_cycle,
+)
+from twinning.core.forms import add_service_error
+from twinning.review.interface import ReviewItem, current_decisions, progress, ranking_rows
+
+PAGE_SIZE = 100
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def cycle_list(request: HttpRequest) -> HttpResponse:
+    form = CycleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = create_cycle(
+                year=form.cleaned_data["year"],
+                opens_at=form.cleaned_data["opens_at"],
+                closes_at=form.cleaned_data["closes_at"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The cycle is created with the default categories."))
+            return redirect("awards:staff_cycle", year=cycle.year)
+    cycles = Cycle.objects.annotate(
+        nominations=Count(
+            "categories__nominations",
+            filter=Q(categories__nominations__state=Nomination.State.SUBMITTED),
+        )
+    )
+    return render(request, "awards/staff/cycle_list.html", {"cycles": cycles, "form": form})
+
+
+def _counts(cycle: Cycle) -> dict[int, dict]:
+    rows = (
+        Nomination.objects.filter(category__cycle=cycle)
+        .values("category_id")
+        .annotate(
+            total=Count("pk", filter=~Q(state=Nomination.State.WITHDRAWN)),
+            counting=Count("pk", filter=Q(state=Nomination.State.SUBMITTED)),
+            awaiting=Count("pk", filter=Q(state=Nomination.State.AWAITING)),
+        )
+    )
+    return {row["category_id"]: row for row in rows}
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def cycle_detail(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_object_or_404(Cycle, year=year)
+    form = CycleSettingsForm(
+        request.POST or None,
+        initial={
+            "opens_at": timezone.localtime(cycle.opens_at),
+            "closes_at": timezone.localtime(cycle.closes_at),
+            "banquet": cycle.banquet_id,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_cycle(cycle=cycle, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("awards:staff_cycle", year=cycle.year)
+    counts = _counts(cycle)
+    categories = [
+        {"category": c, "counts": counts.get(c.pk, {})}
+        for c in cycle.categories.select_related("round").order_by("order", "name")
+    ]
+    context = {
+        "cycle": cycle,
+        "form": form,
+        "categories": categories,
+        "winners": winners_so_far(cycle),
+    }
+    return render(request, "awards/staff/cycle_detail.html", context)
+
+
+def _category(year: int, slug: str) -> Category:
+    return get_object_or_404(
+        Category.objects.select_related("cycle", "round"), cycle__year=year, slug=slug
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD"])
+def category_detail(request: HttpRequest, year: int, slug: str) -> HttpResponse:
+    category = _category(year, slug)
+    nominations = (
+        Nomination.objects.filter(category=category)
+        .select_related("member", "community")
+        .order_by("state", "pk")
+    )
+    page = Paginator(nominations, PAGE_SIZE).get_page(request.GET.get("page"))
+    groups = progress(category.round) if category.round else []
+    context = {"category": category, "cycle": category.cycle, "page": page, "progress": groups}
+    return render(request, "awards/staff/category_detail.html", context)
+
+
+@staff_required
+@require_POST
+def category_open_judging(request: HttpRequest, year: int, slug: str) -> HttpResponse:
+    category = _category(year, slug)
+    try:
+        open_judging(category=category, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Judging is open: add judges and assign on the round's page."))
+    return redirect("awards:staff_category", year=year, slug=slug)
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD"])
+def category_ranking(request: HttpRequest, year: int, slug: str) -> HttpResponse:
+    category = _category(year, slug)
+    rows = []
+    if category.round is not None:
+        page = Paginator(ranking_rows(category.round), PAGE_SIZE).get_page(request.GET.get("page"))
+        items = list(page.object_list)
+        found = Nomination.objects.filter(pk__in=[int(r.item.object_id) for r in items]).values(
+            "pk", "member__name", "community__name"
+        )
+        nominations = {n["pk"]: n for n in found}
+        # Addresses built once, not per row (the page has up to PAGE_SIZE rows).
+        decide = reverse("awards:staff_decide", kwargs={"year": year, "slug": slug, "item": 0})
+        show = reverse("awards:nomination", kwargs={"pk": 0})
+        rows = [
+            {
+                "ranked": r,
+                "nomination": nominations.get(int(r.item.object_id)),
+                "decide_url": decide.replace("/0/decide/", f"/{r.item.pk}/decide/"),
+                "url": show.replace("/0/", f"/{r.item.object_id}/"),
+            }
+            for r in items
+        ]
+    else:
+        page = None
+    context = {
+        "category": category,
+        "cycle": category.cycle,
+        "rows": rows,
+        "page": page,
+        "outcomes": DecisionForm.base_fields["outcome"].choices,  # type: ignore[attr-defined]
+    }
+    return render(request, "awards/staff/category_ranking.html", context)
+
+
+@staff_required
+@require_POST
+def category_decide(request: HttpRequest, year: int, slug: str, item: int) -> HttpResponse:
+    category = _category(year, slug)
+    if category.round is None:
+        return redirect("awards:staff_category", year=year, slug=slug)
+    chosen = get_object_or_404(ReviewItem, pk=item, round=category.round)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            decide_nomination(
+                category=category,
+                item=chosen,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Decision recorded for %(code)s.") % {"code": chosen.code})
+    else:
+        messages.error(request, _("Choose an outcome from the list."))
+    return redirect("awards:staff_ranking", year=year, slug=slug)
+
+
+@staff_required
+@require_POST
+def cycle_announce(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_object_or_404(Cycle, year=year)
+    try:
+        announce_results(cycle=cycle, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Announced. The e-mails wait in the outbox for your review before they are sent."),
+        )
+    return redirect("awards:staff_cycle", year=year)
+
+
+def winners_so_far(cycle: Cycle) -> int:
+    """Winners chosen across the cycle's categories (for the announce button)."""
+    total = 0
+    for category in cycle.categories.filter(round__isnull=False).select_related("round"):
+        assert category.round is not None  # noqa: S101 (filtered above)
+        total += sum(d.outcome == "winner" for d in current_decisions(category.round).values())
+    return total
