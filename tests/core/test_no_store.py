@@ -18,6 +18,7 @@ DECLARED_PUBLIC = {"network:map_data"}
 SECRET_LINK_ROUTES = [
     "accounts:password_reset_confirm",
     "accounts:verify_email",
+    "awards:confirm",
     "events:attendee_details",
     "events:summit_consent_open",
     "events:waiting_list_offer",

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from twinning.awards.models import Attachment, Honour
@@ -75,6 +76,7 @@ def winner_photo(request: HttpRequest, pk: int, photo: int, size: str) -> HttpRe
     )
 
 
+@never_cache  # a page opened through a mailed link shows that nomination to whoever holds it
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     nomination = nomination_for_token(token)
