@@ -1,6 +1,9 @@
 """The exchange's routes in the C1 matrix. The sending contact's, the guardian's and the
 referee's pages answer 404 to every role without their link (tests/exchanges/test_views_*.py
-open them with it); the family's pages are open to anyone signed in (their own rows only)."""
+open them with it); the family's pages are open to anyone signed in (their own rows only).
+The matrix's staff do not hold the staff welfare capability (RELIABILITY P-07): the restricted
+details' page answers them 404 too (tests/exchanges/test_views.py opens it as welfare staff
+and as the coordinator)."""
 
 from tests.matrix import SIGNED_IN, STAFF_PAGE
 
@@ -9,7 +12,7 @@ POST_ONLY = (405,) * 6
 SIGNED_IN_POST = (302, 405, 405, 405, 405, 405)
 COMMITTEE_PAGE = (302, 404, 200, 404, 404, 200)
 STUDENT_PAGE = (404, 404, 200, 404, 404, 200)
-RESTRICTED_PAGE = (404, 404, 404, 404, 404, 200)
+RESTRICTED_PAGE = (404, 404, 404, 404, 404, 404)  # welfare staff and the coordinator only
 _C = "/exchanges/committees/{member}"
 
 MATRIX = {

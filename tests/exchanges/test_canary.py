@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from tests.accounts.welfare import reauthenticated, stale, welfare_staff
 from tests.conftest import _client_for
 from tests.events.test_summit_canary import _crawl, _leaks
 from tests.exchanges import helpers as h
@@ -75,6 +76,21 @@ def test_restricted_details_never_reach_the_refused_roles(world, committee_admin
         "local_coordinator": _client_for(world.coordinator.user),
         "the_student_themself": _client_for(world.student.person.user),
         "public": _client_for(UserFactory(email="someone.else@example.org")),
+        # P-07: verified staff read them only with the staff welfare capability ...
+        "verified_staff_without_welfare": reauthenticated(
+            _client_for(UserFactory(email="no-welfare@example.org", is_staff=True), verified=True)
+        ),
+        # ... and only after a fresh re-authentication (B12), as the coordinator.
+        "welfare_staff_not_reauthenticated": stale(
+            _client_for(welfare_staff(email="not-fresh@example.org"), verified=True)
+        ),
+        "exchange_coordinator_not_reauthenticated": stale(
+            _client_for(
+                h.coordinator(
+                    world.member, email="stale-xc@springfield.example", exchange=True
+                ).user
+            )
+        ),
     }
     paths = _paths(world)
 
@@ -83,10 +99,11 @@ def test_restricted_details_never_reach_the_refused_roles(world, committee_admin
     assert leaks == {role: {} for role in roles}
 
 
-def test_the_scan_finds_the_values_where_they_belong(world, staff):
+def test_the_scan_finds_the_values_where_they_belong(world):
     exchange = h.coordinator(world.member, email="xc@springfield.example", exchange=True)
+    welfare = reauthenticated(_client_for(welfare_staff(), verified=True))
 
-    for client in (staff, _client_for(exchange.user)):
+    for client in (welfare, reauthenticated(_client_for(exchange.user))):
         found = _leaks(_crawl(client, _paths(world)), h.CANARIES)
         assert set().union(*found.values()) == set(h.CANARIES)
 

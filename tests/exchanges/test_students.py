@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tests.accounts.welfare import welfare_staff
 from tests.conftest import verified
 from tests.exchanges import helpers as h
 from tests.factories import CommunityFactory, PartnershipFactory, UserFactory
@@ -324,6 +325,9 @@ def test_restricted_details_are_read_by_the_exchange_coordinator_and_logged(spri
     assert values["sponsor_form_number"] == h.CANARY_SPONSOR
     entry = ActivityLog.objects.filter(action="exchanges.restricted.read").get()
     assert entry.actor == coordinator.user
+    assert entry.data["purpose"] == "exchange care"
+    assert entry.data["fields"] == sorted(students.RESTRICTED_FIELDS)
+    assert h.CANARY_ALLERGY not in str(entry.data)
 
 
 def test_restricted_details_are_refused_to_everyone_else(
@@ -335,7 +339,9 @@ def test_restricted_details_are_refused_to_everyone_else(
     elsewhere = h.other_member()
     foreign = h.coordinator(elsewhere, email="x@shelbyville.example", exchange=True)
     unverified_staff = UserFactory(email="staff2@example.org", is_staff=True)
+    staff_without_welfare = verified(UserFactory(email="staff3@example.org", is_staff=True))
     refused = [
+        staff_without_welfare,
         committee_admin_user,
         other_committee_admin_user,
         local.user,
@@ -349,10 +355,25 @@ def test_restricted_details_are_refused_to_everyone_else(
             students.read_restricted(student=student, by=user)
 
     assert not ActivityLog.objects.filter(action="exchanges.restricted.read").exists()
-    assert students.read_restricted(student=student, by=verified(UserFactory(is_staff=True)))
+    assert students.read_restricted(student=student, by=welfare_staff())
 
 
-def test_restricted_update_names_the_fields_never_the_values(springfield_member, staff_user):
+def test_verified_staff_without_welfare_may_not_update_restricted_details(
+    springfield_member, staff_user
+):
+    quota = h.quota(springfield_member)
+    student = h.nominate(quota, h.contact(quota))
+
+    with pytest.raises(NotAllowed):
+        students.update_restricted(student=student, allergies="Dust", by=staff_user)
+
+    assert RestrictedDetails.objects.get(student=student).allergies == h.CANARY_ALLERGY
+    assert not ActivityLog.objects.filter(
+        action="exchanges.restricted.changed", actor=staff_user
+    ).exists()
+
+
+def test_restricted_update_names_the_fields_never_the_values(springfield_member):
     quota = h.quota(springfield_member)
     student = h.nominate(quota, h.contact(quota))
 
@@ -360,7 +381,7 @@ def test_restricted_update_names_the_fields_never_the_values(springfield_member,
         student=student,
         visa_issued_on=datetime.date(2027, 6, 1),
         visa_expires_on=datetime.date(2028, 7, 1),
-        by=staff_user,
+        by=welfare_staff(),
     )
 
     entry = ActivityLog.objects.filter(action="exchanges.restricted.changed").order_by("pk").last()

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.test import Client
 
+from tests.accounts.welfare import reauthenticated, stale, welfare_staff
 from tests.conftest import _client_for
 from tests.exchanges import helpers as h
 from tests.factories import UserFactory
@@ -103,9 +104,15 @@ def test_staff_accept_a_consented_student_on_the_student_page(staff, world):
     assert "Welcome to Springfield" in response.content.decode()
 
 
-def test_staff_see_and_edit_restricted_details_and_each_read_is_logged(staff, world):
-    page = staff.get(f"/exchanges/students/{world.student.pk}/")
-    saved = staff.post(
+def _welfare(*, fresh: bool = True) -> Client:
+    client = _client_for(welfare_staff(), verified=True)
+    return reauthenticated(client) if fresh else stale(client)
+
+
+def test_welfare_staff_see_and_edit_restricted_details_and_each_read_is_logged(world):
+    welfare = _welfare()
+    page = welfare.get(f"/exchanges/students/{world.student.pk}/")
+    saved = welfare.post(
         f"/exchanges/students/{world.student.pk}/restricted/",
         {"allergies": "Cats", "visa_issued_on": "2027-06-01", "visa_expires_on": "2028-07-01"},
     )
@@ -114,6 +121,53 @@ def test_staff_see_and_edit_restricted_details_and_each_read_is_logged(staff, wo
     assert saved.status_code == 302
     assert students.read_restricted(student=world.student, by=SYSTEM)["allergies"] == "Cats"
     assert ActivityLog.objects.filter(action="exchanges.restricted.read").count() >= 1
+
+
+def test_verified_staff_without_welfare_are_refused_the_restricted_details(staff, world):
+    page = staff.get(f"/exchanges/students/{world.student.pk}/").content.decode()
+    edit = staff.get(f"/exchanges/students/{world.student.pk}/restricted/")
+    posted = staff.post(f"/exchanges/students/{world.student.pk}/restricted/", {"allergies": "X"})
+
+    assert "Ana Jovanović" in page
+    assert "Restricted: staff welfare only." in page
+    assert h.CANARY_MEDICAL not in page and h.CANARY_ALLERGY not in page
+    assert f"/exchanges/students/{world.student.pk}/restricted/" not in page
+    assert edit.status_code == posted.status_code == 404
+    assert students.read_restricted(student=world.student, by=SYSTEM)["allergies"] != "X"
+    assert (
+        not ActivityLog.objects.filter(action="exchanges.restricted.read")
+        .exclude(actor=None)
+        .exists()
+    )
+
+
+def test_welfare_staff_with_a_stale_session_are_sent_to_reauthenticate(world):
+    welfare = _welfare(fresh=False)
+    detail = f"/exchanges/students/{world.student.pk}/"
+    edit_url = f"/exchanges/students/{world.student.pk}/restricted/"
+
+    page = welfare.get(detail).content.decode()
+    edit = welfare.get(edit_url)
+    posted = welfare.post(edit_url, {"allergies": "Stale"})
+
+    assert "Ana Jovanović" in page
+    assert h.CANARY_MEDICAL not in page and h.CANARY_ALLERGY not in page
+    assert "/accounts/confirm/?next=" in page
+    assert edit.status_code == posted.status_code == 302
+    assert edit["Location"].startswith("/accounts/confirm/?next=")
+    assert students.read_restricted(student=world.student, by=SYSTEM)["allergies"] != "Stale"
+    assert (
+        not ActivityLog.objects.filter(action="exchanges.restricted.changed")
+        .exclude(actor=None)
+        .exists()
+    )
+    assert (
+        not ActivityLog.objects.filter(action="exchanges.restricted.read")
+        .exclude(actor=None)
+        .exists()
+    )
+    # Once re-authenticated, the same session reads them.
+    assert h.CANARY_ALLERGY in reauthenticated(welfare).get(detail).content.decode()
 
 
 # --- The hosting committee -----------------------------------------------------------------------
@@ -133,6 +187,10 @@ def test_the_exchange_coordinator_reads_restricted_details_the_admin_does_not(
     assert h.CANARY_ALLERGY not in admins
     assert "Ana Jovanović" in admins
     assert edit.status_code == 404
+    entry = ActivityLog.objects.filter(action="exchanges.restricted.read").get()
+    assert entry.actor == coordinator.user
+    assert entry.data["purpose"] == "exchange care"
+    assert h.CANARY_ALLERGY not in str(entry.data)
 
 
 def test_the_committee_adds_a_sending_contact_who_gets_a_link(committee_admin, world):

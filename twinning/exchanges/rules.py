@@ -3,15 +3,18 @@
 - A hosting committee's exchange pages (its families, students, schools, coordinators) are
   managed by the committee's admins, its coordinators and verified staff.
 - `may_read_restricted(user, student)`: the ONE reader check of the restricted fields
-  (medical, allergies, passport, visa): the hosting committee's exchange coordinator or
-  verified staff. The integrator wires the staff re-authentication (`staff_welfare`) in here.
+  (medical, allergies, passport, visa; special-category data, RELIABILITY P-07): the hosting
+  committee's exchange coordinator, or welfare staff (`core.special.may_read_special`:
+  verified staff holding `staff_welfare`). Plain verified staff do not. The pages that show
+  them also ask for a fresh re-authentication (`accounts.reauth`), which is the session's.
 """
 
 from typing import Any
 
 import rules
 
-from twinning.core.authz import is_staff, is_verified_staff
+from twinning.core.authz import is_staff
+from twinning.core.special import may_read_special
 
 
 def _signed_in(user: Any) -> bool:
@@ -29,8 +32,8 @@ def manages_exchanges_of(user: Any, member: Any) -> bool:
 
 
 def may_read_restricted(user: Any, student: Any) -> bool:
-    """The hosting committee's exchange coordinator or verified staff, nobody else."""
-    if is_verified_staff(user):
+    """The hosting committee's exchange coordinator or welfare staff, nobody else."""
+    if may_read_special(user):
         return True
     if not _signed_in(user):
         return False

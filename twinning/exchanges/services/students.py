@@ -8,7 +8,8 @@
 - `nominate_student`: the age rule on the arrival date, the places offered, the restricted
   details in their own table, the guardian's consent link, and the status e-mail.
 - `read_restricted`: the only way to read the restricted details, checked by
-  `rules.may_read_restricted` and logged each time.
+  `rules.may_read_restricted` (the exchange coordinator or welfare staff) and logged each
+  time through `core.special.log_special_read` (field names and purpose, never values).
 - `change_status`: each step with a message, e-mailed through the outbox and audited."""
 
 import datetime
@@ -34,6 +35,7 @@ from twinning.core.authz import (
 from twinning.core.dates import add_months
 from twinning.core.reverse import absolute_url
 from twinning.core.services import log_activity
+from twinning.core.special import log_special_read
 from twinning.exchanges.models import (
     Quota,
     RestrictedDetails,
@@ -65,6 +67,8 @@ RESTRICTED_FIELDS = (
 # The places a student holds: every status but these.
 FREED = (Student.Status.DECLINED,)
 DOCUMENT_BYTES = 10 * 1024 * 1024
+
+READ_PURPOSE = "exchange care"
 
 # Each status and the ones it may move to (PLACED comes from a placement, not from here).
 NEXT = {
@@ -534,21 +538,27 @@ def change_status(*, student: Student, status: str, message: str = "", by: Any) 
 
 @transaction.atomic
 def read_restricted(*, student: Student, by: Any) -> dict[str, Any]:
-    """The student's restricted details, and one audit entry saying who read them. NotAllowed
-    unless `rules.may_read_restricted` says yes."""
+    """The student's restricted details, and one audit entry saying who read which fields and
+    why (K3, never the values). NotAllowed unless `rules.may_read_restricted` says yes."""
     if by is not SYSTEM and not may_read_restricted(by, student):
         raise NotAllowed("exchanges.read_restricted")
     details = RestrictedDetails.objects.filter(student=student).first()
-    log_activity(
-        student, "exchanges.restricted.read", by=by, data={"fields": list(RESTRICTED_FIELDS)}
+    log_special_read(
+        student,
+        "exchanges.restricted.read",
+        by=by,
+        fields=RESTRICTED_FIELDS,
+        purpose=READ_PURPOSE,
+        quota=student.quota_id,
     )
     return {name: getattr(details, name, None) if details else None for name in RESTRICTED_FIELDS}
 
 
 @transaction.atomic
 def update_restricted(*, student: Student, by: Any, **values: Any) -> RestrictedDetails:
-    """Record restricted details (those who may read them: the hosting committee's exchange
-    coordinator or verified staff). The audit entry names the fields, never their values."""
+    """Record restricted details (those who may read them, `rules.may_read_restricted`: the
+    hosting committee's exchange coordinator or welfare staff). The audit entry names the
+    fields, never their values."""
     if by is not SYSTEM and not may_read_restricted(by, student):
         raise NotAllowed("exchanges.update_restricted")
     details, _created = RestrictedDetails.objects.select_for_update().get_or_create(student=student)

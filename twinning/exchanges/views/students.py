@@ -1,7 +1,13 @@
 """A student's page (staff, the hosting committee's managers, the quota's sending contact):
 status and its history with messages, the guardian's consent, application documents, and the
-restricted details only for those `rules.may_read_restricted` lets read them (each read
-logged by `services.students.read_restricted`)."""
+restricted details only for those `rules.may_read_restricted` lets read them (the exchange
+coordinator, welfare staff), each read logged by `services.students.read_restricted`.
+
+The restricted details are special-category data (RELIABILITY P-07, B12): they are shown and
+edited only in a recently re-authenticated session. A stale session sees the rest of the
+student's page and a link to the confirmation page instead of the block; the edit page sends
+it there (a stale POST changes nothing). Staff without the welfare capability see the page
+without the block, and a note that it is for welfare staff only."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,6 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from twinning.accounts.reauth import is_recently_authenticated, reauth_redirect, reauth_url
+from twinning.core.authz import is_verified_staff
 from twinning.core.forms import add_service_error
 from twinning.core.media import media_response, private_storage
 from twinning.exchanges.forms import DocumentForm, RestrictedForm, StatusForm
@@ -26,8 +34,12 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
     student, _contact = visible_student(request, pk)
     manages = request.user.has_perm("exchanges.manage_committee", student.quota.host)
     restricted = None
+    confirm_url = None  # a reader whose session is too old for the restricted details
     if may_read_restricted(request.user, student):
-        restricted = services.read_restricted(student=student, by=request.user)
+        if is_recently_authenticated(request):
+            restricted = services.read_restricted(student=student, by=request.user)
+        else:
+            confirm_url = reauth_url(request.get_full_path())
     program = get_program(services.PROGRAM)
     consents = [
         (label, has_consent(student.person, services.PROGRAM, scope))
@@ -38,6 +50,10 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "student": student,
         "manages": manages,
         "restricted": restricted,
+        "confirm_url": confirm_url,
+        "welfare_only": restricted is None
+        and confirm_url is None
+        and is_verified_staff(request.user),
         "consents": consents,
         "history": student.status_changes.all(),
         "documents": student.documents.all(),
@@ -53,6 +69,8 @@ def restricted_edit(request: HttpRequest, pk: int) -> HttpResponse:
     student, _contact = visible_student(request, pk)
     if not may_read_restricted(request.user, student):
         raise Http404
+    if refused := reauth_redirect(request):
+        return refused
     form = RestrictedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
