@@ -145,6 +145,8 @@ def test_staff_choose_winners_and_announce(cycle, staff_user, django_capture_on_
             f"awards:{cycle.year}:{win.pk}",
         )
     ]
+    presentations = list(banquet.run_of_show.filter(kind="award").values_list("title", flat=True))
+    assert presentations == [f"{cat.name} ({cycle.year}): Winning Committee"]
     honour = Honour.objects.get(outcome="winner")
     assert private_storage.open(honour.certificate_file).read().startswith(b"%PDF")
 

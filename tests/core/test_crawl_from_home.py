@@ -96,7 +96,7 @@ class _Links(HTMLParser):
                 self.hrefs.append(href)
 
 
-def _crawl(client: Client, home: str, limit: int = 600) -> set[str]:
+def _crawl(client: Client, home: str, limit: int = 1500) -> set[str]:
     """Paths reached from `home` by following same-origin links with GET (query strings
     are followed once per path: a filter or a page number leads to the same route)."""
     seen: set[str] = set()

@@ -274,7 +274,7 @@ def test_no_e_mail_holds_a_restricted_detail(summit_world, mailoutbox):
     guardian's link and its resending, the consent, the approval, and the summit pages read
     by everyone who may: then every e-mail queued or sent is scanned."""
     from tests.events.summit_apply_helpers import apply, grant, open_summit, student
-    from twinning.events.services.registration import approve_attendee
+    from twinning.events.services.moderation import approve_attendee
     from twinning.events.services.summit_apply import resend_guardian_link
     from twinning.outbox.models import OutboxMessage
 

@@ -6,6 +6,8 @@ students; anyone signed in may apply to host."""
 
 from typing import Any, cast
 
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -28,7 +30,31 @@ def _committee_links(scope: Scope) -> list[Link]:
     return [Link(_("High-school exchange"), url("exchanges:committee", slug=scope["slug"]))]
 
 
+def _exchange_roles(request: HttpRequest) -> dict[str, bool]:
+    """Whether the user coordinates, hosts or sends, in one query (kept on the request: the
+    three roles are detected together when the session's roles are refreshed)."""
+    cached = getattr(request, "_exchange_roles", None)
+    if cached is None:
+        user = cast(Any, request.user)
+        row = (
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .annotate(
+                coordinator=Exists(Coordinator.objects.filter(user=OuterRef("pk"))),
+                family=Exists(HostFamily.objects.filter(user=OuterRef("pk"))),
+                sending=Exists(SendingContact.objects.filter(user=OuterRef("pk"))),
+            )
+            .values("coordinator", "family", "sending")
+            .first()
+        )
+        cached = row or {"coordinator": False, "family": False, "sending": False}
+        setattr(request, "_exchange_roles", cached)  # noqa: B010 (an attribute of our own)
+    return cached
+
+
 def _coordinator(request: HttpRequest) -> list[Scope]:
+    if not _exchange_roles(request)["coordinator"]:
+        return []
     found = (
         Coordinator.objects.filter(user=cast(Any, request.user))
         .select_related("member")
@@ -49,9 +75,7 @@ def _coordinator_links(scope: Scope) -> list[Link]:
 
 
 def _family(request: HttpRequest) -> list[Scope]:
-    if HostFamily.objects.filter(user=cast(Any, request.user)).exists():
-        return [{}]
-    return []
+    return [{}] if _exchange_roles(request)["family"] else []
 
 
 def _family_links(scope: Scope) -> list[Link]:
@@ -60,7 +84,7 @@ def _family_links(scope: Scope) -> list[Link]:
 
 def _sending_account(request: HttpRequest) -> list[Scope]:
     """A sending contact through their account (cached like other roles)."""
-    return [{}] if SendingContact.objects.filter(user=cast(Any, request.user)).exists() else []
+    return [{}] if _exchange_roles(request)["sending"] else []
 
 
 def _sending_link(request: HttpRequest) -> list[Scope]:

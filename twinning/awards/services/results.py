@@ -44,8 +44,9 @@ def banquet_reference(cycle: Cycle, nomination: Nomination) -> str:
 def announce_results(*, cycle: Cycle, by: Any) -> Cycle:
     """Announce the cycle: honours (winners and honourable mentions) become public in the
     archive; e-mails to every nominated committee are held in the outbox for staff; winners
-    become honorees of the cycle's banquet (when staff chose one); certificates follow once
-    this commits. Raises ValidationError when already announced or without any winner."""
+    become honorees of the cycle's banquet (when staff chose one), each with a presentation in
+    its run of show; certificates follow once this commits. Raises ValidationError when
+    already announced or without any winner."""
     _require_staff(by)
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.is_announced:
@@ -76,6 +77,11 @@ def announce_results(*, cycle: Cycle, by: Any) -> Cycle:
                     _seat_honoree(cycle, category, nomination, by)
                     counts["honorees"] += 1
             counts["emails"] += _queue_result(cycle, category, nomination, outcome, archive, by)
+    if counts["honorees"] and cycle.banquet is not None:
+        from twinning.events.services.banquet import add_presentations
+
+        # Each new honoree gets their presentation in the banquet's run of show.
+        add_presentations(event=cycle.banquet, by=by)
     log_activity(cycle, "awards.results.announced", by=by, data=counts)
     from twinning.awards.tasks import issue_certificates_task
 

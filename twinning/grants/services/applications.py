@@ -145,14 +145,14 @@ def update_application(
     return application
 
 
-def may_change_side(by: Any, side: ApplicationSide) -> bool:
+def may_change_side(user: Any, side: ApplicationSide) -> bool:
     """The side's own admins; the lead's admins for a side without an account (the partner
     then checks it through its signature link)."""
-    if by is SYSTEM or getattr(by, "has_perm", lambda *a: False)("grants.change_side", side):
+    if user is SYSTEM or getattr(user, "has_perm", lambda *a: False)("grants.change_side", side):
         return True
     has_admins = side.member is not None and side.member.admins.exists()
     return not has_admins and bool(
-        getattr(by, "has_perm", lambda *a: False)("grants.change_application", side.application)
+        getattr(user, "has_perm", lambda *a: False)("grants.change_application", side.application)
     )
 
 
