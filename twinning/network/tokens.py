@@ -24,7 +24,6 @@ one (ACC-5).
 """
 
 import datetime
-import hashlib
 import hmac
 import secrets
 import string
@@ -37,6 +36,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer, django_auth
 
+from twinning.core.tokens import hash_token
 from twinning.network.models import ApiToken, Member
 from twinning.network.scopes import Scope, granted
 
@@ -53,10 +53,6 @@ def new_token() -> tuple[str, str, str]:
     key_id = "".join(secrets.choice(_KEY_ALPHABET) for _ in range(KEY_ID_LENGTH))
     token = f"{PREFIX}{key_id}_{secrets.token_urlsafe(32)}"
     return key_id, token, hash_token(token)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def may_act(token: ApiToken) -> bool:

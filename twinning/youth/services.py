@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from twinning.core.authz import SYSTEM, NotAllowed, is_verified_staff
 from twinning.core.services import log_activity
+from twinning.core.tokens import hash_token
 from twinning.youth.age import age_on
 from twinning.youth.authz import check_person_or_staff
 from twinning.youth.models import Consent, ConsentScope, Guardian, Person, consent_active
@@ -56,10 +57,6 @@ class ConsentLinkUsed(ConsentLinkInvalid):
 
 class ConsentLinkExpired(Exception):
     """A consent link past its expiry (the view answers 410 and says so)."""
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _now() -> datetime.datetime:

@@ -5,7 +5,6 @@ stored hashed, expiring, spent by the answer). The leader sees who has completed
 what they entered (date of birth, gender, their answers)."""
 
 import datetime
-import hashlib
 import secrets
 from typing import Any
 
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from twinning.core.authz import NotAllowed, require
 from twinning.core.reverse import absolute_url
 from twinning.core.services import log_activity
+from twinning.core.tokens import hash_token
 from twinning.events.models import Attendee, Event, Order, Question
 from twinning.events.services.registration import (
     Person,
@@ -34,10 +34,6 @@ from twinning.outbox.services import queue_email
 DETAILS_LINK_DAYS = 14
 MAX_DELEGATION = 50
 DETAIL_FIELDS = ("first_name", "last_name", "email", "date_of_birth", "gender", "country")
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _new_details_link(attendee: Attendee, now: datetime.datetime) -> str:

@@ -8,7 +8,6 @@ Every entry moves only along TRANSITIONS (waiting → offered → accepted | exp
 waiting or offered → removed), through `move`."""
 
 import datetime
-import hashlib
 import secrets
 from typing import Any
 
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from twinning.core.authz import NotAllowed, require, require_verified_staff
 from twinning.core.reverse import absolute_url
 from twinning.core.services import log_activity
+from twinning.core.tokens import hash_token
 from twinning.events.models import Event, Order, Ticket, WaitingListEntry
 from twinning.events.services.registration import (
     Person,
@@ -48,10 +48,6 @@ MAX_PARTY = 20
 
 class InvalidTransition(ValidationError):
     """A waiting-list entry may not move from its state to the one asked."""
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def move(entry: WaitingListEntry, to: str, *, now: datetime.datetime | None = None) -> str | None:

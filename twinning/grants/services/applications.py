@@ -6,7 +6,6 @@ A signature is the digest of the content it approved (`Application.compute_hash`
 change, by any side, changes the digest, so every earlier signature no longer counts and the
 others are asked to sign again."""
 
-import hashlib
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -21,15 +20,12 @@ from django.utils.translation import gettext as _
 from twinning.core.authz import SYSTEM, NotAllowed, acting_user, is_verified_staff, require
 from twinning.core.reverse import absolute_url
 from twinning.core.services import log_activity
+from twinning.core.tokens import hash_token
 from twinning.grants import emails
 from twinning.grants.eligibility import eligibility
 from twinning.grants.models import Application, ApplicationSide, BudgetLine, Call
 from twinning.network.models import Community, Member, Partnership
 from twinning.outbox.services import queue_email
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _require_draft(application: Application) -> None:

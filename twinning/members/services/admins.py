@@ -2,7 +2,6 @@
 256 bits; only their hash is stored, AUTH-11) and removal, effective at once (ACC-5)."""
 
 import datetime
-import hashlib
 import secrets
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from twinning.core.authz import SYSTEM, acting_user, is_verified_staff, require
 from twinning.core.reverse import absolute_url
 from twinning.core.services import log_activity
+from twinning.core.tokens import hash_token
 from twinning.members.models import CoAdminInvitation
 from twinning.members.notify import queue
 from twinning.network.models import Member
@@ -32,10 +32,6 @@ class InvitationInvalid(Exception):
     def __init__(self, reason: str = "unknown") -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _check_can_manage(member: Member, by: Any) -> None:

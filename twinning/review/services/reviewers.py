@@ -1,7 +1,6 @@
 """The reviewer pool of a round and its invitations."""
 
 import datetime
-import hashlib
 import secrets
 from typing import Any
 
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from twinning.core.authz import NotAllowed, acting_user
 from twinning.core.services import log_activity
+from twinning.core.tokens import hash_token
 from twinning.outbox.services import queue_email
 from twinning.review.models import Invitation, Reviewer, Round, results_changed
 from twinning.review.services.rounds import _require_manager
@@ -56,10 +56,6 @@ def deactivate_reviewer(*, reviewer: Reviewer, by: Any) -> Reviewer:
     return reviewer
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def invite_reviewer(
     *, round: Round, email: str, community: Any = None, member: Any = None, by: Any
@@ -71,7 +67,7 @@ def invite_reviewer(
     invitation = Invitation(
         round=round,
         email=email.strip().lower(),
-        token_hash=_token_hash(token),
+        token_hash=hash_token(token),
         community=community,
         member=member,
         expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS),
@@ -101,7 +97,7 @@ def find_invitation(token: str) -> Invitation | None:
     return (
         Invitation.objects.select_related("round")
         .filter(
-            token_hash=_token_hash(token), accepted_at__isnull=True, expires_at__gt=timezone.now()
+            token_hash=hash_token(token), accepted_at__isnull=True, expires_at__gt=timezone.now()
         )
         .first()
     )
@@ -112,7 +108,7 @@ def invitation_problem(token: str) -> str:
     "used", "expired" or "unknown"."""
     if not token or len(token) > 100:
         return "unknown"
-    invitation = Invitation.objects.filter(token_hash=_token_hash(token)).first()
+    invitation = Invitation.objects.filter(token_hash=hash_token(token)).first()
     if invitation is None:
         return "unknown"
     if invitation.accepted_at is not None:
