@@ -549,3 +549,66 @@ class FamilyApproval(models.Model):
 
     def __str__(self) -> str:
         return str(self.family)
+
+
+# --- Placement and monitoring (section 3) ----------------------------------------------------
+
+
+class PlacementQuerySet(models.QuerySet["Placement"]):
+    def current(self) -> "PlacementQuerySet":
+        return self.filter(ended_at__isnull=True)
+
+    def for_host(self, member: Any) -> "PlacementQuerySet":
+        return self.filter(student__quota__host=member)
+
+
+class Placement(TimeStampedModel):
+    """A student placed with an approved family, a school and a local coordinator. It
+    references the family's `FamilyApproval`, never the family: an unscreened family has no
+    row to point at. A change of placement ends this row (with its reason) and opens a new
+    one, so the history stays; at most one current placement per student (database), and a
+    family never hosts more students than its approval allows (checked under the family's lock
+    in the placing service)."""
+
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="placements")
+    approval = models.ForeignKey(
+        FamilyApproval, on_delete=models.PROTECT, related_name="placements"
+    )
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="placements")
+    coordinator = models.ForeignKey(
+        Coordinator, on_delete=models.PROTECT, related_name="placements"
+    )
+    starts_on = models.DateField(_("starts on"))
+    reasons = models.TextField(
+        _("why this family"), blank=True, help_text=_("The matching reasons, as confirmed.")
+    )
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    end_reason = models.TextField(_("why it ended"), blank=True)
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student"],
+                condition=Q(ended_at__isnull=True),
+                name="exchanges_placement_one_current",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | ~Q(end_reason=""),
+                name="exchanges_placement_end_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} → {self.approval.family}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_at is None
