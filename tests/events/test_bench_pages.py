@@ -74,6 +74,28 @@ def test_committee_filter_escapes_names_and_keeps_the_chosen_one_selected(staff)
     assert "1 registration matches the filters." in response.text
 
 
+def test_registration_rows_escape_every_value_and_show_ticket_committee_order_and_state(staff):
+    event = make_event(slug="conf", capacity=None)
+    committee = MemberFactory(name="Sister Cities of <b>Tulsa</b>")
+    _orders_from(event, make_ticket(event), [committee])
+    Attendee.objects.filter(event=event).update(
+        first_name="<script>alert(1)</script>", email="x&y@example.org", state="confirmed"
+    )
+    order = Order.objects.get(event=event)
+
+    response = staff.get("/staff/events/conf/registrations/")
+
+    row = re.search(r'<tr>\s*<th scope="row">.*?</tr>', response.text, re.S)
+    assert row is not None
+    cells = row.group(0)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; 0000" in cells
+    assert "<script>" not in cells
+    assert "x&amp;y@example.org" in cells
+    assert "Sister Cities of &lt;b&gt;Tulsa&lt;/b&gt;" in cells
+    assert f"<td>{order.code}</td>" in cells
+    assert '<span class="badge badge--ok">Confirmed</span>' in cells
+
+
 def test_event_page_queries_do_not_grow_with_the_registrations(
     anonymous, django_assert_num_queries
 ):

@@ -16,13 +16,15 @@ AppConfig.ready), as the outbox's e-mail registry works:
 The navigation in base.html shows one menu per role and scope; the home page
 (`core:home`) shows the same links with each role's tasks above them."""
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 SESSION_KEY = "twinning_nav"
 SCOPES_TTL_SECONDS = 300  # a role given by someone else shows up within five minutes
@@ -104,7 +106,23 @@ def register_section(
 
 
 def url(name: str, **kwargs: Any) -> str:
-    return reverse(name, kwargs=kwargs or None)
+    """A menu link's address. Menus are built on every page from the scopes alone, so each
+    address is reversed once per URL configuration and script prefix and then remembered
+    (a staff menu holds about 40 links; bench/events.py)."""
+    key = (
+        name,
+        tuple(sorted(kwargs.items())),
+        settings.ROOT_URLCONF,
+        get_urlconf(),
+        get_script_prefix(),
+    )
+    return _reversed(key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _reversed(key: tuple[Any, ...]) -> str:
+    name, kwargs = key[0], dict(key[1])
+    return reverse(name, kwargs=kwargs or None, urlconf=key[3])
 
 
 def _detect(request: HttpRequest, role: Role) -> list[Scope]:

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -275,9 +276,10 @@ class QuickSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))
 
 
-class RowChoices:
+class RowChoices(BaseChoiceIterator):
     """A select's choices read as (value, label) rows when the select is rendered: an empty
-    choice, then `rows` (a values_list query), without making a model instance per option."""
+    choice, then `rows` (a values_list query), without making a model instance per option.
+    A choice iterator, so Django keeps it lazy instead of normalising every row first."""
 
     def __init__(self, empty_label: Any, rows: Any) -> None:
         self.empty_label, self.rows = empty_label, rows
