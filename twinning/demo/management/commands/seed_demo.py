@@ -65,6 +65,7 @@ class Command(BaseCommand):
             self._seed_events(users[personas.COMMITTEE_ADMIN.email], options["attendees"])
             self._seed_grants()
             self._seed_awards()
+            self._seed_exchanges()
         self._print_logins(association.name, device)
 
     def _seed_events(self, coordinator, attendees: int) -> None:  # type: ignore[no-untyped-def]
@@ -92,6 +93,17 @@ class Command(BaseCommand):
         with transaction.atomic():
             cycles = seed_awards(staff=SYSTEM)
         self.stdout.write(f"  {len(cycles)} awards cycles")
+
+    def _seed_exchanges(self) -> None:
+        from twinning.demo.exchanges import seed_exchanges
+
+        self.stdout.write("Building the high-school exchange (season, students, families)...")
+        with transaction.atomic():
+            demo = seed_exchanges()
+        if demo is not None:
+            self.stdout.write(
+                f"  {len(demo.accepted)} students accepted, {len(demo.approved)} families approved"
+            )
 
     def _load_registry(self) -> None:
         from twinning.network.models import Community, GazetteerPlace
