@@ -261,14 +261,15 @@ def preferences_of(student: Student) -> MatchingPreferences:
 
 
 @transaction.atomic
-def suggest_families(*, student: Student, by: Any) -> list[Suggestion]:
+def suggest_families(*, student: Student, by: Any, reveal: bool = True) -> list[Suggestion]:
     """The hosting committee's approved families with a free place for `student`, best first,
     with the reasons of the ranking (the committee's managers and verified staff). The student's
     allergies are used for every reader and logged as a read of restricted details (purpose
-    "exchange matching"); their words are in the reasons only for those who may read them."""
+    "exchange matching"); the allergy reason is worded only for those who may read them, and
+    only with `reveal` (the pages pass whether the session was recently re-authenticated)."""
     _check_manages(student, by)
     member = student.quota.host
-    shown = may_read_restricted(by, student)
+    shown = reveal and may_read_restricted(by, student)
     details = RestrictedDetails.objects.filter(student=student).first()
     allergies = details.allergies if details else ""
     if allergies:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from twinning.accounts.decorators import staff_required
+from twinning.accounts.reauth import is_recently_authenticated
 from twinning.exchanges.forms import (
     ChangePlacementForm,
     DistanceForm,
@@ -59,7 +60,9 @@ def student_matching(request: HttpRequest, pk: int) -> HttpResponse:
     placeable = student.status == Student.Status.ACCEPTED and current is None
     changeable = current is not None and student.status in services.CHANGEABLE
     suggestions = (
-        services.suggest_families(student=student, by=request.user)
+        services.suggest_families(
+            student=student, by=request.user, reveal=is_recently_authenticated(request)
+        )
         if placeable or changeable
         else []
     )
@@ -91,7 +94,7 @@ def student_matching(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _reasons_for(student: Student, approval: Any, by: Any) -> str:
     """The neutral reasons of the chosen family, as the ranking gave them."""
-    suggestions = services.suggest_families(student=student, by=by)
+    suggestions = services.suggest_families(student=student, by=by, reveal=False)
     return next((s.neutral_reasons() for s in suggestions if s.approval.pk == approval.pk), "")
 
 
