@@ -228,6 +228,17 @@ def test_the_committee_records_the_students_wishes(world, committee_admin):
     )
 
 
+def test_too_long_a_list_of_languages_is_refused_with_a_message(world, committee_admin):
+    response = committee_admin.post(
+        f"/exchanges/students/{world.student.pk}/preferences/",
+        {"languages": "x" * 201},
+        follow=True,
+    )
+
+    assert "List the languages in at most 200 characters." in response.content.decode()
+    assert not MatchingPreferences.objects.exists()
+
+
 def test_the_committee_records_a_distance_and_the_ranking_shows_it(world, committee_admin):
     response = committee_admin.post(
         f"/exchanges/committees/{world.member.slug}/distances/",

@@ -152,7 +152,7 @@ def student_preferences(request: HttpRequest, pk: int) -> HttpResponse:
         services.record_preferences(student=student, **form.cleaned_data, by=request.user)
         messages.success(request, _("The student's wishes are saved."))
     else:
-        messages.error(request, flat_errors(ValidationError(list(form.errors.values()))))
+        messages.error(request, _("List the languages in at most 200 characters."))
     return redirect("exchanges:student_matching", pk=student.pk)
 
 
