@@ -2,12 +2,15 @@
 service called by actors who may not use it, on the objects of `helpers.build`."""
 
 import datetime
+from decimal import Decimal
 
 from tests.exchanges.helpers import pdf_upload
+from twinning.exchanges.models import FamilyApproval, Placement
 
 _S = "exchanges.services.students."
 _F = "exchanges.services.families."
 _T = "exchanges.services.staff."
+_P = "exchanges.services.placement."
 
 
 def _household(w):
@@ -115,6 +118,39 @@ ACTOR_CASES = {
         "school": w.exchanges.school,
         "upload": pdf_upload(),
         "signed_on": datetime.date(2026, 1, 1),
+    },
+    # Placement: the student is only nominated and the family only screened in this world, so
+    # the approval and the placement are unsaved rows: the actor check comes before any other.
+    f"{_P}suggest_families": lambda w: {"student": w.exchanges.student},
+    f"{_P}record_preferences": lambda w: {
+        "student": w.exchanges.student,
+        "accepts_pets": False,
+        "accepts_smoking": True,
+        "languages": "Rogue",
+    },
+    f"{_P}record_school_distance": lambda w: {
+        "family": w.exchanges.family,
+        "school": w.exchanges.school,
+        "km": Decimal("1.0"),
+    },
+    f"{_P}place_student": lambda w: {
+        "student": w.exchanges.student,
+        "approval": FamilyApproval(family=w.exchanges.family, capacity=1, adults_checked=1),
+        "school": w.exchanges.school,
+        "coordinator": w.exchanges.coordinator,
+        "starts_on": datetime.date(2027, 8, 15),
+    },
+    f"{_P}change_placement": lambda w: {
+        "placement": Placement(student=w.exchanges.student),
+        "approval": FamilyApproval(family=w.exchanges.family, capacity=1, adults_checked=1),
+        "school": w.exchanges.school,
+        "coordinator": w.exchanges.coordinator,
+        "reason": "Rogue",
+    },
+    f"{_P}record_orientation": lambda w: {
+        "student": w.exchanges.student,
+        "kind": "pre_arrival",
+        "held_on": datetime.date(2026, 1, 1),
     },
 }
 # A family applies while signed in: only anonymous visitors are refused.

@@ -66,6 +66,27 @@ MATRIX = {
         SIGNED_IN_POST,
     ),
     "exchanges:reference": ("/exchanges/reference/not-a-token/", NOWHERE),
+    # Matching, placement and orientation: the hosting committee and verified staff.
+    "exchanges:student_matching": (
+        "/exchanges/students/{exchange_student}/matching/",
+        COMMITTEE_PAGE,
+    ),
+    "exchanges:placement_create": (
+        "/exchanges/students/{exchange_student}/placement/",
+        SIGNED_IN_POST,
+    ),
+    "exchanges:placement_change": ("/exchanges/placements/0/change/", SIGNED_IN_POST),
+    "exchanges:student_preferences": (
+        "/exchanges/students/{exchange_student}/preferences/",
+        SIGNED_IN_POST,
+    ),
+    "exchanges:student_orientation": (
+        "/exchanges/students/{exchange_student}/orientation/",
+        SIGNED_IN_POST,
+    ),
+    "exchanges:family_distance": (f"{_C}/distances/", SIGNED_IN_POST),
+    "exchanges:placement_list": (f"{_C}/placements/", COMMITTEE_PAGE),
+    "exchanges:staff_placements": ("/staff/exchanges/placements/", STAFF_PAGE),
 }
 
 

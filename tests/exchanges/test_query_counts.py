@@ -61,7 +61,7 @@ PAGES = {
     "school_list": ("committee_admin", "/exchanges/committees/{member}/schools/", 8),
     "coordinator_list": ("committee_admin", "/exchanges/committees/{member}/coordinators/", 9),
     "sending_home": ("contact", "/exchanges/sending/", 6),
-    "family_home": ("family", "/exchanges/host/", 10),
+    "family_home": ("family", "/exchanges/host/", 11),  # with the placed students
 }
 
 

@@ -271,3 +271,89 @@ class TrainingForm(forms.Form):
     course = forms.CharField(label=_("Course"), max_length=150)
     completed_on = forms.DateField(label=_("Completed on"), widget=DateInput)
     expires_on = forms.DateField(label=_("Expires on"), widget=DateInput)
+
+
+# --- Matching, placement and orientation (section 3) -------------------------------------------
+
+
+class _PlacementChoices(forms.Form):
+    """The committee's approved families, schools and coordinators; the placing service checks
+    the capacity, the school's letter and the coordinator's training and says what is wrong."""
+
+    approval = forms.ModelChoiceField(label=_("Host family"), queryset=Coordinator.objects.none())
+    school = forms.ModelChoiceField(label=_("School"), queryset=Coordinator.objects.none())
+    coordinator = forms.ModelChoiceField(
+        label=_("Local coordinator"), queryset=Coordinator.objects.none()
+    )
+    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput)
+
+    def __init__(self, *args, member, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        from twinning.exchanges.models import FamilyApproval, HostFamily, School
+
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        fields["approval"].queryset = FamilyApproval.objects.filter(  # type: ignore[attr-defined]
+            family__member=member, family__status=HostFamily.Status.APPROVED
+        ).select_related("family")
+        fields["school"].queryset = School.objects.filter(member=member)  # type: ignore[attr-defined]
+        fields["coordinator"].queryset = Coordinator.objects.filter(member=member)  # type: ignore[attr-defined]
+
+
+class PlacementForm(_PlacementChoices):
+    pass
+
+
+class ChangePlacementForm(_PlacementChoices):
+    reason = forms.CharField(
+        label=_("Why the placement changes"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class PreferencesForm(forms.Form):
+    accepts_pets = forms.BooleanField(
+        label=_("The student is happy to live with pets"), required=False
+    )
+    accepts_smoking = forms.BooleanField(
+        label=_("The student accepts a home where someone smokes"), required=False
+    )
+    languages = forms.CharField(
+        label=_("Languages the student speaks"),
+        max_length=200,
+        required=False,
+        help_text=_("Separated by commas, e.g. Serbian, English."),
+    )
+
+
+class DistanceForm(forms.Form):
+    family = forms.ModelChoiceField(label=_("Host family"), queryset=Coordinator.objects.none())
+    school = forms.ModelChoiceField(label=_("School"), queryset=Coordinator.objects.none())
+    km = forms.DecimalField(
+        label=_("Distance from the home to the school (km)"),
+        min_value=0,
+        max_value=999,
+        max_digits=5,
+        decimal_places=1,
+    )
+
+    def __init__(self, *args, member, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        from twinning.exchanges.models import HostFamily, School
+
+        super().__init__(*args, **kwargs)
+        self.fields["family"].queryset = HostFamily.objects.filter(member=member)  # type: ignore[attr-defined]
+        self.fields["school"].queryset = School.objects.filter(member=member)  # type: ignore[attr-defined]
+
+
+class OrientationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Orientation"), choices=())
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput)
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        from twinning.exchanges.models import Orientation
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Orientation.Kind.choices  # type: ignore[attr-defined]

@@ -612,3 +612,86 @@ class Placement(TimeStampedModel):
     @property
     def is_current(self) -> bool:
         return self.ended_at is None
+
+
+# --- Matching and orientation (section 3) ----------------------------------------------------
+
+
+class MatchingPreferences(TimeStampedModel):
+    """What a student told the committee about the home they hope for, used by the matching
+    ranking (`services.placement.suggest_families`). None of it is restricted: allergies stay
+    in `RestrictedDetails`; without a row the defaults apply (pets fine, a smoke-free home)."""
+
+    student = models.OneToOneField(
+        Student, on_delete=models.CASCADE, related_name="matching_preferences"
+    )
+    accepts_pets = models.BooleanField(_("the student is happy to live with pets"), default=True)
+    accepts_smoking = models.BooleanField(
+        _("the student accepts a home where someone smokes"), default=False
+    )
+    languages = models.CharField(
+        _("languages the student speaks"),
+        max_length=200,
+        blank=True,
+        help_text=_("Separated by commas, e.g. Serbian, English."),
+    )
+
+    class Meta:
+        verbose_name = _("matching preferences")
+        verbose_name_plural = _("matching preferences")
+
+    def __str__(self) -> str:
+        return str(self.student)
+
+
+class SchoolDistance(TimeStampedModel):
+    """How far a family's home is from a school, in kilometres, as the committee's coordinator
+    recorded it (families and schools have street addresses only and the platform geocodes no
+    street address: the coordinator measures the way to school, which is what matters)."""
+
+    family = models.ForeignKey(HostFamily, on_delete=models.CASCADE, related_name="distances")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="distances")
+    km = models.DecimalField(_("distance (km)"), max_digits=5, decimal_places=1)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["km", "pk"]
+        verbose_name = _("distance to a school")
+        verbose_name_plural = _("distances to schools")
+        constraints = [
+            models.UniqueConstraint(fields=["family", "school"], name="exchanges_distance_once"),
+            models.CheckConstraint(condition=Q(km__gte=0), name="exchanges_distance_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family} – {self.school}: {self.km} km"
+
+
+class Orientation(TimeStampedModel):
+    """An orientation session a student attended: before arrival (by the sending side or the
+    committee, online) or after arrival (with the local coordinator). Once per kind."""
+
+    class Kind(models.TextChoices):
+        PRE_ARRIVAL = "pre_arrival", _("Before arrival")
+        POST_ARRIVAL = "post_arrival", _("After arrival")
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="orientations")
+    kind = models.CharField(_("orientation"), max_length=20, choices=Kind.choices)
+    held_on = models.DateField(_("held on"))
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+        verbose_name = _("orientation")
+        verbose_name_plural = _("orientations")
+        constraints = [
+            models.UniqueConstraint(fields=["student", "kind"], name="exchanges_orientation_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student}: {self.get_kind_display()}"

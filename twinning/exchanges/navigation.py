@@ -18,7 +18,10 @@ CONTACT_SESSION = "exchanges_contacts"
 
 
 def _staff_links(scope: Scope) -> list[Link]:
-    return [Link(_("High-school exchange"), url("exchanges:staff_home"))]
+    return [
+        Link(_("High-school exchange"), url("exchanges:staff_home")),
+        Link(_("Exchange placements"), url("exchanges:staff_placements")),
+    ]
 
 
 def _staff_tasks(request: HttpRequest, scope: Scope) -> list[Link]:
@@ -71,6 +74,7 @@ def _coordinator_links(scope: Scope) -> list[Link]:
         Link(_("Students"), url("exchanges:student_list", slug=slug)),
         Link(_("Schools"), url("exchanges:school_list", slug=slug)),
         Link(_("Coordinators"), url("exchanges:coordinator_list", slug=slug)),
+        Link(_("Placements"), url("exchanges:placement_list", slug=slug)),
     ]
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from twinning.exchanges.views import committee, family, sending, staff, students
+from twinning.exchanges.views import committee, family, placement, sending, staff, students
 
 app_name = "exchanges"
 
@@ -91,4 +91,41 @@ urlpatterns = [
     path("exchanges/host/<int:pk>/household/", family.family_household, name="family_household"),
     path("exchanges/host/<int:pk>/references/", family.family_reference, name="family_reference"),
     path("exchanges/reference/<str:token>/", family.reference, name="reference"),
+    # Matching, placement and orientation (section 3).
+    path(
+        "exchanges/students/<int:pk>/matching/",
+        placement.student_matching,
+        name="student_matching",
+    ),
+    path(
+        "exchanges/students/<int:pk>/placement/",
+        placement.placement_create,
+        name="placement_create",
+    ),
+    path(
+        "exchanges/placements/<int:pk>/change/",
+        placement.placement_change,
+        name="placement_change",
+    ),
+    path(
+        "exchanges/students/<int:pk>/preferences/",
+        placement.student_preferences,
+        name="student_preferences",
+    ),
+    path(
+        "exchanges/students/<int:pk>/orientation/",
+        placement.student_orientation,
+        name="student_orientation",
+    ),
+    path(
+        "exchanges/committees/<slug:slug>/distances/",
+        placement.family_distance,
+        name="family_distance",
+    ),
+    path(
+        "exchanges/committees/<slug:slug>/placements/",
+        placement.placement_list,
+        name="placement_list",
+    ),
+    path("staff/exchanges/placements/", placement.staff_placements, name="staff_placements"),
 ]

@@ -134,11 +134,17 @@ def _check_family_or_manager(family: HostFamily, by: Any) -> None:
     _check_manages(family, by)
 
 
+def _withdraw_approval(family: HostFamily) -> None:
+    """Remove the family's approval row, unless placements (current or past) rest on it: then
+    the row stays for their history (PROTECT), the family's status alone says it is no longer
+    approved (no new placement goes there), and a new approval refreshes that same row."""
+    FamilyApproval.objects.filter(family=family, placements__isnull=True).delete()
+
+
 def _reopen(family: HostFamily, reason: str, by: Any) -> None:
-    """A change that reopens the checklist removes the approval (no placement exists yet
-    that could rest on it; when placements come, PROTECT keeps a placed family's approval)."""
+    """A change that reopens the checklist withdraws the approval (`_withdraw_approval`)."""
     if family.status == HostFamily.Status.APPROVED:
-        FamilyApproval.objects.filter(family=family).delete()
+        _withdraw_approval(family)
         family.status = HostFamily.Status.APPLIED
         family.save(update_fields=["status", "updated_at"])
         log_activity(family, "exchanges.family.reopened", by=by, data={"reason": reason})
@@ -402,15 +408,18 @@ def approve_family(*, family: HostFamily, by: Any) -> FamilyApproval:
     if checklist["problems"]:
         raise ValidationError(checklist["problems"])
     first, second = checklist["references"][:REFERENCES_NEEDED]
-    approval = FamilyApproval(
-        family=family,
-        home_visit=checklist["visit"],
-        first_reference=first,
-        second_reference=second,
-        adults_checked=len(checklist["adults"]),
-        capacity=family.capacity,
-        approved_by=by if getattr(by, "is_authenticated", False) else None,
-    )
+    # A family approved before and placed with keeps its row (placements rest on it).
+    approval = FamilyApproval.objects.select_for_update(of=("self",)).filter(
+        family=family
+    ).first() or FamilyApproval(family=family)
+    approval.home_visit = checklist["visit"]
+    approval.first_reference = first
+    approval.second_reference = second
+    approval.adults_checked = len(checklist["adults"])
+    approval.capacity = family.capacity
+    approval.approved_by = by if getattr(by, "is_authenticated", False) else None
+    if approval.pk:
+        approval.approved_at = timezone.now()
     approval.full_clean()
     approval.save()
     family.status = HostFamily.Status.APPROVED
@@ -429,7 +438,7 @@ def decline_family(*, family: HostFamily, message: str, by: Any) -> HostFamily:
     family = _family(family)
     if family.status == HostFamily.Status.DECLINED:
         raise ValidationError(_("This application is already declined."))
-    FamilyApproval.objects.filter(family=family).delete()
+    _withdraw_approval(family)
     family.status = HostFamily.Status.DECLINED
     family.save(update_fields=["status", "updated_at"])
     _family_mail(family, message.strip() or _("not approved"), by)

@@ -37,6 +37,7 @@ from twinning.core.reverse import absolute_url
 from twinning.core.services import log_activity
 from twinning.core.special import log_special_read
 from twinning.exchanges.models import (
+    Placement,
     Quota,
     RestrictedDetails,
     Season,
@@ -78,6 +79,9 @@ NEXT = {
     Student.Status.VISA_ISSUED: (Student.Status.ARRIVED, Student.Status.RETURNED_EARLY),
     Student.Status.ARRIVED: (Student.Status.COMPLETED, Student.Status.RETURNED_EARLY),
 }
+# Moves only the placement service makes, passing the placement it just opened
+# (`services.placement.place_student`): no page or other caller sets them.
+THROUGH_PLACEMENT = {Student.Status.ACCEPTED: (Student.Status.PLACED,)}
 # The association's own decisions; the hosting committee records the steps of the stay.
 STAFF_ONLY = (Student.Status.ACCEPTED, Student.Status.DECLINED)
 
@@ -492,11 +496,14 @@ def resend_consent_link(*, student: Student, by: Any) -> Consent:
 
 
 @transaction.atomic
-def change_status(*, student: Student, status: str, message: str = "", by: Any) -> Student:
+def change_status(
+    *, student: Student, status: str, message: str = "", by: Any, placement: Any = None
+) -> Student:
     """Move a student to the next step, with a message e-mailed to the student and their
     sending contact. Accepting and declining are the association's (verified staff); the
     steps of the stay are also the hosting committee's. Accepting needs the guardian's consent
-    to taking part."""
+    to taking part. `accepted → placed` needs `placement`: the student's current placement,
+    which only `services.placement.place_student` opens."""
     if status in STAFF_ONLY:
         require_verified_staff(by)
     else:
@@ -506,7 +513,13 @@ def change_status(*, student: Student, status: str, message: str = "", by: Any) 
         .select_related("person__user", "season")
         .get(pk=student.pk)
     )
-    if status not in NEXT.get(Student.Status(student.status), ()):
+    now = Student.Status(student.status)
+    placed = (
+        placement is not None
+        and status in THROUGH_PLACEMENT.get(now, ())
+        and Placement.objects.current().filter(pk=placement.pk, student=student).exists()
+    )
+    if status not in NEXT.get(now, ()) and not placed:
         raise ValidationError(
             _("A student who is %(now)s cannot become %(next)s.")
             % {"now": student.get_status_display().lower(), "next": Student.Status(status).label}

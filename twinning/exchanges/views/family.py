@@ -21,6 +21,7 @@ from twinning.exchanges.forms import (
 )
 from twinning.exchanges.models import HostFamily
 from twinning.exchanges.services import families as services
+from twinning.exchanges.services.placement import family_placements
 from twinning.exchanges.views.common import flat_errors
 
 
@@ -56,6 +57,7 @@ def family_home(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "household_form": HouseholdForm(),
         "reference_form": ReferenceAskForm(),
+        "placements": family_placements(request.user),
     }
     return render(request, "exchanges/family_home.html", context)
 

@@ -20,9 +20,10 @@ from twinning.accounts.reauth import is_recently_authenticated, reauth_redirect,
 from twinning.core.authz import is_verified_staff
 from twinning.core.forms import add_service_error
 from twinning.core.media import media_response, private_storage
-from twinning.exchanges.forms import DocumentForm, RestrictedForm, StatusForm
+from twinning.exchanges.forms import DocumentForm, OrientationForm, RestrictedForm, StatusForm
 from twinning.exchanges.models import StudentDocument
 from twinning.exchanges.rules import may_read_restricted
+from twinning.exchanges.services import placement as placement_services
 from twinning.exchanges.services import students as services
 from twinning.exchanges.views.common import flat_errors, visible_student
 from twinning.youth.programs import get_program
@@ -60,6 +61,9 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "document_form": DocumentForm(),
         "status_form": StatusForm() if manages and next_steps else None,
         "next_steps": [(s.value, s.label) for s in next_steps],
+        "placements": placement_services.history(student),
+        "orientations": student.orientations.all(),
+        "orientation_form": OrientationForm() if manages else None,
     }
     return render(request, "exchanges/student_detail.html", context)
 
