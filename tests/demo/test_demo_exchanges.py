@@ -10,7 +10,7 @@ from tests.factories import CommunityFactory, CountryFactory, PartnershipFactory
 from twinning.demo import personas
 from twinning.demo.exchanges import seed_exchanges
 from twinning.demo.registry import attach_committee_admin
-from twinning.exchanges.models import FamilyApproval, HostFamily, Student
+from twinning.exchanges.models import FamilyApproval, HostFamily, Orientation, Student
 from twinning.exchanges.services.families import screening_problems
 from twinning.exchanges.services.staff import training_problem
 from twinning.youth.services import has_consent
@@ -42,7 +42,7 @@ def test_the_demo_builds_a_season_with_students_from_two_sister_cities(host):
     assert demo.season.quotas.count() == 2
     waiting = students.get(status=Student.Status.NOMINATED)
     assert not has_consent(waiting.person, "exchanges", "participation")
-    assert students.filter(status=Student.Status.ACCEPTED).count() == 6
+    assert students.exclude(status=Student.Status.NOMINATED).count() == 6
 
 
 def test_the_demo_families_stand_at_every_step_of_the_screening(host):
@@ -80,3 +80,17 @@ def test_a_second_run_adds_nothing(host):
         HostFamily.objects.count(),
         FamilyApproval.objects.count(),
     ) == counts
+
+
+def test_the_demo_places_four_students_through_the_matching_and_they_arrived(host):
+    demo = seed_exchanges()
+
+    assert len(demo.placements) == 4
+    placed = Student.objects.filter(pk__in=[p.student_id for p in demo.placements])
+    assert set(placed.values_list("status", flat=True)) == {Student.Status.ARRIVED}
+    for made in demo.placements:
+        assert made.school.has_letter
+        assert made.approval.placements.current().count() <= made.approval.capacity
+        assert made.reasons  # the matching's reasons, as confirmed
+    assert Orientation.objects.filter(kind=Orientation.Kind.POST_ARRIVAL).count() == 3
+    assert Student.objects.filter(status=Student.Status.ACCEPTED).count() == 2

@@ -4,7 +4,8 @@ idempotent): this academic year's season, hosted by the committee admin persona'
 each sending city (most accepted after their guardian's consent, one still waiting for it);
 host families at every step of the screening (just applied, household being checked,
 references out, visited, approved); two schools (one with its signed acceptance letter), a
-local coordinator whose training is current and one whose training expired; the committee
+local coordinator whose training is current and one whose training expired; four students
+placed through the matching's suggestions, arrived, with their orientations; the committee
 admin persona is the committee's exchange coordinator (so the demo shows the restricted
 details to them, and to welfare staff)."""
 
@@ -26,12 +27,14 @@ from twinning.demo import personas
 from twinning.exchanges.models import (
     Coordinator,
     HostFamily,
+    Orientation,
+    Placement,
     Quota,
     School,
     Season,
     Student,
 )
-from twinning.exchanges.services import families, staff, students
+from twinning.exchanges.services import families, placement, staff, students
 from twinning.network.models import Community, Member, Partnership
 from twinning.youth.services import answer_consent
 
@@ -49,6 +52,7 @@ class ExchangeDemo:
     schools: list[School] = field(default_factory=list)
     approved: list[HostFamily] = field(default_factory=list)
     accepted: list[Student] = field(default_factory=list)
+    placements: list[Placement] = field(default_factory=list)
 
 
 def _user(email: str, full_name: str) -> Any:
@@ -333,6 +337,60 @@ def _students(season: Season, host: Member) -> list[Student]:
     return accepted
 
 
+PLACED = 4  # of the accepted students; the others wait for a family on the matching page
+
+
+def _placements(demo: ExchangeDemo) -> list[Placement]:
+    """Place the first accepted students with the best-ranked family that has room (through
+    the matching's suggestions), then take them through visa and arrival, with their
+    orientations (one arrival orientation left unrecorded, for the compliance page)."""
+    school = next(s for s in demo.schools if s.has_letter)
+    visitor = demo.coordinators[1]
+    made = []
+    for n, student in enumerate(demo.accepted[:PLACED]):
+        current = Placement.objects.current().filter(student=student).first()
+        if current is None:
+            suggestions = [
+                s
+                for s in placement.suggest_families(student=student, by=SYSTEM, reveal=False)
+                if s.free > 0 and s.score > -50
+            ]
+            if not suggestions:
+                continue
+            best = suggestions[0]
+            placement.record_orientation(
+                student=student,
+                kind=Orientation.Kind.PRE_ARRIVAL,
+                held_on=demo.season.arrival_date - datetime.timedelta(days=30),
+                notes="Online session with the sending committee: rules, school, family life.",
+                by=SYSTEM,
+            )
+            current = placement.place_student(
+                student=student,
+                approval=best.approval,
+                school=school,
+                coordinator=visitor,
+                starts_on=demo.season.arrival_date,
+                reasons=best.neutral_reasons(),
+                by=SYSTEM,
+            )
+            for status, message in (
+                (Student.Status.VISA_ISSUED, "Your J-1 visa is issued."),
+                (Student.Status.ARRIVED, "Welcome to Springfield!"),
+            ):
+                students.change_status(student=student, status=status, message=message, by=SYSTEM)
+            if n:  # the first student's arrival orientation is still missing
+                placement.record_orientation(
+                    student=student,
+                    kind=Orientation.Kind.POST_ARRIVAL,
+                    held_on=demo.season.arrival_date + datetime.timedelta(days=7),
+                    notes="Meeting at the committee with the host families and the school.",
+                    by=SYSTEM,
+                )
+        made.append(current)
+    return made
+
+
 def seed_exchanges() -> ExchangeDemo | None:
     """Build (or find) the season, its places, students, families, schools and coordinators."""
     host = _host()
@@ -343,4 +401,5 @@ def seed_exchanges() -> ExchangeDemo | None:
     demo.schools = _schools(host)
     demo.approved = _families(host, visitor=coordinators[1])
     demo.accepted = _students(demo.season, host)
+    demo.placements = _placements(demo)
     return demo
