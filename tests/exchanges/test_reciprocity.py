@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.exchanges import helpers as h
 from tests.exchanges import retention_helpers as r
 from tests.factories import CommunityFactory
+from twinning.core.authz import SYSTEM
 from twinning.core.panels import panels_for
 from twinning.exchanges.models import ReciprocityFigure, Season, Student
 from twinning.exchanges.services.reciprocity import (
@@ -74,7 +75,7 @@ def test_a_frozen_season_is_counted_from_its_figures_and_never_twice(world):
     r.student_in(world.to_kragujevac, 2, "arrived")
     before = _years(world)
 
-    freeze_figures(Season.objects.get(pk=world.season.pk))
+    freeze_figures(season=Season.objects.get(pk=world.season.pk), by=SYSTEM)
 
     # The students are still there (the deletion runs in the same transaction): only the
     # figures count now.
@@ -87,8 +88,8 @@ def test_a_frozen_season_is_counted_from_its_figures_and_never_twice(world):
 def test_freezing_twice_writes_the_same_figures(world):
     r.student_in(world.to_springfield, 1, "completed")
     season = Season.objects.get(pk=world.season.pk)
-    freeze_figures(season)
-    freeze_figures(season)
+    freeze_figures(season=season, by=SYSTEM)
+    freeze_figures(season=season, by=SYSTEM)
     assert list(ReciprocityFigure.objects.values_list("students", flat=True)) == [1]
 
 
@@ -176,3 +177,28 @@ def test_the_impact_page_costs_the_same_queries_for_one_exchange_and_three(
     with CaptureQueriesContext(connection) as three:
         anonymous.get("/impact/")
     assert len(three) == len(one)
+
+
+# --- The guardian's notice -----------------------------------------------------------------------
+
+
+def test_the_notice_names_who_reads_health_details_and_the_retention():
+    from twinning.exchanges.services.students import notice_text
+
+    text = notice_text()
+    assert "our staff" not in text
+    assert "hosting committee's exchange coordinator and the association's welfare staff" in text
+    assert "three years after the exchange ends" in text
+
+
+def test_a_new_consent_is_recorded_against_the_new_notice_version_and_text(springfield_member):
+    import hashlib
+
+    from twinning.exchanges.services.students import NOTICE_VERSION, notice_text
+
+    student = r.student_in(h.quota(springfield_member), 1, "accepted")
+
+    consent = student.person.consents.filter(responded_at__isnull=False).get()
+    assert NOTICE_VERSION == "2026-12-2"  # the first text was "2026-12"
+    assert consent.notice_version == NOTICE_VERSION
+    assert consent.notice_hash == hashlib.sha256(notice_text().encode()).hexdigest()

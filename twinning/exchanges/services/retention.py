@@ -73,10 +73,13 @@ def _pks(rows: QuerySet[Any]) -> list[int]:
     return list(rows.values_list("pk", flat=True))
 
 
-def freeze_figures(season: Season) -> None:
-    """Write the season's reciprocity figures and counts from its students, once: the season
-    is marked done in the same transaction, so its figures are read from these rows and never
-    from the students again (no double counting)."""
+@transaction.atomic
+def freeze_figures(*, season: Season, by: Any) -> None:
+    """Write the season's reciprocity figures and counts from its students, and mark the
+    season done, so its figures are read from these rows and never from the students again
+    (no double counting). `apply_season_retention` calls it in the transaction that deletes
+    the students. Verified staff or SYSTEM."""
+    require_verified_staff(by)
     ReciprocityFigure.objects.filter(season=season).delete()
     ReciprocityFigure.objects.bulk_create(
         ReciprocityFigure(
@@ -199,7 +202,7 @@ def apply_season_retention(
     season = Season.objects.select_for_update().get(pk=season.pk)
     if not is_due(season, today or association_today()):
         return {}
-    freeze_figures(season)
+    freeze_figures(season=season, by=by)
     students, student_files, family_ids = _erase_students(season)
     contacts = _erase_contacts(season)
     families, family_files = _erase_families(family_ids)
