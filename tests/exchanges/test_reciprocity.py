@@ -136,6 +136,21 @@ def test_staffs_partnership_page_shows_the_exchange(staff, world):
     assert "Canaryname" not in page
 
 
+def test_the_committees_portal_page_shows_its_exchanges(committee_admin, springfield_member, world):
+    r.student_in(world.to_kragujevac, 1, "completed")
+    page = committee_admin.get(f"/portal/{springfield_member.slug}/").content.decode()
+    assert "Sent by Springfield, hosted in Kragujevac" in page
+    assert "Canaryname" not in page
+
+
+def test_another_committees_admin_is_refused_the_portal_page(
+    other_committee_admin, springfield_member, world
+):
+    r.student_in(world.to_kragujevac, 1, "completed")
+    response = other_committee_admin.get(f"/portal/{springfield_member.slug}/")
+    assert response.status_code == 404
+
+
 def test_impact_shows_the_network_exchange_without_names(anonymous, world):
     r.student_in(world.to_springfield, 1, "completed")
     page = anonymous.get("/impact/").content.decode()
@@ -148,17 +163,23 @@ def test_impact_without_any_exchange_shows_no_exchange_table(anonymous, world):
     assert "Students exchanged by year" not in anonymous.get("/impact/").content.decode()
 
 
-@pytest.mark.parametrize("slot", ["activities.impact", "network.community"])
-def test_the_panels_cost_two_queries_whatever_the_number_of_partnerships(
-    world, springfield_member, django_assert_num_queries, slot
+@pytest.mark.parametrize(
+    ("slot", "queries"), [("activities.impact", 2), ("network.community", 3), ("network.member", 4)]
+)
+def test_the_panels_cost_the_same_queries_whatever_the_number_of_partnerships(
+    world, springfield_member, django_assert_num_queries, slot, queries
 ):
     r.student_in(world.to_springfield, 1, "completed")
     for n in range(3):
         other = h.quota(springfield_member, world.season, partner=CommunityFactory(name=f"P{n}"))
         r.student_in(other, 10 + n, "arrived")
-    objects = {"community": world.springfield} if slot == "network.community" else {}
-    # The community's partnerships, then the students' and the kept figures' counts.
-    with django_assert_num_queries(3 if slot == "network.community" else 2):
+    objects = {
+        "activities.impact": {},
+        "network.community": {"community": world.springfield},
+        "network.member": {"member": springfield_member},
+    }[slot]
+    # (The member's communities,) the partnerships, the students' and the kept figures' counts.
+    with django_assert_num_queries(queries):
         (panel,) = panels_for(slot, **objects)
     assert panel.context
 

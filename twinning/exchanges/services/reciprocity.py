@@ -13,7 +13,7 @@ deleted it (`Season.retention_done_at` set; the rows are written in the same tra
 the deletion, `services.retention.freeze_figures`)."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,19 +154,25 @@ class PartnershipReciprocity:
 
 
 def partnership_reciprocity(
-    partnerships: Iterable[Any], *, first_community_id: int | None = None
+    partnerships: Iterable[Any], *, first_community_ids: Collection[int] = ()
 ) -> list[PartnershipReciprocity]:
     """The exchange of each partnership that has one (a partnership without any student who
-    went is left out), year by year, from `first_community_id`'s side (community A's by
-    default). Two queries whatever the number of partnerships."""
+    went is left out), year by year, seen from its side in `first_community_ids` (the page's
+    communities; community A's by default). Two queries whatever the number of
+    partnerships."""
     by_pk = {p.pk: p for p in partnerships}
     if not by_pk:
         return []
+
+    def first_of(partnership: Any) -> Any:
+        b = partnership.community_b
+        return b if b.pk in first_community_ids else partnership.community_a
+
+    firsts = {pk: first_of(p) for pk, p in by_pk.items()}
     years: dict[int, dict[int, YearRow]] = defaultdict(dict)
     for flow in all_flows(partnership_ids=by_pk):
-        first_id = first_community_id or by_pk[flow.partnership_id].community_a_id
         row = years[flow.partnership_id].setdefault(flow.year, YearRow(flow.year))
-        if flow.sending_id == first_id:
+        if flow.sending_id == firsts[flow.partnership_id].pk:
             row.first_sent += flow.students
         else:
             row.second_sent += flow.students
@@ -174,27 +180,35 @@ def partnership_reciprocity(
     for pk, partnership in by_pk.items():
         if pk not in years:
             continue
-        a, b = partnership.community_a, partnership.community_b
-        first, second = (b, a) if first_community_id == b.pk else (a, b)
+        first = firsts[pk]
         result.append(
             PartnershipReciprocity(
                 partnership_id=pk,
                 first=first.name,
-                second=second.name,
+                second=partnership.partner_of(first).name,
                 years=[years[pk][year] for year in sorted(years[pk])],
             )
         )
-    return sorted(result, key=lambda r: r.second)
+    return sorted(result, key=lambda r: (r.first, r.second))
+
+
+def _of_communities(community_ids: Collection[int]) -> list[PartnershipReciprocity]:
+    from twinning.network.models import Partnership
+
+    partnerships = Partnership.objects.filter(
+        Q(community_a_id__in=community_ids) | Q(community_b_id__in=community_ids)
+    ).select_related("community_a", "community_b")
+    return partnership_reciprocity(partnerships, first_community_ids=community_ids)
 
 
 def community_reciprocity(community: Any) -> list[PartnershipReciprocity]:
     """The exchange of each of the community's partnerships, from its side."""
-    from twinning.network.models import Partnership
+    return _of_communities({community.pk})
 
-    partnerships = Partnership.objects.filter(
-        Q(community_a=community) | Q(community_b=community)
-    ).select_related("community_a", "community_b")
-    return partnership_reciprocity(partnerships, first_community_id=community.pk)
+
+def member_reciprocity(member: Any) -> list[PartnershipReciprocity]:
+    """The exchange of each partnership of the member's communities, from their side."""
+    return _of_communities(set(member.communities.values_list("pk", flat=True)))
 
 
 @dataclass
