@@ -129,6 +129,5 @@ ACTOR_CASES.update(
             "season": w.exchanges.season,
             "today": datetime.date(2040, 1, 1),
         },
-        f"{_R}freeze_figures": lambda w: {"season": w.exchanges.season},
     }
 )

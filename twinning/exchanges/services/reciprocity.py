@@ -10,7 +10,7 @@ students never count.
 A season's figures come from exactly one source, so nothing is counted twice: from its
 students while its personal data exists, from `ReciprocityFigure` rows once retention has
 deleted it (`Season.retention_done_at` set; the rows are written in the same transaction as
-the deletion, `services.retention.freeze_figures`)."""
+the deletion, `services.retention._freeze_figures`)."""
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable

@@ -73,13 +73,11 @@ def _pks(rows: QuerySet[Any]) -> list[int]:
     return list(rows.values_list("pk", flat=True))
 
 
-@transaction.atomic
-def freeze_figures(*, season: Season, by: Any) -> None:
+def _freeze_figures(season: Season) -> None:
     """Write the season's reciprocity figures and counts from its students, and mark the
     season done, so its figures are read from these rows and never from the students again
-    (no double counting). `apply_season_retention` calls it in the transaction that deletes
-    the students. Verified staff or SYSTEM."""
-    require_verified_staff(by)
+    (no double counting). Only `apply_season_retention` calls it, in the transaction that
+    then deletes the students: frozen earlier, later placements would be missed."""
     ReciprocityFigure.objects.filter(season=season).delete()
     ReciprocityFigure.objects.bulk_create(
         ReciprocityFigure(
@@ -202,7 +200,7 @@ def apply_season_retention(
     season = Season.objects.select_for_update().get(pk=season.pk)
     if not is_due(season, today or association_today()):
         return {}
-    freeze_figures(season=season, by=by)
+    _freeze_figures(season)
     students, student_files, family_ids = _erase_students(season)
     contacts = _erase_contacts(season)
     families, family_files = _erase_families(family_ids)
@@ -231,4 +229,4 @@ def apply_retention(*, today: datetime.date | None = None, by: Any) -> dict[str,
     return dict(totals)
 
 
-__all__ = ["apply_retention", "apply_season_retention", "freeze_figures", "is_due"]
+__all__ = ["apply_retention", "apply_season_retention", "is_due"]
