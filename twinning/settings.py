@@ -413,4 +413,5 @@ TWINNING_SCHEDULE: dict[str, int] = {
     "sweep_tasks": 60,  # tasks whose worker died: queued again, or failed visibly (DUR-4)
     "events_expire_offers": 300,  # events: unanswered waiting-list offers pass to the next party
     "grants_report_reminders": 24 * 3600,  # grants: reports due in 30 and 7 days, and overdue
+    "exchanges_retention": 24 * 3600,  # exchanges: personal data after a season's period
 }

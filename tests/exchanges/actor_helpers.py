@@ -155,3 +155,15 @@ ACTOR_CASES = {
 }
 # A family applies while signed in: only anonymous visitors are refused.
 ONLY_ACTORS = {f"{_F}apply_as_host_family": ("anonymous",)}
+
+# Section 3: retention (the nightly job runs as SYSTEM; staff may run it too).
+_R = "exchanges.services.retention."
+ACTOR_CASES.update(
+    {
+        f"{_R}apply_retention": lambda w: {"today": datetime.date(2040, 1, 1)},
+        f"{_R}apply_season_retention": lambda w: {
+            "season": w.exchanges.season,
+            "today": datetime.date(2040, 1, 1),
+        },
+    }
+)

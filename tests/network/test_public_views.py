@@ -748,8 +748,9 @@ def test_community_detail_query_count_is_constant(anonymous, django_assert_num_q
     MemberFactory(communities=[lyon])
     anonymous.get("/communities/lyon/")
 
-    # community, partnerships with partners, registry version (cached table), members
-    with django_assert_num_queries(4):
+    # community, partnerships with partners, registry version (cached table), members; the
+    # exchange's panel (partnerships, students who went, kept figures)
+    with django_assert_num_queries(7):
         response = anonymous.get("/communities/lyon/")
 
     assert response.content.decode().count('class="mini-map__partner"') == count

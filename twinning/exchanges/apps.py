@@ -8,7 +8,7 @@ class ExchangesConfig(AppConfig):
     verbose_name = _("High-school exchange")
 
     def ready(self) -> None:
-        from twinning.exchanges import emails, navigation
+        from twinning.exchanges import emails, navigation, panels
         from twinning.exchanges.services.students import register_youth_program
 
         register_youth_program()
@@ -25,3 +25,5 @@ class ExchangesConfig(AppConfig):
 
         # Files left by a crash between storing and saving are swept like other apps'.
         register_stored_files("exchanges", folders=["exchanges"], names=stored_names)
+        # Reciprocity on the community, partnership and impact pages.
+        panels.register()

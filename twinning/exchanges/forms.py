@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from twinning.core.forms import DateInput
 from twinning.exchanges.models import (
+    RETENTION_YEARS,
     BackgroundCheck,
     Coordinator,
     Quota,
@@ -31,6 +32,20 @@ class SeasonForm(forms.Form):
         max_value=300,
         help_text=_("A student must be younger than this on the arrival date (222 = 18½ years)."),
     )
+    retention_years = forms.IntegerField(
+        label=_("Years the records are kept after the departure"),
+        initial=3,
+        min_value=1,
+        max_value=10,
+        required=False,
+        help_text=_(
+            "Then the students' and host families' personal data is deleted; the counts stay "
+            "(three years when left empty)."
+        ),
+    )
+
+    def clean_retention_years(self) -> int:
+        return self.cleaned_data.get("retention_years") or RETENTION_YEARS
 
 
 class QuotaForm(forms.Form):
@@ -86,7 +101,10 @@ class NominationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=2000,
-        help_text=_("Read only by the hosting committee's exchange coordinator and our staff."),
+        help_text=_(
+            "Read only by the hosting committee's exchange coordinator and the association's "
+            "welfare staff."
+        ),
     )
     allergies = forms.CharField(
         label=_("Allergies"),

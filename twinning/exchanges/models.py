@@ -6,6 +6,7 @@ row a placement will rest on, schools and coordinators with their training.
 Restricted fields (medical, allergies, passport and visa) live only in `RestrictedDetails`,
 read through `services.students.read_restricted` (one reader check, every read logged)."""
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -13,11 +14,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from twinning.core.dates import add_months
 from twinning.core.models import TimeStampedModel
 
 # 18 and a half: the regulation's upper age on the arrival date, in months.
 MAX_AGE_MONTHS = 18 * 12 + 6
 MIN_AGE_YEARS = 15
+# The regulation's period: records are kept three years after the program ends (22 CFR 62.10).
+RETENTION_YEARS = 3
 
 
 class Season(TimeStampedModel):
@@ -40,6 +44,15 @@ class Season(TimeStampedModel):
         default=MAX_AGE_MONTHS,
         help_text=_("A student must be younger than this on the arrival date (222 = 18½ years)."),
     )
+    # Retention (docs/apps/exchanges.md "Reciprocity and retention"): personal data is deleted
+    # this many years after the departure date; the counts stay.
+    retention_years = models.PositiveSmallIntegerField(
+        _("years the records are kept after the departure"),
+        default=RETENTION_YEARS,
+        help_text=_("The students' and host families' personal data is deleted after this."),
+    )
+    retention_done_at = models.DateTimeField(_("personal data deleted at"), null=True, blank=True)
+    retained_counts = models.JSONField(_("counts kept after deletion"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-arrival_date", "pk"]
@@ -58,6 +71,11 @@ class Season(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def retention_due_on(self) -> datetime.date:
+        """The day the season's personal data is deleted (its departure plus the period)."""
+        return add_months(self.departure_date, 12 * self.retention_years)
 
 
 class QuotaQuerySet(models.QuerySet["Quota"]):
@@ -695,3 +713,43 @@ class Orientation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.student}: {self.get_kind_display()}"
+
+
+# --- Reciprocity (section 3) -----------------------------------------------------------------
+
+
+class ReciprocityFigure(models.Model):
+    """How many students one community sent another through a partnership in a season: the
+    count kept when the season's personal data is deleted (`services.retention`). A season's
+    figures come either from its students (while they exist) or from these rows (once
+    `Season.retention_done_at` is set), never from both (`services.reciprocity`)."""
+
+    season = models.ForeignKey(Season, on_delete=models.PROTECT, related_name="figures")
+    partnership = models.ForeignKey(
+        "network.Partnership", on_delete=models.PROTECT, related_name="exchange_figures"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    sending = models.ForeignKey(
+        "network.Community", on_delete=models.PROTECT, related_name="+", verbose_name=_("sent by")
+    )
+    hosting = models.ForeignKey(
+        "network.Community", on_delete=models.PROTECT, related_name="+", verbose_name=_("hosted by")
+    )
+    students = models.PositiveIntegerField(_("students"))
+
+    class Meta:
+        ordering = ["year", "pk"]
+        verbose_name = _("reciprocity figure")
+        verbose_name_plural = _("reciprocity figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["season", "partnership", "sending", "hosting"],
+                name="exchanges_figure_once",
+            ),
+            models.CheckConstraint(
+                condition=~Q(sending=models.F("hosting")), name="exchanges_figure_two_sides"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.students}"

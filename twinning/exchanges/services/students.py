@@ -54,7 +54,11 @@ from twinning.youth.services import find_or_create_person, has_consent, hash_tok
 
 PROGRAM = "exchanges"
 SCOPES = ("participation", "medical", "photos")
-NOTICE_VERSION = "2026-12"
+# A new version for every change of the notice's text: each answer keeps the version (and
+# hash) it was given against, so earlier consents stay recorded against the earlier text.
+# 2026-12: first text; 2026-12-2: names the readers of health details (the hosting
+# committee's exchange coordinator and the association's welfare staff) and the retention.
+NOTICE_VERSION = "2026-12-2"
 CONTACT_LINK_DAYS = 14
 RESTRICTED_FIELDS = (
     "medical_notes",
@@ -88,13 +92,16 @@ STAFF_ONLY = (Student.Status.ACCEPTED, Student.Status.DECLINED)
 
 def notice_text() -> str:
     return _(
-        "The high-school exchange keeps your child's name, date of birth, community, school "
-        "documents, emergency contacts, and the health, passport and visa details you give us, "
-        "to run the exchange as its sponsor must. Health, passport and visa details are read "
-        "only by the hosting committee's exchange coordinator and our staff. You answer each "
-        "point separately: taking part; medical treatment in an emergency, when you cannot be "
-        "reached; photos of your child in the association's reports. You can withdraw any of "
-        "them at any time, with effect at once."
+        "The high-school exchange is run by the association, as its sponsor, with the hosting "
+        "city's committee. To run it, the association keeps your child's name, date of birth, "
+        "community, school documents, emergency contacts, and the health, passport and visa "
+        "details you give. Health, passport and visa details are read only by the hosting "
+        "committee's exchange coordinator and the association's welfare staff; every reading "
+        "is recorded. The exchange's records are kept for three years after the exchange ends "
+        "(the period set for the season), then deleted: only anonymous counts of students "
+        "stay. You answer each point separately: taking part; medical treatment in an "
+        "emergency, when you cannot be reached; photos of your child in the association's "
+        "reports. You can withdraw any of them at any time, with effect at once."
     )
 
 
@@ -187,9 +194,11 @@ def create_season(
     departure_date: datetime.date,
     min_age_years: int = 15,
     max_age_months: int = 222,
+    retention_years: int = 3,
     by: Any,
 ) -> Season:
-    """A new season (verified staff)."""
+    """A new season (verified staff); its personal data is deleted `retention_years` after
+    the departure (services.retention)."""
     require_verified_staff(by)
     if departure_date <= arrival_date:
         raise ValidationError({"departure_date": _("The departure must come after the arrival.")})
@@ -201,6 +210,7 @@ def create_season(
         departure_date=departure_date,
         min_age_years=min_age_years,
         max_age_months=max_age_months,
+        retention_years=retention_years,
     )
     season.full_clean()
     season.save()
