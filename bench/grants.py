@@ -191,9 +191,22 @@ def make_grants(apps):
     Application.objects.filter(pk__in=[a.pk for a in apps]).update(
         state="funded", decision="funded", awarded_amount=Decimal(30000)
     )
+    from twinning.grants.models import ApplicationSide
+
+    countries: dict[int, set[str]] = {}
+    for app_id, code in ApplicationSide.objects.filter(application__in=apps).values_list(
+        "application_id", "community__country_id"
+    ):
+        countries.setdefault(app_id, set()).add(code)
     grants = Grant.objects.bulk_create(
         [
-            Grant(application=a, amount=Decimal(30000), currency="USD", starts_on=today)
+            Grant(
+                application=a,
+                amount=Decimal(30000),
+                currency="USD",
+                starts_on=today,
+                countries="-".join(sorted(countries[a.pk])),  # as grants.services does
+            )
             for a in apps
         ],
         batch_size=1000,
@@ -212,8 +225,6 @@ def make_grants(apps):
         ],
         batch_size=3000,
     )
-    from twinning.grants.models import ApplicationSide
-
     by_app: dict[int, list[int]] = {}
     for side_id, app_id in ApplicationSide.objects.filter(application__in=apps).values_list(
         "pk", "application_id"

@@ -43,16 +43,14 @@ def propose_funding(candidates: Sequence[Candidate], budget: Decimal) -> list[Pl
     """
     placed = []
     total = Decimal(0)
+    falls_out = _("asks %(amount)s, only %(left)s left")  # translated once, not per candidate
     for candidate in candidates:
         left = budget - total
         if candidate.amount <= left:
             total += candidate.amount
             placed.append(Placed(candidate, True, total, budget - total, ""))
         else:
-            reason = _("asks %(amount)s, only %(left)s left") % {
-                "amount": candidate.amount,
-                "left": left,
-            }
+            reason = falls_out % {"amount": candidate.amount, "left": left}
             placed.append(Placed(candidate, False, total, left, reason))
     return placed
 

@@ -16,7 +16,7 @@ every service does.
 """
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -27,6 +27,7 @@ from twinning.review.queries import (
     RankedItem,
     RankingPageRows,
     RankingView,
+    Row,
     hydrate,
     progress,
     ranking,
@@ -156,3 +157,29 @@ class _ProgramRankingRows(RankingPageRows):
 
 
 __all__ += ["ranking_rows"]
+
+
+class RankedObject(NamedTuple):
+    """One row of a round's ranking, light: the program object's primary key, its rank (None
+    when unscored) and normalised score."""
+
+    object_id: int
+    rank: int | None
+    normalised: float | None
+
+
+def ranked_objects(round: Round, group: str | None = None) -> list[RankedObject]:
+    """The round's whole ranking (as `ranking`, best first, unscored last) as light tuples:
+    the cached table and one query of the items' object ids, no model instance. For a program
+    that must walk every ranked object (a funding proposal under a budget) and shows only a
+    page of them (`ranking_rows` hydrates a page of review items; this never hydrates)."""
+    view = RankingView(round)
+    low, high = view.span(group)
+    table: list[Row] = view.table()[low:high]
+    objects = dict(ReviewItem.objects.filter(round=round).values_list("pk", "object_id"))
+    return [
+        RankedObject(int(objects[row[0]]), row[6], row[5]) for row in table if row[0] in objects
+    ]
+
+
+__all__ += ["RankedObject", "ranked_objects"]
