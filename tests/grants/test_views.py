@@ -273,3 +273,51 @@ def test_a_committees_home_keeps_its_query_count():
         draft(world, f"More {i}")
 
     assert _count(client, reverse("grants:my_applications")) == one
+
+
+def test_the_funding_table_shows_the_funded_set_and_what_falls_out_with_the_reason(staff):
+    world = pair_world()
+    world.call.program.budget = Decimal(40000)
+    world.call.program.save()
+    submitted(world, "First project")
+    submitted(world, "Second project")
+    open_review(call=world.call, by=SYSTEM)
+    url = reverse("grants:staff_call_detail", kwargs={"slug": world.call.slug})
+
+    page = staff.get(url).content.decode()
+    funded_set = staff.get(url, {"show": "funded"}).content.decode()
+    falls_out = staff.get(url, {"show": "out"}).content.decode()
+
+    assert "1 application is funded, 28320.00 USD in all." in page
+    assert "1 application falls out" in page
+    assert "asks 28320.00, only 11680.00 left" in falls_out
+    shown = [
+        {title for title in ("First project", "Second project") if title in part}
+        for part in (funded_set, falls_out)
+    ]
+    assert len(shown[0]) == len(shown[1]) == 1 and shown[0] != shown[1]
+
+
+def test_the_portfolio_groups_and_filters_by_the_parties_countries(staff):
+    world = pair_world()
+    funded(world)
+    url = reverse("grants:portfolio")
+
+    page = staff.get(url).content.decode()
+    elsewhere = staff.get(url, {"countries": "CA-US"}).content.decode()
+
+    assert "countries:KE-US" in page and "Clean water for Nakuru" in page
+    assert "Clean water for Nakuru" not in elsewhere
+
+
+def test_the_public_map_shows_a_newly_funded_partnership_at_once(anonymous):
+    world = pair_world()
+    funded(world)
+    before = anonymous.get(reverse("grants:funded_list")).content.decode()
+    world.partner_place.name = "Nakuru West"
+    world.partner_place.save()
+
+    after = anonymous.get(reverse("grants:funded_list")).content.decode()
+
+    assert "Lead Town – Nakuru</title>" in before
+    assert "Lead Town – Nakuru West</title>" in after

@@ -600,6 +600,11 @@ class Report(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["grant", "side", "kind"], name="grants_report_unique")
         ]
+        indexes = [
+            # a grant's approved reports (the portfolio's participants and outcomes): without it
+            # SQLite reads every approved report through the state index
+            models.Index(fields=["grant", "state", "kind"], name="grants_report_grant_state"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.side}"

@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
 
 from twinning.core.maps import Place
 from twinning.grants.models import ApplicationSide, Call, Grant, LumpSum, Report, Tranche
@@ -159,26 +158,21 @@ DIMENSIONS = (
     ("program", "application__call__program__name"),
     ("countries", "countries"),
     ("theme", "application__theme"),
-    ("year", "year"),
+    ("year", "starts_on"),
 )
 
 
 def portfolio(grants: QuerySet[Grant]) -> Portfolio:
     """Committed, paid and participants over `grants`, and the same by program, country pair,
-    theme and year: three queries grouped in SQL (one row per combination of the four, not
-    per grant), rolled up per dimension. Participants per grant are its approved final
+    theme and year: three queries grouped in SQL (one row per combination of program,
+    countries, theme and start date, not per grant), rolled up per dimension (years from the
+    dates: no SQL function per row). Participants per grant are its approved final
     reports' when it has any, else its approved interim reports'."""
     fields = [path for _name, path in DIMENSIONS]
-    committed = (
-        grants.annotate(year=ExtractYear("starts_on"))
-        .values(*fields)
-        .annotate(count=Count("pk"), total=Sum("amount"))
-        .order_by()
-    )
+    committed = grants.values(*fields).annotate(count=Count("pk"), total=Sum("amount")).order_by()
     paid = (
         Tranche.objects.filter(grant__in=grants, paid_at__isnull=False)
-        .annotate(year=ExtractYear("grant__starts_on"))
-        .values(*[f"grant__{f}" if f != "year" else f for f in fields])
+        .values(*[f"grant__{f}" for f in fields])
         .annotate(total=Sum("amount"))
         .order_by()
     )
@@ -186,7 +180,9 @@ def portfolio(grants: QuerySet[Grant]) -> Portfolio:
 
     def add(row: dict[str, Any], prefix: str, column: str) -> None:
         for name, path in DIMENSIONS:
-            value = row[prefix + path if path != "year" else path]
+            value = row[prefix + path]
+            if name == "year":
+                value = value.year
             key = f"{name}:{value if value not in ('', None) else '-'}"
             group = groups.setdefault(
                 key, {"committed": Decimal(0), "paid": Decimal(0), "count": Decimal(0)}

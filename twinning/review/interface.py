@@ -27,11 +27,11 @@ from twinning.review.queries import (
     RankedItem,
     RankingPageRows,
     RankingView,
-    Row,
     hydrate,
     progress,
     ranking,
 )
+from twinning.review.queries import _cached as cached_value
 from twinning.review.registry import Reviewable, Work, register_reviewable, reviewable_models
 from twinning.review.services import (
     DEFAULT_CRITERIA,
@@ -169,16 +169,29 @@ class RankedObject(NamedTuple):
 
 
 def ranked_objects(round: Round, group: str | None = None) -> list[RankedObject]:
-    """The round's whole ranking (as `ranking`, best first, unscored last) as light tuples:
-    the cached table and one query of the items' object ids, no model instance. For a program
-    that must walk every ranked object (a funding proposal under a budget) and shows only a
-    page of them (`ranking_rows` hydrates a page of review items; this never hydrates)."""
+    """The round's whole ranking (as `ranking`, best first, unscored last) as light tuples,
+    no model instance: for a program that must walk every ranked object (a funding proposal
+    under a budget) and shows only a page of them (`ranking_rows` hydrates a page of review
+    items; this never hydrates). Cached beside the engine's table, under the same key (the
+    round's results token changes whenever an item is added or a score changes; an item's
+    object never changes): one cache read once the round's state has been seen. The caller
+    keeps only the objects it still has."""
     view = RankingView(round)
+
+    def compute() -> list[tuple[int | None, int | None, float | None]]:
+        # aligned with the table (None for an item gone since), so groups slice alike
+        objects = dict(ReviewItem.objects.filter(round=round).values_list("pk", "object_id"))
+        return [
+            (int(objects[row[0]]) if row[0] in objects else None, row[6], row[5])
+            for row in view.table()
+        ]
+
+    found = cached_value(f"{view.prefix}:objects", compute)
     low, high = view.span(group)
-    table: list[Row] = view.table()[low:high]
-    objects = dict(ReviewItem.objects.filter(round=round).values_list("pk", "object_id"))
     return [
-        RankedObject(int(objects[row[0]]), row[6], row[5]) for row in table if row[0] in objects
+        RankedObject(object_id, rank, score)
+        for object_id, rank, score in found[low:high]
+        if object_id is not None
     ]
 
 

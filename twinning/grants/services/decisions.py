@@ -7,8 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Sum
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, Sum, Value
+from django.db.models.functions import Cast
+from django.db.models.functions import Round as SqlRound
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,7 +106,7 @@ def funding_table(call: Call) -> tuple[list[FundingRow], Decimal]:
     if round is None:
         return [], call.program.budget
     ranked = ranked_objects(round)
-    states = dict(call.applications.values_list("pk", "state"))
+    states = dict(call.applications.order_by().values_list("pk", "state"))
     budget = call.program.budget - (
         Application.objects.filter(call__program=call.program, decision=FUNDED)
         .exclude(call=call)
@@ -137,20 +139,35 @@ def with_applications(rows: list[FundingRow]) -> list[FundingRow]:
 
 def requested_amounts(call: Call) -> dict[int, Decimal]:
     """What each application asks in the program's currency, every side's lines converted at
-    the call's rate (one grouped query, whatever the number of applications)."""
+    the call's rate (one grouped query, whatever the number of applications). The sums come
+    back as whole cents (exact integers, no Decimal conversion per row)."""
     rates = {r.currency: r.rate for r in call.rates.all()}
     rates[call.program.currency] = Decimal(1)
     totals: dict[int, Decimal] = {}
     sums = (
         BudgetLine.objects.filter(side__application__call=call)
         .values_list("side__application_id", "side__currency")
-        .annotate(total=Sum("requested"))
+        .annotate(cents=Cast(SqlRound(Sum("requested") * Value(100)), BigIntegerField()))
         .order_by()
     )
-    for application_id, currency, total in sums:
+    # Plain integers need none of the ORM's per-value converters (two rows per application).
+    sql, params = sums.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    home = call.program.currency
+    home_cents: dict[int, int] = {}
+    for application_id, currency, cents in found:
+        if currency == home:  # no conversion: whole cents add up exactly
+            home_cents[application_id] = home_cents.get(application_id, 0) + cents
+            continue
         rate = rates.get(currency)
         if rate is not None:
-            totals[application_id] = totals.get(application_id, Decimal(0)) + total * rate
+            totals[application_id] = (
+                totals.get(application_id, Decimal(0)) + Decimal(cents).scaleb(-2) * rate
+            )
+    for application_id, cents in home_cents.items():
+        totals[application_id] = totals.get(application_id, Decimal(0)) + Decimal(cents).scaleb(-2)
     return {pk: money(value) for pk, value in totals.items()}
 
 

@@ -92,7 +92,9 @@ def staff_call_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = _page(request, shown)
     page.object_list = with_applications(list(page.object_list))
     ranked = {row.application_id for row in table}
-    unranked = [pk for pk in call.applications.values_list("pk", flat=True) if pk not in ranked]
+    unranked = [
+        pk for pk in call.applications.order_by().values_list("pk", flat=True) if pk not in ranked
+    ]
     others = (
         Application.objects.filter(pk__in=unranked)
         .prefetch_related("sides__community")

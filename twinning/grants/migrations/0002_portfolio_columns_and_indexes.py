@@ -35,5 +35,9 @@ class Migration(migrations.Migration):
             model_name='grant',
             index=models.Index(fields=['countries'], name='grants_grant_countries'),
         ),
+        migrations.AddIndex(
+            model_name='report',
+            index=models.Index(fields=['grant', 'state', 'kind'], name='grants_report_grant_state'),
+        ),
         migrations.RunPython(fill_countries, migrations.RunPython.noop),
     ]
