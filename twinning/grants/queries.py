@@ -84,11 +84,16 @@ def project_rows(grants: QuerySet[Grant]) -> QuerySet[Grant, tuple[Any, ...]]:
     return grants.values_list(*PROJECT_FIELDS)
 
 
-def projects(rows: Sequence[tuple[Any, ...]]) -> list[Project]:
-    """Portfolio rows for these grants (tuples of `project_rows`: a page, or every grant for
-    an export): three flat queries for their sides, paid tranches and approved reports."""
-    ids = [row[0] for row in rows]
-    app_ids = [row[1] for row in rows]
+def projects(
+    rows: Sequence[tuple[Any, ...]], grants: QuerySet[Grant] | None = None
+) -> list[Project]:
+    """Portfolio rows for these grants (tuples of `project_rows`: a page, or every grant of
+    `grants` for an export, read by subquery rather than a list of ids): three flat queries
+    for their sides, paid tranches and approved reports."""
+    ids: Any = grants.values("pk") if grants is not None else [row[0] for row in rows]
+    app_ids: Any = (
+        grants.values("application_id") if grants is not None else [row[1] for row in rows]
+    )
     sides: dict[int, list[Side]] = defaultdict(list)
     for app_id, name, country, lead, lat, lon in (
         ApplicationSide.objects.filter(application_id__in=app_ids)
@@ -140,7 +145,8 @@ def projects(rows: Sequence[tuple[Any, ...]]) -> list[Project]:
 def funded_projects(filters: dict[str, Any] | None = None) -> list[Project]:
     """Every grant as a portfolio row (the exports): four flat queries, whatever the number
     of grants."""
-    return projects(list(project_rows(funded_grants(filters))))
+    grants = funded_grants(filters)
+    return projects(list(project_rows(grants)), grants.order_by())
 
 
 @dataclass
