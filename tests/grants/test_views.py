@@ -321,3 +321,30 @@ def test_the_public_map_shows_a_newly_funded_partnership_at_once(anonymous):
 
     assert "Lead Town – Nakuru</title>" in before
     assert "Lead Town – Nakuru West</title>" in after
+
+
+def test_the_funding_table_rows_escape_every_value_and_keep_each_decision_form(staff):
+    world = pair_world()
+    world.call.program.budget = Decimal(40000)
+    world.call.program.save()
+    first = submitted(world, "Water <script>alert(1)</script> & wells")
+    second = submitted(world, "Second project")
+    open_review(call=world.call, by=SYSTEM)
+    staff.post(
+        reverse("grants:staff_decide", kwargs={"pk": first.pk}),
+        {"funded": "yes", "amount": "25000", "reason": "Trimmed <b>travel</b> & food"},
+    )
+
+    page = staff.get(reverse("grants:staff_call_detail", kwargs={"slug": world.call.slug}))
+    body = page.content.decode().split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+
+    assert "<script>" not in body and "<b>" not in body
+    assert "Water &lt;script&gt;alert(1)&lt;/script&gt; &amp; wells</a>" in body
+    assert "funded 25000.00 Trimmed &lt;b&gt;travel&lt;/b&gt; &amp; food" in body
+    for application in (first, second):
+        assert f'<a href="/grants/applications/{application.pk}/">' in body
+        assert f'action="/staff/grants/applications/{application.pk}/decide/"' in body
+        assert f'<select name="funded" id="funded-{application.pk}">' in body
+    assert body.count('name="csrfmiddlewaretoken" value="') == 2
+    assert '<option value="no" selected>' in body  # the one that falls out
+    assert 'value="asks 28320.00, only 11680.00 left"' in body
