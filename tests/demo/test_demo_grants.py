@@ -9,6 +9,7 @@ import pytest
 from twinning.core.dates import association_today
 from twinning.demo.grants import PAIR_SLUG, TRIO_SLUG, seed_grants
 from twinning.grants.models import Application, Grant, Program, Report
+from twinning.members.standing import is_in_good_standing
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +55,17 @@ def test_a_second_run_adds_nothing():
     seed_grants()
 
     assert (Application.objects.count(), Grant.objects.count()) == counts
+
+
+def test_the_demo_keeps_the_good_standing_rule_and_its_applicants_meet_it():
+    seed_grants()
+
+    assert all(Program.objects.values_list("require_good_standing", flat=True))
+    committees = {
+        side.member
+        for application in Application.objects.exclude(state="draft")
+        for side in application.sides.select_related("member")
+        if side.member is not None
+    }
+    assert committees
+    assert all(is_in_good_standing(member) for member in committees)

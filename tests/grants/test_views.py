@@ -273,3 +273,78 @@ def test_a_committees_home_keeps_its_query_count():
         draft(world, f"More {i}")
 
     assert _count(client, reverse("grants:my_applications")) == one
+
+
+def test_the_funding_table_shows_the_funded_set_and_what_falls_out_with_the_reason(staff):
+    world = pair_world()
+    world.call.program.budget = Decimal(40000)
+    world.call.program.save()
+    submitted(world, "First project")
+    submitted(world, "Second project")
+    open_review(call=world.call, by=SYSTEM)
+    url = reverse("grants:staff_call_detail", kwargs={"slug": world.call.slug})
+
+    page = staff.get(url).content.decode()
+    funded_set = staff.get(url, {"show": "funded"}).content.decode()
+    falls_out = staff.get(url, {"show": "out"}).content.decode()
+
+    assert "1 application is funded, 28320.00 USD in all." in page
+    assert "1 application falls out" in page
+    assert "asks 28320.00, only 11680.00 left" in falls_out
+    shown = [
+        {title for title in ("First project", "Second project") if title in part}
+        for part in (funded_set, falls_out)
+    ]
+    assert len(shown[0]) == len(shown[1]) == 1 and shown[0] != shown[1]
+
+
+def test_the_portfolio_groups_and_filters_by_the_parties_countries(staff):
+    world = pair_world()
+    funded(world)
+    url = reverse("grants:portfolio")
+
+    page = staff.get(url).content.decode()
+    elsewhere = staff.get(url, {"countries": "CA-US"}).content.decode()
+
+    assert "countries:KE-US" in page and "Clean water for Nakuru" in page
+    assert "Clean water for Nakuru" not in elsewhere
+
+
+def test_the_public_map_shows_a_newly_funded_partnership_at_once(anonymous):
+    world = pair_world()
+    funded(world)
+    before = anonymous.get(reverse("grants:funded_list")).content.decode()
+    world.partner_place.name = "Nakuru West"
+    world.partner_place.save()
+
+    after = anonymous.get(reverse("grants:funded_list")).content.decode()
+
+    assert "Lead Town – Nakuru</title>" in before
+    assert "Lead Town – Nakuru West</title>" in after
+
+
+def test_the_funding_table_rows_escape_every_value_and_keep_each_decision_form(staff):
+    world = pair_world()
+    world.call.program.budget = Decimal(40000)
+    world.call.program.save()
+    first = submitted(world, "Water <script>alert(1)</script> & wells")
+    second = submitted(world, "Second project")
+    open_review(call=world.call, by=SYSTEM)
+    staff.post(
+        reverse("grants:staff_decide", kwargs={"pk": first.pk}),
+        {"funded": "yes", "amount": "25000", "reason": "Trimmed <b>travel</b> & food"},
+    )
+
+    page = staff.get(reverse("grants:staff_call_detail", kwargs={"slug": world.call.slug}))
+    body = page.content.decode().split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+
+    assert "<script>" not in body and "<b>" not in body
+    assert "Water &lt;script&gt;alert(1)&lt;/script&gt; &amp; wells</a>" in body
+    assert "funded 25000.00 Trimmed &lt;b&gt;travel&lt;/b&gt; &amp; food" in body
+    for application in (first, second):
+        assert f'<a href="/grants/applications/{application.pk}/">' in body
+        assert f'action="/staff/grants/applications/{application.pk}/decide/"' in body
+        assert f'<select name="funded" id="funded-{application.pk}">' in body
+    assert body.count('name="csrfmiddlewaretoken" value="') == 2
+    assert '<option value="no" selected>' in body  # the one that falls out
+    assert 'value="asks 28320.00, only 11680.00 left"' in body

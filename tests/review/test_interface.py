@@ -61,3 +61,17 @@ def test_ranking_rows_pages_the_ranking_with_the_objects(review_round, staff_use
     assert len(rows) == 3
     assert sorted(int(r.item.object_id) for r in rows[0:3]) == sorted(s.pk for s in studies)
     assert rows[1].item.object_id == interface.ranking(review_round)[1].item.object_id
+
+
+def test_ranked_objects_give_the_whole_ranking_as_object_ids_in_order(review_round, staff_user):
+    studies = make_studies(3)
+    add_items(round=review_round, objects=studies, by=staff_user)
+
+    light = interface.ranked_objects(review_round)
+
+    assert [r.object_id for r in light] == [
+        int(r.item.object_id) for r in interface.ranking(review_round)
+    ]
+    more = make_studies(1)
+    add_items(round=review_round, objects=more, by=staff_user)
+    assert more[0].pk in {r.object_id for r in interface.ranked_objects(review_round)}

@@ -219,3 +219,17 @@ def links_map_svg(links: Sequence[tuple[Place, Place]], *, label: str) -> SafeSt
             )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text above went through escape()
+
+
+def cached_links_map_svg(links: Sequence[tuple[Place, Place]], *, label: str) -> SafeString:
+    """`links_map_svg`, cached under a digest of everything drawn (the places, the label and
+    the language): the great circles of a few hundred pairs cost more than the rest of a
+    page. The links are read fresh on every request; a new or moved pair makes a new key, so
+    the map is never stale and nothing needs invalidating."""
+    drawn = repr((get_language(), label, tuple(links))).encode()
+    key = "core:links-map:" + hashlib.sha256(drawn).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        svg = str(links_map_svg(links, label=label))
+        cache.set(key, svg, 24 * 60 * 60)
+    return mark_safe(svg)  # built by links_map_svg from escaped text only

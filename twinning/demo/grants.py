@@ -14,6 +14,7 @@ from django.utils import timezone
 from twinning.core.authz import SYSTEM
 from twinning.core.dates import association_today
 from twinning.demo import personas
+from twinning.demo.members import make_current
 from twinning.grants.models import Application, Call, Program, Report
 from twinning.grants.services import (
     accept_proposal,
@@ -69,9 +70,13 @@ def _partners(one: Community, other: Community) -> None:
 
 
 def _committee(place: Community) -> Member:
-    return place.members.order_by("pk").first() or create_member(
+    """The place's committee, in good standing (membership current and paid; the place's
+    partnerships are recorded active above): the programs require it of every side."""
+    member = place.members.order_by("pk").first() or create_member(
         name=f"{place.name} Sister Cities", communities=[place], by=SYSTEM
     )
+    make_current(member)
+    return member
 
 
 def _lines(description: str, cost: int, requested: int) -> list[dict[str, Any]]:
@@ -81,6 +86,10 @@ def _lines(description: str, cost: int, requested: int) -> list[dict[str, Any]]:
 def _application(call: Call, places: list[Community], title: str, *, sign: int = 99) -> Application:
     """A draft by the first community's committee, every side budgeted in its currency and
     the first `sign` sides signed."""
+    for partner in places[1:]:
+        committee = partner.members.order_by("pk").first()
+        if committee is not None:  # a side without a committee signs by link, unchecked
+            make_current(committee)
     application = start_application(
         call=call,
         member=_committee(places[0]),
@@ -173,7 +182,6 @@ def _pair_program() -> None:
         themes=["Water, sanitation and health", "Economic development", "Sustainability"],
         shape=Program.Shape.PAIR,
         eligible_regions=["africa"],
-        require_good_standing=False,
         by=SYSTEM,
     )
     rates = {"KES": "0.0077", "GHS": "0.065", "TZS": "0.00038"}
@@ -249,7 +257,6 @@ def _trio_program() -> None:
         themes=["Youth", "Sustainability"],
         shape=Program.Shape.TRIO,
         required_countries=["US", "CA", "MX"],
-        require_good_standing=False,
         by=SYSTEM,
     )
     call = _call(program, f"{TRIO_SLUG}-2026", "2026 call", {"CAD": "0.73", "MXN": "0.055"})

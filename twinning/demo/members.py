@@ -17,6 +17,8 @@ from twinning.members.services import (
     credit_invoice,
     record_payment,
 )
+from twinning.members.standing import GOOD_STANDING_STATUSES
+from twinning.members.status import member_status
 from twinning.network.models import Contact, Member, Officer
 from twinning.network.services import add_contact, add_officer
 
@@ -154,3 +156,23 @@ def seed_members(*, staff: Any = SYSTEM) -> int:
         scenario = "paid" if index == 0 else SCENARIOS[index % len(SCENARIOS)]
         _member_scenario(member, scenario, types, staff)
     return Membership.objects.count()
+
+
+def make_current(member: Member, *, staff: Any = SYSTEM) -> None:
+    """The member's membership current and paid (its application approved, or a new one made
+    and approved): a demo committee that applies for funding is in good standing, as the
+    programs require. Nothing when its membership is already current (or in grace)."""
+    if member_status(member).status in GOOD_STANDING_STATUSES:
+        return
+    today = association_today()
+    membership = Membership.objects.filter(
+        member=member, approved_at__isnull=True, declined_at__isnull=True, cancelled_on__isnull=True
+    ).first() or apply_for_membership(
+        member=member,
+        membership_type=_types()[0],
+        communities=list(member.communities.all()),
+        start=today - datetime.timedelta(days=40),
+        by=staff,
+    )
+    approve_membership(membership=membership, message="Welcome to the network!", by=staff)
+    _pay(membership, staff, Decimal(1), today)

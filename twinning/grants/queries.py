@@ -3,11 +3,12 @@ funders (by program, country pair, theme and year; committed and paid; participa
 outcomes), the public list of funded projects, and the lump-sum calculator."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from twinning.core.maps import Place
 from twinning.grants.models import ApplicationSide, Call, Grant, LumpSum, Report, Tranche
@@ -49,32 +50,53 @@ class Project:
     outcomes: list[str] = field(default_factory=list)
 
 
-def funded_projects(filters: dict[str, Any] | None = None) -> list[Project]:
-    """Every grant as a portfolio row: four flat queries (grants, sides, paid tranches,
-    approved reports), whatever the number of grants."""
+def funded_grants(filters: dict[str, Any] | None = None) -> QuerySet[Grant]:
+    """Every grant, narrowed by the portfolio's filters (program slug, year, theme, the
+    parties' countries "CA-MX-US"), in the portfolio's order; filtered in SQL."""
     filters = filters or {}
-    grants = Grant.objects.all()
+    grants = Grant.objects.order_by("-starts_on", "pk")
     if filters.get("program"):
         grants = grants.filter(application__call__program__slug=filters["program"])
     if filters.get("year"):
         grants = grants.filter(starts_on__year=filters["year"])
     if filters.get("theme"):
         grants = grants.filter(application__theme=filters["theme"])
-    rows = list(
-        grants.order_by("-starts_on", "pk").values_list(
-            "pk",
-            "application_id",
-            "application__title",
-            "currency",
-            "application__call__program__name",
-            "starts_on",
-            "application__theme",
-            "amount",
-        )
+    if filters.get("countries"):
+        grants = grants.filter(countries=filters["countries"])
+    return grants
+
+
+PROJECT_FIELDS = (
+    "pk",
+    "application_id",
+    "application__title",
+    "currency",
+    "application__call__program__name",
+    "starts_on",
+    "application__theme",
+    "amount",
+    "countries",
+)
+
+
+def project_rows(grants: QuerySet[Grant]) -> QuerySet[Grant, tuple[Any, ...]]:
+    """The grants as light tuples for `projects` (a Paginator slices it in SQL)."""
+    return grants.values_list(*PROJECT_FIELDS)
+
+
+def projects(
+    rows: Sequence[tuple[Any, ...]], grants: QuerySet[Grant] | None = None
+) -> list[Project]:
+    """Portfolio rows for these grants (tuples of `project_rows`: a page, or every grant of
+    `grants` for an export, read by subquery rather than a list of ids): three flat queries
+    for their sides, paid tranches and approved reports."""
+    ids: Any = grants.values("pk") if grants is not None else [row[0] for row in rows]
+    app_ids: Any = (
+        grants.values("application_id") if grants is not None else [row[1] for row in rows]
     )
     sides: dict[int, list[Side]] = defaultdict(list)
     for app_id, name, country, lead, lat, lon in (
-        ApplicationSide.objects.filter(application__grant__in=grants)
+        ApplicationSide.objects.filter(application_id__in=app_ids)
         .order_by("-is_lead", "pk")
         .values_list(
             "application_id",
@@ -87,24 +109,21 @@ def funded_projects(filters: dict[str, Any] | None = None) -> list[Project]:
     ):
         sides[app_id].append(Side(name, country, lead, lat, lon))
     paid = dict(
-        Tranche.objects.filter(grant__in=grants, paid_at__isnull=False)
+        Tranche.objects.filter(grant_id__in=ids, paid_at__isnull=False)
         .values_list("grant_id")
         .annotate(total=Sum("amount"))
         .order_by()
     )
     reports: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
     for grant_id, kind, participants, outcomes in Report.objects.filter(
-        grant__in=grants, state=Report.State.APPROVED
+        grant_id__in=ids, state=Report.State.APPROVED
     ).values_list("grant_id", "kind", "participants", "outcomes"):
         reports[grant_id].append((kind, participants, outcomes))
-    projects = []
-    for pk, app_id, title, currency, program, starts_on, theme, amount in rows:
-        countries = "-".join(sorted({side.country for side in sides[app_id]}))
-        if filters.get("countries") and filters["countries"] != countries:
-            continue
+    found = []
+    for pk, app_id, title, currency, program, starts_on, theme, amount, countries in rows:
         approved = reports[pk]
         finals = [r for r in approved if r[0] == Report.Kind.FINAL]
-        projects.append(
+        found.append(
             Project(
                 grant_id=pk,
                 title=title,
@@ -120,43 +139,110 @@ def funded_projects(filters: dict[str, Any] | None = None) -> list[Project]:
                 outcomes=[r[2] for r in approved if r[2]],
             )
         )
-    return projects
+    return found
 
 
-def totals(projects: list[Project]) -> dict[str, dict[str, Decimal]]:
-    """Committed and paid, grouped by program, country pair, theme and year."""
-    groups: dict[str, dict[str, Decimal]] = defaultdict(dict)
-    for project in projects:
-        for dimension, value in (
-            ("program", project.program),
-            ("countries", project.countries),
-            ("theme", project.theme or "-"),
-            ("year", str(project.year)),
-        ):
-            key = f"{dimension}:{value}"
-            row = groups.setdefault(
+def funded_projects(filters: dict[str, Any] | None = None) -> list[Project]:
+    """Every grant as a portfolio row (the exports): four flat queries, whatever the number
+    of grants."""
+    grants = funded_grants(filters)
+    return projects(list(project_rows(grants)), grants.order_by())
+
+
+@dataclass
+class Portfolio:
+    """The portfolio's figures over a set of grants, aggregated in SQL."""
+
+    committed: Decimal
+    paid: Decimal
+    participants: int
+    groups: list[tuple[str, dict[str, Decimal]]]  # "program:Name" -> count, committed, paid
+
+
+# The portfolio's dimensions: a name and the grant's field it groups by.
+DIMENSIONS = (
+    ("program", "application__call__program__name"),
+    ("countries", "countries"),
+    ("theme", "application__theme"),
+    ("year", "starts_on"),
+)
+
+
+def portfolio(grants: QuerySet[Grant]) -> Portfolio:
+    """Committed, paid and participants over `grants`, and the same by program, country pair,
+    theme and year: three queries grouped in SQL (one row per combination of program,
+    countries, theme and start date, not per grant), rolled up per dimension (years from the
+    dates: no SQL function per row). Participants per grant are its approved final
+    reports' when it has any, else its approved interim reports'."""
+    fields = [path for _name, path in DIMENSIONS]
+    committed = grants.values(*fields).annotate(count=Count("pk"), total=Sum("amount")).order_by()
+    paid = (
+        Tranche.objects.filter(grant__in=grants, paid_at__isnull=False)
+        .values(*[f"grant__{f}" for f in fields])
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    groups: dict[str, dict[str, Decimal]] = {}
+
+    def add(row: dict[str, Any], prefix: str, column: str) -> None:
+        for name, path in DIMENSIONS:
+            value = row[prefix + path]
+            if name == "year":
+                value = value.year
+            key = f"{name}:{value if value not in ('', None) else '-'}"
+            group = groups.setdefault(
                 key, {"committed": Decimal(0), "paid": Decimal(0), "count": Decimal(0)}
             )
-            row["committed"] += project.committed
-            row["paid"] += project.paid
-            row["count"] += 1
-    return dict(groups)
+            group[column] += row["total"] or 0
+            if column == "committed":
+                group["count"] += row["count"]
+
+    for row in committed:
+        add(row, "", "committed")
+    for row in paid:
+        add(row, "grant__", "paid")
+    approved = Report.objects.filter(grant__in=grants, state=Report.State.APPROVED)
+    final = Q(kind=Report.Kind.FINAL)
+    has_final = Exists(approved.filter(final, grant_id=OuterRef("grant_id")))
+    people = approved.aggregate(
+        finals=Sum("participants", filter=final),
+        others=Sum("participants", filter=~final & ~has_final),
+    )
+    return Portfolio(
+        committed=sum(
+            (g["committed"] for k, g in groups.items() if k.startswith("program:")), Decimal(0)
+        ),
+        paid=sum((g["paid"] for k, g in groups.items() if k.startswith("program:")), Decimal(0)),
+        participants=(people["finals"] or 0) + (people["others"] or 0),
+        groups=sorted(groups.items()),
+    )
 
 
-def map_links(projects: list[Project]) -> list[tuple[Place, Place]]:
-    """The funded partnerships as pairs of places (lead to each partner) for the world map,
-    each pair once however many grants it holds."""
-    links: dict[tuple[str, str], tuple[Place, Place]] = {}
-    for project in projects:
-        placed = [s for s in project.sides if s.latitude is not None and s.longitude is not None]
-        lead = next((s for s in placed if s.is_lead), None)
-        if lead is None:
-            continue
-        for side in placed:
-            if side is not lead:
-                links.setdefault((lead.community, side.community), (_place(lead), _place(side)))
-    return list(links.values())
-
-
-def _place(side: Side) -> Place:
-    return Place(side.community, side.latitude or 0.0, side.longitude or 0.0)
+def map_links(grants: QuerySet[Grant]) -> list[tuple[Place, Place]]:
+    """The funded partnerships of `grants` as pairs of places (lead to each partner) for the
+    world map, each pair once however many grants it holds: one query, distinct in SQL."""
+    pairs = (
+        ApplicationSide.objects.filter(
+            is_lead=True,
+            application__grant__in=grants,
+            community__latitude__isnull=False,
+            community__longitude__isnull=False,
+            application__sides__is_lead=False,
+            application__sides__community__latitude__isnull=False,
+            application__sides__community__longitude__isnull=False,
+        )
+        .values_list(
+            "community__name",
+            "community__latitude",
+            "community__longitude",
+            "application__sides__community__name",
+            "application__sides__community__latitude",
+            "application__sides__community__longitude",
+        )
+        .order_by("community__name", "application__sides__community__name")
+        .distinct()
+    )
+    return [
+        (Place(name, lat or 0.0, lon or 0.0), Place(other, other_lat or 0.0, other_lon or 0.0))
+        for name, lat, lon, other, other_lat, other_lon in pairs
+    ]

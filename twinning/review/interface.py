@@ -16,7 +16,7 @@ every service does.
 """
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -31,6 +31,7 @@ from twinning.review.queries import (
     progress,
     ranking,
 )
+from twinning.review.queries import _cached as cached_value
 from twinning.review.registry import Reviewable, Work, register_reviewable, reviewable_models
 from twinning.review.services import (
     DEFAULT_CRITERIA,
@@ -156,3 +157,42 @@ class _ProgramRankingRows(RankingPageRows):
 
 
 __all__ += ["ranking_rows"]
+
+
+class RankedObject(NamedTuple):
+    """One row of a round's ranking, light: the program object's primary key, its rank (None
+    when unscored) and normalised score."""
+
+    object_id: int
+    rank: int | None
+    normalised: float | None
+
+
+def ranked_objects(round: Round, group: str | None = None) -> list[RankedObject]:
+    """The round's whole ranking (as `ranking`, best first, unscored last) as light tuples,
+    no model instance: for a program that must walk every ranked object (a funding proposal
+    under a budget) and shows only a page of them (`ranking_rows` hydrates a page of review
+    items; this never hydrates). Cached beside the engine's table, under the same key (the
+    round's results token changes whenever an item is added or a score changes; an item's
+    object never changes): one cache read once the round's state has been seen. The caller
+    keeps only the objects it still has."""
+    view = RankingView(round)
+
+    def compute() -> list[tuple[int | None, int | None, float | None]]:
+        # aligned with the table (None for an item gone since), so groups slice alike
+        objects = dict(ReviewItem.objects.filter(round=round).values_list("pk", "object_id"))
+        return [
+            (int(objects[row[0]]) if row[0] in objects else None, row[6], row[5])
+            for row in view.table()
+        ]
+
+    found = cached_value(f"{view.prefix}:objects", compute)
+    low, high = view.span(group)
+    return [
+        RankedObject(object_id, rank, score)
+        for object_id, rank, score in found[low:high]
+        if object_id is not None
+    ]
+
+
+__all__ += ["RankedObject", "ranked_objects"]

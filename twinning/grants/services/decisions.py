@@ -7,8 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Sum
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, Sum, Value
+from django.db.models.functions import Cast
+from django.db.models.functions import Round as SqlRound
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +28,7 @@ from twinning.review.interface import (
     add_items,
     create_round,
     items_for,
-    ranking,
+    ranked_objects,
     record_decision,
 )
 
@@ -78,11 +80,17 @@ def budget_left(call: Call, *, excluding: Application | None = None) -> Decimal:
 
 @dataclass
 class FundingRow:
-    application: Application
+    """One ranked application in the funding table, light (no model instance): what it asks,
+    where the proposal puts it. `application` is filled only for the rows a page shows
+    (`with_applications`)."""
+
+    application_id: int
+    state: str
     rank: int | None
     score: float | None
     requested: Decimal
     placed: Placed
+    application: Application | None = None
 
 
 FUNDED, DECLINED = "funded", "declined"
@@ -91,18 +99,14 @@ FUNDED, DECLINED = "funded", "declined"
 def funding_table(call: Call) -> tuple[list[FundingRow], Decimal]:
     """The call's ranked applications (the engine's ranking), each with what it asks, the
     running total and whether the proposal funds it (and if not, why), under what is left of
-    the program's budget (decisions of this call not counted). A fixed number of queries."""
+    the program's budget (decisions of this call not counted). The proposal walks every
+    ranked application, over light rows (tuples, never model instances): four queries and one
+    pass, whatever the number of applications; a page loads its own applications."""
     round = call.review_round
     if round is None:
         return [], call.program.budget
-    ranked = ranking(round)
-    ids = [int(r.item.object_id) for r in ranked]
-    applications = {
-        a.pk: a
-        for a in Application.objects.filter(pk__in=ids).only(
-            "pk", "title", "state", "decision", "awarded_amount", "decision_reason", "call_id"
-        )
-    }
+    ranked = ranked_objects(round)
+    states = dict(call.applications.order_by().values_list("pk", "state"))
     budget = call.program.budget - (
         Application.objects.filter(call__program=call.program, decision=FUNDED)
         .exclude(call=call)
@@ -110,37 +114,60 @@ def funding_table(call: Call) -> tuple[list[FundingRow], Decimal]:
         or Decimal(0)
     )
     amounts = requested_amounts(call)
-    rows = [
-        (applications[int(entry.item.object_id)], entry)
-        for entry in ranked
-        if int(entry.item.object_id) in applications
-    ]
+    zero = Decimal(0)
+    rows = [entry for entry in ranked if entry.object_id in states]
     placed = propose_funding(
-        [Candidate(a.pk, amounts.get(a.pk, Decimal(0))) for a, _e in rows], budget
+        [Candidate(entry.object_id, amounts.get(entry.object_id, zero)) for entry in rows], budget
     )
     table = [
-        FundingRow(a, e.rank, e.normalised, amounts.get(a.pk, Decimal(0)), p)
-        for (a, e), p in zip(rows, placed, strict=True)
+        FundingRow(e.object_id, states[e.object_id], e.rank, e.normalised, p.candidate.amount, p)
+        for e, p in zip(rows, placed, strict=True)
     ]
     return table, budget
 
 
+def with_applications(rows: list[FundingRow]) -> list[FundingRow]:
+    """The rows with their applications (one query for the rows given: a page, not the
+    table)."""
+    found = Application.objects.only(
+        "pk", "title", "state", "decision", "awarded_amount", "decision_reason", "call_id"
+    ).in_bulk([row.application_id for row in rows])
+    for row in rows:
+        row.application = found.get(row.application_id)
+    return [row for row in rows if row.application is not None]
+
+
 def requested_amounts(call: Call) -> dict[int, Decimal]:
     """What each application asks in the program's currency, every side's lines converted at
-    the call's rate (one grouped query, whatever the number of applications)."""
+    the call's rate (one grouped query, whatever the number of applications). The sums come
+    back as whole cents (exact integers, no Decimal conversion per row)."""
     rates = {r.currency: r.rate for r in call.rates.all()}
     rates[call.program.currency] = Decimal(1)
     totals: dict[int, Decimal] = {}
     sums = (
         BudgetLine.objects.filter(side__application__call=call)
         .values_list("side__application_id", "side__currency")
-        .annotate(total=Sum("requested"))
+        .annotate(cents=Cast(SqlRound(Sum("requested") * Value(100)), BigIntegerField()))
         .order_by()
     )
-    for application_id, currency, total in sums:
+    # Plain integers need none of the ORM's per-value converters (two rows per application).
+    sql, params = sums.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    home = call.program.currency
+    home_cents: dict[int, int] = {}
+    for application_id, currency, cents in found:
+        if currency == home:  # no conversion: whole cents add up exactly
+            home_cents[application_id] = home_cents.get(application_id, 0) + cents
+            continue
         rate = rates.get(currency)
         if rate is not None:
-            totals[application_id] = totals.get(application_id, Decimal(0)) + total * rate
+            totals[application_id] = (
+                totals.get(application_id, Decimal(0)) + Decimal(cents).scaleb(-2) * rate
+            )
+    for application_id, cents in home_cents.items():
+        totals[application_id] = totals.get(application_id, Decimal(0)) + Decimal(cents).scaleb(-2)
     return {pk: money(value) for pk, value in totals.items()}
 
 
@@ -208,15 +235,15 @@ def accept_proposal(*, call: Call, by: Any) -> int:
     require(by, "grants.manage")
     _require_undecided_call(call)
     table, _budget = funding_table(call)
-    for row in table:
-        if row.application.state != Application.State.SUBMITTED:
-            continue
-        decide_application(
-            application=row.application,
-            funded=row.placed.funded,
-            reason=row.placed.reason,
-            by=by,
-        )
+    pending = [row for row in table if row.state == Application.State.SUBMITTED]
+    for row in with_applications(pending):
+        if row.application is not None:
+            decide_application(
+                application=row.application,
+                funded=row.placed.funded,
+                reason=row.placed.reason,
+                by=by,
+            )
     return len(table)
 
 

@@ -36,6 +36,12 @@ TRANCHES = ((Decimal("0.5"), ""), (Decimal("0.3"), Report.Kind.INTERIM), (None, 
 REMINDERS = ((30, "30"), (7, "7"))
 
 
+def grant_countries(application: Application) -> str:
+    """The application's sides' countries, sorted and joined ("CA-MX-US")."""
+    found = application.sides.values_list("community__country_id", flat=True).distinct()
+    return "-".join(sorted({code for code in found if code}))
+
+
 def _create_grant(*, application: Application, by: Any) -> Grant:
     """The grant of a funded application (called by `publish_decisions`, whose actor check
     covers it): amounts per side in proportion to what each asked, three tranches, and each
@@ -47,6 +53,7 @@ def _create_grant(*, application: Application, by: Any) -> Grant:
         amount=amount,
         currency=call.program.currency,
         starts_on=association_today(),
+        countries=grant_countries(application),
     )
     sides = list(application.sides.prefetch_related("lines", "application__call__rates"))
     asked = [side.requested_converted() for side in sides]

@@ -6,11 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from twinning.core.maps import links_map_svg
+from twinning.core.maps import cached_links_map_svg
 from twinning.grants.forms import CalculatorForm
 from twinning.grants.models import Call
-from twinning.grants.queries import funded_projects, lump_sum, map_links
-from twinning.grants.views.staff import _page
+from twinning.grants.queries import funded_grants, lump_sum, map_links
+from twinning.grants.views.staff import project_page
 
 
 @require_safe
@@ -29,13 +29,13 @@ def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def funded_list(request: HttpRequest) -> HttpResponse:
-    projects = funded_projects()
+    grants = funded_grants()
     return render(
         request,
         "grants/funded_list.html",
         {
-            "projects": _page(request, projects),
+            "projects": project_page(request, grants),
             "calls": Call.objects.open_on(timezone.now()).select_related("program"),
-            "map": links_map_svg(map_links(projects), label=_("Funded partnerships")),
+            "map": cached_links_map_svg(map_links(grants), label=_("Funded partnerships")),
         },
     )

@@ -2,12 +2,13 @@
 budget, decisions, publication), grants (reports to approve or return, tranches, closeout)
 and the portfolio with its exports. Every view is `staff_required`."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,10 +17,18 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from twinning.accounts.decorators import staff_required
 from twinning.core.dates import association_today
 from twinning.core.exports import Sheet, csv_text, xlsx_bytes
-from twinning.core.maps import links_map_svg
+from twinning.core.maps import cached_links_map_svg
 from twinning.grants.forms import DecideForm, PortfolioFilterForm, ReviewReportForm
 from twinning.grants.models import Application, Call, Grant, Report, Tranche
-from twinning.grants.queries import Project, funded_projects, map_links, totals
+from twinning.grants.queries import (
+    Project,
+    funded_grants,
+    funded_projects,
+    map_links,
+    project_rows,
+    projects,
+)
+from twinning.grants.queries import portfolio as portfolio_figures
 from twinning.grants.services import (
     accept_proposal,
     approve_report,
@@ -30,12 +39,12 @@ from twinning.grants.services import (
     publish_decisions,
     return_report,
 )
-from twinning.grants.services.decisions import funding_table
+from twinning.grants.services.decisions import funding_table, with_applications
 
 PAGE_SIZE = 50  # rows of the funding table per page (every row still counts in the proposal)
 
 
-def _page(request: HttpRequest, rows: list[Any]) -> Page:
+def _page(request: HttpRequest, rows: Sequence[Any] | QuerySet[Any, Any]) -> Page:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     page.elided_range = page.paginator.get_elided_page_range(  # type: ignore[attr-defined]
         page.number, on_each_side=2, on_ends=1
@@ -64,20 +73,33 @@ def staff_call_list(request: HttpRequest) -> HttpResponse:
     return render(request, "grants/staff/call_list.html", {"calls": calls})
 
 
+SHOW = {
+    "funded": lambda row: row.placed.funded,
+    "out": lambda row: not row.placed.funded,
+}
+
+
 @staff_required
 @require_safe
 def staff_call_detail(request: HttpRequest, slug: str) -> HttpResponse:
     _authorise(request)
     call = _call(slug)
     table, budget = funding_table(call)
-    ranked = {row.application.pk for row in table}
+    funded = [row for row in table if row.placed.funded]
+    proposed = table[-1].placed.running_total if table else budget * 0
+    show = request.GET.get("show", "")
+    shown = [row for row in table if SHOW[show](row)] if show in SHOW else table
+    page = _page(request, shown)
+    page.object_list = with_applications(list(page.object_list))
+    ranked = {row.application_id for row in table}
+    unranked = [
+        pk for pk in call.applications.order_by().values_list("pk", flat=True) if pk not in ranked
+    ]
     others = (
-        call.applications.exclude(pk__in=ranked)
+        Application.objects.filter(pk__in=unranked)
         .prefetch_related("sides__community")
         .order_by("state", "title")
     )
-    proposed = sum((row.requested for row in table if row.placed.funded), start=budget * 0)
-    page = _page(request, table)
     return render(
         request,
         "grants/staff/call_detail.html",
@@ -85,8 +107,12 @@ def staff_call_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "call": call,
             "table": table,
             "page_obj": page,
+            "show": show if show in SHOW else "",
             "budget": budget,
             "proposed": proposed,
+            "left": budget - proposed,
+            "funded_count": len(funded),
+            "out_count": len(table) - len(funded),
             "others": others,
             "published": call.decisions_published_at is not None,
         },
@@ -236,30 +262,37 @@ def staff_grant_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(grant)
 
 
-def _portfolio(request: HttpRequest) -> tuple[PortfolioFilterForm, list[Project]]:
+def _filters(request: HttpRequest) -> tuple[PortfolioFilterForm, dict[str, Any]]:
     form = PortfolioFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    return form, funded_projects(filters)
+    return form, form.cleaned_data if form.is_valid() else {}
+
+
+def project_page(request: HttpRequest, grants: Any) -> Page:
+    """A page of the grants as portfolio rows (sliced in SQL; the page's grants only are
+    read in full)."""
+    page = _page(request, project_rows(grants))
+    page.object_list = projects(list(page.object_list))
+    return page
 
 
 @staff_required
 @require_safe
 def portfolio(request: HttpRequest) -> HttpResponse:
     _authorise(request)
-    form, projects = _portfolio(request)
-    groups = totals(projects)
-    page = _page(request, projects)
+    form, filters = _filters(request)
+    grants = funded_grants(filters)
+    figures = portfolio_figures(grants)
     return render(
         request,
         "grants/staff/portfolio.html",
         {
             "form": form,
-            "projects": page,
-            "groups": sorted(groups.items()),
-            "committed": sum((p.committed for p in projects), start=0),
-            "paid": sum((p.paid for p in projects), start=0),
-            "participants": sum(p.participants for p in projects),
-            "map": links_map_svg(map_links(projects), label=_("Funded partnerships")),
+            "projects": project_page(request, grants),
+            "groups": figures.groups,
+            "committed": figures.committed,
+            "paid": figures.paid,
+            "participants": figures.participants,
+            "map": cached_links_map_svg(map_links(grants), label=_("Funded partnerships")),
             "query": request.GET.urlencode(),
         },
     )
@@ -301,9 +334,9 @@ def _rows(projects: list[Project]) -> list[list]:
 @require_safe
 def portfolio_csv(request: HttpRequest) -> HttpResponse:
     _authorise(request)
-    _form, projects = _portfolio(request)
+    _form, filters = _filters(request)
     response = HttpResponse(
-        csv_text(HEADER, _rows(projects)), content_type="text/csv; charset=utf-8"
+        csv_text(HEADER, _rows(funded_projects(filters))), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="grants-portfolio.csv"'
     return response
@@ -313,8 +346,9 @@ def portfolio_csv(request: HttpRequest) -> HttpResponse:
 @require_safe
 def portfolio_xlsx(request: HttpRequest) -> HttpResponse:
     _authorise(request)
-    _form, projects = _portfolio(request)
-    data = xlsx_bytes([Sheet(title="Portfolio", header=HEADER, rows=_rows(projects))])
+    _form, filters = _filters(request)
+    rows = _rows(funded_projects(filters))
+    data = xlsx_bytes([Sheet(title="Portfolio", header=HEADER, rows=rows)])
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
