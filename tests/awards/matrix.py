@@ -14,6 +14,7 @@ NOT_FOUND = (404,) * 6
 
 MATRIX = {
     "awards:archive": ("/awards/winners/", EVERYONE),
+    "awards:winners_feed": ("/awards/winners/feed/", EVERYONE),
     "awards:winner": ("/awards/winners/{awards_honour}/", EVERYONE),
     "awards:winner_photo": ("/awards/winners/{awards_honour}/photos/0/thumb/", NOT_FOUND),
     "awards:confirm": ("/awards/confirm/not-a-token/", NOT_FOUND),
