@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from twinning.activities.queries import last_activity_by_partnership
+from twinning.core.blocks import COMMITTEE_DASHBOARD, blocks_for
 from twinning.core.dates import association_today
 from twinning.members.calls import open_calls_for
 from twinning.members.models import Invoice, Status
@@ -167,6 +168,8 @@ def dashboard_for(member: Member, today: datetime.date | None = None) -> dict[st
         "terms_ending": _terms_ending(member, day),
         "billing": billing_address(member),
         "calls": open_calls_for(member, day),
+        # Higher apps' blocks (the awards' honours of the committee), through core.blocks.
+        "blocks": blocks_for(COMMITTEE_DASHBOARD, member=member),
     }
     context["good_standing"] = all(r.ok for r in context["standing"])
     context["actions"] = _actions(member, context, day)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from twinning.core import maps
+from twinning.core.blocks import HOME, blocks_for
 from twinning.core.charts import bar_chart_svg
 from twinning.network import exports, mapdata, queries
 from twinning.network.models import Community, Country, Partnership, Region
@@ -29,7 +30,8 @@ def _paginate(request: HttpRequest, items: Any, per_page: int = PER_PAGE) -> Pag
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     totals = queries.network_stats()["totals"]
-    return render(request, "network/home.html", {"totals": totals})
+    # Higher apps' blocks (the awards' featured winner), through core.blocks (C3).
+    return render(request, "network/home.html", {"totals": totals, "blocks": blocks_for(HOME)})
 
 
 @require_safe
