@@ -32,6 +32,7 @@ MATRIX = {
     "awards:certificate": (f"{N}certificate.pdf", (302, 404, 404, 404, 404, 404)),
     "awards:attachment": ("/awards/files/{awards_photo}/thumb/", NOMINATION),
     "awards:staff_cycles": ("/awards/staff/", STAFF_PAGE),
+    "awards:staff_import": ("/awards/staff/import/", STAFF_PAGE),
     "awards:staff_cycle": (S, STAFF_PAGE),
     "awards:staff_announce": (f"{S}announce/", STAFF_ACTION),
     "awards:staff_category": (f"{S}{{awards_category}}/", STAFF_PAGE),

@@ -10,6 +10,7 @@ app_name = "awards"
 
 staff_patterns = [
     path("", staff.cycle_list, name="staff_cycles"),
+    path("import/", staff.archive_import, name="staff_import"),
     path("<int:year>/", staff.cycle_detail, name="staff_cycle"),
     path("<int:year>/announce/", staff.cycle_announce, name="staff_announce"),
     path("<int:year>/<slug:slug>/", staff.category_detail, name="staff_category"),
