@@ -89,3 +89,8 @@ def test_the_archive_links_the_feed_in_its_head_and_on_the_page(anonymous):
         'title="Annual Awards winners (Atom feed)" href="/awards/winners/feed/">' in page
     )
     assert "Follow the winners in a feed reader (Atom)" in page
+
+
+@pytest.mark.django_db
+def test_the_feed_answers_reads_only(anonymous):
+    assert anonymous.post("/awards/winners/feed/").status_code == 405

@@ -2,6 +2,7 @@
 staff's pages under /awards/staff/."""
 
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from twinning.awards.feeds import WinnersFeed
 from twinning.awards.views import portal, public, staff
@@ -38,7 +39,7 @@ nomination_patterns = [
 
 urlpatterns = [
     path("awards/winners/", public.archive, name="archive"),
-    path("awards/winners/feed/", WinnersFeed(), name="winners_feed"),
+    path("awards/winners/feed/", require_safe(WinnersFeed()), name="winners_feed"),
     path("awards/winners/<int:pk>/", public.winner, name="winner"),
     path(
         "awards/winners/<int:pk>/photos/<int:photo>/<str:size>/",
