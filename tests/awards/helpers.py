@@ -211,4 +211,14 @@ ACTOR_CASES = {
         "outcome": "winner",
     },
     f"{_S}results.announce_results": lambda w: {"cycle": w.awards.closed},
+    f"{_S}archive.import_honours": lambda w: {"lines": _past_winner_csv(w.awards.member)},
 }
+
+
+def _past_winner_csv(member: Member) -> list[str]:
+    """A valid file of one past winner of the member's community (nothing refuses it)."""
+    community = member.communities.get()
+    return [
+        "year,category,community,country,outcome",
+        f'2001,Arts,"{community.name}",{community.country_id},winner',
+    ]

@@ -14,6 +14,7 @@ NOT_FOUND = (404,) * 6
 
 MATRIX = {
     "awards:archive": ("/awards/winners/", EVERYONE),
+    "awards:winners_feed": ("/awards/winners/feed/", EVERYONE),
     "awards:winner": ("/awards/winners/{awards_honour}/", EVERYONE),
     "awards:winner_photo": ("/awards/winners/{awards_honour}/photos/0/thumb/", NOT_FOUND),
     "awards:confirm": ("/awards/confirm/not-a-token/", NOT_FOUND),
@@ -31,6 +32,7 @@ MATRIX = {
     "awards:certificate": (f"{N}certificate.pdf", (302, 404, 404, 404, 404, 404)),
     "awards:attachment": ("/awards/files/{awards_photo}/thumb/", NOMINATION),
     "awards:staff_cycles": ("/awards/staff/", STAFF_PAGE),
+    "awards:staff_import": ("/awards/staff/import/", STAFF_PAGE),
     "awards:staff_cycle": (S, STAFF_PAGE),
     "awards:staff_announce": (f"{S}announce/", STAFF_ACTION),
     "awards:staff_category": (f"{S}{{awards_category}}/", STAFF_PAGE),

@@ -8,7 +8,7 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Awards")
 
     def ready(self) -> None:
-        from twinning.awards import emails, navigation
+        from twinning.awards import emails, featured, navigation
         from twinning.awards.calls import awards_calls
         from twinning.awards.models import Nomination, stored_file_names
         from twinning.core.orphans import register_stored_files
@@ -20,3 +20,4 @@ class AwardsConfig(AppConfig):
         register_open_calls(awards_calls)
         register_stored_files("awards", folders=["awards"], names=stored_file_names)
         navigation.register()
+        featured.register()

@@ -143,3 +143,26 @@ class DecisionForm(forms.Form):
         ],
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class HonourFileForm(forms.Form):
+    """The CSV of past years' winners, checked first (a dry run: nothing imported)."""
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, with a header row, at most 1 MB and 2,000 rows."),
+    )
+
+
+class HonourImportForm(forms.Form):
+    """Import the checked file: its text comes back from the preview (checked again)."""
+
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"hidden": True}), strip=False, max_length=1024 * 1024
+    )
+    source = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+    skip_rejected = forms.BooleanField(
+        label=_("Import the valid rows and leave out the rejected ones"),
+        required=False,
+        help_text=_("Otherwise nothing is imported while any row is rejected."),
+    )

@@ -2,13 +2,16 @@
 staff's pages under /awards/staff/."""
 
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
+from twinning.awards.feeds import WinnersFeed
 from twinning.awards.views import portal, public, staff
 
 app_name = "awards"
 
 staff_patterns = [
     path("", staff.cycle_list, name="staff_cycles"),
+    path("import/", staff.archive_import, name="staff_import"),
     path("<int:year>/", staff.cycle_detail, name="staff_cycle"),
     path("<int:year>/announce/", staff.cycle_announce, name="staff_announce"),
     path("<int:year>/<slug:slug>/", staff.category_detail, name="staff_category"),
@@ -36,6 +39,7 @@ nomination_patterns = [
 
 urlpatterns = [
     path("awards/winners/", public.archive, name="archive"),
+    path("awards/winners/feed/", require_safe(WinnersFeed()), name="winners_feed"),
     path("awards/winners/<int:pk>/", public.winner, name="winner"),
     path(
         "awards/winners/<int:pk>/photos/<int:photo>/<str:size>/",

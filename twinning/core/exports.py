@@ -22,9 +22,15 @@ _SHEET_TITLE_UNSAFE = re.compile(r"[\\*?:/\[\]]")
 BOM = "\ufeff"  # a byte-order mark so spreadsheet programs read UTF-8 names correctly
 
 
+def starts_formula(value: Any) -> bool:
+    """Whether a spreadsheet program could read this text as a formula (what imports refuse
+    and exports neutralise)."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
 def safe_cell(value: Any) -> Any:
     """Neutralise spreadsheet formulas in text cells; numbers and empty values pass as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if starts_formula(value):
         return "'" + value
     return value
 

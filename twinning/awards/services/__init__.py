@@ -1,6 +1,7 @@
 """The awards' writes (C4), by sub-domain: cycles and categories, nominations, judging,
-results."""
+results, the archive's import."""
 
+from twinning.awards.services.archive import import_honours
 from twinning.awards.services.cycles import create_cycle, save_category, update_cycle
 from twinning.awards.services.judging import decide_nomination, open_judging
 from twinning.awards.services.nominations import (
@@ -23,6 +24,7 @@ __all__ = [
     "create_cycle",
     "decide_nomination",
     "decisions_of",
+    "import_honours",
     "nomination_for_token",
     "open_judging",
     "remove_attachment",

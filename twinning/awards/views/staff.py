@@ -1,7 +1,8 @@
 """Staff pages of the awards: the cycles (create one with the default categories), a cycle's
 settings (dates, banquet) and categories with their counts, a category's nominations and its
 judging (the round's own pages hold judges and assignment), the ranking with the decisions,
-and the announcement. Every view is `staff_required`."""
+and the announcement, and the import of past years' winners. Every view is
+`staff_required`."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,16 +16,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from twinning.accounts.decorators import staff_required
-from twinning.awards.forms import CycleForm, CycleSettingsForm, DecisionForm
+from twinning.awards.forms import (
+    CycleForm,
+    CycleSettingsForm,
+    DecisionForm,
+    HonourFileForm,
+    HonourImportForm,
+)
+from twinning.awards.imports import MAX_BYTES, HonourCheck, check_honours
 from twinning.awards.models import Category, Cycle, Nomination
 from twinning.awards.services import (
     announce_results,
     create_cycle,
     decide_nomination,
+    import_honours,
     open_judging,
     update_cycle,
 )
 from twinning.core.forms import add_service_error
+from twinning.members.imports import decode_upload
 from twinning.review.interface import ReviewItem, current_decisions, progress, ranking_rows
 
 PAGE_SIZE = 100
@@ -222,3 +232,55 @@ def winners_so_far(cycle: Cycle) -> int:
         assert category.round is not None  # noqa: S101 (filtered above)
         total += sum(d.outcome == "winner" for d in current_decisions(category.round).values())
     return total
+
+
+def _checked_upload(form: HonourFileForm) -> tuple[str, HonourCheck] | None:
+    """The uploaded file's text and its check, or None with the form's error set."""
+    upload = form.cleaned_data["file"]
+    lines = decode_upload(upload.read(MAX_BYTES + 1)) if upload.size <= MAX_BYTES else None
+    if lines is None:
+        form.add_error("file", _("Upload a UTF-8 CSV file of at most 1 MB."))
+        return None
+    check = check_honours(lines)
+    if check.error:
+        form.add_error("file", check.error)
+        return None
+    return "\n".join(lines), check
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def archive_import(request: HttpRequest) -> HttpResponse:
+    """Past years' winners from a CSV: a preview first (every row accepted or rejected with
+    its reason, nothing written), then the import of the checked text."""
+    file_form = HonourFileForm(request.POST or None, request.FILES or None)
+    import_form, check = None, None
+    if request.method == "POST" and "text" in request.POST:
+        import_form = HonourImportForm(request.POST)
+        if import_form.is_valid():
+            text = import_form.cleaned_data["text"]
+            try:
+                done = import_honours(
+                    lines=text.splitlines(),
+                    skip_rejected=import_form.cleaned_data["skip_rejected"],
+                    source=import_form.cleaned_data["source"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                add_service_error(import_form, error)
+                check = check_honours(text.splitlines())
+            else:
+                messages.success(
+                    request, _("%(n)s past honours imported.") % {"n": len(done.honours)}
+                )
+                return redirect("awards:staff_import")
+        file_form = HonourFileForm()
+    elif request.method == "POST" and file_form.is_valid():
+        checked = _checked_upload(file_form)
+        if checked is not None:
+            text, check = checked
+            import_form = HonourImportForm(
+                initial={"text": text, "source": file_form.cleaned_data["file"].name}
+            )
+    context = {"file_form": file_form, "import_form": import_form, "check": check}
+    return render(request, "awards/staff/import.html", context)

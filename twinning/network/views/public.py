@@ -29,6 +29,7 @@ def _paginate(request: HttpRequest, items: Any, per_page: int = PER_PAGE) -> Pag
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     totals = queries.network_stats()["totals"]
+    # Higher apps add their panels (the awards' featured winner) through core.panels (C3).
     return render(request, "network/home.html", {"totals": totals})
 
 
