@@ -413,4 +413,6 @@ TWINNING_SCHEDULE: dict[str, int] = {
     "sweep_tasks": 60,  # tasks whose worker died: queued again, or failed visibly (DUR-4)
     "events_expire_offers": 300,  # events: unanswered waiting-list offers pass to the next party
     "grants_report_reminders": 24 * 3600,  # grants: reports due in 30 and 7 days, and overdue
+    "exchanges_contact_alerts": 24 * 3600,  # exchanges: months without a monthly contact
+    "exchanges_report_alerts": 3600,  # exchanges: overdue incident reports to the Department
 }

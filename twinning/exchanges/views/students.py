@@ -24,6 +24,7 @@ from twinning.exchanges.forms import DocumentForm, RestrictedForm, StatusForm
 from twinning.exchanges.models import StudentDocument
 from twinning.exchanges.rules import may_read_restricted
 from twinning.exchanges.services import students as services
+from twinning.exchanges.views import monitoring
 from twinning.exchanges.views.common import flat_errors, visible_student
 from twinning.youth.programs import get_program
 from twinning.youth.services import has_consent
@@ -61,6 +62,7 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status_form": StatusForm() if manages and next_steps else None,
         "next_steps": [(s.value, s.label) for s in next_steps],
     }
+    context.update(monitoring.student_links(request, student, manages))  # section 3
     return render(request, "exchanges/student_detail.html", context)
 
 
