@@ -21,12 +21,13 @@
   e-mails welfare staff once per overdue report."""
 
 import datetime
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -82,9 +83,15 @@ def _readers(student: Student) -> list[Any]:
         member_id=student.quota.host_id, is_exchange_coordinator=True, user__is_active=True
     ).select_related("user")
     users = {c.user.pk: c.user for c in coordinators}
-    manager = cast(Any, get_user_model()._default_manager)
-    welfare = manager.with_perm(WELFARE_PERMISSION).filter(is_staff=True)
-    users.update({u.pk: u for u in welfare.filter(is_active=True)})
+    app_label, codename = WELFARE_PERMISSION.split(".")
+    held = Q(
+        user_permissions__content_type__app_label=app_label, user_permissions__codename=codename
+    ) | Q(
+        groups__permissions__content_type__app_label=app_label,
+        groups__permissions__codename=codename,
+    )
+    welfare = get_user_model().objects.filter(held | Q(is_superuser=True), is_staff=True)
+    users.update({u.pk: u for u in welfare.filter(is_active=True).distinct()})
     return [users[pk] for pk in sorted(users)]
 
 
