@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from tests.exchanges import helpers as h
 from twinning.core.authz import SYSTEM
 from twinning.core.dates import association_today
-from twinning.exchanges.models import FamilyApproval, Incident, Placement
+from twinning.exchanges.models import FamilyApproval, HomeVisit, Incident, Placement
 from twinning.exchanges.services import families, incidents, staff, students
 
 # A distinctive incident text: never on a page the family, a sending contact, another
@@ -47,13 +47,21 @@ def accept(student):
 
 
 def place(student, family, school, coordinator, starts_on: datetime.date | None = None):
-    """A current placement row (as the placing service will make it)."""
+    """A current placement row (as the placing service will make it). The screening helpers
+    visit the home today; a placement that starts earlier has its visit dated before it (the
+    ORM, as the placement row itself)."""
+    starts_on = starts_on or association_today() - datetime.timedelta(days=40)
+    approval = approved(family)
+    if approval.home_visit.visited_on > starts_on:
+        HomeVisit.objects.filter(pk=approval.home_visit_id).update(
+            visited_on=starts_on - datetime.timedelta(days=20)
+        )
     return Placement.objects.create(
         student=accept(student),
-        approval=approved(family),
+        approval=approval,
         school=school,
         coordinator=coordinator,
-        starts_on=starts_on or association_today() - datetime.timedelta(days=40),
+        starts_on=starts_on,
         reasons="Shared languages.",
     )
 
