@@ -36,11 +36,11 @@ from django.utils.translation import gettext as _
 from twinning.core.authz import SYSTEM, NotAllowed, acting_user, require, require_verified_staff
 from twinning.core.dates import association_today
 from twinning.core.reverse import absolute_url
-from twinning.core.services import log_activity
+from twinning.core.services import get_association, log_activity
 from twinning.core.special import WELFARE_PERMISSION, log_special_read, require_special_reader
 from twinning.exchanges import emails
 from twinning.exchanges.models import Coordinator, Incident, Placement, Student
-from twinning.exchanges.rules import may_read_restricted
+from twinning.exchanges.rules import may_read_restricted, may_read_restricted_of
 from twinning.outbox.services import queue_email
 
 T = Incident.Type
@@ -173,14 +173,21 @@ def read_incident(*, incident: Incident, by: Any) -> Incident:
     return incident
 
 
-def list_incidents(*, incidents: list[Incident], record: Any, by: Any) -> list[Incident]:
-    """A list of incidents (their type, severity and date) for a reader of every one of them;
-    one logged read for the page (`record`: the committee or the association)."""
-    if by is not SYSTEM and not all(may_read_restricted(by, i.student) for i in incidents):
+def list_incidents(*, incidents: list[Incident], member: Any = None, by: Any) -> list[Incident]:
+    """A list of incidents (their type, severity and date): a committee's (`member`) for its
+    exchange coordinator or welfare staff, every committee's (no `member`) for welfare staff;
+    one logged read for the page. NotAllowed otherwise, or if an incident is another
+    committee's. Checked once for the list, not per row."""
+    if by is not SYSTEM:
+        if member is None:
+            require_special_reader(by)
+        elif not may_read_restricted_of(by, member):
+            raise NotAllowed("exchanges.read_incident")
+    if member is not None and any(i.student.quota.host_id != member.pk for i in incidents):
         raise NotAllowed("exchanges.read_incident")
     if incidents:
         log_special_read(
-            record,
+            member if member is not None else get_association(),
             "exchanges.incidents.listed",
             by=by,
             fields=LIST_FIELDS,

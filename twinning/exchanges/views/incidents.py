@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from twinning.accounts.decorators import staff_required
 from twinning.accounts.reauth import reauth_redirect
 from twinning.core.forms import add_service_error
-from twinning.core.services import get_association
 from twinning.core.special import may_read_special
 from twinning.exchanges.forms_monitoring import IncidentForm, MandatoryReportForm
 from twinning.exchanges.models import Incident, Student
@@ -56,10 +55,8 @@ def incident_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _list(
-    request: HttpRequest, found: list[Incident], record: object, member: Member | None
-) -> HttpResponse:
-    services.list_incidents(incidents=found, record=record, by=request.user)
+def _list(request: HttpRequest, found: list[Incident], member: Member | None) -> HttpResponse:
+    services.list_incidents(incidents=found, member=member, by=request.user)
     now = timezone.now()
     rows = [
         (i, i.report_open and i.report_due_at is not None and i.report_due_at < now) for i in found
@@ -76,7 +73,7 @@ def committee_incidents(request: HttpRequest, slug: str) -> HttpResponse:
     if refused := reauth_redirect(request):
         return refused
     found = list(Incident.objects.for_host(member).listed())
-    return _list(request, found, member, member)
+    return _list(request, found, member)
 
 
 @staff_required
@@ -87,7 +84,7 @@ def staff_incidents(request: HttpRequest) -> HttpResponse:
     if refused := reauth_redirect(request):
         return refused
     found = list(Incident.objects.listed().order_by("status", "-occurred_on", "-pk"))
-    return _list(request, found, get_association(), None)
+    return _list(request, found, None)
 
 
 def _readable(request: HttpRequest, pk: int) -> Incident:
