@@ -340,3 +340,14 @@ def test_the_student_page_links_to_the_monthly_contacts(placed, committee_admin)
 
     assert f"/exchanges/placements/{placed.placement.pk}/contacts/" in body
     assert f"/exchanges/students/{placed.student.pk}/incidents/new/" in body
+
+
+@pytest.mark.django_db
+def test_the_monitoring_sections_replace_no_other_apps_section():
+    from twinning.core.navigation import _SECTIONS
+
+    keys = [(s.role, s.order) for s in _SECTIONS]
+
+    assert len(keys) == len(set(keys))
+    assert ("staff", 97) in keys
+    assert ("committee_admin", 97) in keys

@@ -183,13 +183,14 @@ def _coordinator_facts(request: HttpRequest, scope: Scope) -> Scope:
 
 
 def register_monitoring() -> None:
+    # Orders nobody else registers for these roles: the same (role, order) replaces a section.
     register_section(
-        "staff", order=93, links=_staff_monitoring_links, tasks=_staff_monitoring_tasks
+        "staff", order=97, links=_staff_monitoring_links, tasks=_staff_monitoring_tasks
     )
-    register_section("committee_admin", order=93, links=_committee_monitoring_links)
+    register_section("committee_admin", order=97, links=_committee_monitoring_links)
     register_section(
         "exchange_coordinator",
-        order=11,
+        order=17,
         links=_committee_monitoring_links,
         facts=_coordinator_facts,
     )
