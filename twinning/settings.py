@@ -414,4 +414,6 @@ TWINNING_SCHEDULE: dict[str, int] = {
     "events_expire_offers": 300,  # events: unanswered waiting-list offers pass to the next party
     "grants_report_reminders": 24 * 3600,  # grants: reports due in 30 and 7 days, and overdue
     "exchanges_retention": 24 * 3600,  # exchanges: personal data after a season's period
+    "exchanges_contact_alerts": 24 * 3600,  # exchanges: months without a monthly contact
+    "exchanges_report_alerts": 3600,  # exchanges: overdue incident reports to the Department
 }

@@ -27,3 +27,27 @@ def test_menu_link_follows_the_script_prefix():
 @override_settings(ROOT_URLCONF="tests.core.urls_other")
 def test_menu_link_follows_the_url_configuration():
     assert url("other-home") == "/elsewhere/"
+
+
+def _one_link(scope):
+    return []
+
+
+def _other_link(scope):
+    return []
+
+
+def test_a_second_app_registering_a_section_at_the_same_place_is_refused():
+    import pytest
+    from django.core.exceptions import ImproperlyConfigured
+
+    from twinning.core import navigation
+
+    kept = list(navigation._SECTIONS)
+    try:
+        navigation.register_section("staff", order=9999, links=_one_link)
+        navigation.register_section("staff", order=9999, links=_one_link)  # imported twice
+        with pytest.raises(ImproperlyConfigured, match="order 9999"):
+            navigation.register_section("staff", order=9999, links=_other_link)
+    finally:
+        navigation._SECTIONS[:] = kept

@@ -167,3 +167,45 @@ ACTOR_CASES.update(
         },
     }
 )
+
+# --- Section 3: monitoring and incidents (a placement and an incident added to the world) ---
+_M = "exchanges.services.monitoring."
+_I = "exchanges.services.incidents."
+
+
+def _placed(w):
+    from tests.exchanges.monitoring_helpers import extend
+
+    return extend(w.exchanges)
+
+
+ACTOR_CASES.update(
+    {
+        f"{_M}record_contact": lambda w: {
+            "placement": _placed(w).placement,
+            "contact_with": "student",
+            "contacted_on": _placed(w).placement.starts_on,
+            "method": "phone",
+        },
+        f"{_M}send_contact_alerts": lambda w: {"today": datetime.date(2030, 1, 1)},
+        f"{_I}report_incident": lambda w: {
+            "student": _placed(w).student,
+            "type": "other",
+            "severity": "minor",
+            "occurred_on": datetime.date(2026, 1, 1),
+            "description": "Rogue",
+        },
+        f"{_I}read_incident": lambda w: {"incident": _placed(w).incident},
+        f"{_I}list_incidents": lambda w: {
+            "incidents": [_placed(w).incident],
+            "member": w.exchanges.member,
+        },
+        f"{_I}close_mandatory_report": lambda w: {
+            "incident": _placed(w).incident,
+            "reported_on": datetime.date(2030, 1, 1),
+            "reference": "Rogue",
+        },
+        f"{_I}close_incident": lambda w: {"incident": _placed(w).incident},
+        f"{_I}send_report_alerts": lambda w: {},
+    }
+)

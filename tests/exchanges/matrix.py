@@ -13,6 +13,7 @@ SIGNED_IN_POST = (302, 405, 405, 405, 405, 405)
 COMMITTEE_PAGE = (302, 404, 200, 404, 404, 200)
 STUDENT_PAGE = (404, 404, 200, 404, 404, 200)
 RESTRICTED_PAGE = (404, 404, 404, 404, 404, 404)  # welfare staff and the coordinator only
+WELFARE_STAFF_PAGE = (302, 404, 404, 404, 302, 404)  # staff_required, then welfare only
 _C = "/exchanges/committees/{member}"
 
 MATRIX = {
@@ -87,16 +88,46 @@ MATRIX = {
     "exchanges:family_distance": (f"{_C}/distances/", SIGNED_IN_POST),
     "exchanges:placement_list": (f"{_C}/placements/", COMMITTEE_PAGE),
     "exchanges:staff_placements": ("/staff/exchanges/placements/", STAFF_PAGE),
+    # Section 3: monitoring, compliance and incidents. Incidents are read by the committee's
+    # exchange coordinator and welfare staff only (tests/exchanges/test_incidents.py), so
+    # every matrix role gets 404 on their pages (the matrix's staff lack the welfare
+    # capability; its staff pages send staff without a second factor to the code page).
+    "exchanges:staff_monitoring": ("/staff/exchanges/monitoring/", STAFF_PAGE),
+    "exchanges:staff_compliance": ("/staff/exchanges/compliance/", STAFF_PAGE),
+    "exchanges:staff_compliance_csv": ("/staff/exchanges/compliance.csv", STAFF_PAGE),
+    "exchanges:staff_incidents": ("/staff/exchanges/incidents/", WELFARE_STAFF_PAGE),
+    "exchanges:committee_monitoring": (f"{_C}/monitoring/", COMMITTEE_PAGE),
+    "exchanges:committee_compliance": (f"{_C}/compliance/", COMMITTEE_PAGE),
+    "exchanges:committee_compliance_csv": (f"{_C}/compliance.csv", COMMITTEE_PAGE),
+    "exchanges:committee_incidents": (f"{_C}/incidents/", RESTRICTED_PAGE),
+    "exchanges:placement_contacts": (
+        "/exchanges/placements/{exchange_placement}/contacts/",
+        COMMITTEE_PAGE,
+    ),
+    "exchanges:incident_new": (
+        "/exchanges/students/{exchange_student}/incidents/new/",
+        COMMITTEE_PAGE,
+    ),
+    "exchanges:incident_detail": ("/exchanges/incidents/{exchange_incident}/", RESTRICTED_PAGE),
+    "exchanges:incident_report": (
+        "/exchanges/incidents/{exchange_incident}/report/",
+        POST_ONLY,
+    ),
+    "exchanges:incident_close": ("/exchanges/incidents/{exchange_incident}/close/", POST_ONLY),
 }
 
 
 def build_world(base: dict) -> dict:
-    """Springfield hosts a nominated student (with a document) from its sister city; a
-    family with a home visit and a photo; a school with its letter; a coordinator."""
+    """Springfield hosts a student (with a document) from its sister city, placed with a
+    family (a home visit with a photo, approved), at a school with its letter, followed by a
+    coordinator; an incident of the student."""
     from tests.exchanges.helpers import build
+    from tests.exchanges.monitoring_helpers import extend
 
-    found = build(base["member"])
+    found = extend(build(base["member"]))
     return {
+        "exchange_placement": found.placement.pk,
+        "exchange_incident": found.incident.pk,
         "exchange_season": found.season.slug,
         "exchange_quota": found.quota.pk,
         "exchange_contact": found.contact.pk,

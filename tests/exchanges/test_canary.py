@@ -1,10 +1,11 @@
 """Canary scan of the students' restricted details (medical, allergies, passport, sponsor form
-number): every exchange page (each URL pattern of the `exchanges` namespace, filled with the
-world's objects), every page linked from those and from the role's home, downloads included,
-is requested as a host family, a sending contact (through the link), another committee, the
-hosting committee's admin and local coordinator, the student and a member of the public. The
-values never appear; the hosting committee's exchange coordinator and staff do see them, so
-the scan is known to look in the right places."""
+number) and of their incidents (what happened, who was involved; section 3): every exchange
+page (each URL pattern of the `exchanges` namespace, filled with the world's objects), every
+page linked from those and from the role's home, downloads included, is requested as a host
+family, a sending contact (through the link), another committee, the hosting committee's
+admin and local coordinator, the student and a member of the public. The values never appear;
+the hosting committee's exchange coordinator and welfare staff do see them, so the scan is
+known to look in the right places."""
 
 import re
 
@@ -16,6 +17,7 @@ from tests.accounts.welfare import reauthenticated, stale, welfare_staff
 from tests.conftest import _client_for
 from tests.events.test_summit_canary import _crawl, _leaks
 from tests.exchanges import helpers as h
+from tests.exchanges.monitoring_helpers import CANARY_INCIDENT, CANARY_PEOPLE, extend
 from tests.factories import MemberFactory, UserFactory
 from tests.matrix import all_routes
 
@@ -24,7 +26,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(springfield_member):
-    return h.build(springfield_member.slug)
+    # Section 3: the student placed, and an incident whose text is a canary too.
+    return extend(h.build(springfield_member.slug))
+
+
+# The restricted details and the incident's text: the same readers, the same refusals.
+CANARIES = (*h.CANARIES, CANARY_INCIDENT, CANARY_PEOPLE)
 
 
 def _paths(world) -> list[str]:
@@ -42,6 +49,8 @@ def _paths(world) -> list[str]:
         world.coordinator.pk,
         world.document.pk,
         world.contact.pk,
+        world.placement.pk,
+        world.incident.pk,
     ]
     paths = []
     for route in all_routes():
@@ -94,7 +103,7 @@ def test_restricted_details_never_reach_the_refused_roles(world, committee_admin
     }
     paths = _paths(world)
 
-    leaks = {role: _leaks(_crawl(client, paths), h.CANARIES) for role, client in roles.items()}
+    leaks = {role: _leaks(_crawl(client, paths), CANARIES) for role, client in roles.items()}
 
     assert leaks == {role: {} for role in roles}
 
@@ -104,8 +113,8 @@ def test_the_scan_finds_the_values_where_they_belong(world):
     welfare = reauthenticated(_client_for(welfare_staff(), verified=True))
 
     for client in (welfare, reauthenticated(_client_for(exchange.user))):
-        found = _leaks(_crawl(client, _paths(world)), h.CANARIES)
-        assert set().union(*found.values()) == set(h.CANARIES)
+        found = _leaks(_crawl(client, _paths(world)), CANARIES)
+        assert set().union(*found.values()) == set(CANARIES)
 
 
 def test_the_sending_contact_reaches_their_student_in_the_scan(world):

@@ -53,7 +53,7 @@ def _contact_client(contacts) -> Client:
 
 
 PAGES = {
-    "staff_home": ("staff", "/staff/exchanges/", 8),
+    "staff_home": ("staff", "/staff/exchanges/", 10),  # + the welfare capability (2)
     "season": ("staff", "/staff/exchanges/seasons/{season}/", 11),
     "committee": ("committee_admin", "/exchanges/committees/{member}/", 13),
     "family_list": ("committee_admin", "/exchanges/committees/{member}/families/", 8),

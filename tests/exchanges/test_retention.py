@@ -229,3 +229,29 @@ def call_command_at(day: datetime.date) -> None:
 
     with time_machine.travel(datetime.datetime.combine(day, datetime.time(12)), tick=False):
         call_command("exchanges_retention", verbosity=0)
+
+
+def test_incidents_contacts_and_orientations_go_with_the_students_and_their_count_stays(world):
+    from tests.exchanges import monitoring_helpers as m
+    from twinning.exchanges.models import ContactAlert, Incident, MonthlyContact, Orientation
+
+    m.incident(world.student)
+    MonthlyContact.objects.create(
+        placement=world.placement,
+        month=world.season.arrival_date.replace(day=1),
+        contact_with=MonthlyContact.With.STUDENT,
+        contacted_on=world.season.arrival_date,
+        method=MonthlyContact.Method.PHONE,
+        notes="Settling in well.",
+    )
+    Orientation.objects.create(
+        student=world.student, kind=Orientation.Kind.PRE_ARRIVAL, held_on=world.season.arrival_date
+    )
+
+    apply_retention(today=r.after(world.season), by=SYSTEM)
+
+    for model in (Incident, MonthlyContact, ContactAlert, Orientation):
+        assert not model.objects.exists(), model
+    counts = _season(world).retained_counts
+    assert counts["incidents"] == 1
+    assert counts["mandatory_reports"] == 1

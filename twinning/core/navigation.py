@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
@@ -99,10 +100,22 @@ def register_section(
     facts: Callable[[HttpRequest, Scope], Scope] | None = None,
 ) -> None:
     section = Section(role=role, order=order, links=links or _no_links, tasks=tasks, facts=facts)
-    # Registering the same (role, order) again replaces it (a module imported twice).
+    # Registering the same (role, order) again replaces it (a module imported twice); another
+    # app's section at the same place would silently take its links away: refused.
+    for kept in _SECTIONS:
+        if (kept.role, kept.order) == (role, order) and _origin(kept) != _origin(section):
+            raise ImproperlyConfigured(
+                f"Navigation: {_origin(section)} and {_origin(kept)} both register a section "
+                f"for {role!r} at order {order}: choose another order."
+            )
     _SECTIONS[:] = [s for s in _SECTIONS if (s.role, s.order) != (role, order)]
     _SECTIONS.append(section)
     _SECTIONS.sort(key=lambda s: s.order)
+
+
+def _origin(section: Section) -> str:
+    function = section.links if section.links is not _no_links else section.tasks
+    return f"{getattr(function, '__module__', '?')}.{getattr(function, '__qualname__', '?')}"
 
 
 def url(name: str, **kwargs: Any) -> str:

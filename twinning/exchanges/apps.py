@@ -13,7 +13,9 @@ class ExchangesConfig(AppConfig):
 
         register_youth_program()
         emails.register()
+        emails.register_monitoring()
         navigation.register()
+        navigation.register_monitoring()
         from twinning.core.orphans import register_stored_files
         from twinning.exchanges.models import HomeVisitPhoto, School, StudentDocument
 

@@ -65,3 +65,58 @@ def register() -> None:
         description=_("To a host family when their application is approved or declined."),
         placeholders=("family_name", "committee", "outcome", "page_url"),
     )
+
+
+# --- Monitoring and incidents (section 3) ------------------------------------------------------
+# No special-category value goes in these: an incident's mail names neither its type nor what
+# happened, only that one waits and where to read it (after signing in).
+
+CONTACT_OVERDUE = "exchanges.contact_overdue"
+INCIDENT_REPORTED = "exchanges.incident_reported"
+INCIDENT_REPORT_OVERDUE = "exchanges.incident_report_overdue"
+
+
+def register_monitoring() -> None:
+    register_template(
+        CONTACT_OVERDUE,
+        subject=_("Monthly contact overdue: {{ student_name }}"),
+        body=_(
+            "Hello {{ coordinator_name }},\n\nno monthly contact is recorded for "
+            "{{ student_name }} ({{ committee }}) in {{ months }}: {{ missing }}.\n\n"
+            "Record the contacts here:\n{{ page_url }}\n"
+        ),
+        description=_("To a placement's local coordinator, once per month left without contact."),
+        placeholders=(
+            "coordinator_name",
+            "student_name",
+            "committee",
+            "months",
+            "missing",
+            "page_url",
+        ),
+    )
+    register_template(
+        INCIDENT_REPORTED,
+        subject=_("An exchange incident was recorded ({{ committee }})"),
+        body=_(
+            "Hello,\n\nan incident concerning a student hosted by {{ committee }} was recorded."
+            "{% if due %} It must be reported to the Department of State by {{ due }}.{% endif %}"
+            "\n\nRead it here (after confirming it is you):\n{{ page_url }}\n"
+        ),
+        description=_(
+            "To the hosting committee's exchange coordinator and welfare staff: an incident "
+            "waits (never its details)."
+        ),
+        placeholders=("committee", "due", "page_url"),
+    )
+    register_template(
+        INCIDENT_REPORT_OVERDUE,
+        subject=_("Overdue: an incident report to the Department of State ({{ committee }})"),
+        body=_(
+            "Hello,\n\nthe report to the Department of State of an incident concerning a student "
+            "hosted by {{ committee }} was due by {{ due }} and is not recorded as filed.\n\n"
+            "Record it here:\n{{ page_url }}\n"
+        ),
+        description=_("To welfare staff, once, when an incident's mandatory report is overdue."),
+        placeholders=("committee", "due", "page_url"),
+    )

@@ -753,3 +753,173 @@ class ReciprocityFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.students}"
+
+
+# --- Monitoring: monthly contacts and incidents (section 3) ------------------------------------
+
+
+class MonthlyContactQuerySet(models.QuerySet["MonthlyContact"]):
+    def for_placement(self, placement: Any) -> "MonthlyContactQuerySet":
+        return self.filter(placement=placement)
+
+
+class MonthlyContact(TimeStampedModel):
+    """A local coordinator's monthly contact with the placed student or, separately, with the
+    host family (22 CFR 62.25: monthly contact with both). One row per placement, month and
+    side; `month` is the first day of the contact's month (set by `record_contact`)."""
+
+    class With(models.TextChoices):
+        STUDENT = "student", _("the student")
+        FAMILY = "family", _("the host family")
+
+    class Method(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        PHONE = "phone", _("Telephone")
+        VIDEO = "video", _("Video call")
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="contacts")
+    month = models.DateField(_("month"))
+    contact_with = models.CharField(_("contact with"), max_length=10, choices=With.choices)
+    contacted_on = models.DateField(_("contacted on"))
+    method = models.CharField(_("how"), max_length=10, choices=Method.choices)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = MonthlyContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month", "contact_with", "pk"]
+        verbose_name = _("monthly contact")
+        verbose_name_plural = _("monthly contacts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "month", "contact_with"], name="exchanges_contact_monthly"
+            ),
+            models.CheckConstraint(
+                condition=Q(contacted_on__gte=models.F("month")), name="exchanges_contact_in_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement_id} {self.month:%Y-%m} {self.contact_with}"
+
+
+class ContactAlert(models.Model):
+    """An overdue month of a placement whose coordinator was e-mailed (once per placement and
+    month: the daily task sends nothing twice)."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="alerts")
+    month = models.DateField(_("month"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-month", "pk"]
+        verbose_name = _("overdue-contact alert")
+        verbose_name_plural = _("overdue-contact alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "month"], name="exchanges_alert_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement_id} {self.month:%Y-%m}"
+
+
+class IncidentQuerySet(models.QuerySet["Incident"]):
+    def for_host(self, member: Any) -> "IncidentQuerySet":
+        return self.filter(student__quota__host=member)
+
+    def report_open(self) -> "IncidentQuerySet":
+        """Incidents whose mandatory report to the Department of State is not yet filed."""
+        return self.filter(requires_mandatory_report=True, reported_on__isnull=True)
+
+    def listed(self) -> "IncidentQuerySet":
+        return self.select_related("student__person", "student__quota__host", "reported_by")
+
+
+class Incident(TimeStampedModel):
+    """A serious event in a student's stay. Special-category data (RELIABILITY P-07): read only
+    by those `rules.may_read_restricted` lets read (the hosting committee's exchange
+    coordinator, welfare staff), each read logged. `requires_mandatory_report` and
+    `report_due_at` are set from the type and severity by `services.incidents.report_incident`;
+    staff close the report (`close_mandatory_report`) with the date and the reference the
+    Department of State gave."""
+
+    class Type(models.TextChoices):
+        SEXUAL_MISCONDUCT = "sexual_misconduct", _("Allegation of sexual misconduct")
+        ARREST = "arrest", _("Arrest or police involvement")
+        SERIOUS_ILLNESS = "serious_illness", _("Serious illness or injury")
+        HOSPITALISATION = "hospitalisation", _("Hospitalisation")
+        RUNAWAY = "runaway", _("Runaway or missing student")
+        DEATH = "death", _("Death")
+        NATURAL_DISASTER = "natural_disaster", _("Natural disaster or emergency")
+        OTHER = "other", _("Other")
+
+    class Severity(models.TextChoices):
+        MINOR = "minor", _("Minor")
+        SERIOUS = "serious", _("Serious")
+        CRITICAL = "critical", _("Critical")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="incidents")
+    placement = models.ForeignKey(
+        Placement, on_delete=models.PROTECT, null=True, blank=True, related_name="incidents"
+    )
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    occurred_on = models.DateField(_("occurred on"))
+    people_involved = models.TextField(_("people involved"), blank=True)
+    description = models.TextField(_("what happened"))
+    actions_taken = models.TextField(_("actions taken"), blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    requires_mandatory_report = models.BooleanField(
+        _("must be reported to the Department of State"), default=False
+    )
+    report_due_at = models.DateTimeField(_("report due by"), null=True, blank=True)
+    reported_on = models.DateField(
+        _("reported to the Department of State on"), null=True, blank=True
+    )
+    report_reference = models.CharField(_("the Department's reference"), max_length=100, blank=True)
+    report_closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    overdue_alert_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(requires_mandatory_report=False) | Q(report_due_at__isnull=False),
+                name="exchanges_incident_report_due",
+            ),
+            models.CheckConstraint(
+                condition=Q(reported_on__isnull=True) | ~Q(report_reference=""),
+                name="exchanges_incident_report_reference",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open")
+                | Q(requires_mandatory_report=False)
+                | Q(reported_on__isnull=False),
+                name="exchanges_incident_closed_after_report",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} ({self.occurred_on})"
+
+    @property
+    def report_open(self) -> bool:
+        return self.requires_mandatory_report and self.reported_on is None

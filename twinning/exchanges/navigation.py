@@ -140,3 +140,61 @@ def register() -> None:
 
 
 __all__ = ["CONTACT_SESSION", "register"]
+
+
+# --- Monitoring and incidents (section 3) ------------------------------------------------------
+
+
+def _staff_monitoring_links(scope: Scope) -> list[Link]:
+    return [
+        Link(_("Exchange: monthly contacts"), url("exchanges:staff_monitoring")),
+        Link(_("Exchange: compliance"), url("exchanges:staff_compliance")),
+    ]
+
+
+def _staff_monitoring_tasks(request: HttpRequest, scope: Scope) -> list[Link]:
+    """Welfare staff: the incidents whose report to the Department of State is overdue."""
+    from django.utils import timezone
+
+    from twinning.core.special import may_read_special
+    from twinning.exchanges.models import Incident
+
+    if not may_read_special(request.user):
+        return []
+    overdue = Incident.objects.report_open().filter(report_due_at__lt=timezone.now()).count()
+    return [Link(_("Overdue exchange incident reports"), url("exchanges:staff_incidents"), overdue)]
+
+
+def _committee_monitoring_links(scope: Scope) -> list[Link]:
+    slug = scope["slug"]
+    links = [
+        Link(_("Exchange: monthly contacts"), url("exchanges:committee_monitoring", slug=slug)),
+        Link(_("Exchange: compliance"), url("exchanges:committee_compliance", slug=slug)),
+    ]
+    if scope.get("reads_incidents"):
+        links.append(
+            Link(_("Exchange: incidents"), url("exchanges:committee_incidents", slug=slug))
+        )
+    return links
+
+
+def _coordinator_facts(request: HttpRequest, scope: Scope) -> Scope:
+    """Whether the coordinator is the committee's exchange coordinator (reads incidents)."""
+    reads = Coordinator.objects.filter(
+        member__slug=scope["slug"], user=cast(Any, request.user), is_exchange_coordinator=True
+    ).exists()
+    return {"reads_incidents": reads}
+
+
+def register_monitoring() -> None:
+    # Orders nobody else registers for these roles: the same (role, order) replaces a section.
+    register_section(
+        "staff", order=97, links=_staff_monitoring_links, tasks=_staff_monitoring_tasks
+    )
+    register_section("committee_admin", order=97, links=_committee_monitoring_links)
+    register_section(
+        "exchange_coordinator",
+        order=17,
+        links=_committee_monitoring_links,
+        facts=_coordinator_facts,
+    )

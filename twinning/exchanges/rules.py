@@ -46,3 +46,13 @@ def may_read_restricted(user: Any, student: Any) -> bool:
 
 rules.add_perm("exchanges.manage_committee", is_staff | manages_exchanges_of)
 rules.add_perm("exchanges.manage_seasons", is_staff)
+
+
+def may_read_restricted_of(user: Any, member: Any) -> bool:
+    """`may_read_restricted` for every student of the hosting committee `member` (its lists
+    of incidents): its exchange coordinator or welfare staff."""
+    if may_read_special(user):
+        return True
+    if not _signed_in(user) or member is None:
+        return False
+    return member.exchange_coordinators.filter(user=user, is_exchange_coordinator=True).exists()

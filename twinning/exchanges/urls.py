@@ -129,3 +129,46 @@ urlpatterns = [
     ),
     path("staff/exchanges/placements/", placement.staff_placements, name="staff_placements"),
 ]
+
+# --- Monitoring and incidents (section 3) ------------------------------------------------------
+from twinning.exchanges.views import incidents, monitoring  # noqa: E402 (appended section)
+
+urlpatterns += [
+    path("staff/exchanges/monitoring/", monitoring.staff_monitoring, name="staff_monitoring"),
+    path("staff/exchanges/compliance/", monitoring.staff_compliance, name="staff_compliance"),
+    path(
+        "staff/exchanges/compliance.csv",
+        monitoring.staff_compliance_csv,
+        name="staff_compliance_csv",
+    ),
+    path("staff/exchanges/incidents/", incidents.staff_incidents, name="staff_incidents"),
+    path(
+        "exchanges/committees/<slug:slug>/monitoring/",
+        monitoring.committee_monitoring,
+        name="committee_monitoring",
+    ),
+    path(
+        "exchanges/committees/<slug:slug>/compliance/",
+        monitoring.committee_compliance,
+        name="committee_compliance",
+    ),
+    path(
+        "exchanges/committees/<slug:slug>/compliance.csv",
+        monitoring.committee_compliance_csv,
+        name="committee_compliance_csv",
+    ),
+    path(
+        "exchanges/committees/<slug:slug>/incidents/",
+        incidents.committee_incidents,
+        name="committee_incidents",
+    ),
+    path(
+        "exchanges/placements/<int:pk>/contacts/",
+        monitoring.placement_contacts,
+        name="placement_contacts",
+    ),
+    path("exchanges/students/<int:pk>/incidents/new/", incidents.incident_new, name="incident_new"),
+    path("exchanges/incidents/<int:pk>/", incidents.incident_detail, name="incident_detail"),
+    path("exchanges/incidents/<int:pk>/report/", incidents.incident_report, name="incident_report"),
+    path("exchanges/incidents/<int:pk>/close/", incidents.incident_close, name="incident_close"),
+]

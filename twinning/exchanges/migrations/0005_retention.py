@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exchanges', '0003_matching'),
+        ('exchanges', '0004_monitoring'),
         ('network', '0006_one_open_proposal_per_pair'),
     ]
 

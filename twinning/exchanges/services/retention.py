@@ -7,8 +7,9 @@ For each season past its date, in one transaction (`apply_season_retention`):
 1. the counts are kept first: `ReciprocityFigure` rows (who sent how many students to whom,
    `services.reciprocity`) and `Season.retained_counts` (students by status, placements), and
    `retention_done_at` is set, so from now on the pages read the figures, never the students;
-2. the students' exchange data goes: their placements (with the matching reasons and end
-   reasons), restricted details, documents (and their files in private storage), emergency
+2. the students' exchange data goes: their incidents, their placements (with the matching
+   reasons and end reasons, the monthly contacts and their alerts), orientations, restricted
+   details, documents (and their files in private storage), emergency
    contacts, interview notes and status-change messages (the student rows themselves), and the
    sending contacts of the season's places;
 3. each young person is handed to youth's `erase_person` for the exchange program (no second
@@ -44,6 +45,7 @@ from twinning.exchanges.models import (
     HomeVisitPhoto,
     HostFamily,
     HouseholdMember,
+    Incident,
     Placement,
     ReciprocityFigure,
     RestrictedDetails,
@@ -92,11 +94,14 @@ def _freeze_figures(season: Season) -> None:
     )
     statuses = Counter(season.students.values_list("status", flat=True))
     placements = Placement.objects.filter(student__season=season)
+    incidents = Incident.objects.filter(student__season=season)
     season.retained_counts = {
         "students": dict(sorted(statuses.items())),
         "students_went": sum(n for status, n in statuses.items() if status in WENT),
         "placements": placements.count(),
         "families": placements.values("approval__family").distinct().count(),
+        "incidents": incidents.count(),
+        "mandatory_reports": incidents.filter(requires_mandatory_report=True).count(),
     }
     season.retention_done_at = timezone.now()
     season.save(update_fields=["retained_counts", "retention_done_at", "updated_at"])
@@ -111,14 +116,19 @@ def _erase_students(season: Season) -> tuple[int, int, set[int]]:
     families = set(placements.values_list("approval__family_id", flat=True))
     documents = StudentDocument.objects.filter(student_id__in=ids)
     files = [name for name in documents.values_list("file_name", flat=True) if name]
+    incidents = Incident.objects.filter(student_id__in=ids)
     subjects: list[Any] = [
         (Student, ids),
+        (Incident, _pks(incidents)),
         (Placement, _pks(placements)),
         (StatusChange, _pks(StatusChange.objects.filter(student_id__in=ids))),
         (RestrictedDetails, _pks(RestrictedDetails.objects.filter(student_id__in=ids))),
         (StudentDocument, _pks(documents)),
     ]
     _delete_files_on_commit(files)
+    # Incidents (kept for the same period) protect their student and placement: they go
+    # first; the monthly contacts and their alerts go with the placements.
+    incidents.delete()
     placements.delete()
     # Restricted details, documents and status changes (with their messages) go with the rows.
     Student.objects.filter(pk__in=ids).delete()

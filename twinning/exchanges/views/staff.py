@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from twinning.accounts.decorators import staff_required
 from twinning.core.forms import add_service_error
+from twinning.core.special import may_read_special
 from twinning.exchanges.forms import QuotaForm, SeasonForm
 from twinning.exchanges.models import Quota, Season, Student
 from twinning.exchanges.services import students as services
@@ -34,6 +35,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     ).order_by("-arrival_date", "pk")
     committees = Member.objects.filter(exchange_quotas__isnull=False).distinct().order_by("name")
     context = {"form": form, "seasons": seasons, "committees": committees}
+    context["reads_incidents"] = may_read_special(request.user)  # section 3's incidents
     return render(request, "exchanges/staff_home.html", context)
 
 

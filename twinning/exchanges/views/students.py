@@ -25,6 +25,7 @@ from twinning.exchanges.models import StudentDocument
 from twinning.exchanges.rules import may_read_restricted
 from twinning.exchanges.services import placement as placement_services
 from twinning.exchanges.services import students as services
+from twinning.exchanges.views import monitoring
 from twinning.exchanges.views.common import flat_errors, visible_student
 from twinning.youth.programs import get_program
 from twinning.youth.services import has_consent
@@ -65,6 +66,7 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "orientations": student.orientations.all(),
         "orientation_form": OrientationForm() if manages else None,
     }
+    context.update(monitoring.student_links(request, student, manages))  # section 3
     return render(request, "exchanges/student_detail.html", context)
 
 

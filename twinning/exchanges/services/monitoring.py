@@ -1,0 +1,293 @@
+"""Monthly contacts and their alerts (issue 10 section 3, 22 CFR 62.25: the sponsor's local
+coordinator is in contact with the student and, separately, with the host family every month).
+
+The red/amber/green rule, computed in one place (`contact_state`, a pure function of the
+placement's start, today and the months with a contact on each side; the pages and the daily
+task feed it the months prefetched in one query for all placements, `monitored`):
+
+- the placement's months run from the month of `starts_on` to the current month (the
+  association's calendar); a placement that has not started is green ("starts on ...");
+- **red**: a past month (before the current one) lacks a contact with the student or with the
+  family; the reason names each side and month;
+- **amber**: no past month is missing, but the current month lacks a contact on a side and
+  fewer than `AMBER_DAYS` (7) days of it remain after today (from the 25th of a 31-day month,
+  the 24th of a 30-day month, the 22nd of February in a common year);
+- **green**: otherwise (every past month done, and the current month either done or with 7 days
+  or more to go).
+
+`send_contact_alerts` (daily, `exchanges_contact_alerts` in TWINNING_SCHEDULE) e-mails the
+placement's coordinator once per overdue placement-month: a `ContactAlert` row per month sent
+(a unique constraint), so the next day's run sends nothing again."""
+
+import calendar
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from twinning.core.authz import require
+from twinning.core.dates import association_today
+from twinning.core.reverse import absolute_url
+from twinning.core.services import log_activity
+from twinning.exchanges import emails
+from twinning.exchanges.models import ContactAlert, MonthlyContact, Placement, PlacementQuerySet
+from twinning.outbox.services import queue_email
+
+# The last days of a month in which a missing contact turns the student amber.
+AMBER_DAYS = 7
+
+GREEN, AMBER, RED = "green", "amber", "red"
+LABELS = {
+    GREEN: gettext_lazy("On track"),
+    AMBER: gettext_lazy("Due soon"),
+    RED: gettext_lazy("Overdue"),
+}
+ORDER = {RED: 0, AMBER: 1, GREEN: 2}
+
+
+def month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def next_month(month: datetime.date) -> datetime.date:
+    return (month + datetime.timedelta(days=32)).replace(day=1)
+
+
+def months_from(first: datetime.date, before: datetime.date) -> list[datetime.date]:
+    """The first days of the months from `first`'s month up to (not including) `before`'s."""
+    months, month = [], month_of(first)
+    while month < month_of(before):
+        months.append(month)
+        month = next_month(month)
+    return months
+
+
+def month_label(month: datetime.date) -> str:
+    return date_format(month, "YEAR_MONTH_FORMAT")
+
+
+@dataclass(frozen=True)
+class ContactState:
+    """A placement's monthly-contact status: its colour, the reasons in words, and the past
+    months without a contact on either side (what the alerts are about)."""
+
+    colour: str
+    reasons: tuple[str, ...]
+    overdue: tuple[datetime.date, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return str(LABELS[self.colour])
+
+
+def contact_state(
+    *,
+    starts_on: datetime.date,
+    today: datetime.date,
+    student_months: Iterable[datetime.date],
+    family_months: Iterable[datetime.date],
+) -> ContactState:
+    """The rule of the module docstring, for one placement."""
+    if starts_on > today:
+        when = date_format(starts_on, "DATE_FORMAT")
+        return ContactState(GREEN, (_("The placement starts on %(date)s.") % {"date": when},))
+    sides = (
+        (_("the student"), set(student_months)),
+        (_("the host family"), set(family_months)),
+    )
+    reasons, overdue = [], set()
+    for month in months_from(starts_on, today):
+        for side, done in sides:
+            if month not in done:
+                overdue.add(month)
+                reasons.append(
+                    _("No contact with %(side)s in %(month)s.")
+                    % {"side": side, "month": month_label(month)}
+                )
+    if reasons:
+        return ContactState(RED, tuple(reasons), tuple(sorted(overdue)))
+    current = month_of(today)
+    left = calendar.monthrange(today.year, today.month)[1] - today.day
+    missing = [side for side, done in sides if current not in done]
+    if missing and left < AMBER_DAYS:
+        reasons = [
+            _("No contact with %(side)s yet this month; %(days)d day(s) left after today.")
+            % {"side": side, "days": left}
+            for side in missing
+        ]
+        return ContactState(AMBER, tuple(reasons))
+    if missing:
+        return ContactState(
+            GREEN,
+            (
+                _("This month's contact with %(sides)s is still to come.")
+                % {"sides": _(" and ").join(missing)},
+            ),
+        )
+    return ContactState(GREEN, (_("Both contacts of this month are recorded."),))
+
+
+def monitored(placements: PlacementQuerySet) -> PlacementQuerySet:
+    """Placements with what the dashboards and the task show, and every contact's month and
+    side prefetched (one query for all placements, whatever their number)."""
+    return placements.select_related(
+        "student__person",
+        "student__quota__host",
+        "student__season",
+        "approval__family",
+        "school",
+        "coordinator__user",
+    ).prefetch_related(
+        Prefetch(
+            "contacts",
+            queryset=MonthlyContact.objects.only("placement_id", "month", "contact_with"),
+            to_attr="contact_months",
+        )
+    )
+
+
+def placement_state(placement: Placement, today: datetime.date) -> ContactState:
+    """`contact_state` of a placement fetched through `monitored` (no query)."""
+    rows = getattr(placement, "contact_months", None)
+    if rows is None:
+        rows = list(placement.contacts.only("month", "contact_with"))
+    return contact_state(
+        starts_on=placement.starts_on,
+        today=today,
+        student_months=[r.month for r in rows if r.contact_with == MonthlyContact.With.STUDENT],
+        family_months=[r.month for r in rows if r.contact_with == MonthlyContact.With.FAMILY],
+    )
+
+
+def dashboard(
+    placements: PlacementQuerySet, today: datetime.date | None = None
+) -> list[tuple[Placement, ContactState]]:
+    """Each current placement with its state, red first, then amber, then green."""
+    today = today or association_today()
+    rows = [(p, placement_state(p, today)) for p in monitored(placements.current())]
+    return sorted(rows, key=lambda row: (ORDER[row[1].colour], row[0].student.name, row[0].pk))
+
+
+@transaction.atomic
+def record_contact(
+    *,
+    placement: Placement,
+    contact_with: str,
+    contacted_on: datetime.date,
+    method: str,
+    notes: str = "",
+    by: Any,
+) -> MonthlyContact:
+    """Record a month's contact with the student or the family (the hosting committee's
+    admins and coordinators, verified staff). Refused: a contact in the future, before the
+    placement starts, on an ended placement, or a second one for the same month and side."""
+    require(by, "exchanges.manage_committee", placement.student.quota.host)
+    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    if placement.ended_at is not None:
+        raise ValidationError(_("This placement has ended: contacts are no longer recorded."))
+    if contacted_on > association_today():
+        raise ValidationError({"contacted_on": _("The contact date is in the future.")})
+    if contacted_on < placement.starts_on:
+        raise ValidationError(
+            {
+                "contacted_on": _("The placement starts on %(date)s: the contact is before it.")
+                % {"date": date_format(placement.starts_on, "DATE_FORMAT")}
+            }
+        )
+    month = month_of(contacted_on)
+    if MonthlyContact.objects.filter(
+        placement=placement, month=month, contact_with=contact_with
+    ).exists():
+        raise ValidationError(
+            {
+                "contacted_on": _("A contact with %(side)s in %(month)s is already recorded.")
+                % {
+                    "side": MonthlyContact.With(contact_with).label,
+                    "month": month_label(month),
+                }
+            }
+        )
+    contact = MonthlyContact(
+        placement=placement,
+        month=month,
+        contact_with=contact_with,
+        contacted_on=contacted_on,
+        method=method,
+        notes=notes.strip(),
+        recorded_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    contact.full_clean()
+    contact.save()
+    log_activity(
+        placement,
+        "exchanges.contact.recorded",
+        by=by,
+        data={"month": month.isoformat(), "with": contact_with, "method": method},
+    )
+    return contact
+
+
+def send_contact_alerts(*, today: datetime.date | None = None, by: Any) -> int:
+    """E-mail each current placement's coordinator about its overdue months, each month once
+    (a `ContactAlert` row per placement and month; a second run sends nothing). SYSTEM or
+    verified staff. Returns how many e-mails were queued."""
+    require(by, "exchanges.manage_seasons")
+    today = today or association_today()
+    sent = 0
+    placements = monitored(Placement.objects.current().filter(starts_on__lt=month_of(today)))
+    placements = placements.prefetch_related("alerts")
+    for placement in placements:
+        state = placement_state(placement, today)
+        done = {alert.month for alert in placement.alerts.all()}
+        new = [month for month in state.overdue if month not in done]
+        if not new:
+            continue
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    ContactAlert.objects.bulk_create(
+                        [ContactAlert(placement=placement, month=month) for month in new]
+                    )
+            except IntegrityError:
+                continue  # another run sent them
+            _alert_mail(placement, new, state, by)
+            sent += 1
+    return sent
+
+
+def _alert_mail(
+    placement: Placement, months: list[datetime.date], state: ContactState, by: Any
+) -> None:
+    host = placement.student.quota.host
+    queue_email(
+        to=placement.coordinator.user.email,
+        template=emails.CONTACT_OVERDUE,
+        context={
+            "coordinator_name": placement.coordinator.name,
+            "student_name": placement.student.name,
+            "committee": host.name,
+            "months": ", ".join(month_label(m) for m in months),
+            "missing": " ".join(state.reasons),
+            "page_url": absolute_url(
+                reverse("exchanges:placement_contacts", kwargs={"pk": placement.pk})
+            ),
+        },
+        recipient=placement.coordinator.user,
+        related=placement,
+        by=by,
+        key=f"exchanges.contact_overdue.{placement.pk}.{months[0]:%Y-%m}.{len(months)}",
+    )
+    log_activity(
+        placement,
+        "exchanges.contact.alerted",
+        by=by,
+        data={"months": [m.isoformat() for m in months]},
+    )
