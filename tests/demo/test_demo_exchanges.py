@@ -94,3 +94,20 @@ def test_the_demo_places_four_students_through_the_matching_and_they_arrived(hos
         assert made.reasons  # the matching's reasons, as confirmed
     assert Orientation.objects.filter(kind=Orientation.Kind.POST_ARRIVAL).count() == 3
     assert Student.objects.filter(status=Student.Status.ACCEPTED).count() == 2
+
+
+def test_the_demo_has_monthly_contacts_one_overdue_and_one_open_incident(host):
+    from twinning.core.dates import association_today
+    from twinning.exchanges.models import Incident, Placement
+    from twinning.exchanges.services.monitoring import RED, monitored, placement_state
+
+    demo = seed_exchanges()
+
+    colours = [
+        placement_state(p, association_today()).colour
+        for p in monitored(Placement.objects.filter(pk__in=[p.pk for p in demo.placements]))
+    ]
+    assert colours.count(RED) == 1
+    incident = Incident.objects.get()
+    assert incident.status == Incident.Status.OPEN
+    assert incident.requires_mandatory_report

@@ -5,7 +5,8 @@ each sending city (most accepted after their guardian's consent, one still waiti
 host families at every step of the screening (just applied, household being checked,
 references out, visited, approved); two schools (one with its signed acceptance letter), a
 local coordinator whose training is current and one whose training expired; four students
-placed through the matching's suggestions, arrived, with their orientations; the committee
+placed through the matching's suggestions, arrived, with their orientations and monthly
+contacts (one family's contact of last month missing) and one open incident; the committee
 admin persona is the committee's exchange coordinator (so the demo shows the restricted
 details to them, and to welfare staff)."""
 
@@ -21,12 +22,14 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from twinning.core.authz import SYSTEM
-from twinning.core.dates import association_today
+from twinning.core.dates import add_months, association_today
 from twinning.core.pdf import stylesheet
 from twinning.demo import personas
 from twinning.exchanges.models import (
     Coordinator,
     HostFamily,
+    Incident,
+    MonthlyContact,
     Orientation,
     Placement,
     Quota,
@@ -34,7 +37,7 @@ from twinning.exchanges.models import (
     Season,
     Student,
 )
-from twinning.exchanges.services import families, placement, staff, students
+from twinning.exchanges.services import families, incidents, monitoring, placement, staff, students
 from twinning.network.models import Community, Member, Partnership
 from twinning.youth.services import answer_consent
 
@@ -391,6 +394,50 @@ def _placements(demo: ExchangeDemo) -> list[Placement]:
     return made
 
 
+def _contacts(demo: ExchangeDemo) -> None:
+    """The coordinator's monthly contacts since arrival, with the student and with the family;
+    the last placed student's family was not contacted last month (red on the dashboard) and
+    this month's contacts are still to come for most."""
+    today = association_today()
+    for n, made in enumerate(demo.placements):
+        month = made.starts_on.replace(day=1)
+        while month < today.replace(day=1):
+            for side in (MonthlyContact.With.STUDENT, MonthlyContact.With.FAMILY):
+                last_month = add_months(month, 1) == today.replace(day=1)
+                if n == len(demo.placements) - 1 and last_month and side == "family":
+                    continue  # overdue: the dashboard shows it red
+                if made.contacts.filter(month=month, contact_with=side).exists():
+                    continue
+                monitoring.record_contact(
+                    placement=made,
+                    contact_with=side,
+                    contacted_on=max(month.replace(day=12), made.starts_on),
+                    method=MonthlyContact.Method.IN_PERSON
+                    if n % 2
+                    else MonthlyContact.Method.PHONE,
+                    notes="Settling in; school going well; no concerns.",
+                    by=SYSTEM,
+                )
+            month = add_months(month, 1)
+
+
+def _incident(demo: ExchangeDemo) -> None:
+    """One open incident: a student hospitalised after a sports injury, a report to the
+    Department of State owed."""
+    if not demo.placements or Incident.objects.filter(student__season=demo.season).exists():
+        return
+    incidents.report_incident(
+        student=demo.placements[0].student,
+        type=Incident.Type.HOSPITALISATION,
+        severity=Incident.Severity.SERIOUS,
+        occurred_on=association_today() - datetime.timedelta(days=1),
+        description="Broke a wrist at football practice; kept overnight at the hospital.",
+        people_involved="The coach, the host parents.",
+        actions_taken="Host parents and the natural parents informed; follow-up visit booked.",
+        by=SYSTEM,
+    )
+
+
 def seed_exchanges() -> ExchangeDemo | None:
     """Build (or find) the season, its places, students, families, schools and coordinators."""
     host = _host()
@@ -402,4 +449,6 @@ def seed_exchanges() -> ExchangeDemo | None:
     demo.approved = _families(host, visitor=coordinators[1])
     demo.accepted = _students(demo.season, host)
     demo.placements = _placements(demo)
+    _contacts(demo)
+    _incident(demo)
     return demo
