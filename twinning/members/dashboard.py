@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from twinning.activities.queries import last_activity_by_partnership
 from twinning.core.dates import association_today
+from twinning.core.highlights import highlights_for
 from twinning.members.calls import open_calls_for
 from twinning.members.models import Invoice, Status
 from twinning.members.notify import billing_address
@@ -167,6 +168,7 @@ def dashboard_for(member: Member, today: datetime.date | None = None) -> dict[st
         "terms_ending": _terms_ending(member, day),
         "billing": billing_address(member),
         "calls": open_calls_for(member, day),
+        "highlights": highlights_for("committee_dashboard", member),
     }
     context["good_standing"] = all(r.ok for r in context["standing"])
     context["actions"] = _actions(member, context, day)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from twinning.core import maps
 from twinning.core.charts import bar_chart_svg
+from twinning.core.highlights import highlights_for
 from twinning.network import exports, mapdata, queries
 from twinning.network.models import Community, Country, Partnership, Region
 
@@ -29,7 +30,8 @@ def _paginate(request: HttpRequest, items: Any, per_page: int = PER_PAGE) -> Pag
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     totals = queries.network_stats()["totals"]
-    return render(request, "network/home.html", {"totals": totals})
+    context = {"totals": totals, "highlights": highlights_for("home", request)}
+    return render(request, "network/home.html", context)
 
 
 @require_safe
