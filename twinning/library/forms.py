@@ -34,6 +34,7 @@ class ResourceForm(forms.ModelForm):
         label=_("Address"),
         required=False,
         max_length=500,
+        assume_scheme="https",
         help_text=_(
             "For links and recordings: the page or the recording (for a webinar, the address "
             "of its recording)."
@@ -66,7 +67,7 @@ class ResourceForm(forms.ModelForm):
 class VersionForm(forms.Form):
     change_note = forms.CharField(label=_("What changed"), max_length=500)
     upload = forms.FileField(label=_("File (PDF, DOCX or XLSX)"), required=False)
-    url = forms.URLField(label=_("Address"), required=False, max_length=500)
+    url = forms.URLField(label=_("Address"), required=False, max_length=500, assume_scheme="https")
 
     def __init__(self, *args: Any, resource: Resource, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
