@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from twinning.library.access import Access, access_for, open_levels
 from twinning.library.models import Resource, SearchEntry, Topic, Version
@@ -110,10 +110,12 @@ def _ranked_ids(terms: list[set[str]], levels: list[str]) -> list[int]:
         "body_terms", weight="B", config="simple"
     )
     query = SearchQuery(_tsquery(terms), config="simple", search_type="raw")
+    # `@@` decides the match (every word); ts_rank alone is positive for a partial one.
     return list(
         SearchEntry.objects.filter(resource__access__in=levels)
-        .annotate(rank=SearchRank(vector, query))
-        .filter(rank__gt=0)
+        .annotate(document=vector)
+        .filter(document=query)
+        .annotate(rank=SearchRank(F("document"), query))
         .order_by("-rank", "resource_id")
         .values_list("resource_id", flat=True)[:MAX_RESULTS]
     )
