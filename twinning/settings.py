@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "twinning.awards",
     "twinning.grants",
     "twinning.exchanges",
+    "twinning.library",
     "twinning.demo",
 ]
 

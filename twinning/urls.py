@@ -60,6 +60,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("twinning.exchanges.urls")),
     path("", include("twinning.grants.urls")),
     path("", include("twinning.awards.urls")),
+    path("", include("twinning.library.urls")),
     path("accounts/", include("twinning.accounts.urls")),
     # The admin signs staff in through our sign-in and second-factor pages.
     path("admin/login/", admin_login),

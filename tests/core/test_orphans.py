@@ -47,6 +47,7 @@ def test_every_app_that_stores_private_files_registers_its_folders():
         "events/speakers",
         "exchanges",
         "grants/receipts",
+        "library",
         "showcase/derivatives",
         "showcase/originals",
     ]

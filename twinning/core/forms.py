@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 
-def add_service_error(form: forms.Form, error: Any) -> None:
+def add_service_error(form: forms.BaseForm, error: Any) -> None:
     """Attach a service's ValidationError to the form (C8): keyed messages go to the field of
     that name when the form has one, everything else to the form as a whole."""
     if hasattr(error, "error_dict"):

@@ -34,6 +34,7 @@ from twinning.core.uploads import (
     decode_text,
     image_derivatives,
     inspect_upload,
+    office_derivative,
     pdf_derivative,
     read_limited,
     sanitize_display_name,
@@ -81,6 +82,8 @@ _EXTENSIONS = {
     "image/png": "png",
     "audio/mpeg": "mp3",
     "audio/wav": "wav",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
 }
 
 
@@ -161,7 +164,7 @@ class StoredFile:
 @dataclass(frozen=True)
 class StoredUpload:
     inspected: InspectedUpload
-    # "display" and "thumb" for images, "audio", "document" (PDF) or "text".
+    # "display" and "thumb" for images, "audio", "document" (PDF, DOCX, XLSX) or "text".
     files: dict[str, StoredFile]
     text: str | None = None  # the normalised text of a plain-text upload
 
@@ -187,6 +190,8 @@ def store_upload(
         derived = {"audio": audio_derivative(data, max_seconds=limits.max_seconds)}
     elif inspected.kind == Kind.PDF:
         derived = {"document": pdf_derivative(data, max_pages=limits.max_pages)}
+    elif inspected.kind in (Kind.DOCX, Kind.XLSX):
+        derived = {"document": office_derivative(data, inspected.extension.upper())}
     else:
         text = decode_text(data, limits=limits)
         derived = {"text": (text.encode("utf-8"), "text/plain")}

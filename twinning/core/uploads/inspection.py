@@ -8,11 +8,30 @@ from collections.abc import Iterable
 from twinning.core.uploads.audio import _check_audio
 from twinning.core.uploads.images import _check_image
 from twinning.core.uploads.names import sanitize_display_name
+from twinning.core.uploads.office import _check_office
 from twinning.core.uploads.pdf import _check_pdf
 from twinning.core.uploads.policy import InspectedUpload, Kind, UploadLimits, _accepted, refuse
 from twinning.core.uploads.reading import read_limited
 from twinning.core.uploads.sniffing import _EICAR_MARKER, _FORMATS, _MARKUP, sniff
 from twinning.core.uploads.text import _check_text
+
+
+def _check_kind(
+    data: bytes, found: str, kind: Kind, limits: UploadLimits
+) -> tuple[int | None, int | None, float | None]:
+    """The checks of one kind; (width, height) of an image, seconds of a recording."""
+    if kind == Kind.TEXT:
+        _check_text(data, limits)
+    elif kind == Kind.IMAGE:
+        width, height = _check_image(data, found, limits)
+        return width, height, None
+    elif kind == Kind.AUDIO:
+        return None, None, _check_audio(data, found, limits)
+    elif kind in (Kind.DOCX, Kind.XLSX):
+        _check_office(data, found)
+    else:
+        _check_pdf(data, limits)
+    return None, None, None
 
 
 def inspect_upload(upload, *, allowed: Iterable[Kind], limits: UploadLimits) -> InspectedUpload:
@@ -35,18 +54,9 @@ def inspect_upload(upload, *, allowed: Iterable[Kind], limits: UploadLimits) -> 
     kind, mime, extension = _FORMATS[found]
     if kind not in allowed:
         raise refuse("not_allowed", found=kind.label, accepted=accepted)
-    width = height = seconds = None
-    if kind == Kind.TEXT:
-        _check_text(data, limits)
-    else:
-        if _MARKUP.search(data):
-            raise refuse("markup", accepted=accepted)
-        if kind == Kind.IMAGE:
-            width, height = _check_image(data, found, limits)
-        elif kind == Kind.AUDIO:
-            seconds = _check_audio(data, found, limits)
-        else:
-            _check_pdf(data, limits)
+    if kind != Kind.TEXT and _MARKUP.search(data):
+        raise refuse("markup", accepted=accepted)
+    width, height, seconds = _check_kind(data, found, kind, limits)
     return InspectedUpload(
         kind=kind,
         mime=mime,

@@ -16,6 +16,8 @@ class Kind(models.TextChoices):
     AUDIO = "audio", _("audio (MP3, WAV, FLAC or Ogg)")
     PDF = "pdf", _("PDF document")
     TEXT = "text", _("plain text (UTF-8)")
+    DOCX = "docx", _("Word document (DOCX)")
+    XLSX = "xlsx", _("Excel workbook (XLSX)")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ IMAGE_LIMITS = UploadLimits(max_bytes=20 * MB)
 AUDIO_LIMITS = UploadLimits(max_bytes=50 * MB, max_seconds=600)
 PDF_LIMITS = UploadLimits(max_bytes=10 * MB, max_pages=50)
 TEXT_LIMITS = UploadLimits(max_bytes=200 * 1024)
+OFFICE_LIMITS = UploadLimits(max_bytes=20 * MB)
 
 # Metadata segments (EXIF, XMP, ICC, comments, text chunks) beyond this are refused: a real
 # camera or editor writes well under it, and "10 MB of XMP" is a parser attack (UPL-1).
@@ -135,6 +138,22 @@ MESSAGES = {
     ),
     "pdf_too_complex": _(
         "The PDF is too complex to check safely. Print it to a new PDF and retry."
+    ),
+    "office_invalid": _(
+        "The document could not be read; it may be damaged. Save it again from Word or Excel "
+        "(as .docx or .xlsx) and retry."
+    ),
+    "office_encrypted": _(
+        "The document is password-protected. Remove the password, save it again and retry."
+    ),
+    "office_active_content": _(
+        "The document contains macros, embedded programs or files, or a link that loads a "
+        "template from elsewhere, which are not accepted. Save it as a plain .docx or .xlsx "
+        "(without macros or embedded objects) and retry."
+    ),
+    "office_too_complex": _(
+        "The document is too large once unpacked to check safely. Split it or remove large "
+        "pictures, then retry."
     ),
     "text_utf16": _("The text file is saved as UTF-16. Save it as UTF-8 (plain text) and retry."),
     "text_encoding": _(

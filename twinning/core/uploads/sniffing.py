@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from twinning.core.uploads.office import OFFICE_MIMES, office_format
 from twinning.core.uploads.policy import Kind
 
 # Built from pieces so this source file itself carries no test signature.
@@ -23,6 +24,8 @@ _FORMATS = {
     "OGG": (Kind.AUDIO, "audio/ogg", "ogg"),
     "PDF": (Kind.PDF, "application/pdf", "pdf"),
     "TEXT": (Kind.TEXT, "text/plain", "txt"),
+    "DOCX": (Kind.DOCX, OFFICE_MIMES["DOCX"], "docx"),
+    "XLSX": (Kind.XLSX, OFFICE_MIMES["XLSX"], "xlsx"),
 }
 # Formats recognised only to be refused by name (UPL-0 "never").
 _FORBIDDEN = [
@@ -35,7 +38,7 @@ _FORBIDDEN = [
     (b"\x1f\x8b", "Gzip"),
     (b"MZ", "Windows program"),
     (b"\x7fELF", "Program"),
-    (b"\xd0\xcf\x11\xe0", "Office"),
+    (b"\xd0\xcf\x11\xe0", "Old-format or password-protected Office"),
     (b"BM", "BMP"),
     (b"II*\x00", "TIFF"),
     (b"MM\x00*", "TIFF"),
@@ -91,6 +94,8 @@ def sniff(data: bytes) -> str | None:
             found = "FLAC"
         elif _is_mpeg_frame(data, start):
             found = "MP3"
+    if found is None and data.startswith(b"PK\x03\x04"):
+        found = office_format(data)  # any other ZIP is refused below
     if found is None:
         found = next(("!" + name for magic, name in _FORBIDDEN if data.startswith(magic)), None)
     if found is None and _MARKUP_START.match(data[:1024].lstrip(b"\xef\xbb\xbf")):

@@ -1,0 +1,141 @@
+"""Search: one interface over titles, summaries and the text inside documents, stemmed in each
+resource's language (en, fr, es, de), accents folded, ranked, with facets; only what the user
+may open."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from tests.library.helpers import committee, document, docx_upload, link, pdf_upload, topic
+from twinning.library.models import Resource, Version
+from twinning.library.search import search
+
+pytestmark = pytest.mark.django_db
+ANONYMOUS = AnonymousUser()
+
+
+def titles(results) -> list[str]:
+    return [resource.title for resource in results]
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "query"),
+    [
+        ("en", "Fundraising for twinning festivals", "fundraiser"),
+        ("fr", "Collectes de fonds pour les jumelages", "collecte"),
+        ("es", "Intercambios juveniles entre ciudades", "intercambio"),
+        ("de", "Städtepartnerschaften für Jugendliche", "Städtepartnerschaft"),
+    ],
+)
+def test_a_stemmed_form_finds_the_resource_in_its_language(language, title, query):
+    link(title, language=language)
+    link("Unrelated notes", language=language)
+
+    assert titles(search(query, user=ANONYMOUS)) == [title]
+    assert titles(search(query, language=language, user=ANONYMOUS)) == [title]
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "query"),
+    [
+        ("en", "Café culture exchanges", "cafe"),
+        ("fr", "Économie créative et jumelage", "economie creative"),
+        ("es", "Recaudación de fondos para desastres", "recaudacion"),
+        ("de", "Städtepartnerschaften für Jugendliche", "stadtepartnerschaften"),
+    ],
+)
+def test_accents_are_folded_in_each_language(language, title, query):
+    link(title, language=language)
+
+    assert titles(search(query, user=ANONYMOUS)) == [title]
+
+
+def test_a_title_match_ranks_above_a_match_in_the_summary_only():
+    link("Festival planning", summary="A chapter covers fundraising among other things.")
+    link("Fundraising guide", summary="How committees raise money.")
+
+    assert titles(search("fundraising", user=ANONYMOUS)) == [
+        "Fundraising guide",
+        "Festival planning",
+    ]
+
+
+def test_every_word_asked_must_match():
+    link("Youth exchange handbook")
+    link("Youth summit report")
+
+    assert titles(search("youth exchange", user=ANONYMOUS)) == ["Youth exchange handbook"]
+
+
+def test_words_inside_a_pdf_are_found_once_its_text_is_read(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        document("Annual toolkit", pdf_upload("Partnership agreements with municipalities"))
+
+    found = search("municipality", user=ANONYMOUS, access=_member_access())
+
+    assert titles(found) == ["Annual toolkit"]
+    assert Version.objects.get().text_state == Version.TextState.DONE
+
+
+def test_words_inside_a_docx_are_found_once_its_text_is_read(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        document("Guide", docx_upload("Disaster relief logistics"), access=Resource.Access.PUBLIC)
+
+    assert titles(search("logistic", user=ANONYMOUS)) == ["Guide"]
+
+
+def test_a_query_of_punctuation_only_lists_everything_the_user_may_open():
+    link("Open guide")
+    link("Members guide", access=Resource.Access.MEMBERS)
+
+    assert titles(search('"*) ( -', user=ANONYMOUS)) == ["Open guide"]
+
+
+def test_member_only_and_staff_only_resources_are_found_only_by_those_who_may_open_them():
+    link("Public fundraising", access=Resource.Access.PUBLIC)
+    link("Members fundraising", access=Resource.Access.MEMBERS)
+    link("Staff fundraising", access=Resource.Access.STAFF)
+    _, admin = committee("Springfield Sister Cities", "admin@springfield.example")
+    _, former = committee("Shelbyville", "admin@shelbyville.example", standing=False)
+
+    assert titles(search("fundraising", user=ANONYMOUS)) == ["Public fundraising"]
+    assert titles(search("fundraising", user=former)) == ["Public fundraising"]
+    assert sorted(titles(search("fundraising", user=admin))) == [
+        "Members fundraising",
+        "Public fundraising",
+    ]
+
+
+def test_facets_count_topics_languages_and_kinds_among_the_matches():
+    link("Youth guide", topics=[topic("youth"), topic("exchanges")])
+    link("Guide jeunesse", language="fr", topics=[topic("youth")])
+    link("Budget guide", topics=[topic("fundraising")])
+    link("Another thing")
+
+    results = search("guide", user=ANONYMOUS)
+
+    assert {(f.value, f.count) for f in results.topics} == {
+        ("youth", 2),
+        ("exchanges", 1),
+        ("fundraising", 1),
+    }
+    assert [(f.value, f.count) for f in results.languages] == [("en", 2), ("fr", 1)]
+    assert [(f.value, f.count) for f in results.kinds] == [("link", 3)]
+
+
+def test_topic_language_and_kind_narrow_the_results():
+    link("Youth guide", topics=[topic("youth")])
+    link("Guide jeunesse", language="fr", topics=[topic("youth")])
+    link("Budget guide", topics=[topic("fundraising")])
+
+    assert sorted(titles(search("guide", topics=["youth"], user=ANONYMOUS))) == [
+        "Guide jeunesse",
+        "Youth guide",
+    ]
+    assert titles(search("", language="fr", user=ANONYMOUS)) == ["Guide jeunesse"]
+    assert titles(search("", kind="document", user=ANONYMOUS)) == []
+
+
+def _member_access():
+    from twinning.library.access import Access
+
+    return Access(good=[object()])

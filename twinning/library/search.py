@@ -1,0 +1,210 @@
+"""Search over the library, behind one query interface: `search(query, *, language=None,
+topics=(), kind=None, user)` returns the resources the user may open, best match first, with
+facet counts by topic, language and kind.
+
+Every resource's text (title; summary, topics, partner and the text of its current file) is
+folded and stemmed in Python in the resource's own language (library/text.py, Snowball
+stemmers for en, fr, es, de) and kept in `SearchEntry`. A query is stemmed the same way, in
+the language asked for or else in each of the four (a French resource is indexed with French
+stems, so any of a word's stems finds it). The database then only matches and ranks words:
+
+- SQLite: the FTS5 table `library_search_fts` (migration 0003), `bm25` with the title
+  weighted above the body;
+- PostgreSQL: `to_tsvector('simple', ...)` over the same stemmed text (the stemming is ours,
+  so the 'simple' configuration keeps it as it is), weights A and B, `ts_rank`.
+
+Both see the same words, so a query ranks resources the same way on both."""
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import F, Prefetch
+
+from twinning.library.access import Access, access_for, open_levels
+from twinning.library.models import Resource, SearchEntry, Topic, Version
+from twinning.library.text import query_terms, stems
+
+MAX_RESULTS = 100
+TITLE_WEIGHT = 4.0  # a word in the title counts four times a word in the body (bm25 weights)
+
+
+# --- Indexing ------------------------------------------------------------------------------
+
+
+def index_resource(resource: Resource) -> SearchEntry:
+    """(Re)write the resource's search entry from its title, summary, topics, partner and
+    the text of its current version."""
+    current = resource.versions.order_by("-number").first()
+    body = " ".join(
+        [
+            resource.summary,
+            " ".join(topic.name for topic in resource.topics.all()),
+            resource.partner,
+            resource.source,
+            current.text if current else "",
+        ]
+    )
+    entry, _ = SearchEntry.objects.update_or_create(
+        resource=resource,
+        defaults={
+            "title_terms": " ".join(stems(resource.title, resource.language)),
+            "body_terms": " ".join(stems(body, resource.language)),
+        },
+    )
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM library_search_fts WHERE rowid = %s", [resource.pk])
+            cursor.execute(
+                "INSERT INTO library_search_fts (rowid, title, body) VALUES (%s, %s, %s)",
+                [resource.pk, entry.title_terms, entry.body_terms],
+            )
+    return entry
+
+
+def unindex_resource(resource_id: int) -> None:
+    SearchEntry.objects.filter(resource_id=resource_id).delete()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM library_search_fts WHERE rowid = %s", [resource_id])
+
+
+# --- Matching and ranking ------------------------------------------------------------------
+
+
+def _fts5_query(terms: list[set[str]]) -> str:
+    """`("a" OR "b") AND ("c")`: each word asked must match through one of its stems. Stems
+    are letters and digits only (text._WORD), quoted all the same."""
+    return " AND ".join(
+        "(" + " OR ".join(f'"{stem}"' for stem in sorted(variants)) + ")" for variants in terms
+    )
+
+
+def _tsquery(terms: list[set[str]]) -> str:
+    return " & ".join(
+        "(" + " | ".join(f"'{stem}'" for stem in sorted(variants)) + ")" for variants in terms
+    )
+
+
+# bm25: lower is better; the title's words weigh TITLE_WEIGHT times the body's.
+_FTS5_SEARCH = (
+    "SELECT fts.rowid FROM library_search_fts AS fts "
+    "JOIN library_resource AS resource ON resource.id = fts.rowid "
+    "WHERE library_search_fts MATCH %s AND resource.access IN (%s, %s, %s) "
+    "ORDER BY bm25(library_search_fts, %s, 1.0), fts.rowid LIMIT %s"
+)
+
+
+def _ranked_ids(terms: list[set[str]], levels: list[str]) -> list[int]:
+    """Ids of the resources at these access levels matching every word, best first."""
+    if connection.vendor == "sqlite":
+        padded = (levels + levels[:1] * 3)[:3]  # the IN list has three places
+        with connection.cursor() as cursor:
+            cursor.execute(_FTS5_SEARCH, [_fts5_query(terms), *padded, TITLE_WEIGHT, MAX_RESULTS])
+            return [row[0] for row in cursor.fetchall()]
+    vector = SearchVector("title_terms", weight="A", config="simple") + SearchVector(
+        "body_terms", weight="B", config="simple"
+    )
+    query = SearchQuery(_tsquery(terms), config="simple", search_type="raw")
+    # `@@` decides the match (every word); ts_rank alone is positive for a partial one.
+    return list(
+        SearchEntry.objects.filter(resource__access__in=levels)
+        .annotate(document=vector)
+        .filter(document=query)
+        .annotate(rank=SearchRank(F("document"), query))
+        .order_by("-rank", "resource_id")
+        .values_list("resource_id", flat=True)[:MAX_RESULTS]
+    )
+
+
+# --- The one query interface ---------------------------------------------------------------
+
+
+@dataclass
+class Facet:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class Results:
+    """The ranked resources (iterate over it) and the facet counts among them."""
+
+    resources: list[Resource]
+    topics: list[Facet] = field(default_factory=list)
+    languages: list[Facet] = field(default_factory=list)
+    kinds: list[Facet] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Resource]:
+        return iter(self.resources)
+
+    def __len__(self) -> int:
+        return len(self.resources)
+
+
+def _with_details(queryset: Any) -> Any:
+    return queryset.prefetch_related(
+        Prefetch("topics", queryset=Topic.objects.order_by("name")),
+        Prefetch("versions", queryset=Version.objects.order_by("-number"), to_attr="ordered"),
+    )
+
+
+def _facets(resources: Iterable[Resource]) -> tuple[list[Facet], list[Facet], list[Facet]]:
+    topics: Counter[tuple[str, str]] = Counter()
+    languages: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    for resource in resources:
+        topics.update((t.slug, t.name) for t in resource.topics.all())
+        languages[resource.language] += 1
+        kinds[resource.kind] += 1
+    names = dict(settings.LANGUAGES)
+    return (
+        [Facet(slug, name, n) for (slug, name), n in sorted(topics.items(), key=_by_count)],
+        [Facet(c, str(names.get(c, c)), n) for c, n in sorted(languages.items(), key=_by_count)],
+        [Facet(k, str(Resource.Kind(k).label), n) for k, n in sorted(kinds.items(), key=_by_count)],
+    )
+
+
+def _by_count(item: tuple[Any, int]) -> tuple[int, str]:
+    return (-item[1], str(item[0]))
+
+
+def search(
+    query: str,
+    *,
+    language: str | None = None,
+    topics: Iterable[str] = (),
+    kind: str | None = None,
+    user: Any,
+    access: Access | None = None,
+) -> Results:
+    """The resources `user` may open that match `query` (every word, through its stems; an
+    empty query matches all, featured first, then by title), narrowed to a language, topics
+    (slugs, all of them) and a kind, best match first. Facet counts are over the matches
+    before the topic, language and kind filters, so each choice shows what it would give.
+    Pass `access` when the caller has it (a view's `request_access`)."""
+    access = access or access_for(user)
+    allowed = Resource.objects.filter(access__in=open_levels(access))
+    languages = [language] if language else [code for code, _ in settings.LANGUAGES]
+    terms = query_terms(query or "", languages)
+    if terms:
+        ids = _ranked_ids(terms, open_levels(access))
+        matched = {r.pk: r for r in _with_details(allowed.filter(pk__in=ids))}
+        ordered = [matched[pk] for pk in ids if pk in matched]
+    else:
+        ordered = list(_with_details(allowed.order_by("-featured", "title"))[:MAX_RESULTS])
+    facets = _facets(ordered)
+    wanted = set(topics)
+    chosen = [
+        resource
+        for resource in ordered
+        if (not language or resource.language == language)
+        and (not kind or resource.kind == kind)
+        and wanted <= {t.slug for t in resource.topics.all()}
+    ]
+    return Results(chosen, *facets)

@@ -1,0 +1,106 @@
+"""Text for search: the words of a stored document (PDF with pypdf, DOCX with python-docx),
+and the words folded (accents and case) and stemmed in a language (snowballstemmer), the same
+way for what is indexed and for what is asked."""
+
+import functools
+import io
+import logging
+import re
+import unicodedata
+import warnings
+from collections.abc import Iterable
+from typing import Any
+
+import snowballstemmer
+
+logger = logging.getLogger(__name__)
+
+# settings.LANGUAGES -> Snowball algorithm. A language without one is folded, not stemmed.
+STEMMERS = {"en": "english", "fr": "french", "es": "spanish", "de": "german"}
+MAX_TEXT = 2_000_000  # characters of a document indexed (a 300-page PDF is well under it)
+_WORD = re.compile(r"[^\W_]+")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Économie" -> "economie", "Straße" -> "strasse"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@functools.cache
+def _stemmer(language: str) -> Any:
+    algorithm = STEMMERS.get(language)
+    return snowballstemmer.stemmer(algorithm) if algorithm else None
+
+
+def stems(text: str, language: str) -> list[str]:
+    """The words of `text`, each stemmed in `language` (before folding, so the stemmer sees
+    the accents it knows), then folded."""
+    stemmer = _stemmer(language)
+    words = _WORD.findall(text.casefold())
+    if stemmer is not None:
+        words = stemmer.stemWords(words)
+    return [folded for word in words for folded in _WORD.findall(fold(word))]
+
+
+def query_terms(query: str, languages: Iterable[str]) -> list[set[str]]:
+    """For each word asked, its stems in each of `languages` (a resource is indexed in its own
+    language, so the word "collectes" finds a French resource through the French stem)."""
+    words = _WORD.findall(query.casefold())[:20]
+    terms = []
+    for word in words:
+        variants = {stem for language in languages for stem in stems(word, language)}
+        if variants:
+            terms.append(variants)
+    return terms
+
+
+def pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reader = PdfReader(io.BytesIO(data))
+        parts = []
+        for page in reader.pages:
+            parts.append(page.extract_text() or "")
+            if sum(map(len, parts)) > MAX_TEXT:
+                break
+    return "\n".join(parts)[:MAX_TEXT]
+
+
+def docx_text(data: bytes) -> str:
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    parts = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)[:MAX_TEXT]
+
+
+def xlsx_text(data: bytes) -> str:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    parts: list[str] = []
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            parts.extend(str(value) for value in row if isinstance(value, str))
+            if len(parts) > 100_000:
+                break
+    return "\n".join(parts)[:MAX_TEXT]
+
+
+EXTRACTORS = {
+    "application/pdf": pdf_text,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": docx_text,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": xlsx_text,
+}
+
+
+def extract_text(data: bytes, mime: str) -> str | None:
+    """The text of a stored file, or None when its type holds none we read."""
+    extractor = EXTRACTORS.get(mime)
+    return extractor(data) if extractor else None
