@@ -6,11 +6,11 @@ import pytest
 from twinning.core.panels import _PROVIDERS, Panel, register_panel
 
 
-def _broken() -> Panel:
+def _broken(**page) -> Panel:
     raise RuntimeError("a broken provider")
 
 
-def _greeting() -> Panel:
+def _greeting(**page) -> Panel:
     return Panel("awards/_committee_honours.html", {"honours": []})
 
 
