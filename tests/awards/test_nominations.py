@@ -281,3 +281,22 @@ def test_a_third_party_cannot_submit_for_a_committee_nobody_can_confirm(
 ):
     with pytest.raises(ValidationError, match="no admin"):
         _third_party(cycle, springfield_member, other_committee_admin_user)
+
+
+@pytest.mark.django_db
+def test_the_remove_button_of_an_attachment_carries_its_csrf_token(
+    cycle, springfield_member, eligible, committee_admin_user
+):
+    """`_attachments.html` is included with `only`, which drops the context processor's token:
+    a browser's "Remove" got a 403 (the test client skips the check)."""
+    from django.test import Client
+
+    draft = _start(cycle, springfield_member, committee_admin_user)
+    add_attachment(nomination=draft, upload=png("our team.png"), by=committee_admin_user)
+    browser_like = Client(enforce_csrf_checks=True)
+    browser_like.force_login(committee_admin_user)
+
+    page = browser_like.get(f"/awards/nominations/{draft.pk}/").content.decode()
+
+    (remove,) = re.findall(r"<form[^>]*/remove/.*?</form>", page, flags=re.S)
+    assert 'name="csrfmiddlewaretoken"' in remove

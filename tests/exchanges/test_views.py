@@ -571,3 +571,74 @@ def test_nothing_on_the_pages_leaks_a_link_token(committee_admin, world):
     page = committee_admin.get(f"/exchanges/committees/{world.member.slug}/").content.decode()
 
     assert not re.search(r"/exchanges/sending/link/[A-Za-z0-9_-]{20,}", page)
+
+
+# --- Every form can be sent from a browser (CSRF) ------------------------------------------------
+
+
+def _forms_without_token(html: str) -> list[str]:
+    forms = re.findall(r"<form[^>]*method=\"post\"[^>]*>.*?</form>", html, flags=re.S)
+    assert forms
+    return [form[:120] for form in forms if 'name="csrfmiddlewaretoken"' not in form]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/exchanges/host/apply/",
+        "/exchanges/committees/{slug}/",
+        "/exchanges/committees/{slug}/families/{family}/",
+        "/exchanges/committees/{slug}/schools/",
+        "/exchanges/committees/{slug}/coordinators/",
+        "/exchanges/committees/{slug}/placements/",
+        "/exchanges/students/{student}/",
+        "/exchanges/students/{student}/matching/",
+        "/exchanges/placements/{placement}/contacts/",
+    ],
+)
+def test_every_form_on_the_committees_pages_carries_its_csrf_token(
+    world, committee_admin_user, path
+):
+    """The shared form was included with `only`, which drops the token the context processor
+    gives: a browser's POST was refused with 403 (the test client skips the check)."""
+    from tests.exchanges import monitoring_helpers as mh
+
+    mh.extend(world)
+    browser_like = Client(enforce_csrf_checks=True)
+    browser_like.force_login(committee_admin_user)
+    url = path.format(
+        slug=world.member.slug,
+        family=world.family.pk,
+        student=world.student.pk,
+        placement=world.placement.pk,
+    )
+
+    assert _forms_without_token(browser_like.get(url).content.decode()) == []
+
+
+def test_a_family_applies_from_a_browser_that_checks_csrf(springfield_member):
+    h.quota(springfield_member)
+    browser_like = Client(enforce_csrf_checks=True)
+    browser_like.force_login(UserFactory(email="csrf.family@example.org"))
+    page = browser_like.get("/exchanges/host/apply/").content.decode()
+    (form,) = [f for f in re.findall(r"<form.*?</form>", page, flags=re.S) if ">Apply<" in f]
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+    token = found.group(1) if found else ""
+
+    response = browser_like.post(
+        "/exchanges/host/apply/",
+        {
+            "csrfmiddlewaretoken": token,
+            "member": springfield_member.pk,
+            "family_name": "Flanders",
+            "address": "744 Evergreen Terrace",
+            "phone": "+1 555 0101",
+            "languages": "English",
+            "room": "Own room",
+            "capacity": 1,
+        },
+        follow=True,
+    )
+
+    assert "Thank you: now add everyone living in your home" in response.content.decode()
+    assert HostFamily.objects.filter(family_name="Flanders").exists()

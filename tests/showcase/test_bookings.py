@@ -201,3 +201,27 @@ def test_concurrent_bookings_of_one_month_make_one_booking(
 
     assert sorted(outcomes) == ["booked"] + ["refused"] * 7
     assert Booking.objects.filter(month=month).count() == 1
+
+
+def test_the_cancel_button_of_a_booking_carries_its_csrf_token(
+    published_edition, springfield_member, committee_admin_user
+):
+    """`_calendar.html` is included with `only`, which drops the context processor's token: a
+    browser's "Cancel this booking" got a 403 (the test client skips the check)."""
+    import re
+
+    from django.test import Client
+
+    book_exhibit(
+        edition=published_edition,
+        member=springfield_member,
+        month=_next_month(),
+        by=committee_admin_user,
+    )
+    browser_like = Client(enforce_csrf_checks=True)
+    browser_like.force_login(committee_admin_user)
+
+    page = browser_like.get(f"/portal/showcase/{published_edition.slug}/bookings/").content.decode()
+
+    (cancel,) = re.findall(r"<form[^>]*/cancel/.*?</form>", page, flags=re.S)
+    assert 'name="csrfmiddlewaretoken"' in cancel
