@@ -175,9 +175,14 @@ def get_page(path: str, cookie: str = "") -> Scenario:
     return (lambda: Browser(cookie)), (lambda browser, _i: browser.request("GET", path)[0] == 200)
 
 
-def latency_table(run_dir: Path, pages: dict[str, Callable[[], Scenario]], width: int = 34) -> None:
-    """Through gunicorn, at 1 then 4 connections (60 then 30 requests each): each page's p50
-    and p95 in ms beside the first page's p50 (the baseline: list BASELINE first)."""
+def latency_table(
+    run_dir: Path,
+    pages: dict[str, Callable[[], Scenario]],
+    width: int = 34,
+    samples: tuple[int, int] = (60, 30),
+) -> None:
+    """Through gunicorn, at 1 then 4 connections (`samples`: 60 then 30 requests each): each
+    page's p50 and p95 in ms beside the first page's p50 (the baseline: list BASELINE first)."""
     with serving(run_dir):
         print(
             f"  {'conns':>5}  {'page':<{width}} {'p50':>8} {'p95':>8} {'x base':>7} {'errors':>6}"
@@ -185,7 +190,7 @@ def latency_table(run_dir: Path, pages: dict[str, Callable[[], Scenario]], width
         for connections in (1, 4):
             base = None
             for label, make in pages.items():
-                result = timed(*make(), connections, 60 if connections == 1 else 30)
+                result = timed(*make(), connections, samples[0 if connections == 1 else 1])
                 base = base or result["p50"]
                 print(
                     f"  {connections:>5}  {label:<{width}} {result['p50']:8.1f} "
