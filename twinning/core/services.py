@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import models, transaction
 
-from twinning.core.authz import require_verified_staff
+from twinning.core.authz import acting_user, require_verified_staff
 from twinning.core.models import ActivityLog, Association
 
 # Keys whose values never reach the audit log (LOG-n: no secrets in logs). Exact names, not
@@ -75,7 +75,7 @@ def log_activity(
 ) -> ActivityLog:
     """Write one audit entry for `obj` (C15). Call it from services only, inside their atomic
     block, so the entry exists exactly when the change does."""
-    actor = by if getattr(by, "is_authenticated", False) else None
+    actor = acting_user(by)
     return ActivityLog.objects.create(
         actor=actor,
         action=action,
@@ -95,7 +95,7 @@ def log_activities(
 ) -> int:
     """`log_activity` for many rows of one model at once (a bulk release of mail, say): one
     entry per row, written in batches. Returns how many entries were written."""
-    actor = by if getattr(by, "is_authenticated", False) else None
+    actor = acting_user(by)
     content_type = ContentType.objects.get_for_model(model)
     entries = [
         ActivityLog(

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from twinning.core.authz import SYSTEM, NotAllowed, is_verified_staff, require
+from twinning.core.authz import SYSTEM, NotAllowed, acting_user, is_verified_staff, require
 from twinning.core.reverse import absolute_url
 from twinning.core.services import get_association, log_activities, log_activity
 from twinning.outbox.models import EmailTemplate, OutboxMessage, Unsubscribe
@@ -49,7 +49,7 @@ TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 
 
 def _user(by: Any) -> Any:
-    return by if getattr(by, "is_authenticated", False) else None
+    return acting_user(by)
 
 
 # --- Rendering ---------------------------------------------------------------------------------

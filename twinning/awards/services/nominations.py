@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from twinning.awards import emails
 from twinning.awards.eligibility import check_eligibility
 from twinning.awards.models import Attachment, Category, Nomination
-from twinning.core.authz import SYSTEM, NotAllowed, require
+from twinning.core.authz import SYSTEM, NotAllowed, acting_user, require
 from twinning.core.media import delete_stored, private_storage
 from twinning.core.reverse import absolute_url
 from twinning.core.services import log_activity
@@ -96,7 +96,7 @@ def start_nomination(
         community=community,
         title=title.strip(),
         nominee_name=nominee_name.strip(),
-        nominated_by=by if getattr(by, "is_authenticated", False) else None,
+        nominated_by=acting_user(by),
         third_party=not own,
         nominator=nominator.strip(),
     )

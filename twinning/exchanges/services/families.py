@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from twinning.core.authz import NotAllowed, require
+from twinning.core.authz import NotAllowed, acting_user, require
 from twinning.core.dates import association_today
 from twinning.core.reverse import absolute_url
 from twinning.core.services import log_activity
@@ -237,7 +237,7 @@ def record_background_check(
         checked_on=checked_on,
         provider=provider.strip(),
         result=result,
-        recorded_by=by if getattr(by, "is_authenticated", False) else None,
+        recorded_by=acting_user(by),
     )
     check.full_clean()
     check.save()
@@ -417,7 +417,7 @@ def approve_family(*, family: HostFamily, by: Any) -> FamilyApproval:
     approval.second_reference = second
     approval.adults_checked = len(checklist["adults"])
     approval.capacity = family.capacity
-    approval.approved_by = by if getattr(by, "is_authenticated", False) else None
+    approval.approved_by = acting_user(by)
     if approval.pk:
         approval.approved_at = timezone.now()
     approval.full_clean()

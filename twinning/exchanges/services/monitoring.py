@@ -33,7 +33,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from twinning.core.authz import require
+from twinning.core.authz import acting_user, require
 from twinning.core.dates import association_today
 from twinning.core.reverse import absolute_url
 from twinning.core.services import log_activity
@@ -222,7 +222,7 @@ def record_contact(
         contacted_on=contacted_on,
         method=method,
         notes=notes.strip(),
-        recorded_by=by if getattr(by, "is_authenticated", False) else None,
+        recorded_by=acting_user(by),
     )
     contact.full_clean()
     contact.save()

@@ -38,7 +38,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from twinning.core.authz import require
+from twinning.core.authz import acting_user, require
 from twinning.core.dates import association_today
 from twinning.core.services import log_activity
 from twinning.core.special import log_special_read
@@ -363,7 +363,7 @@ def record_school_distance(
         family=family, school=school
     )
     found.km = km
-    found.recorded_by = by if getattr(by, "is_authenticated", False) else None
+    found.recorded_by = acting_user(by)
     found.full_clean()
     found.save()
     log_activity(family, "exchanges.family.distance_recorded", by=by, data={"school": school.pk})
@@ -457,7 +457,7 @@ def place_student(
         coordinator=coordinator,
         starts_on=starts_on,
         reasons=reasons.strip(),
-        placed_by=by if getattr(by, "is_authenticated", False) else None,
+        placed_by=acting_user(by),
     )
     placement.full_clean()
     placement.save()
@@ -513,7 +513,7 @@ def change_placement(
         coordinator=coordinator,
         starts_on=starts_on or association_today(),
         reasons=reason.strip(),
-        placed_by=by if getattr(by, "is_authenticated", False) else None,
+        placed_by=acting_user(by),
     )
     opened.full_clean()
     opened.save()
@@ -555,7 +555,7 @@ def record_orientation(
         kind=kind,
         held_on=held_on,
         notes=notes.strip(),
-        recorded_by=by if getattr(by, "is_authenticated", False) else None,
+        recorded_by=acting_user(by),
     )
     found.full_clean()
     found.save()

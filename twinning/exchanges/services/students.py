@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from twinning.core.authz import (
     SYSTEM,
     NotAllowed,
+    acting_user,
     is_verified_staff,
     require,
     require_verified_staff,
@@ -547,7 +548,7 @@ def change_status(
         student=student,
         status=status,
         message=message.strip(),
-        changed_by=by if getattr(by, "is_authenticated", False) else None,
+        changed_by=acting_user(by),
     )
     _notify(student, status, message.strip(), by)
     log_activity(

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import transaction
 
-from twinning.core.authz import NotAllowed
+from twinning.core.authz import NotAllowed, acting_user
 from twinning.library.access import Access, access_for, may_open
 from twinning.library.models import Download, Resource, Version
 
@@ -20,7 +20,7 @@ def record_download(
     access = access or access_for(by)
     if not may_open(access, resource):
         raise NotAllowed("library.open_resource")
-    user = by if getattr(by, "is_authenticated", False) else None
+    user = acting_user(by)
     return Download.objects.create(
         resource=resource, version=version, user=user, member=access.member
     )

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from twinning.core.authz import require
+from twinning.core.authz import acting_user, require
 from twinning.core.media import delete_stored, private_storage, store_upload
 from twinning.core.services import log_activity
 from twinning.core.uploads import OFFICE_LIMITS, Kind, UploadLimits
@@ -46,7 +46,7 @@ def _store_version(
         resource=resource,
         number=next_version_number(resource),
         change_note=change_note,
-        uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+        uploaded_by=acting_user(by),
     )
     if resource.kind == Resource.Kind.DOCUMENT:
         if upload is None:
@@ -106,7 +106,7 @@ def create_resource(
         partner=partner,
         source=source,
         featured=featured,
-        created_by=by if getattr(by, "is_authenticated", False) else None,
+        created_by=acting_user(by),
     )
     resource.full_clean()
     resource.save()

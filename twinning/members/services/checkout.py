@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from twinning.core.authz import SYSTEM, require
+from twinning.core.authz import SYSTEM, acting_user, require
 from twinning.core.dates import association_today
 from twinning.core.services import log_activity
 from twinning.members.models import CheckoutSession, Invoice, Payment
@@ -78,7 +78,7 @@ def start_checkout(
             external_id=started.external_id,
             amount=owed,
             currency=invoice.currency,
-            started_by=by if getattr(by, "is_authenticated", False) else None,
+            started_by=acting_user(by),
         )
         checkout.full_clean()
         checkout.save()

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from twinning.core.authz import acting_user
 from twinning.core.services import log_activity
 from twinning.network import geo
 from twinning.network.countries import ensure_countries
@@ -92,7 +93,7 @@ def _record_run(path: Path, result: ImportResult, report: Path, by: Any) -> Impo
     """The ImportRun row and the one audit entry of the whole import (C15)."""
     run = ImportRun.objects.create(
         source_name=str(path)[:300],
-        started_by=by if getattr(by, "is_authenticated", False) else None,
+        started_by=acting_user(by),
         rows_read=result.rows_read,
         created=result.created,
         already_present=result.already_present,
