@@ -242,3 +242,41 @@ def test_staff_land_on_the_code_page_then_their_home(db):
 
     # The code page then sends them to `next` (tests/accounts/test_two_factor.py).
     assert response.url == f"{reverse('accounts:otp_verify')}?next=%2Fhome%2F"
+
+
+def test_the_role_menu_marks_the_current_page_and_escapes_its_labels(committee_admin):
+    from twinning.network.models import Member
+
+    Member.objects.filter(name="Springfield Sister Cities").update(
+        name="Springfield <Sister> & Cities"
+    )
+    committee_admin.post(reverse("accounts:profile"), {"full_name": "Pat", "language": ""})
+    first = re.search(r'<a href="([^"]+)"', _menu(committee_admin.get(HOME))).group(1)
+
+    menu = _menu(committee_admin.get(first))
+
+    assert "Springfield &lt;Sister&gt; &amp; Cities" in menu
+    assert "<Sister>" not in menu
+    assert f'<a href="{first}" aria-current="page">' in menu
+    assert menu.count('aria-current="page"') == 1
+
+
+def test_a_scan_at_the_door_keeps_the_roles_another_write_forgets_them(staff_user):
+    from django.test import RequestFactory
+
+    from twinning.core.navigation import SESSION_KEY, ForgetRolesMiddleware, keeps_roles
+
+    request = RequestFactory().post("/x/")
+    request.session = {SESSION_KEY: {"user": staff_user.pk}}
+    middleware = ForgetRolesMiddleware(lambda r: None)
+
+    middleware.process_view(request, keeps_roles(lambda r: None), (), {})
+    middleware(request)
+    kept = SESSION_KEY in request.session
+
+    other = RequestFactory().post("/x/")
+    other.session = {SESSION_KEY: {"user": staff_user.pk}}
+    middleware.process_view(other, lambda r: None, (), {})
+    middleware(other)
+
+    assert (kept, SESSION_KEY in other.session) == (True, False)

@@ -200,15 +200,28 @@ def menus(request: HttpRequest, *, with_tasks: bool = False) -> list[Menu]:
     return result
 
 
+def keeps_roles(view: Any) -> Any:
+    """Mark a view whose writes never give or take a role (a scan at the door): its POSTs do
+    not make the next page detect the roles again."""
+    view.keeps_roles = True
+    return view
+
+
 class ForgetRolesMiddleware:
     """Any write may give or take a role (joining, registering, being made a judge): the next
-    page detects the roles again."""
+    page detects the roles again, unless the view is marked with `keeps_roles`."""
 
     def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> Any:
         response = self.get_response(request)
-        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and not getattr(
+            request, "_keeps_roles", False
+        ):
             forget_roles(request)
         return response
+
+    def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> None:
+        if getattr(view, "keeps_roles", False):
+            request._keeps_roles = True  # type: ignore[attr-defined]

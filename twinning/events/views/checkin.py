@@ -25,6 +25,7 @@ from twinning.accounts.decorators import otp_verify_url, staff_required
 from twinning.core.authz import is_verified_staff
 from twinning.core.exports import csv_lines
 from twinning.core.forms import add_service_error
+from twinning.core.navigation import keeps_roles
 from twinning.events.models import Attendee, Event, Order
 from twinning.events.services.checkin import (
     can_check_in,
@@ -111,6 +112,7 @@ def checkin_home(request: HttpRequest) -> HttpResponse:
 # --- The check-in page -----------------------------------------------------------------------
 
 
+@keeps_roles  # a scan gives or takes no role
 @checkin_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def checkin(request: HttpRequest, event: Event) -> HttpResponse:
@@ -267,6 +269,7 @@ class MergeForm(forms.Form):
     )
 
 
+@keeps_roles  # a scan gives or takes no role
 @checkin_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def checkin_merge(request: HttpRequest, event: Event) -> HttpResponse:
