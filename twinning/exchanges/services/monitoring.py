@@ -33,10 +33,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import (
     Case,
     CharField,
-    Count,
     DateField,
     Exists,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -45,7 +45,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncMonth
+from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -223,10 +223,12 @@ def with_contact_colour(
         ExtractYear("starts_on") * 12 + ExtractMonth("starts_on")
     )
     done = _contacts(month__gte=OuterRef("contact_from"), month__lt=current)
-    counted = done.order_by().values("placement").annotate(n=Count("pk")).values("n")
-    placements = placements.annotate(
+    # COUNT without a GROUP BY: one row, 0 when no contact.
+    counted = done.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    # alias(), not annotate(): the count is computed once, inside the colour, not selected.
+    placements = placements.alias(
         contact_from=TruncMonth("starts_on", output_field=DateField()), contact_past=past
-    ).annotate(contact_done=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
+    ).alias(contact_done=Subquery(counted, output_field=IntegerField()))
     red = started & Q(contact_done__lt=F("contact_past") * 2)
     whens = [When(red, then=Value(RED))]
     left = calendar.monthrange(today.year, today.month)[1] - today.day
@@ -246,7 +248,7 @@ def dashboard_index(
     """Every current placement's id and colour, red first, then amber, then green, each by
     the student's name: one query of light rows whatever their number, from which the
     dashboards count the colours, keep one and cut their page (`dashboard_rows`)."""
-    rows = with_contact_colour(placements.current(), today).values_list(  # type: ignore[misc]
+    rows = with_contact_colour(placements.current().order_by(), today).values_list(  # type: ignore[misc]
         "pk", "contact_colour", "student__person__first_name", "student__person__last_name"
     )
     ordered = sorted(rows, key=lambda r: (ORDER[r[1]], r[2], r[3], r[0]))
