@@ -6,9 +6,10 @@ monthly contacts (issue 10, "What it must show").
    Django's test client as verified staff.
 2. p50/p95 at 2,000 students through gunicorn with 2 workers as in production (DEBUG off), at
    1 and 4 connections, beside the in-run baseline (a bare view rendering a 20-row template;
-   goal: p50 within 10x). These pages list every current placement on one page (they do not
-   page), so the figure grows with the number of students: at 2,000 a page takes seconds and
-   this table well over half an hour (docs/apps/exchanges.md, "Bench").
+   goal: p50 within 10x). The pages show 50 placements a page (red first on the dashboard,
+   whose colour counts the database computes for every placement); the filtered pages (red
+   only, failing a rule only) are measured too, and the staff exchange home, a page without
+   a list, for comparison.
 
 The data is synthetic and made in bulk: 20 hosting committees, each with a coordinator (and a
 training), a school (acceptance letter signed), a quota of a 24-month season; per student a
@@ -44,9 +45,13 @@ from bench.run import BENCH_DIR, section
 RUN_DIR = BENCH_DIR / "exchanges"
 
 PAGES = {
+    # For comparison: a staff page of the exchange without a list (the season list, links).
+    "staff exchange home (no list)": "/staff/exchanges/",
     "staff monitoring dashboard": "/staff/exchanges/monitoring/",
     "staff compliance page": "/staff/exchanges/compliance/",
     "staff placement list": "/staff/exchanges/placements/",
+    "staff dashboard, overdue only": "/staff/exchanges/monitoring/?state=red",
+    "staff compliance, failing only": "/staff/exchanges/compliance/?failing=1",
 }
 
 # 20 committees with their partner, coordinator, training, school and quota in one season of
@@ -237,9 +242,7 @@ def latency(cookie: str) -> None:
     scenarios: dict[str, Callable[[], Scenario]] = {BASELINE[0]: partial(get_page, BASELINE[1])}
     for label, path in PAGES.items():
         scenarios[label] = partial(get_page, path, cookie)
-    # The pages render all 2,000 placements (seconds each) until they are paged: fewer
-    # requests keep `make bench` short (docs/apps/exchanges.md, Bench).
-    latency_table(RUN_DIR, scenarios, samples=(10, 5))
+    latency_table(RUN_DIR, scenarios)
 
 
 def main() -> None:

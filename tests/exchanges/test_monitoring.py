@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import _client_for
@@ -352,3 +352,103 @@ def test_the_monitoring_sections_replace_no_other_apps_section():
 
     assert grants == {("staff", 93), ("committee_admin", 93)}
     assert mine == {("staff", 97), ("committee_admin", 97), ("exchange_coordinator", 17)}
+
+
+# --- The same rule in SQL (counts, filter and order of the dashboards) ------------------------
+
+
+def _sql_colour(placement, today, student, family) -> tuple[str, str]:
+    """The colour `with_contact_colour` computes for `placement` started on its `starts_on`
+    with contacts in `student`'s and `family`'s months, beside `contact_state`'s."""
+    from twinning.exchanges.models import Placement
+    from twinning.exchanges.services.monitoring import (
+        colour_counts,
+        dashboard_index,
+        with_contact_colour,
+    )
+
+    MonthlyContact.objects.filter(placement=placement).delete()
+    MonthlyContact.objects.bulk_create(
+        MonthlyContact(
+            placement=placement, month=month, contact_with=side, contacted_on=month, method="phone"
+        )
+        for side, months in (("student", student), ("family", family))
+        for month in months
+    )
+    found = Placement.objects.filter(pk=placement.pk)
+    [sql] = with_contact_colour(found, today).values_list("contact_colour", flat=True)
+    assert dashboard_index(found, today) == [(placement.pk, sql)]
+    counts = colour_counts(dashboard_index(found, today))
+    assert counts == {c: int(c == sql) for c in (RED, AMBER, GREEN)}
+    python = _state(today, student, family, starts_on=placement.starts_on).colour
+    return sql, python
+
+
+BOUNDARIES = [
+    # (starts on, today, student months, family months)
+    (D(2027, 9, 10), D(2027, 9, 1), [], []),  # not started
+    (D(2027, 9, 10), D(2027, 9, 23), [], []),  # 7 days left: green
+    (D(2027, 9, 10), D(2027, 9, 24), [], []),  # 6 days left: amber
+    (D(2027, 9, 10), D(2027, 9, 30), [D(2027, 9, 1)], []),  # last day, family missing
+    (D(2027, 9, 10), D(2027, 9, 29), [D(2027, 9, 1)], [D(2027, 9, 1)]),  # done: green
+    (D(2027, 9, 10), D(2027, 10, 1), [], []),  # the 1st of the next month: red
+    (D(2027, 9, 10), D(2027, 10, 1), [D(2027, 9, 1)], [D(2027, 9, 1)]),  # September done
+    (D(2027, 9, 10), D(2027, 10, 5), [D(2027, 9, 1)], []),  # one side missing: red
+    (D(2027, 9, 30), D(2027, 10, 1), [D(2027, 9, 1)], [D(2027, 9, 1)]),  # started on the last day
+    (D(2027, 9, 10), D(2027, 10, 1), [D(2027, 8, 1)], [D(2027, 8, 1)]),  # before the start: red
+    (D(2027, 9, 10), D(2027, 10, 28), [D(2027, 9, 1), D(2027, 11, 1)], [D(2027, 9, 1)]),
+    (D(2027, 2, 1), D(2027, 2, 21), [], []),  # common-year February: green
+    (D(2027, 2, 1), D(2027, 2, 22), [], []),  # amber
+    (D(2028, 2, 1), D(2028, 2, 22), [], []),  # leap-year February: still green
+    (D(2028, 2, 1), D(2028, 2, 23), [], []),  # amber
+    (D(2027, 11, 15), D(2028, 1, 31), [D(2027, 11, 1), D(2027, 12, 1)], [D(2027, 12, 1)]),
+    (
+        D(2027, 11, 15),
+        D(2028, 1, 31),
+        [D(2027, 11, 1), D(2027, 12, 1)],
+        [D(2027, 11, 1), D(2027, 12, 1)],
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("start", "today", "student", "family"), BOUNDARIES)
+def test_the_database_colours_each_boundary_as_the_rule_does(placed, start, today, student, family):
+    placed.placement.starts_on = start
+    placed.placement.save(update_fields=["starts_on"])
+
+    sql, python = _sql_colour(placed.placement, today, student, family)
+
+    assert sql == python
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    start=st.dates(D(2027, 1, 1), D(2028, 6, 30)),
+    offset=st.integers(-40, 500),
+    student=st.sets(st.integers(-2, 20)),
+    family=st.sets(st.integers(-2, 20)),
+)
+def test_the_database_colour_agrees_with_the_rule(placed, start, offset, student, family):
+    """Whatever the start, the day and the months with a contact on each side (before the
+    start and after today included), `with_contact_colour` says what `contact_state` says."""
+    from twinning.core.dates import add_months
+
+    first = start.replace(day=1)
+    placed.placement.starts_on = start
+    placed.placement.save(update_fields=["starts_on"])
+    today = start + datetime.timedelta(days=offset)
+
+    sql, python = _sql_colour(
+        placed.placement,
+        today,
+        [add_months(first, i) for i in student],
+        [add_months(first, i) for i in family],
+    )
+
+    assert sql == python

@@ -11,7 +11,7 @@ from tests.exchanges import monitoring_helpers as m
 from tests.factories import CommunityFactory
 from twinning.core.authz import SYSTEM
 from twinning.core.dates import association_today
-from twinning.exchanges.models import Placement, Student, Training
+from twinning.exchanges.models import HomeVisit, Placement, School, Student, Training
 from twinning.exchanges.services import families, placement
 from twinning.exchanges.services.compliance import compliance_rows, orientation_status
 
@@ -227,12 +227,20 @@ PAGES = {
     ),
     "staff_monitoring": ("staff", "/staff/exchanges/monitoring/"),
     "staff_compliance": ("staff", "/staff/exchanges/compliance/"),
+    "staff_monitoring_overdue": ("staff", "/staff/exchanges/monitoring/?state=red"),
+    "staff_monitoring_committee": ("staff", "/staff/exchanges/monitoring/?committee={member}"),
+    "staff_compliance_failing": ("staff", "/staff/exchanges/compliance/?failing=1"),
+    "committee_compliance_failing": (
+        "committee_admin",
+        "/exchanges/committees/{member}/compliance/?failing=1",
+    ),
+    "staff_compliance_csv": ("staff", "/staff/exchanges/compliance.csv"),
     "staff_incidents": ("welfare", "/staff/exchanges/incidents/"),
     "committee_incidents": ("welfare", "/exchanges/committees/{member}/incidents/"),
 }
 
 
-def _queries(request, member, page) -> int:
+def _queries(request, member, page, page_number: int | None = None) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -244,6 +252,8 @@ def _queries(request, member, page) -> int:
     else:
         client = request.getfixturevalue(role)
     path = template.format(member=member.slug)
+    if page_number:
+        path += ("&" if "?" in path else "?") + f"page={page_number}"
     client.get(path)  # roles detected and kept in the session
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
@@ -262,6 +272,30 @@ def test_monitoring_pages_cost_the_same_queries_for_one_placement_and_three(
     three = _queries(request, springfield_member, page)
 
     assert one == three
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "committee_monitoring",
+        "committee_compliance",
+        "staff_monitoring",
+        "staff_compliance",
+        "staff_monitoring_overdue",
+        "staff_compliance_failing",
+    ],
+)
+def test_a_later_page_costs_what_the_only_page_cost(request, springfield_member, monkeypatch, page):
+    """More placements than a page (one a page here): the last page of three costs the
+    queries of the single page of one."""
+    monkeypatch.setattr("twinning.core.paging.PAGE_SIZE", 1)
+    _many(springfield_member, 1)
+    one = _queries(request, springfield_member, page)
+
+    _more(springfield_member)
+    last = _queries(request, springfield_member, page, page_number=3)
+
+    assert one == last
 
 
 def _more(member):
@@ -285,3 +319,237 @@ def _more(member):
             by=SYSTEM,
         )
         m.incident(student)
+
+
+# --- Paged and filtered pages (bench/exchanges.py: 2,000 students) ------------------------------
+
+
+def _named(world, first_name: str):
+    world.student.person.first_name = first_name
+    world.student.person.save(update_fields=["first_name"])
+    return world
+
+
+@pytest.fixture
+def two(springfield_member):
+    """An overdue placement (begun 40 days ago, no contact) and one that passes every rule
+    (it starts in ten days and had its orientation before arrival)."""
+    red = _named(m.placed(springfield_member, slug="red", email="red@abroad.example"), "Rada")
+    soon = association_today() + datetime.timedelta(days=10)
+    fine = m.placed(springfield_member, slug="fine", email="fine@abroad.example", starts_on=soon)
+    placement.record_orientation(
+        student=fine.student, kind="pre_arrival", held_on=association_today(), by=SYSTEM
+    )
+    return red, _named(fine, "Vera")
+
+
+def test_the_dashboard_counts_every_colour_puts_red_first_and_filters_one(two, staff):
+    red, fine = two
+
+    body = staff.get("/staff/exchanges/monitoring/").content.decode()
+    only_red = staff.get("/staff/exchanges/monitoring/?state=red").content.decode()
+    only_green = staff.get("/staff/exchanges/monitoring/?state=green").content.decode()
+
+    assert "1 overdue, 0 due soon, 1 on track." in body
+    assert body.index(red.student.name) < body.index(fine.student.name)
+    assert red.student.name in only_red and fine.student.name not in only_red
+    assert "1 overdue, 0 due soon, 1 on track." in only_red  # the counts cover every placement
+    assert fine.student.name in only_green and red.student.name not in only_green
+
+
+def test_the_committees_dashboard_filters_by_state_too(two, committee_admin):
+    red, fine = two
+    path = f"/exchanges/committees/{red.member.slug}/monitoring/?state=red"
+
+    body = committee_admin.get(path).content.decode()
+
+    assert red.student.name in body and fine.student.name not in body
+
+
+def test_an_unknown_state_shows_every_placement(two, staff):
+    body = staff.get("/staff/exchanges/monitoring/?state=purple").content.decode()
+
+    assert all(world.student.name in body for world in two)
+
+
+def test_the_compliance_page_keeps_the_failing_placements(two, staff, committee_admin):
+    red, fine = two
+
+    every = staff.get("/staff/exchanges/compliance/").content.decode()
+    failing = staff.get("/staff/exchanges/compliance/?failing=1").content.decode()
+    committee = committee_admin.get(
+        f"/exchanges/committees/{red.member.slug}/compliance/?failing=1"
+    ).content.decode()
+
+    assert red.student.name in every and fine.student.name in every
+    assert red.student.name in failing and fine.student.name not in failing
+    assert red.student.name in committee and fine.student.name not in committee
+    assert "No contact with the student in" in failing
+
+
+def test_staff_filter_the_monitoring_pages_by_committee(two, staff):
+    from tests.factories import MemberFactory
+
+    elsewhere = MemberFactory(name="Shelbyville Twinning Association")
+
+    for path in ("/staff/exchanges/monitoring/", "/staff/exchanges/compliance/"):
+        theirs = staff.get(f"{path}?committee={elsewhere.slug}").content.decode()
+        ours = staff.get(f"{path}?committee={two[0].member.slug}").content.decode()
+
+        assert two[0].student.name not in theirs
+        assert "No placement matches these filters." in theirs
+        assert all(world.student.name in ours for world in two)
+        assert f'<option value="{two[0].member.slug}"' in ours
+        assert f'<option value="{elsewhere.slug}"' not in ours  # it hosts no exchange
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/staff/exchanges/monitoring/",
+        "/staff/exchanges/compliance/",
+        "/staff/exchanges/placements/",
+        "/exchanges/committees/{member}/monitoring/",
+        "/exchanges/committees/{member}/compliance/",
+        "/exchanges/committees/{member}/placements/",
+    ],
+)
+def test_the_lists_show_a_page_at_a_time(two, staff, monkeypatch, path):
+    """One placement a page (the page size lowered from 50): each page shows one, and the
+    page links keep the filters."""
+    monkeypatch.setattr("twinning.core.paging.PAGE_SIZE", 1)
+    path = path.format(member=two[0].member.slug)
+
+    # (the committee's list also names accepted students still waiting, below the table)
+    first = staff.get(path).content.decode().split("Accepted students waiting")[0]
+    second = staff.get(f"{path}?page=2").content.decode().split("Accepted students waiting")[0]
+
+    names = [world.student.name for world in two]
+    assert [name in first for name in names].count(True) == 1
+    assert [name in second for name in names].count(True) == 1
+    assert "Showing 1–1 of 2" in first
+    assert 'rel="next"' in first and 'rel="prev"' in second
+
+
+def test_the_csv_exports_every_placement_whatever_the_page(two, staff, monkeypatch):
+    monkeypatch.setattr("twinning.core.paging.PAGE_SIZE", 1)
+    monkeypatch.setattr("twinning.exchanges.services.compliance.CSV_CHUNK", 1)
+
+    text = staff.get("/staff/exchanges/compliance.csv?failing=1&page=2").content.decode("utf-8-sig")
+
+    lines = text.strip().splitlines()
+    assert len(lines) == 3
+    assert all(any(world.student.name in line for line in lines) for world in two)
+
+
+# --- "Failing a rule" in the database agrees with the rules in Python ---------------------------
+
+
+def _adult_born_by(world):
+    from twinning.exchanges.services.compliance import _born_by
+
+    return _born_by(world.season.departure_date)
+
+
+def _update(model, pk, **values):
+    model.objects.filter(pk=pk).update(**values)
+
+
+def _latest_check(world, result, days):
+    from twinning.exchanges.models import BackgroundCheck
+
+    adult = world.family.household.order_by("date_of_birth").first()
+    BackgroundCheck.objects.create(
+        person=adult,
+        checked_on=association_today() + datetime.timedelta(days=days),
+        provider="P",
+        result=result,
+    )
+
+
+def _visit(world):
+    return world.placement.approval.home_visit_id
+
+
+TODAY = association_today
+DAY = datetime.timedelta(days=1)
+CHANGES = {
+    # name: (what changes, whether a rule then fails)
+    "nothing": (lambda w: None, False),
+    "an adult without a check": (
+        lambda w: w.family.household.create(
+            name="Bart", date_of_birth=_adult_born_by(w), relationship="son"
+        ),
+        True,
+    ),
+    "a minor on the departure day": (
+        lambda w: w.family.household.create(
+            name="Lisa", date_of_birth=_adult_born_by(w) + DAY, relationship="daughter"
+        ),
+        False,
+    ),
+    "the latest check not clear": (lambda w: _latest_check(w, "not_clear", 1), True),
+    "an older check not clear": (lambda w: _latest_check(w, "not_clear", -30), False),
+    "a visit after the start": (
+        lambda w: _update(HomeVisit, _visit(w), visited_on=w.placement.starts_on + DAY),
+        True,
+    ),
+    "a visit on the start day": (
+        lambda w: _update(HomeVisit, _visit(w), visited_on=w.placement.starts_on),
+        False,
+    ),
+    "an unsuitable home": (lambda w: _update(HomeVisit, _visit(w), suitable=False), True),
+    "no letter": (lambda w: _update(School, w.school.pk, letter_file=""), True),
+    "training expiring today": (
+        lambda w: Training.objects.filter(coordinator=w.coordinator).update(expires_on=TODAY()),
+        True,
+    ),
+    "training expiring tomorrow": (
+        lambda w: Training.objects.filter(coordinator=w.coordinator).update(
+            expires_on=TODAY() + DAY
+        ),
+        False,
+    ),
+    "training completed tomorrow": (
+        lambda w: Training.objects.filter(coordinator=w.coordinator).update(
+            completed_on=TODAY() + DAY
+        ),
+        True,
+    ),
+    "arrived without the orientation after": (
+        lambda w: _update(Student, w.student.pk, status=Student.Status.ARRIVED),
+        True,
+    ),
+    "overdue contacts": (
+        lambda w: (
+            _update(Placement, w.placement.pk, starts_on=TODAY() - 40 * DAY)
+            or _update(HomeVisit, _visit(w), visited_on=TODAY() - 60 * DAY)
+        ),
+        True,
+    ),
+    "a report owed": (lambda w: m.incident(w.student), True),
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_the_database_finds_the_placements_failing_a_rule_as_the_rules_do(
+    springfield_member, change
+):
+    from twinning.exchanges.services.compliance import failing_placements
+
+    soon = association_today() + datetime.timedelta(days=10)
+    world = m.placed(springfield_member, starts_on=soon)
+    placement.record_orientation(
+        student=world.student, kind="pre_arrival", held_on=association_today(), by=SYSTEM
+    )
+    make, fails = CHANGES[change]
+    make(world)
+
+    in_python = {
+        p.pk
+        for p, found in compliance_rows(Placement.objects.all())
+        if not all(c.passed for c in found)
+    }
+    in_sql = set(failing_placements(Placement.objects.all()).values_list("pk", flat=True))
+
+    assert in_sql == in_python == ({world.placement.pk} if fails else set())

@@ -11,7 +11,6 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,6 +25,7 @@ from twinning.core.authz import is_verified_staff
 from twinning.core.exports import csv_lines
 from twinning.core.forms import add_service_error
 from twinning.core.navigation import keeps_roles
+from twinning.core.paging import paginate
 from twinning.events.models import Attendee, Event, Order
 from twinning.events.services.checkin import (
     can_check_in,
@@ -72,14 +72,6 @@ def checkin_required(view: View) -> View:
         return _no_store(view(request, event, *args, **kwargs))
 
     return wrapped
-
-
-def _paginate(request: HttpRequest, items: Any) -> Any:
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.elided_range = page.paginator.get_elided_page_range(  # type: ignore[attr-defined]
-        page.number, on_each_side=2, on_ends=1
-    )
-    return page
 
 
 def _file(data: bytes, *, content_type: str, name: str) -> HttpResponse:
@@ -171,7 +163,7 @@ def checkin_list(request: HttpRequest, event: Event) -> HttpResponse:
         attendees = attendees.filter(
             Q(last_name__icontains=query) | Q(first_name__icontains=query) | Q(code=query.upper())
         )
-    page = _paginate(request, attendees)
+    page = paginate(request, attendees, PAGE_SIZE)
     checked_in, expected = checkin_counts(event)
     context = {
         "event": event,
@@ -355,7 +347,7 @@ def my_tickets(request: HttpRequest) -> HttpResponse:
     attendees = tickets_held_by(request.user).order_by(
         "-event__starts_at", "order__code", "last_name", "pk"
     )
-    page = _paginate(request, attendees)
+    page = paginate(request, attendees, PAGE_SIZE)
     return _no_store(render(request, "events/checkin/my_tickets.html", {"page": page}))
 
 

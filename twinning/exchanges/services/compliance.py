@@ -1,6 +1,8 @@
 """The compliance page: for each current placement, every rule of 22 CFR 62.25 the app
-tracks, passed or failed, with the reason in words (`compliance_rows`; one query set for all
-placements, whatever their number: `compliance_placements`).
+tracks, passed or failed, with the reason in words (`checks`, on placements read in a fixed
+number of queries by `compliance_placements`; a page reads only its own, the CSV every one a
+chunk at a time, `export_rows`; "failing a rule" is also stated for the database,
+`failing_rule`, so the page can keep those without reading every placement).
 
 Rules: every adult of the household checked (the approval, and today's household: anyone 18 or
 over on the season's departure has a latest background check that is clear), a suitable home
@@ -11,24 +13,44 @@ mandatory report to the Department of State still owed. An incident's details ne
 the last rule counts."""
 
 import datetime
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from twinning.core.dates import association_today
+from twinning.core.dates import add_months, association_today
 from twinning.exchanges.models import (
+    BackgroundCheck,
     HouseholdMember,
+    Incident,
     Orientation,
     Placement,
     PlacementQuerySet,
     Student,
+    Training,
 )
+from twinning.exchanges.services import monitoring
 from twinning.exchanges.services.families import adults, latest_check
-from twinning.exchanges.services.monitoring import RED, monitored, placement_state
+from twinning.exchanges.services.monitoring import RED
 from twinning.exchanges.services.staff import current_training
+from twinning.youth.age import AGE_OF_MAJORITY, age_on
 
 RULES = (
     ("adults_checked", gettext_lazy("Every adult in the household checked")),
@@ -81,11 +103,30 @@ def orientation_status(placement: Placement) -> tuple[bool, str]:
     }
 
 
-def compliance_placements(placements: PlacementQuerySet) -> PlacementQuerySet:
-    """Current placements with everything the rules read, in a fixed number of queries."""
-    return (
-        monitored(placements.current())
-        .select_related("approval__home_visit", "student__quota__host")
+# The page's and the export's order: by committee, then the student's name.
+LISTED = ("student__quota__host__name", "student__person__last_name", "pk")
+
+
+def compliance_placements(
+    placements: PlacementQuerySet, today: datetime.date | None = None, *, colour: bool = False
+) -> PlacementQuerySet:
+    """Current placements with everything the rules read but their contacts, in a fixed
+    number of queries: `checks` needs the contacts' months too
+    (`monitoring.attach_contact_months`, for the rows shown); `failing_placements` needs
+    their colour, which `colour` has the database compute (`contact_colour`)."""
+    found = placements.current()
+    if colour:
+        found = monitoring.with_contact_colour(found, today)
+    found = (
+        found.select_related(
+            "student__person",
+            "student__quota__host",
+            "student__season",
+            "approval__family",
+            "approval__home_visit",
+            "school",
+            "coordinator__user",
+        )
         .prefetch_related(
             Prefetch(
                 "approval__family__household",
@@ -95,17 +136,25 @@ def compliance_placements(placements: PlacementQuerySet) -> PlacementQuerySet:
             "student__orientations",
         )
         .annotate(
-            reports_owed=Count(
-                "student__incidents",
-                filter=Q(
-                    student__incidents__requires_mandatory_report=True,
-                    student__incidents__reported_on__isnull=True,
+            reports_owed=Coalesce(
+                Subquery(
+                    Incident.objects.filter(
+                        student=OuterRef("student"),
+                        requires_mandatory_report=True,
+                        reported_on__isnull=True,
+                    )
+                    .order_by()
+                    .values("student")
+                    .annotate(n=Count("pk"))
+                    .values("n"),
+                    output_field=IntegerField(),
                 ),
-                distinct=True,
+                0,
             )
         )
-        .order_by("student__quota__host__name", "student__person__last_name", "pk")
+        .order_by(*LISTED)
     )
+    return found
 
 
 def _day(day: datetime.date) -> str:
@@ -178,45 +227,163 @@ def _incidents(placement: Placement) -> tuple[bool, str]:
     return True, _("No report owed.")
 
 
-def checks(placement: Placement, today: datetime.date) -> list[Check]:
-    """Every rule for one placement fetched through `compliance_placements` (no query)."""
-    state = placement_state(placement, today)
-    results: dict[str, tuple[bool, str]] = {
+def _results(
+    placement: Placement, today: datetime.date, contacts: tuple[bool, str]
+) -> dict[str, tuple[bool, str]]:
+    return {
         "adults_checked": _adults(placement),
         "home_visit": _home_visit(placement),
         "school_letter": _letter(placement),
         "training": _training(placement, today),
         "orientation": orientation_status(placement),
-        "contacts": (state.colour != RED, " ".join(state.reasons)),
+        "contacts": contacts,
         "incidents": _incidents(placement),
     }
+
+
+def checks(placement: Placement, today: datetime.date) -> list[Check]:
+    """Every rule for one placement fetched through `compliance_placements` (no query)."""
+    state = monitoring.placement_state(placement, today)
+    results = _results(placement, today, (state.colour != RED, " ".join(state.reasons)))
     return [Check(key, str(label), *results[key]) for key, label in RULES]
+
+
+def _born_by(day: datetime.date) -> datetime.date:
+    """The last date of birth of someone who is an adult on `day` (`families.adults`: 18 or
+    over by `youth.age.age_on`, 29 February included)."""
+    born = add_months(day, -12 * AGE_OF_MAJORITY)
+    while age_on(born + datetime.timedelta(days=1), day) >= AGE_OF_MAJORITY:
+        born += datetime.timedelta(days=1)
+    while age_on(born, day) < AGE_OF_MAJORITY:
+        born -= datetime.timedelta(days=1)
+    return born
+
+
+def failing_rule(today: datetime.date) -> Q:
+    """The condition "fails at least one of `checks`' rules" for the database, rule by rule
+    the same as the Python above (tests/exchanges/test_monitoring_compliance.py checks both
+    agree); the placements are annotated with `contact_colour` (`with_contact_colour`) and
+    `adult_born_by` (`with_adult_cutoff`)."""
+    adults = HouseholdMember.objects.filter(
+        family=OuterRef("approval__family"), date_of_birth__lte=OuterRef("adult_born_by")
+    )
+    latest = (
+        BackgroundCheck.objects.filter(person=OuterRef("pk"))
+        .order_by("-checked_on", "-pk")
+        .values("result")[:1]
+    )
+    unchecked = adults.annotate(latest=Subquery(latest)).filter(
+        Q(latest__isnull=True) | ~Q(latest=BackgroundCheck.Result.CLEAR)
+    )
+    trained = Training.objects.filter(
+        coordinator=OuterRef("coordinator"), completed_on__lte=today, expires_on__gt=today
+    )
+    oriented = Orientation.objects.filter(student=OuterRef("student"))
+    owed = Incident.objects.filter(
+        student=OuterRef("student"), requires_mandatory_report=True, reported_on__isnull=True
+    )
+    return (
+        ~Q(Exists(adults))  # adults_checked
+        | Q(Exists(unchecked))
+        | Q(approval__home_visit__suitable=False)  # home_visit
+        | Q(approval__home_visit__visited_on__gt=F("starts_on"))
+        | Q(school__letter_file="")  # school_letter
+        | Q(school__letter_signed_on__isnull=True)
+        | ~Q(Exists(trained))  # training
+        | ~Q(Exists(oriented.filter(kind=Orientation.Kind.PRE_ARRIVAL)))  # orientation
+        | (
+            Q(student__status__in=ARRIVED)
+            & ~Q(Exists(oriented.filter(kind=Orientation.Kind.POST_ARRIVAL)))
+        )
+        | Q(contact_colour=RED)  # contacts
+        | Q(Exists(owed))  # incidents
+    )
+
+
+def with_adult_cutoff(placements: PlacementQuerySet) -> PlacementQuerySet:
+    """`adult_born_by`: the last date of birth of an adult on the season's departure (one
+    small query for the seasons of the placements)."""
+    departures = placements.order_by().values_list(
+        "student__season_id", "student__season__departure_date"
+    )
+    whens = [
+        When(student__season_id=season, then=Value(_born_by(departure)))
+        for season, departure in set(departures)
+    ]
+    return placements.annotate(
+        adult_born_by=Case(*whens, default=Value(None), output_field=DateField())
+    )
+
+
+def failing_placements(
+    placements: PlacementQuerySet, today: datetime.date | None = None
+) -> PlacementQuerySet:
+    """The current placements that fail at least one rule, in the page's order, decided by
+    the database (nothing is read but what the page shows)."""
+    today = today or association_today()
+    found = with_adult_cutoff(compliance_placements(placements, today, colour=True))
+    return found.filter(failing_rule(today))
+
+
+def failing_ids(placements: PlacementQuerySet, today: datetime.date | None = None) -> list[int]:
+    """The ids of `failing_placements`, in order (one query, evaluating the rules once for the
+    count and the page alike; `by_ids` then reads a page of them)."""
+    return list(failing_placements(placements, today).values_list("pk", flat=True))
+
+
+def by_ids(ids: list[int], today: datetime.date | None = None) -> list[Placement]:
+    """The placements `ids` in that order, with what `checks` reads but their contacts."""
+    found = compliance_placements(Placement.objects.filter(pk__in=ids), today)
+    rows = {p.pk: p for p in found}
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def compliance_rows(
     placements: PlacementQuerySet, today: datetime.date | None = None
 ) -> list[tuple[Placement, list[Check]]]:
     today = today or association_today()
-    return [(p, checks(p, today)) for p in compliance_placements(placements)]
+    found = monitoring.attach_contact_months(list(compliance_placements(placements, today)))
+    return [(p, checks(p, today)) for p in found]
 
 
-def csv_rows(rows: list[tuple[Placement, list[Check]]]) -> tuple[list[str], list[list[str]]]:
-    """The export's header and rows (through `core.exports.csv_lines`, formula-safe)."""
+# Placements read at a time for the CSV: every one is exported, a chunk after another.
+CSV_CHUNK = 250
+
+
+def export_rows(
+    placements: PlacementQuerySet, today: datetime.date | None = None
+) -> Iterator[tuple[Placement, list[Check]]]:
+    """Every current placement with its checks, for the export: `CSV_CHUNK` placements read
+    at a time (their ids first, then each chunk in the fixed queries of
+    `compliance_placements`), so memory stays bounded however many there are."""
+    today = today or association_today()
+    ids = list(placements.current().order_by(*LISTED).values_list("pk", flat=True))
+    for start in range(0, len(ids), CSV_CHUNK):
+        chunk = ids[start : start + CSV_CHUNK]
+        yield from compliance_rows(Placement.objects.filter(pk__in=chunk), today)
+
+
+def csv_rows(
+    rows: Iterable[tuple[Placement, list[Check]]],
+) -> tuple[list[str], Iterator[list[str]]]:
+    """The export's header and rows, made as they are read (through `core.exports.csv_lines`,
+    formula-safe)."""
     header = [_("Student"), _("Hosting committee"), _("Host family"), _("School")]
     header += [_("Coordinator"), _("Starts on")]
     for _key, label in RULES:
         header += [str(label), _("%(rule)s: reason") % {"rule": label}]
-    body = []
-    for placement, found in rows:
-        row = [
-            placement.student.name,
-            placement.student.quota.host.name,
-            placement.approval.family.family_name,
-            placement.school.name,
-            placement.coordinator.name,
-            placement.starts_on.isoformat(),
-        ]
-        for check in found:
-            row += [check.outcome, check.reason]
-        body.append(row)
-    return header, body
+    return header, (_csv_row(placement, found) for placement, found in rows)
+
+
+def _csv_row(placement: Placement, found: list[Check]) -> list[str]:
+    row = [
+        placement.student.name,
+        placement.student.quota.host.name,
+        placement.approval.family.family_name,
+        placement.school.name,
+        placement.coordinator.name,
+        placement.starts_on.isoformat(),
+    ]
+    for check in found:
+        row += [check.outcome, check.reason]
+    return row

@@ -2,8 +2,11 @@
 coordinator is in contact with the student and, separately, with the host family every month).
 
 The red/amber/green rule, computed in one place (`contact_state`, a pure function of the
-placement's start, today and the months with a contact on each side; the pages and the daily
-task feed it the months prefetched in one query for all placements, `monitored`):
+placement's start, today and the months with a contact on each side; the daily task feeds it
+the months prefetched in one query for all placements, `monitored`, and the dashboards the
+months of their page's placements, `dashboard_rows`; to count, filter and order every
+placement the dashboards use the same rule stated for the database, `with_contact_colour`,
+which the tests hold to `contact_state`):
 
 - the placement's months run from the month of `starts_on` to the current month (the
   association's calendar); a placement that has not started is green ("starts on ...");
@@ -23,11 +26,26 @@ import calendar
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -38,7 +56,13 @@ from twinning.core.dates import association_today
 from twinning.core.reverse import absolute_url
 from twinning.core.services import log_activity
 from twinning.exchanges import emails
-from twinning.exchanges.models import ContactAlert, MonthlyContact, Placement, PlacementQuerySet
+from twinning.exchanges.models import (
+    ContactAlert,
+    MonthlyContact,
+    MonthlyContactQuerySet,
+    Placement,
+    PlacementQuerySet,
+)
 from twinning.outbox.services import queue_email
 
 # The last days of a month in which a missing contact turns the student amber.
@@ -135,22 +159,28 @@ def contact_state(
     return ContactState(GREEN, (_("Both contacts of this month are recorded."),))
 
 
-def monitored(placements: PlacementQuerySet) -> PlacementQuerySet:
-    """Placements with what the dashboards and the task show, and every contact's month and
-    side prefetched (one query for all placements, whatever their number)."""
-    return placements.select_related(
+def monitored(placements: PlacementQuerySet, *, contacts: bool = True) -> PlacementQuerySet:
+    """Placements with what the dashboards and the task show, and (unless not `contacts`)
+    every contact's month and side prefetched (one query for all placements, whatever their
+    number)."""
+    found = placements.select_related(
         "student__person",
         "student__quota__host",
         "student__season",
         "approval__family",
         "school",
         "coordinator__user",
-    ).prefetch_related(
-        Prefetch(
-            "contacts",
-            queryset=MonthlyContact.objects.only("placement_id", "month", "contact_with"),
-            to_attr="contact_months",
-        )
+    )
+    return found.prefetch_related(contact_months()) if contacts else found
+
+
+def contact_months() -> Prefetch:
+    """Every contact's month and side, as `placement_state` reads them (one query for a list
+    of placements: `prefetch_related` or `prefetch_related_objects`)."""
+    return Prefetch(
+        "contacts",
+        queryset=MonthlyContact.objects.only("placement_id", "month", "contact_with"),
+        to_attr="contact_months",
     )
 
 
@@ -167,13 +197,99 @@ def placement_state(placement: Placement, today: datetime.date) -> ContactState:
     )
 
 
-def dashboard(
+# --- The same rule in SQL, for the colour's counts, filter and order over every placement ------
+
+
+def _contacts(**conditions: Any) -> MonthlyContactQuerySet:
+    return MonthlyContact.objects.filter(placement=OuterRef("pk"), **conditions)
+
+
+def with_contact_colour(
     placements: PlacementQuerySet, today: datetime.date | None = None
-) -> list[tuple[Placement, ContactState]]:
-    """Each current placement with its state, red first, then amber, then green."""
+) -> PlacementQuerySet:
+    """`contact_state`'s colour computed by the database, as `contact_colour`, so the
+    dashboards count, filter and order every placement without reading its contacts; only the
+    page shown is then read in full through `placement_state`. The same rule as
+    `contact_state` (tests/exchanges/test_monitoring.py checks that both agree): a placement
+    not started is green; it is red when its past months (its start's month up to, not
+    including, this one) hold fewer contacts than two a month (one row per month and side at
+    most, a unique constraint, so fewer means a side missing in some month); in the last
+    `AMBER_DAYS` of the month (a test on today, the same for every placement) a side missing
+    this month makes it amber."""
     today = today or association_today()
-    rows = [(p, placement_state(p, today)) for p in monitored(placements.current())]
-    return sorted(rows, key=lambda row: (ORDER[row[1].colour], row[0].student.name, row[0].pk))
+    current = month_of(today)
+    started = Q(starts_on__lte=today)
+    past = Value(today.year * 12 + today.month) - (
+        ExtractYear("starts_on") * 12 + ExtractMonth("starts_on")
+    )
+    done = _contacts(month__gte=OuterRef("contact_from"), month__lt=current)
+    # COUNT without a GROUP BY: one row, 0 when no contact.
+    counted = done.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    # alias(), not annotate(): the count is computed once, inside the colour, not selected.
+    placements = placements.alias(
+        contact_from=TruncMonth("starts_on", output_field=DateField()), contact_past=past
+    ).alias(contact_done=Subquery(counted, output_field=IntegerField()))
+    red = started & Q(contact_done__lt=F("contact_past") * 2)
+    whens = [When(red, then=Value(RED))]
+    left = calendar.monthrange(today.year, today.month)[1] - today.day
+    if left < AMBER_DAYS:
+        student, family = MonthlyContact.With.STUDENT, MonthlyContact.With.FAMILY
+        missing = ~Exists(_contacts(contact_with=student, month=current)) | ~Exists(
+            _contacts(contact_with=family, month=current)
+        )
+        whens.append(When(started & missing, then=Value(AMBER)))
+    colour = Case(*whens, default=Value(GREEN), output_field=CharField())
+    return placements.annotate(contact_colour=colour)
+
+
+def dashboard_index(
+    placements: PlacementQuerySet, today: datetime.date | None = None
+) -> list[tuple[int, str]]:
+    """Every current placement's id and colour, red first, then amber, then green, each by
+    the student's name: one query of light rows whatever their number, from which the
+    dashboards count the colours, keep one and cut their page (`dashboard_rows`)."""
+    rows = with_contact_colour(placements.current().order_by(), today).values_list(  # type: ignore[misc]
+        "pk", "contact_colour", "student__person__first_name", "student__person__last_name"
+    )
+    ordered = sorted(rows, key=lambda r: (ORDER[r[1]], r[2], r[3], r[0]))
+    return [(pk, colour) for pk, colour, _first, _last in ordered]
+
+
+def colour_counts(index: Iterable[tuple[int, str]]) -> dict[str, int]:
+    """How many placements of a `dashboard_index` are red, amber and green."""
+    counts = dict.fromkeys(ORDER, 0)
+    for _pk, colour in index:
+        counts[colour] += 1
+    return counts
+
+
+class _Month(NamedTuple):
+    month: datetime.date
+    contact_with: str
+
+
+def attach_contact_months(placements: list[Placement]) -> list[Placement]:
+    """`placement_state`'s months for these placements (a page), as light rows in one query
+    (what `monitored`'s prefetch gives, without a model instance per contact)."""
+    months: dict[int, list[_Month]] = {p.pk: [] for p in placements}
+    rows = MonthlyContact.objects.filter(placement__in=list(months)).order_by()
+    for pk, month, side in rows.values_list("placement_id", "month", "contact_with"):
+        months[pk].append(_Month(month, side))
+    for placement in placements:
+        placement.contact_months = months[placement.pk]  # type: ignore[attr-defined]
+    return placements
+
+
+def dashboard_rows(
+    ids: Iterable[int], today: datetime.date | None = None
+) -> list[tuple[Placement, ContactState]]:
+    """The placements `ids` (a page of a `dashboard_index`), in that order, each with its
+    full state and reasons (`placement_state`; a fixed number of queries)."""
+    today = today or association_today()
+    ids = list(ids)
+    placements = list(monitored(Placement.objects.filter(pk__in=ids), contacts=False))
+    found = {p.pk: p for p in attach_contact_months(placements)}
+    return [(found[pk], placement_state(found[pk], today)) for pk in ids if pk in found]
 
 
 @transaction.atomic

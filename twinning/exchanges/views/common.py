@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -18,6 +19,11 @@ def managed_member(request: HttpRequest, slug: str) -> Member:
     if not request.user.has_perm("exchanges.manage_committee", member):
         raise Http404
     return member
+
+
+def hosting_committees() -> QuerySet[Member]:
+    """The committees that offer exchange places (staff's filters), by name."""
+    return Member.objects.filter(exchange_quotas__isnull=False).distinct().order_by("name")
 
 
 def session_contacts(request: HttpRequest) -> list[SendingContact]:

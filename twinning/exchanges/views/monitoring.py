@@ -3,6 +3,8 @@ staff (every committee), a placement's contacts with the form to record one, and
 compliance page with its CSV export. The hosting committee's admins and coordinators and
 verified staff; never the family, the sending contact or another committee (404)."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,12 +17,13 @@ from twinning.accounts.decorators import staff_required
 from twinning.core.dates import association_today
 from twinning.core.exports import csv_lines
 from twinning.core.forms import add_service_error
+from twinning.core.paging import paginate
 from twinning.core.special import may_read_special
 from twinning.exchanges.forms_monitoring import MonthlyContactForm
 from twinning.exchanges.models import MonthlyContact, Placement, Student
 from twinning.exchanges.rules import may_read_restricted_of
 from twinning.exchanges.services import compliance, monitoring
-from twinning.exchanges.views.common import managed_member
+from twinning.exchanges.views.common import hosting_committees, managed_member
 from twinning.network.models import Member
 
 
@@ -30,14 +33,36 @@ def _reads_incidents(request: HttpRequest, member: Member | None) -> bool:
     return may_read_restricted_of(request.user, member)
 
 
+def _placements(request: HttpRequest, member: Member | None) -> tuple[Any, str]:
+    """The committee's placements, or (staff) every committee's, narrowed to `?committee=`."""
+    if member is not None:
+        return Placement.objects.for_host(member), ""
+    committee = request.GET.get("committee", "")
+    found = Placement.objects.all()
+    if committee:
+        found = found.filter(student__quota__host__slug=committee)
+    return found, committee
+
+
 def _dashboard(request: HttpRequest, member: Member | None) -> HttpResponse:
-    placements = Placement.objects.all() if member is None else Placement.objects.for_host(member)
-    rows = monitoring.dashboard(placements)
-    counts = {colour: sum(1 for _p, s in rows if s.colour == colour) for colour in monitoring.ORDER}
+    """Red first, 50 a page; the counts of each colour cover every placement (SQL), and
+    `?state=` keeps one colour (staff also filter by `?committee=`)."""
+    placements, committee = _placements(request, member)
+    today = association_today()
+    state = request.GET.get("state", "")
+    state = state if state in monitoring.ORDER else ""
+    index = monitoring.dashboard_index(placements, today)
+    shown = [row for row in index if row[1] == state] if state else index
+    page = paginate(request, shown)
     context = {
         "member": member,
-        "rows": rows,
-        "counts": counts,
+        "page": page,
+        "rows": monitoring.dashboard_rows((pk for pk, _colour in page.object_list), today),
+        "counts": monitoring.colour_counts(index),
+        "state": state,
+        "states": [(colour, monitoring.LABELS[colour]) for colour in monitoring.ORDER],
+        "committee": committee,
+        "committees": hosting_committees() if member is None else None,
         "amber_days": monitoring.AMBER_DAYS,
         "reads_incidents": _reads_incidents(request, member),
     }
@@ -86,10 +111,25 @@ def placement_contacts(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _compliance(request: HttpRequest, member: Member | None) -> HttpResponse:
-    placements = Placement.objects.all() if member is None else Placement.objects.for_host(member)
+    """50 placements a page with their rules; `?failing=1` keeps those failing a rule (staff
+    also filter by `?committee=`)."""
+    placements, committee = _placements(request, member)
+    today = association_today()
+    failing = request.GET.get("failing") == "1"
+    if failing:
+        page = paginate(request, compliance.failing_ids(placements, today))
+        shown = compliance.by_ids(list(page.object_list), today)
+    else:
+        page = paginate(request, compliance.compliance_placements(placements, today))
+        shown = list(page.object_list)
+    monitoring.attach_contact_months(shown)
     context = {
         "member": member,
-        "rows": compliance.compliance_rows(placements),
+        "page": page,
+        "rows": [(p, compliance.checks(p, today)) for p in shown],
+        "failing": failing,
+        "committee": committee,
+        "committees": hosting_committees() if member is None else None,
         "rules": [label for _key, label in compliance.RULES],
         "reads_incidents": _reads_incidents(request, member),
     }
@@ -97,8 +137,9 @@ def _compliance(request: HttpRequest, member: Member | None) -> HttpResponse:
 
 
 def _compliance_csv(member: Member | None) -> HttpResponse:
+    """Every current placement (never paged nor filtered), read a chunk at a time."""
     placements = Placement.objects.all() if member is None else Placement.objects.for_host(member)
-    header, rows = compliance.csv_rows(compliance.compliance_rows(placements))
+    header, rows = compliance.csv_rows(compliance.export_rows(placements))
     name = f"compliance-{member.slug if member else 'all'}-{association_today():%Y-%m-%d}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response.writelines(csv_lines(header, rows))  # formula-safe (INPUT-6)

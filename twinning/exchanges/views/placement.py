@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from twinning.accounts.decorators import staff_required
 from twinning.accounts.reauth import is_recently_authenticated
+from twinning.core.paging import paginate
 from twinning.exchanges.forms import (
     ChangePlacementForm,
     DistanceForm,
@@ -30,8 +31,12 @@ from twinning.exchanges.forms import (
 )
 from twinning.exchanges.models import Placement, Season, Student
 from twinning.exchanges.services import placement as services
-from twinning.exchanges.views.common import flat_errors, managed_member, visible_student
-from twinning.network.models import Member
+from twinning.exchanges.views.common import (
+    flat_errors,
+    hosting_committees,
+    managed_member,
+    visible_student,
+)
 
 
 def _managed_student(request: HttpRequest, pk: int) -> Student:
@@ -208,11 +213,12 @@ def _rows(placements: Any) -> list[tuple[Placement, dict[str, Any]]]:
 @require_safe
 def placement_list(request: HttpRequest, slug: str) -> HttpResponse:
     member = managed_member(request, slug)
-    found = services.listed_placements().filter(student__quota__host=member)
+    page = paginate(request, services.listed_placements().filter(student__quota__host=member))
     waiting = Student.objects.for_host(member).filter(status=Student.Status.ACCEPTED).listed()
     context = {
         "member": member,
-        "rows": _rows(found),
+        "page": page,
+        "rows": _rows(page.object_list),
         "waiting": waiting,
         "distance_form": DistanceForm(member=member),
     }
@@ -223,7 +229,6 @@ def placement_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def staff_placements(request: HttpRequest) -> HttpResponse:
     seasons = Season.objects.order_by("-arrival_date", "pk")
-    committees = Member.objects.filter(exchange_quotas__isnull=False).distinct().order_by("name")
     found = services.listed_placements()
     season = request.GET.get("season", "")
     committee = request.GET.get("committee", "")
@@ -231,10 +236,12 @@ def staff_placements(request: HttpRequest) -> HttpResponse:
         found = found.filter(student__season__slug=season)
     if committee:
         found = found.filter(student__quota__host__slug=committee)
+    page = paginate(request, found)
     context = {
-        "rows": _rows(found),
+        "page": page,
+        "rows": _rows(page.object_list),
         "seasons": seasons,
-        "committees": committees,
+        "committees": hosting_committees(),
         "season": season,
         "committee": committee,
     }

@@ -2,13 +2,12 @@
 budget, decisions, publication), grants (reports to approve or return, tranches, closeout)
 and the portfolio with its exports. Every view is `staff_required`."""
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.core.paginator import Page
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from twinning.accounts.decorators import staff_required
 from twinning.core.dates import association_today
 from twinning.core.exports import Sheet, csv_text, xlsx_bytes
 from twinning.core.maps import cached_links_map_svg
+from twinning.core.paging import paginate
 from twinning.grants.forms import DecideForm, PortfolioFilterForm, ReviewReportForm
 from twinning.grants.models import Application, Call, Grant, Report, Tranche
 from twinning.grants.queries import (
@@ -42,14 +42,6 @@ from twinning.grants.services import (
 from twinning.grants.services.decisions import funding_table, with_applications
 
 PAGE_SIZE = 50  # rows of the funding table per page (every row still counts in the proposal)
-
-
-def _page(request: HttpRequest, rows: Sequence[Any] | QuerySet[Any, Any]) -> Page:
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.elided_range = page.paginator.get_elided_page_range(  # type: ignore[attr-defined]
-        page.number, on_each_side=2, on_ends=1
-    )
-    return page
 
 
 def _authorise(request: HttpRequest) -> None:
@@ -89,7 +81,7 @@ def staff_call_detail(request: HttpRequest, slug: str) -> HttpResponse:
     proposed = table[-1].placed.running_total if table else budget * 0
     show = request.GET.get("show", "")
     shown = [row for row in table if SHOW[show](row)] if show in SHOW else table
-    page = _page(request, shown)
+    page = paginate(request, shown, PAGE_SIZE)
     page.object_list = with_applications(list(page.object_list))
     ranked = {row.application_id for row in table}
     unranked = [
@@ -270,7 +262,7 @@ def _filters(request: HttpRequest) -> tuple[PortfolioFilterForm, dict[str, Any]]
 def project_page(request: HttpRequest, grants: Any) -> Page:
     """A page of the grants as portfolio rows (sliced in SQL; the page's grants only are
     read in full)."""
-    page = _page(request, project_rows(grants))
+    page = paginate(request, project_rows(grants), PAGE_SIZE)
     page.object_list = projects(list(page.object_list))
     return page
 

@@ -4,7 +4,6 @@ country pages, statistics and the members seeking a new partner. Anyone may read
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -12,18 +11,9 @@ from django.views.decorators.http import require_safe
 
 from twinning.core import maps
 from twinning.core.charts import bar_chart_svg
+from twinning.core.paging import paginate
 from twinning.network import exports, mapdata, queries
 from twinning.network.models import Community, Country, Partnership, Region
-
-PER_PAGE = 50
-
-
-def _paginate(request: HttpRequest, items: Any, per_page: int = PER_PAGE) -> Page:
-    page = Paginator(items, per_page).get_page(request.GET.get("page"))
-    page.elided_range = page.paginator.get_elided_page_range(  # type: ignore[attr-defined]
-        page.number, on_each_side=2, on_ends=1
-    )
-    return page
 
 
 @require_safe
@@ -36,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def community_list(request: HttpRequest) -> HttpResponse:
     filters = queries.DirectoryFilters.from_query(request.GET)
-    page = _paginate(request, queries.directory_pages(filters))
+    page = paginate(request, queries.directory_pages(filters))
     context = {
         "filters": filters,
         "page_obj": page,
@@ -113,7 +103,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     if code != code.lower():  # one address per country: /countries/fr/, not /countries/FR/
         raise Http404
     country = get_object_or_404(Country, code=code.upper())
-    page = _paginate(request, queries.country_communities(country))
+    page = paginate(request, queries.country_communities(country))
     context = {
         "country": country,
         "figures": queries.country_figures(country),
@@ -137,7 +127,7 @@ def stats(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def seeking_list(request: HttpRequest) -> HttpResponse:
-    page = _paginate(request, queries.seeking_members().order_by("name", "pk"))
+    page = paginate(request, queries.seeking_members().order_by("name", "pk"))
     region_labels = dict(Region.choices)
     for member in page.object_list:
         member.region_labels = [  # type: ignore[attr-defined]
