@@ -6,9 +6,10 @@ a baseline measured in the same run, never asserted.
    engine's ranking of the call, the funding table (ranking + amounts converted + the proposal
    under the budget), and the pure proposal alone over 2,000 candidates.
 2. Pages (in-process, the same Django stack as the bare baseline view of bench/urls.py): the
-   staff funding table, the portfolio (2,000+ grants) and the public funded projects; p50
-   beside the baseline (goal: within 10x), in wall time and in this process's CPU time (the
-   steadier figure when other work shares the machine).
+   staff funding table, the call's ranking page on the review engine, the portfolio (2,000+
+   grants) and the public funded projects; p50 beside the baseline (goal: within 10x), in wall
+   time and in this process's CPU time (the steadier figure when other work shares the
+   machine).
 3. SQL queries of those pages with 200 and with 2,000 applications (goal: the same).
 
 Applications, grants, tranches and reports are made in bulk (setting the stage, not the
@@ -278,8 +279,10 @@ def p50(client, path: str, runs: int) -> tuple[float, float]:
 
 
 def pages(call) -> dict[str, str]:
+    ranking = f"/review/rounds/{call.review_round_id}/ranking/"
     return {
         "staff funding table (ranking, total, proposal)": f"/staff/grants/calls/{call.slug}/",
+        "the call's ranking (review engine's page)": ranking,
         "portfolio (all grants, map)": "/staff/grants/portfolio/",
         "public funded projects": "/grants/funded/",
     }

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.grants.helpers import funded, pair_world, submitted
+from tests.grants.helpers import draft, funded, pair_world, submitted
 from twinning.core.authz import SYSTEM
 from twinning.core.dates import association_today
 from twinning.core.models import ActivityLog
@@ -23,9 +23,12 @@ from twinning.grants.services import (
     publish_decisions,
     return_report,
     send_report_reminders,
+    sign_application,
+    submit_application,
     submit_report,
+    update_side,
 )
-from twinning.grants.services.decisions import funding_table
+from twinning.grants.services.decisions import funding_table, requested_amounts
 from twinning.outbox.models import OutboxMessage
 from twinning.review.interface import current_decisions, items_for
 
@@ -58,6 +61,53 @@ def test_the_funding_table_shows_the_running_total_under_the_budget():
     assert [(row.requested, row.placed.funded, row.placed.running_total) for row in table] == [
         (Decimal("28320.00"), True, Decimal("28320.00"))
     ]
+
+
+def test_the_funding_table_asks_what_the_application_asks_each_side_rounded_half_up():
+    world = pair_world()
+    application = draft(world)
+    _lead, other = list(application.sides.order_by("-is_lead", "pk"))
+    # 1,950 KES at 0.0077 is 15.015 USD: half a cent, rounded up as the application page does
+    update_side(
+        side=other,
+        currency="KES",
+        participants=20,
+        participant_plan="Youth",
+        lines=[{"description": "Kiosk", "cost": Decimal("2000"), "requested": Decimal("1950")}],
+        by=world.partner_admin,
+    )
+    lead, other = list(application.sides.order_by("-is_lead", "pk"))
+    sign_application(side=lead, by=world.lead_admin)
+    sign_application(side=other, by=world.partner_admin)
+    submit_application(application=application, by=world.lead_admin)
+    open_review(call=world.call, by=SYSTEM)
+
+    table, _budget = funding_table(world.call)
+
+    assert [row.requested for row in table] == [Decimal("16015.02")]
+    assert application.requested_total() == Decimal("16015.02")
+
+
+def test_the_sums_read_for_an_application_are_read_again_once_its_budget_changes():
+    world = pair_world()
+    application = draft(world)
+    asked = requested_amounts(world.call, {application.pk: application.content_hash})
+    lead, _other = list(application.sides.order_by("-is_lead", "pk"))
+    lines = [{"description": "Travel", "cost": Decimal("20000"), "requested": Decimal("9000")}]
+    update_side(
+        side=lead,
+        currency="USD",
+        participants=8,
+        participant_plan="Engineers",
+        lines=lines,
+        by=world.lead_admin,
+    )
+    application.refresh_from_db()
+
+    again = requested_amounts(world.call, {application.pk: application.content_hash})
+
+    assert asked == {application.pk: Decimal("28320.00")}
+    assert again == {application.pk: Decimal("21320.00")} == requested_amounts(world.call)
 
 
 def test_a_partial_award_needs_a_reason_and_is_held_until_published():

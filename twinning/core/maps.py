@@ -226,7 +226,11 @@ def cached_links_map_svg(links: Sequence[tuple[Place, Place]], *, label: str) ->
     the language): the great circles of a few hundred pairs cost more than the rest of a
     page. The links are read fresh on every request; a new or moved pair makes a new key, so
     the map is never stale and nothing needs invalidating."""
-    drawn = repr((get_language(), label, tuple(links))).encode()
+    # plain tuples: their repr is C's, a dataclass's is Python's (two per pair)
+    points = tuple(
+        (a.name, a.latitude, a.longitude, b.name, b.latitude, b.longitude) for a, b in links
+    )
+    drawn = repr((get_language(), label, points)).encode()
     key = "core:links-map:" + hashlib.sha256(drawn).hexdigest()
     svg = cache.get(key)
     if svg is None:

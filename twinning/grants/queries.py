@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
 
 from twinning.core.maps import Place
 from twinning.grants.models import ApplicationSide, Call, Grant, LumpSum, Report, Tranche
@@ -176,10 +176,11 @@ def portfolio(grants: QuerySet[Grant]) -> Portfolio:
     reports' when it has any, else its approved interim reports'."""
     fields = [path for _name, path in DIMENSIONS]
     committed = grants.values(*fields).annotate(count=Count("pk"), total=Sum("amount")).order_by()
+    # The grants joined to their paid tranches (no IN over a second copy of the grants).
     paid = (
-        Tranche.objects.filter(grant__in=grants, paid_at__isnull=False)
-        .values(*[f"grant__{f}" for f in fields])
-        .annotate(total=Sum("amount"))
+        grants.filter(tranches__paid_at__isnull=False)
+        .values(*fields)
+        .annotate(total=Sum("tranches__amount"))
         .order_by()
     )
     groups: dict[str, dict[str, Decimal]] = {}
@@ -200,20 +201,28 @@ def portfolio(grants: QuerySet[Grant]) -> Portfolio:
     for row in committed:
         add(row, "", "committed")
     for row in paid:
-        add(row, "grant__", "paid")
-    approved = Report.objects.filter(grant__in=grants, state=Report.State.APPROVED)
+        add(row, "", "paid")
+    # Per grant (grouped in a subquery), then summed: no correlated subquery per report.
     final = Q(kind=Report.Kind.FINAL)
-    has_final = Exists(approved.filter(final, grant_id=OuterRef("grant_id")))
-    people = approved.aggregate(
-        finals=Sum("participants", filter=final),
-        others=Sum("participants", filter=~final & ~has_final),
+    people = (
+        Report.objects.filter(grant__in=grants, state=Report.State.APPROVED)
+        .values("grant_id")
+        .annotate(
+            finals=Count("pk", filter=final),
+            final_people=Sum("participants", filter=final),
+            other_people=Sum("participants", filter=~final),
+        )
+        .order_by()
+        .aggregate(
+            total=Sum(Case(When(finals__gt=0, then=F("final_people")), default=F("other_people")))
+        )
     )
     return Portfolio(
         committed=sum(
             (g["committed"] for k, g in groups.items() if k.startswith("program:")), Decimal(0)
         ),
         paid=sum((g["paid"] for k, g in groups.items() if k.startswith("program:")), Decimal(0)),
-        participants=(people["finals"] or 0) + (people["others"] or 0),
+        participants=people["total"] or 0,
         groups=sorted(groups.items()),
     )
 

@@ -2,10 +2,13 @@
 budget, staff decisions (held), and their publication with letters and grants."""
 
 import datetime
+import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, Sum, Value
@@ -19,7 +22,7 @@ from twinning.core.reverse import absolute_url
 from twinning.core.services import log_activity
 from twinning.grants import emails
 from twinning.grants.funding import Candidate, Placed, propose_funding
-from twinning.grants.models import Application, BudgetLine, Call, money
+from twinning.grants.models import Application, Call, money
 from twinning.grants.services.grants import _create_grant
 from twinning.outbox.services import queue_email
 from twinning.review.interface import (
@@ -78,7 +81,7 @@ def budget_left(call: Call, *, excluding: Application | None = None) -> Decimal:
     return call.program.budget - total
 
 
-@dataclass
+@dataclass(slots=True)  # no __dict__: one object per row, and the table holds every one
 class FundingRow:
     """One ranked application in the funding table, light (no model instance): what it asks,
     where the proposal puts it. `application` is filled only for the rows a page shows
@@ -100,22 +103,27 @@ def funding_table(call: Call) -> tuple[list[FundingRow], Decimal]:
     """The call's ranked applications (the engine's ranking), each with what it asks, the
     running total and whether the proposal funds it (and if not, why), under what is left of
     the program's budget (decisions of this call not counted). The proposal walks every
-    ranked application, over light rows (tuples, never model instances): four queries and one
-    pass, whatever the number of applications; a page loads its own applications."""
+    ranked application, over light rows (tuples, never model instances): a few queries and one
+    pass, whatever the number of applications (the sides' sums are read once, then cached:
+    `side_sums`); a page loads its own applications."""
     round = call.review_round
     if round is None:
         return [], call.program.budget
     ranked = ranked_objects(round)
-    states = dict(call.applications.order_by().values_list("pk", "state"))
+    states, digests = {}, {}
+    for pk, state, digest in call.applications.order_by().values_list(
+        "pk", "state", "content_hash"
+    ):
+        states[pk], digests[pk] = state, digest
     budget = call.program.budget - (
         Application.objects.filter(call__program=call.program, decision=FUNDED)
         .exclude(call=call)
         .aggregate(total=Sum("awarded_amount"))["total"]
         or Decimal(0)
     )
-    amounts = requested_amounts(call)
-    zero = Decimal(0)
     rows = [entry for entry in ranked if entry.object_id in states]
+    amounts = requested_amounts(call, {entry.object_id: digests[entry.object_id] for entry in rows})
+    zero = Decimal(0)
     placed = propose_funding(
         [Candidate(entry.object_id, amounts.get(entry.object_id, zero)) for entry in rows], budget
     )
@@ -137,38 +145,88 @@ def with_applications(rows: list[FundingRow]) -> list[FundingRow]:
     return [row for row in rows if row.application is not None]
 
 
-def requested_amounts(call: Call) -> dict[int, Decimal]:
-    """What each application asks in the program's currency, every side's lines converted at
-    the call's rate (one grouped query, whatever the number of applications). The sums come
-    back as whole cents (exact integers, no Decimal conversion per row)."""
+def requested_amounts(call: Call, digests: Mapping[int, str] | None = None) -> dict[int, Decimal]:
+    """What each application asks in the program's currency, as `Application.requested_total`
+    computes it: each side's lines summed, converted at the call's rate and rounded half-up
+    to cents, then the sides added. The conversion is in integers (a rate as an integer over
+    a power of ten, exact), one Decimal per application.
+
+    Without `digests`, every application of the call, from one grouped query. With
+    `digests` (application id -> its `content_hash`, read by the caller), those applications,
+    cached under a key made of everything the amounts follow from: the call, its currency and
+    rates, and each application's digest (which covers every side's currency and budget
+    lines: any change makes a new one, `Application.compute_hash`). A key is therefore never
+    stale and nothing needs invalidating; the amounts are cached only when the grouped query
+    saw the very digests given (else they are used for this request alone)."""
     rates = {r.currency: r.rate for r in call.rates.all()}
     rates[call.program.currency] = Decimal(1)
-    totals: dict[int, Decimal] = {}
-    sums = (
-        BudgetLine.objects.filter(side__application__call=call)
-        .values_list("side__application_id", "side__currency")
-        .annotate(cents=Cast(SqlRound(Sum("requested") * Value(100)), BigIntegerField()))
+    if digests is None or not all(digests.values()):
+        cents, _seen = _asked_cents(call, rates)
+    else:
+        wanted = sorted(digests.items())
+        fingerprint = repr((call.pk, call.program.currency, sorted(rates.items()), wanted))
+        key = "grants:asks:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+        cents = cache.get(key)
+        if cents is None:
+            every, seen = _asked_cents(call, rates)
+            cents = {pk: every[pk] for pk, _digest in wanted if pk in every}
+            if all(seen.get(pk) == digest for pk, digest in wanted):
+                cache.set(key, cents, ASKS_SECONDS)
+    return {pk: Decimal(value).scaleb(-2) for pk, value in cents.items()}
+
+
+ASKS_SECONDS = 24 * 60 * 60
+
+
+def _asked_cents(call: Call, rates: Mapping[str, Decimal]) -> tuple[dict[int, int], dict[int, str]]:
+    """Each application's ask in whole cents of the program's currency, and the content
+    digest of each application as the same query saw it. One query grouped per side, from
+    the applications (an application without lines is seen too); the sums come back as whole
+    cents (plain integers: none of the ORM's converters per value)."""
+    scaled = {code: _as_fraction(rate) for code, rate in rates.items()}
+    home = call.program.currency
+    query = (
+        Application.objects.filter(call=call)
+        .values_list("pk", "content_hash", "sides__id", "sides__currency")
+        .annotate(
+            cents=Cast(SqlRound(Sum("sides__lines__requested") * Value(100)), BigIntegerField())
+        )
         .order_by()
     )
-    # Plain integers need none of the ORM's per-value converters (two rows per application).
-    sql, params = sums.query.sql_with_params()
+    sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        found = cursor.fetchall()
-    home = call.program.currency
-    home_cents: dict[int, int] = {}
-    for application_id, currency, cents in found:
-        if currency == home:  # no conversion: whole cents add up exactly
-            home_cents[application_id] = home_cents.get(application_id, 0) + cents
+        rows = cursor.fetchall()
+    totals: dict[int, int] = {}
+    seen: dict[int, str] = {}
+    for application_id, digest, _side, currency, cents in rows:
+        seen[application_id] = digest
+        if cents is None:  # no side, or a side without lines
             continue
-        rate = rates.get(currency)
-        if rate is not None:
-            totals[application_id] = (
-                totals.get(application_id, Decimal(0)) + Decimal(cents).scaleb(-2) * rate
-            )
-    for application_id, cents in home_cents.items():
-        totals[application_id] = totals.get(application_id, Decimal(0)) + Decimal(cents).scaleb(-2)
-    return {pk: money(value) for pk, value in totals.items()}
+        if currency == home:
+            totals[application_id] = totals.get(application_id, 0) + cents
+            continue
+        fraction = scaled.get(currency)
+        if fraction is None:  # no rate for it: the side counts as 0 (requested_total)
+            continue
+        converted = _half_up(cents * fraction[0], fraction[1])
+        totals[application_id] = totals.get(application_id, 0) + converted
+    return totals, seen
+
+
+def _as_fraction(rate: Decimal) -> tuple[int, int]:
+    """`rate` as (numerator, 10**places), exactly."""
+    places = max(0, -int(rate.as_tuple().exponent))
+    return int(rate.scaleb(places)), 10**places
+
+
+def _half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded to an integer, halves away from zero (ROUND_HALF_UP,
+    as `money`)."""
+    if numerator < 0:
+        return -_half_up(-numerator, denominator)
+    quotient, remainder = divmod(numerator, denominator)
+    return quotient + 1 if 2 * remainder >= denominator else quotient
 
 
 def _require_undecided_call(call: Call) -> None:
