@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from twinning.core.authz import SYSTEM
 from twinning.core.dates import association_today
+from twinning.matchmaking.services import save_profile
 from twinning.network.models import Community, Member, Officer, Partnership, Region
 from twinning.network.services import (
     add_committee_admin,
@@ -22,6 +23,15 @@ from twinning.network.services import (
 )
 
 OTHER_MEMBERS = 12
+# The fields of interest (activity sectors) of each demo interest above, in the same order.
+FIELDS = [
+    ["youth", "arts"],
+    ["municipal"],
+    ["youth"],
+    ["business"],
+    ["arts", "community"],
+    ["community"],
+]
 INTERESTS = [
     "Youth exchanges, jazz and food festivals",
     "Water management and municipal peer learning",
@@ -75,12 +85,17 @@ def attach_committee_admin(user: Any, *, staff: Any = SYSTEM) -> Member | None:
     )
     add_committee_admin(member=member, user=user, by=staff)
     update_member_profile(
-        member=member,
-        by=user,
-        seeking_partner=True,
+        member=member, by=user, interests=INTERESTS[0], languages="English, Spanish"
+    )
+    # Seeking a new partner: matchmaking's profile (it keeps the member's flag in step).
+    save_profile(
+        community=community,
+        by=staff,
         preferred_regions=[Region.AFRICA, Region.OCEANIA],
-        interests=INTERESTS[0],
-        languages="English, Spanish",
+        fields=FIELDS[0],
+        languages=["en", "es"],
+        population_min=50_000,
+        text=INTERESTS[0],
     )
     today = association_today()
     add_officer(
@@ -160,10 +175,16 @@ def create_other_members(*, staff: Any = SYSTEM) -> int:
             update_member_profile(
                 member=member,
                 by=staff,
-                seeking_partner=True,
-                preferred_regions=REGION_SETS[i % len(REGION_SETS)],
                 interests=INTERESTS[i % len(INTERESTS)],
                 languages="English",
+            )
+            save_profile(
+                community=community,
+                by=staff,
+                preferred_regions=REGION_SETS[i % len(REGION_SETS)],
+                fields=FIELDS[i % len(FIELDS)],
+                languages=["en"],
+                text=INTERESTS[i % len(INTERESTS)],
             )
         made += 1
     return made
