@@ -55,7 +55,8 @@ def test_seed_demo_makes_the_committee_admin_admin_of_springfield(small_registry
 
     member = Member.objects.get(admins__email=personas.COMMITTEE_ADMIN.email)
     assert list(member.communities.all()) == [small_registry]
-    assert member.seeking_partner is True
+    assert member.seeking_partner is True  # kept in step with its community's profile
+    assert member.communities.get().seeking_profile.is_open
     assert member.officers.count() == 2
     assert PartnershipProposal.objects.filter(member=member, state="pending").count() == 1
     assert ActivityLog.objects.filter(action="network.member.created").exists()

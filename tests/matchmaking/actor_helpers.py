@@ -12,7 +12,7 @@ from twinning.matchmaking.services import save_profile
 
 def actor_world(springfield) -> SimpleNamespace:
     abroad = CommunityFactory(name="Actor Abroad", slug="actor-abroad", country__code="KE")
-    save_profile(community=abroad, by=SYSTEM, fields=["arts"])
+    save_profile(community=abroad, by=SYSTEM, sectors=["arts"])
     interest = Interest.objects.create(community=springfield, target=abroad)
     return SimpleNamespace(springfield=springfield, abroad=abroad, interest=interest)
 

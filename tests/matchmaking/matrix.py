@@ -48,5 +48,5 @@ def build_world(base: dict) -> dict:
     springfield = Community.objects.get(slug=base["springfield"])
     abroad = CommunityFactory(name="Matrix Abroad", slug="matrix-abroad", country__code="KE")
     save_profile(community=springfield, by=SYSTEM, preferred_regions=["africa"])
-    save_profile(community=abroad, by=SYSTEM, fields=["youth"])
+    save_profile(community=abroad, by=SYSTEM, sectors=["youth"])
     return {"mm_abroad": abroad.slug}

@@ -33,7 +33,7 @@ def test_a_committee_opens_a_profile_and_its_member_says_it_is_seeking():
         by=admin,
         preferred_regions=["europe", "africa"],
         preferred_countries=["fr"],
-        fields=["youth"],
+        sectors=["youth"],
         languages=["en", "es"],
         text="Jazz and youth exchanges.",
     )
@@ -69,14 +69,14 @@ def test_a_profile_refuses_unknown_values_and_a_reversed_population_range():
         save_profile(
             community=springfield,
             by=admin,
-            fields=["astrology"],
+            sectors=["astrology"],
             languages=["xx"],
             preferred_countries=["ZZ"],
             population_min=10,
             population_max=5,
         )
 
-    assert set(error.value.message_dict) >= {"fields", "languages", "preferred_countries"}
+    assert set(error.value.message_dict) >= {"sectors", "languages", "preferred_countries"}
     assert not SeekingProfile.objects.exists()
 
 
@@ -90,7 +90,7 @@ def test_staff_list_a_community_abroad_but_not_a_members():
         community=nairobi,
         requested_by="Kenya Sister Cities",
         contact_email="info@kenya.example",
-        fields=["community"],
+        sectors=["community"],
         by=staff,
     )
 

@@ -21,8 +21,8 @@ def world(springfield, springfield_member, committee_admin_user):
     current(springfield_member)
     lyon = town("Lyon", "FR", population=500_000)
     nairobi = town("Nairobi", "KE")
-    profile(lyon, fields=["arts"], languages=["fr"], text="Cinema and jazz festivals.")
-    profile(nairobi, fields=["youth"], languages=["en", "sw"], preferred_regions=["americas"])
+    profile(lyon, sectors=["arts"], languages=["fr"], text="Cinema and jazz festivals.")
+    profile(nairobi, sectors=["youth"], languages=["en", "sw"], preferred_regions=["americas"])
     return {
         "springfield": springfield,
         "member": springfield_member,
@@ -74,7 +74,7 @@ def test_the_public_list_query_count_is_constant(anonymous, django_assert_num_qu
     for i in range(count):
         c = CommunityFactory(name=f"Seeker {i}", slug=f"seeker-{i}")
         MemberFactory(communities=[c])
-        profile(c, fields=["arts"])
+        profile(c, sectors=["arts"])
     anonymous.get("/seeking/")  # warm the association and the caches
 
     with django_assert_num_queries(4):
@@ -111,7 +111,7 @@ def test_a_committee_writes_its_profile(committee_admin, world):
         {
             "is_open": "on",
             "preferred_regions": ["europe"],
-            "fields": ["arts"],
+            "sectors": ["arts"],
             "languages": ["en"],
             "text": "Jazz!",
         },
@@ -119,13 +119,29 @@ def test_a_committee_writes_its_profile(committee_admin, world):
 
     assert response.status_code == 302
     saved = SeekingProfile.objects.get(community=world["springfield"])
-    assert (saved.preferred_regions, saved.fields, saved.text) == (["europe"], ["arts"], "Jazz!")
+    assert (saved.preferred_regions, saved.sectors, saved.text) == (["europe"], ["arts"], "Jazz!")
     world["member"].refresh_from_db()
     assert world["member"].seeking_partner
 
 
+def test_a_profile_refuses_an_unknown_region_and_a_reversed_range(committee_admin, world):
+    url = reverse(
+        "matchmaking:portal_profile",
+        kwargs={"slug": world["member"].slug, "community": world["springfield"].slug},
+    )
+
+    response = committee_admin.post(
+        url, {"preferred_regions": ["atlantis"], "population_min": "500", "population_max": "5"}
+    )
+
+    html = response.content.decode()
+    assert "Select a valid choice" in html
+    assert "The largest population is below the smallest." in html
+    assert not SeekingProfile.objects.filter(community=world["springfield"]).exists()
+
+
 def test_a_committee_sees_its_suggestions_with_their_reasons(committee_admin, world):
-    profile(world["springfield"], preferred_regions=["europe"], fields=["arts"], languages=["fr"])
+    profile(world["springfield"], preferred_regions=["europe"], sectors=["arts"], languages=["fr"])
     url = reverse(
         "matchmaking:portal_suggestions",
         kwargs={"slug": world["member"].slug, "community": world["springfield"].slug},
@@ -153,7 +169,7 @@ def test_suggestions_query_count_does_not_grow_with_the_registry(committee_admin
             c = CommunityFactory(name=f"Extra {extra}-{i}", slug=f"extra-{extra}-{i}")
             low, high = sorted([world["lyon"], c], key=lambda x: x.pk)
             PartnershipFactory(community_a=low, community_b=high)
-            profile(c, fields=["arts"])
+            profile(c, sectors=["arts"])
         with CaptureQueriesContext(connection) as captured:
             assert committee_admin.get(url).status_code == 200
         counts.append(len(captured))
@@ -264,7 +280,7 @@ def test_staff_list_a_community_abroad(staff, world):
             "community": "kyoto",
             "requested_by": "Japan Twinning Council",
             "is_open": "on",
-            "fields": ["arts"],
+            "sectors": ["arts"],
         },
     )
 

@@ -92,7 +92,7 @@ def attach_committee_admin(user: Any, *, staff: Any = SYSTEM) -> Member | None:
         community=community,
         by=staff,
         preferred_regions=[Region.AFRICA, Region.OCEANIA],
-        fields=FIELDS[0],
+        sectors=FIELDS[0],
         languages=["en", "es"],
         population_min=50_000,
         text=INTERESTS[0],
@@ -182,7 +182,7 @@ def create_other_members(*, staff: Any = SYSTEM) -> int:
                 community=community,
                 by=staff,
                 preferred_regions=REGION_SETS[i % len(REGION_SETS)],
-                fields=FIELDS[i % len(FIELDS)],
+                sectors=FIELDS[i % len(FIELDS)],
                 languages=["en"],
                 text=INTERESTS[i % len(INTERESTS)],
             )

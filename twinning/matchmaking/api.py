@@ -30,7 +30,7 @@ class SeekingProfileOut(Schema):
     preferred_regions: list[str]
     population_min: int | None
     population_max: int | None
-    fields: list[str]
+    sectors: list[str]
     languages: list[str]
     text: str
     requested_by: str

@@ -33,7 +33,7 @@ class ProfileForm(forms.Form):
     )
     population_min = forms.IntegerField(label=_("Smallest population"), required=False, min_value=0)
     population_max = forms.IntegerField(label=_("Largest population"), required=False, min_value=0)
-    fields = forms.MultipleChoiceField(
+    sectors = forms.MultipleChoiceField(
         label=_("Fields of interest"),
         required=False,
         choices=Sector.choices,
@@ -59,7 +59,7 @@ class ProfileForm(forms.Form):
         return {name: getattr(profile, name) for name in cls.base_fields}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         low, high = data.get("population_min"), data.get("population_max")
         if low is not None and high is not None and high < low:
             self.add_error("population_max", _("The largest population is below the smallest."))

@@ -3,6 +3,8 @@ partner should be like), and the interest one side expresses in another; mutual 
 becomes a proposed partnership in the registry (network's lifecycle). The municipal
 expertise exchange (section 4) will add its offers and requests beside these."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from twinning.activities.models import Sector
 from twinning.core.models import TimeStampedModel
 from twinning.matchmaking.languages import LANGUAGE_NAMES
-from twinning.network.models import Community, Country, Partnership, Region
+from twinning.network.models import Community, Country, Member, Partnership, Region
 
 TEXT_LIMIT = 1000
 
@@ -22,7 +24,7 @@ class SeekingProfileQuerySet(models.QuerySet["SeekingProfile"]):
         """Profiles of communities seeking a partner now (the public list)."""
         return self.filter(is_open=True)
 
-    def of_member(self, member: object) -> "SeekingProfileQuerySet":
+    def of_member(self, member: Member) -> "SeekingProfileQuerySet":
         return self.filter(community__members=member)
 
 
@@ -52,7 +54,7 @@ class SeekingProfile(TimeStampedModel):
     )
     population_min = models.PositiveBigIntegerField(_("smallest population"), null=True, blank=True)
     population_max = models.PositiveBigIntegerField(_("largest population"), null=True, blank=True)
-    fields = models.JSONField(
+    sectors = models.JSONField(
         _("fields of interest"),
         default=list,
         blank=True,
@@ -92,11 +94,11 @@ class SeekingProfile(TimeStampedModel):
         return str(self.community)
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if not _is_list_of(self.preferred_regions, set(Region.values)):
             errors["preferred_regions"] = _("Choose regions from the list.")
-        if not _is_list_of(self.fields, set(Sector.values)):
-            errors["fields"] = _("Choose fields from the list.")
+        if not _is_list_of(self.sectors, set(Sector.values)):
+            errors["sectors"] = _("Choose fields from the list.")
         if not _is_list_of(self.languages, set(LANGUAGE_NAMES)):
             errors["languages"] = _("Choose languages from the list.")
         if not isinstance(self.preferred_countries, list) or (
@@ -112,7 +114,7 @@ class SeekingProfile(TimeStampedModel):
 
     @property
     def field_labels(self) -> list[str]:
-        return [str(Sector(value).label) for value in self.fields if value in Sector.values]
+        return [str(Sector(value).label) for value in self.sectors if value in Sector.values]
 
     @property
     def language_labels(self) -> list[str]:

@@ -14,7 +14,7 @@ from twinning.network.models import Community, Partnership
 from twinning.network.text import fold
 
 
-def _wishes(profile: dict[str, Any]) -> Wishes:
+def _wishes(profile: Any) -> Wishes:
     return Wishes(
         countries=frozenset(profile["preferred_countries"] or ()),
         regions=frozenset(profile["preferred_regions"] or ()),
@@ -34,7 +34,7 @@ def registry_snapshot() -> Registry:
             "preferred_regions",
             "population_min",
             "population_max",
-            "fields",
+            "sectors",
             "languages",
         )
     }
@@ -59,7 +59,7 @@ def registry_snapshot() -> Registry:
             country,
             region,
             population,
-            fields=frozenset(profile["fields"] or ()),
+            fields=frozenset(profile["sectors"] or ()),
             languages=frozenset(profile["languages"] or ()) or official_languages(country),
             seeking=profile["is_open"],
             wishes=_wishes(profile),
@@ -117,7 +117,7 @@ def seeking_profiles(
         profiles = profiles.filter(community__country__region=region)
     # JSON lists are matched as text: each value is a quoted word of a fixed vocabulary.
     if field:
-        profiles = profiles.filter(fields__icontains=f'"{field}"')
+        profiles = profiles.filter(sectors__icontains=f'"{field}"')
     if language:
         profiles = profiles.filter(languages__icontains=f'"{language}"')
     if q.strip():

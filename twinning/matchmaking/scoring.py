@@ -103,7 +103,7 @@ def graph_distances(registry: Registry, start: int, depth: int = 3) -> dict[int,
 
 
 def _population_reasons(seeker: Node, other: Node) -> list[Reason]:
-    reasons = []
+    reasons: list[Reason] = []
     wishes = seeker.wishes
     if other.population is None:
         return reasons

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('preferred_regions', models.JSONField(blank=True, default=list, help_text='World regions where a partner is sought.', verbose_name='preferred regions')),
                 ('population_min', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='smallest population')),
                 ('population_max', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='largest population')),
-                ('fields', models.JSONField(blank=True, default=list, help_text='Activity sectors (arts, youth, business...).', verbose_name='fields of interest')),
+                ('sectors', models.JSONField(blank=True, default=list, help_text='Activity sectors (arts, youth, business...).', verbose_name='fields of interest')),
                 ('languages', models.JSONField(blank=True, default=list, verbose_name='languages')),
                 ('text', models.TextField(blank=True, verbose_name='about us and the partner we seek')),
                 ('requested_by', models.CharField(blank=True, help_text='The partner association that asked staff to list this community.', max_length=200, verbose_name='listed at the request of')),

@@ -23,7 +23,7 @@ PROFILE_FIELDS = (
     "preferred_regions",
     "population_min",
     "population_max",
-    "fields",
+    "sectors",
     "languages",
     "text",
 )

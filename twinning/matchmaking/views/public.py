@@ -39,7 +39,7 @@ def seeking_list(request: HttpRequest) -> HttpResponse:
     places = [
         Place(p.community.name, p.community.latitude, p.community.longitude)
         for p in page
-        if p.community.has_point
+        if p.community.latitude is not None and p.community.longitude is not None
     ]
     query = request.GET.copy()
     query.pop("page", None)
