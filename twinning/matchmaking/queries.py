@@ -36,10 +36,10 @@ def registry_snapshot() -> Registry:
             "population_max",
             "sectors",
             "languages",
-        )
+        ).order_by()  # no ordering: its join on the community's name costs more than the read
     }
     partners: dict[int, set[int]] = {}
-    for a, b in Partnership.objects.values_list("community_a_id", "community_b_id"):
+    for a, b in Partnership.objects.values_list("community_a_id", "community_b_id").order_by():
         partners.setdefault(a, set()).add(b)
         partners.setdefault(b, set()).add(a)
     nodes = {}

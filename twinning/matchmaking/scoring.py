@@ -24,6 +24,7 @@ import heapq
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -40,7 +41,7 @@ WANTS_US_POINTS = 10
 CROWD_FREE, CROWD_POINTS, CROWD_CAP = 2, 2, 15
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Wishes:
     """What a seeking profile asks for (empty: no preference)."""
 
@@ -50,7 +51,7 @@ class Wishes:
     population_max: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Node:
     """One community as the scoring sees it."""
 
@@ -65,7 +66,7 @@ class Node:
     wishes: Wishes = Wishes()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Registry:
     nodes: Mapping[int, Node]
     partners: Mapping[int, frozenset[int]]  # every partnership, whatever its status
@@ -74,13 +75,13 @@ class Registry:
         return self.partners.get(pk, frozenset())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reason:
     points: int
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Suggestion:
     node: Node
     score: int
@@ -102,80 +103,89 @@ def graph_distances(registry: Registry, start: int, depth: int = 3) -> dict[int,
     return seen
 
 
-def _population_reasons(seeker: Node, other: Node) -> list[Reason]:
-    reasons: list[Reason] = []
-    wishes = seeker.wishes
-    if other.population is None:
-        return reasons
-    if wishes.population_min is not None or wishes.population_max is not None:
-        low = wishes.population_min or 0
-        high = wishes.population_max
-        if other.population >= low and (high is None or other.population <= high):
-            reasons.append(Reason(RANGE_POINTS, _("Population within the range you want")))
-    if seeker.population:
-        small, large = sorted([seeker.population, other.population])
-        if large:
-            points = round(SIMILARITY_POINTS * small / large)
-            if points:
-                reasons.append(
-                    Reason(points, _("Similar population (%(n)s)") % {"n": f"{other.population:,}"})
-                )
-    return reasons
+# A reason while ranking: its points, its kind and what its text needs. The texts (translated)
+# are written only for the suggestions kept: ranking thousands of communities builds no text.
+Part = tuple[int, str, object]
 
 
-def _preference_reasons(seeker: Node, other: Node) -> list[Reason]:
+def _place_parts(seeker: Node, other: Node, parts: list[Part]) -> None:
     wishes = seeker.wishes
     if other.country in wishes.countries:
-        return [Reason(COUNTRY_POINTS, _("In a country you prefer"))]
-    if other.region in wishes.regions:
-        return [Reason(REGION_POINTS, _("In a region you prefer"))]
-    return []
+        parts.append((COUNTRY_POINTS, "country", None))
+    elif other.region in wishes.regions:
+        parts.append((REGION_POINTS, "region", None))
+    if other.population is None:
+        return
+    if wishes.population_min is not None or wishes.population_max is not None:
+        low, high = wishes.population_min or 0, wishes.population_max
+        if other.population >= low and (high is None or other.population <= high):
+            parts.append((RANGE_POINTS, "range", None))
+    if seeker.population:
+        small, large = sorted([seeker.population, other.population])
+        points = round(SIMILARITY_POINTS * small / large) if large else 0
+        if points:
+            parts.append((points, "similar", other.population))
+
+
+def _shared_parts(seeker: Node, other: Node, parts: list[Part]) -> None:
+    fields = len(seeker.fields & other.fields)
+    if fields:
+        parts.append((min(FIELD_POINTS * fields, FIELD_CAP), "fields", fields))
+    languages = seeker.languages & other.languages
+    if languages:
+        points = min(LANGUAGE_POINTS * len(languages), LANGUAGE_CAP)
+        parts.append((points, "languages", sorted(languages)))
+
+
+def _parts(seeker: Node, other: Node, distance: int | None, degree: int) -> list[Part]:
+    parts: list[Part] = []
+    _place_parts(seeker, other, parts)
+    _shared_parts(seeker, other, parts)
+    if distance == 2:
+        parts.append((TWO_STEPS_POINTS, "two_steps", None))
+    elif distance == 3:
+        parts.append((THREE_STEPS_POINTS, "three_steps", None))
+    if other.seeking:
+        parts.append((SEEKING_POINTS, "seeking", None))
+        if seeker.country in other.wishes.countries or seeker.region in other.wishes.regions:
+            parts.append((WANTS_US_POINTS, "wants_us", None))
+    if degree > CROWD_FREE:
+        parts.append((-min((degree - CROWD_FREE) * CROWD_POINTS, CROWD_CAP), "crowded", degree))
+    return parts
+
+
+def _text(kind: str, value: Any) -> str:
+    if kind == "fields":
+        return ngettext(
+            "%(n)d shared field of interest", "%(n)d shared fields of interest", value
+        ) % {"n": value}
+    if kind == "languages":
+        return _("Shared languages: %(codes)s") % {"codes": ", ".join(value)}
+    if kind == "similar":
+        return _("Similar population (%(n)s)") % {"n": f"{value:,}"}
+    if kind == "crowded":
+        return ngettext("Already in %(n)d partnership", "Already in %(n)d partnerships", value) % {
+            "n": value
+        }
+    return {
+        "country": _("In a country you prefer"),
+        "region": _("In a region you prefer"),
+        "range": _("Population within the range you want"),
+        "two_steps": _("A partner of one of your partners"),
+        "three_steps": _("Three steps away in the partnership graph"),
+        "seeking": _("Seeking a partner too"),
+        "wants_us": _("Looking for a partner where you are"),
+    }[kind]
+
+
+def _explained(other: Node, parts: list[Part]) -> Suggestion:
+    reasons = tuple(Reason(points, _text(kind, value)) for points, kind, value in parts)
+    return Suggestion(other, sum(r.points for r in reasons), reasons)
 
 
 def score(seeker: Node, other: Node, *, distance: int | None, degree: int) -> Suggestion:
     """The score of `other` as a partner for `seeker`, with its reasons."""
-    reasons = _preference_reasons(seeker, other) + _population_reasons(seeker, other)
-    fields = sorted(seeker.fields & other.fields)
-    if fields:
-        reasons.append(
-            Reason(
-                min(FIELD_POINTS * len(fields), FIELD_CAP),
-                ngettext(
-                    "%(n)d shared field of interest", "%(n)d shared fields of interest", len(fields)
-                )
-                % {"n": len(fields)},
-            )
-        )
-    languages = sorted(seeker.languages & other.languages)
-    if languages:
-        reasons.append(
-            Reason(
-                min(LANGUAGE_POINTS * len(languages), LANGUAGE_CAP),
-                _("Shared languages: %(codes)s") % {"codes": ", ".join(languages)},
-            )
-        )
-    if distance == 2:
-        reasons.append(Reason(TWO_STEPS_POINTS, _("A partner of one of your partners")))
-    elif distance == 3:
-        reasons.append(Reason(THREE_STEPS_POINTS, _("Three steps away in the partnership graph")))
-    if other.seeking:
-        reasons.append(Reason(SEEKING_POINTS, _("Seeking a partner too")))
-        if seeker.country in other.wishes.countries or seeker.region in other.wishes.regions:
-            reasons.append(Reason(WANTS_US_POINTS, _("Looking for a partner where you are")))
-    if degree > CROWD_FREE:
-        penalty = min((degree - CROWD_FREE) * CROWD_POINTS, CROWD_CAP)
-        reasons.append(
-            Reason(
-                -penalty,
-                ngettext(
-                    "Already in %(n)d partnership",
-                    "Already in %(n)d partnerships",
-                    degree,
-                )
-                % {"n": degree},
-            )
-        )
-    return Suggestion(other, sum(r.points for r in reasons), tuple(reasons))
+    return _explained(other, _parts(seeker, other, distance, degree))
 
 
 def excluded(registry: Registry, seeker: Node) -> frozenset[int]:
@@ -184,20 +194,19 @@ def excluded(registry: Registry, seeker: Node) -> frozenset[int]:
 
 
 def suggest(registry: Registry, seeker: Node, *, limit: int = 20) -> list[Suggestion]:
-    """The `limit` best partners for `seeker` (score above zero), best first; ties by name."""
+    """The `limit` best partners for `seeker` (score above zero), best first; ties by name.
+    Every community is ranked by its points; only the kept ones get their reasons' texts."""
     distances = graph_distances(registry, seeker.pk)
     never = excluded(registry, seeker)
-    best: list[tuple[int, str, int, Suggestion]] = []
+    partners = registry.partners
+    best: list[tuple[int, str, int, list[Part]]] = []
     for other in _candidates(registry, seeker, never):
-        suggestion = score(
-            seeker,
-            other,
-            distance=distances.get(other.pk),
-            degree=len(registry.partners_of(other.pk)),
-        )
-        if suggestion.score > 0:
-            best.append((-suggestion.score, other.name, other.pk, suggestion))
-    return [item[3] for item in heapq.nsmallest(limit, best)]
+        parts = _parts(seeker, other, distances.get(other.pk), len(partners.get(other.pk, ())))
+        total = sum(part[0] for part in parts)
+        if total > 0:
+            best.append((-total, other.name, other.pk, parts))
+    kept = heapq.nsmallest(limit, best, key=lambda item: item[:3])
+    return [_explained(registry.nodes[pk], parts) for _total, _name, pk, parts in kept]
 
 
 def _candidates(registry: Registry, seeker: Node, never: Iterable[int]) -> Iterable[Node]:
