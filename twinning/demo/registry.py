@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from twinning.core.authz import SYSTEM
 from twinning.core.dates import association_today
-from twinning.matchmaking.services import save_profile
+from twinning.matchmaking.services import express_interest, save_profile
 from twinning.network.models import Community, Member, Officer, Partnership, Region
 from twinning.network.services import (
     add_committee_admin,
@@ -187,4 +187,29 @@ def create_other_members(*, staff: Any = SYSTEM) -> int:
                 text=INTERESTS[i % len(INTERESTS)],
             )
         made += 1
+    _first_interest(staff)
     return made
+
+
+def _first_interest(staff: Any) -> None:
+    """The first other seeking member says it is interested in the committee admin's home, so
+    Springfield's matchmaking page has an interest to answer (answering it introduces them)."""
+    home = Community.objects.filter(members__admins__isnull=False).order_by("pk").first()
+    if home is None:
+        return
+    partners = Partnership.objects.of_community(home).values_list(
+        "community_a_id", "community_b_id"
+    )
+    known = {pk for pair in partners for pk in pair}
+    other = (
+        Community.objects.filter(seeking_profile__is_open=True)
+        .exclude(country=home.country)
+        .exclude(pk__in=known)
+        .order_by("pk")
+        .first()
+    )
+    if other is None:
+        return
+    express_interest(
+        community=other, target=home, note="Your jazz festival sounds wonderful.", by=staff
+    )
