@@ -4,12 +4,13 @@ as /seeking/ (public, or a token with `registry:read`)."""
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
 from twinning.core.api import errors
 from twinning.matchmaking.models import SeekingProfile
 from twinning.matchmaking.queries import seeking_profiles
+from twinning.network.api import MAX_PAGE_SIZE, PAGE_SIZE, BoundedPageNumberPagination
 from twinning.network.scopes import REGISTRY_READ
 from twinning.network.tokens import public_or_token
 
@@ -48,11 +49,11 @@ class SeekingProfileOut(Schema):
 
 
 class SeekingFilters(Schema):
-    q: str = ""
-    country: str = ""
-    region: str = ""
-    field: str = ""
-    language: str = ""
+    q: str = Field("", max_length=100)
+    country: str = Field("", max_length=2, description="ISO code of the community's country.")
+    region: str = Field("", max_length=20, description="World region (europe, asia...).")
+    field: str = Field("", max_length=20, description="A field of interest (arts, youth...).")
+    language: str = Field("", max_length=10, description="ISO 639-1 code (en, fr...).")
 
 
 @router.get(
@@ -60,7 +61,7 @@ class SeekingFilters(Schema):
     response={200: list[SeekingProfileOut], **errors(401, 403, 422)},
     **public_or_token(REGISTRY_READ),
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_seeking_profiles(request: HttpRequest, filters: Query[SeekingFilters]) -> Any:
     """Communities seeking a partner now, with what they look for; 50 a page, by name."""
     return seeking_profiles(**filters.model_dump())
