@@ -20,6 +20,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from twinning.core.authz import NotAllowed
+from twinning.matchmaking.api import router as matchmaking_router
 from twinning.network.api import router as network_router
 from twinning.network.tokens import ScopeMissing, TokenRefused, declared_security
 
@@ -48,6 +49,7 @@ api = TwinningAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/", network_router)
+api.add_router("/", matchmaking_router)
 
 
 def _error_details(error: ValidationError) -> list[dict[str, Any]]:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "twinning.grants",
     "twinning.exchanges",
     "twinning.library",
+    "twinning.matchmaking",
     "twinning.demo",
 ]
 

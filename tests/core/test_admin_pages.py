@@ -104,9 +104,10 @@ def demo_data(db):
     through the services (members, invoices, activities, a showcase open for entries, the
     events)."""
     from tests.factories import CommunityFactory, CountryFactory, PartnershipFactory
+    from twinning.matchmaking.models import Interest
 
     springfield = CommunityFactory(name="Springfield", country=CountryFactory(code="US"))
-    CommunityFactory(name="Nairobi", country=CountryFactory(code="KE"))
+    nairobi = CommunityFactory(name="Nairobi", country=CountryFactory(code="KE"))
     for _ in range(3):
         PartnershipFactory(community_a=springfield)
     # "results" would judge the showcase too, but the demo's judging is refused today (the
@@ -124,8 +125,10 @@ def demo_data(db):
         stdout=StringIO(),
     )
     # What the demo does not make: a group, a task row, an edited e-mail, an unsubscribed
-    # address, a gazetteer place, an import run, an erasure request.
+    # address, a gazetteer place, an import run, an erasure request, an interest between
+    # communities (the demo makes one only when a seeking member abroad is no partner yet).
     Group.objects.create(name="Editors")
+    Interest.objects.get_or_create(community=nairobi, target=springfield)
     DBTaskResult.objects.create(
         status="FAILED",
         args_kwargs={"args": [], "kwargs": {}},

@@ -23,7 +23,7 @@ def contact(db):
 
 
 def test_the_partner_seeking_list_says_whom_to_write_to(anonymous):
-    html = anonymous.get(reverse("network:seeking_list")).content.decode()
+    html = anonymous.get(reverse("matchmaking:seeking_list")).content.decode()
 
     assert "would like to twin with one of them" in html
     assert MAILTO in html
@@ -85,7 +85,7 @@ def test_the_address_falls_back_to_the_postal_address(anonymous, contact):
     contact.address = "1 Twinning Way, Springfield"
     contact.save()
 
-    html = anonymous.get(reverse("network:seeking_list")).content.decode()
+    html = anonymous.get(reverse("matchmaking:seeking_list")).content.decode()
 
     assert "Write to Twinning Association, 1 Twinning Way, Springfield." in html
 

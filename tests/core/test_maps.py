@@ -2,7 +2,7 @@ import itertools
 import re
 
 from twinning.core.charts import bar_chart_svg
-from twinning.core.maps import Place, community_map_svg, great_circle
+from twinning.core.maps import Place, community_map_svg, great_circle, places_map_svg
 
 LYON = Place("Lyon", 45.76, 4.84)
 YOKOHAMA = Place("Yokohama", 35.44, 139.64)
@@ -114,3 +114,25 @@ def test_bar_chart_escapes_labels():
     assert "<script>" not in svg
     assert "&lt;script&gt;" in svg
     assert "T&amp;T" in svg
+
+
+def test_places_map_draws_a_point_per_place_inside_the_frame_with_escaped_names():
+    places = [
+        Place("Lyon", 45.76, 4.84),
+        Place("<Nairobi>", -1.29, 36.82),
+        Place("Kyoto", 35.0, 135.8),
+    ]
+
+    svg = str(places_map_svg(places, label="Seeking"))
+
+    assert svg.count('class="mini-map__partner"') == 3
+    assert "<title>&lt;Nairobi&gt;</title>" in svg
+    for x, y in re.findall(r'cx="([\d.-]+)" cy="([\d.-]+)"', svg):
+        assert 0 <= float(x) <= 640 and 0 <= float(y) <= 360
+
+
+def test_places_map_of_no_place_is_an_empty_world():
+    svg = str(places_map_svg([], label="Nobody"))
+
+    assert 'aria-label="Nobody"' in svg
+    assert "mini-map__partner" not in svg

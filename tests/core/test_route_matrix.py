@@ -45,7 +45,6 @@ MATRIX = {
     "network:country_list": ("/countries/", EVERYONE),
     "network:country_detail": ("/countries/us/", EVERYONE),
     "network:stats": ("/stats/", EVERYONE),
-    "network:seeking_list": ("/seeking/", EVERYONE),
     "network:map": ("/map/", EVERYONE),
     "network:map_data": ("/map/data.json", EVERYONE),
     "network:portal_home": ("/portal/", SIGNED_IN),

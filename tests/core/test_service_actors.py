@@ -44,6 +44,8 @@ from tests.grants.actor_helpers import ACTOR_CASES as GRANTS_CASES
 from tests.grants.actor_helpers import actor_world as grants_actor_world
 from tests.library.actor_helpers import ACTOR_CASES as LIBRARY_CASES
 from tests.library.actor_helpers import actor_world as library_actor_world
+from tests.matchmaking.actor_helpers import ACTOR_CASES as MATCHMAKING_CASES
+from tests.matchmaking.actor_helpers import actor_world as matchmaking_actor_world
 from tests.members.matrix import build_world as members_world
 from tests.outbox.matrix import MATRIX_TEMPLATE
 from tests.outbox.matrix import build_world as outbox_world
@@ -138,6 +140,7 @@ class World:
         self.grants = grants_actor_world()
         self.awards = awards_actor_world()
         self.library = library_actor_world()
+        self.matchmaking = matchmaking_actor_world(self.springfield)
 
     def _showcase(self) -> None:
         """An open edition with a consented student's draft entry, shown in the exhibit and
@@ -712,6 +715,7 @@ CASES.update(EXCHANGES_CASES)
 CASES.update(GRANTS_CASES)
 CASES.update(AWARDS_CASES)
 CASES.update(LIBRARY_CASES)
+CASES.update(MATCHMAKING_CASES)
 
 # Services that take `by` only to record it, with the reason they check no actor.
 EXEMPT = {

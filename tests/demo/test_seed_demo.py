@@ -9,6 +9,7 @@ from tests.factories import CommunityFactory, CountryFactory, PartnershipFactory
 from twinning.accounts.models import User
 from twinning.core.models import ActivityLog
 from twinning.demo import personas
+from twinning.matchmaking.models import Interest, SeekingProfile
 from twinning.network.models import Member, PartnershipProposal
 
 
@@ -55,10 +56,24 @@ def test_seed_demo_makes_the_committee_admin_admin_of_springfield(small_registry
 
     member = Member.objects.get(admins__email=personas.COMMITTEE_ADMIN.email)
     assert list(member.communities.all()) == [small_registry]
-    assert member.seeking_partner is True
+    assert member.seeking_partner is True  # kept in step with its community's profile
+    assert member.communities.get().seeking_profile.is_open
     assert member.officers.count() == 2
     assert PartnershipProposal.objects.filter(member=member, state="pending").count() == 1
     assert ActivityLog.objects.filter(action="network.member.created").exists()
+
+
+def test_seed_demo_makes_seeking_profiles_and_an_interest_in_springfield(small_registry):
+    lyon = CommunityFactory(name="Lyon", country=CountryFactory(code="FR", name="France"))
+    for _ in range(4):  # the best connected: the first of the demo's other members
+        PartnershipFactory(community_a=lyon)
+
+    _seed()
+
+    interest = Interest.objects.get(target=small_registry)
+    assert interest.community == lyon
+    assert interest.community.seeking_profile.is_open
+    assert SeekingProfile.objects.open().count() >= 2
 
 
 def test_seed_demo_twice_changes_nothing(small_registry):

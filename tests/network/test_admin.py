@@ -453,17 +453,17 @@ def test_changing_a_members_profile_and_admins_goes_through_the_services(
         _url(Member, "change", springfield_member.pk),
         _member_form(
             communities=[springfield.pk],
-            seeking_partner="on",
-            preferred_regions=["asia"],
+            description="Friends of Tamsui.",
+            seeking_partner="on",  # read-only here: matchmaking keeps it
             admin_emails="new@springfield.example",
         ),
     )
 
     springfield_member.refresh_from_db()
     assert response.status_code == 302
-    assert (springfield_member.seeking_partner, springfield_member.preferred_regions) == (
-        True,
-        ["asia"],
+    assert (springfield_member.seeking_partner, springfield_member.description) == (
+        False,
+        "Friends of Tamsui.",
     )
     assert list(springfield_member.admins.all()) == [newcomer]
     assert committee_admin_user not in springfield_member.admins.all()

@@ -547,41 +547,7 @@ def test_stats_are_served_from_the_cache(anonymous, django_assert_num_queries):
     assert "France" in response.content.decode()
 
 
-# --- Seeking partners -------------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_seeking_list_shows_only_members_seeking_a_partner(anonymous):
-    lyon = CommunityFactory(name="Lyon", country__code="FR")
-    MemberFactory(
-        name="Lyon Twinning",
-        communities=[lyon],
-        seeking_partner=True,
-        preferred_regions=["asia", "africa"],
-        interests="Youth exchanges",
-        languages="French, English",
-    )
-    MemberFactory(name="Quiet Committee", seeking_partner=False)
-
-    response = anonymous.get("/seeking/")
-
-    html = response.content.decode()
-    assert "Lyon Twinning" in html
-    assert "Quiet Committee" not in html
-    assert f'href="{lyon.get_absolute_url()}">Lyon</a>' in html
-    assert '<span class="badge">Asia</span>' in html
-    assert '<span class="badge">Africa</span>' in html
-    assert "Youth exchanges" in html
-    assert "French, English" in html
-
-
-@pytest.mark.django_db
-def test_seeking_list_empty_says_so(anonymous):
-    MemberFactory(seeking_partner=False)
-
-    response = anonymous.get("/seeking/")
-
-    assert "No member is seeking a new partner right now" in response.content.decode()
+# The list of communities seeking a partner is matchmaking's: tests/matchmaking/test_views.py.
 
 
 # --- Home and layout --------------------------------------------------------------------------
@@ -639,7 +605,6 @@ PUBLIC_PAGES = [
     ("network:country_list", {}, "France"),
     ("network:country_detail", {"code": "fr"}, "Lyon"),
     ("network:stats", {}, "France"),
-    ("network:seeking_list", {}, "Lyon Twinning"),
 ]
 
 
@@ -749,8 +714,9 @@ def test_community_detail_query_count_is_constant(anonymous, django_assert_num_q
     anonymous.get("/communities/lyon/")
 
     # community, partnerships with partners, registry version (cached table), members; the
-    # exchange's panel (partnerships, students who went, kept figures)
-    with django_assert_num_queries(7):
+    # exchange's panel (partnerships, students who went, kept figures); matchmaking's panel
+    # (an open seeking profile)
+    with django_assert_num_queries(8):
         response = anonymous.get("/communities/lyon/")
 
     assert response.content.decode().count('class="mini-map__partner"') == count
@@ -781,18 +747,6 @@ def test_country_detail_query_count_is_constant(anonymous, django_assert_num_que
         response = anonymous.get("/countries/fr/")
 
     assert len(_names(response)) == count
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("count", [1, 3])
-def test_seeking_list_query_count_is_constant(anonymous, django_assert_num_queries, count):
-    _make_communities(count)
-    anonymous.get("/seeking/")
-
-    with django_assert_num_queries(3):  # count, members, their communities with countries
-        response = anonymous.get("/seeking/")
-
-    assert response.content.decode().count('<li class="card">') == count
 
 
 @pytest.mark.django_db

@@ -237,3 +237,37 @@ def cached_links_map_svg(links: Sequence[tuple[Place, Place]], *, label: str) ->
         svg = str(links_map_svg(links, label=label))
         cache.set(key, svg, 24 * 60 * 60)
     return mark_safe(svg)  # built by links_map_svg from escaped text only
+
+
+def places_map_svg(places: Sequence[Place], *, label: str) -> SafeString:
+    """A map of many places (communities seeking a partner, say), each a dot with its name as
+    a tooltip, on a graticule of the box around them (the world for none)."""
+    every_point = [(p.latitude, p.longitude) for p in places] or [(-60.0, -170.0), (75.0, 170.0)]
+    projection = _Projection(every_point)
+    parts = [
+        f'<svg class="mini-map" role="img" viewBox="0 0 {MAP_WIDTH} {MAP_HEIGHT}" '
+        f'aria-label="{escape(label)}" width="{MAP_WIDTH}" height="{MAP_HEIGHT}">',
+        f"<title>{escape(label)}</title>",
+        _graticule(projection),
+        f'<rect class="mini-map__frame" x="0.5" y="0.5" width="{MAP_WIDTH - 1}" '
+        f'height="{MAP_HEIGHT - 1}"/>',
+    ]
+    for place in places:
+        x, y = projection(place.latitude, place.longitude)
+        parts.append(
+            f'<circle class="mini-map__partner" cx="{x}" cy="{y}" r="5">'
+            f"<title>{escape(place.name)}</title></circle>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every text above went through escape()
+
+
+def cached_places_map_svg(places: Sequence[Place], *, label: str) -> SafeString:
+    """`places_map_svg`, cached under a digest of everything drawn (as the links map is)."""
+    drawn = repr((get_language(), label, tuple(places))).encode()
+    key = "core:places-map:" + hashlib.sha256(drawn).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        svg = str(places_map_svg(places, label=label))
+        cache.set(key, svg, 24 * 60 * 60)
+    return mark_safe(svg)  # built by places_map_svg from escaped text only

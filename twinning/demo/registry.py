@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from twinning.core.authz import SYSTEM
 from twinning.core.dates import association_today
+from twinning.matchmaking.services import express_interest, save_profile
 from twinning.network.models import Community, Member, Officer, Partnership, Region
 from twinning.network.services import (
     add_committee_admin,
@@ -22,6 +23,15 @@ from twinning.network.services import (
 )
 
 OTHER_MEMBERS = 12
+# The fields of interest (activity sectors) of each demo interest above, in the same order.
+FIELDS = [
+    ["youth", "arts"],
+    ["municipal"],
+    ["youth"],
+    ["business"],
+    ["arts", "community"],
+    ["community"],
+]
 INTERESTS = [
     "Youth exchanges, jazz and food festivals",
     "Water management and municipal peer learning",
@@ -75,12 +85,17 @@ def attach_committee_admin(user: Any, *, staff: Any = SYSTEM) -> Member | None:
     )
     add_committee_admin(member=member, user=user, by=staff)
     update_member_profile(
-        member=member,
-        by=user,
-        seeking_partner=True,
+        member=member, by=user, interests=INTERESTS[0], languages="English, Spanish"
+    )
+    # Seeking a new partner: matchmaking's profile (it keeps the member's flag in step).
+    save_profile(
+        community=community,
+        by=staff,
         preferred_regions=[Region.AFRICA, Region.OCEANIA],
-        interests=INTERESTS[0],
-        languages="English, Spanish",
+        sectors=FIELDS[0],
+        languages=["en", "es"],
+        population_min=50_000,
+        text=INTERESTS[0],
     )
     today = association_today()
     add_officer(
@@ -160,10 +175,41 @@ def create_other_members(*, staff: Any = SYSTEM) -> int:
             update_member_profile(
                 member=member,
                 by=staff,
-                seeking_partner=True,
-                preferred_regions=REGION_SETS[i % len(REGION_SETS)],
                 interests=INTERESTS[i % len(INTERESTS)],
                 languages="English",
             )
+            save_profile(
+                community=community,
+                by=staff,
+                preferred_regions=REGION_SETS[i % len(REGION_SETS)],
+                sectors=FIELDS[i % len(FIELDS)],
+                languages=["en"],
+                text=INTERESTS[i % len(INTERESTS)],
+            )
         made += 1
+    _first_interest(staff)
     return made
+
+
+def _first_interest(staff: Any) -> None:
+    """The first other seeking member says it is interested in the committee admin's home, so
+    Springfield's matchmaking page has an interest to answer (answering it introduces them)."""
+    home = Community.objects.filter(members__admins__isnull=False).order_by("pk").first()
+    if home is None:
+        return
+    partners = Partnership.objects.of_community(home).values_list(
+        "community_a_id", "community_b_id"
+    )
+    known = {pk for pair in partners for pk in pair}
+    other = (
+        Community.objects.filter(seeking_profile__is_open=True)
+        .exclude(country=home.country)
+        .exclude(pk__in=known)
+        .order_by("pk")
+        .first()
+    )
+    if other is None:
+        return
+    express_interest(
+        community=other, target=home, note="Your jazz festival sounds wonderful.", by=staff
+    )

@@ -42,7 +42,6 @@ from twinning.network.models import (
     Partnership,
     PartnershipProposal,
     PartnershipStatusChange,
-    Region,
 )
 from twinning.network.services import (
     MEMBER_PROFILE_FIELDS,
@@ -370,12 +369,6 @@ class ContactInline(StaffOnly, admin.TabularInline):
 
 class MemberAdminForm(forms.ModelForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
-    preferred_regions = forms.TypedMultipleChoiceField(
-        label=_("preferred regions"),
-        choices=Region.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
     # E-mail addresses rather than a select of every account (or an autocomplete that would
     # need the user admin's permissions): staff know the committee's address.
     admin_emails = forms.CharField(
@@ -415,7 +408,8 @@ class MemberAdmin(StaffAdmin):
     list_filter = ["kind", "seeking_partner"]
     search_fields = ["name", "slug", "communities__name"]
     autocomplete_fields = ["communities"]
-    readonly_fields = ["slug"]
+    # The seeking flag follows the communities' seeking profiles (matchmaking keeps it).
+    readonly_fields = ["slug", "seeking_partner"]
     inlines = [OfficerInline, ContactInline]
 
     def save_model(self, request: HttpRequest, obj: Member, form: Any, change: bool) -> None:

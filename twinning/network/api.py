@@ -353,8 +353,6 @@ class MemberProfileIn(Schema):
 
     website: HttpUrl | None = None
     description: str | None = None
-    seeking_partner: bool | None = None
-    preferred_regions: list[WorldRegion] | None = None
     interests: str | None = None
     languages: str | None = Field(None, max_length=200)
 
@@ -412,10 +410,6 @@ def update_my_member(request: HttpRequest, slug: str, data: MemberProfileIn) -> 
     for name in ("website", "description", "interests", "languages"):
         if name in fields and fields[name] is None:
             fields[name] = ""
-    if "seeking_partner" in fields and fields["seeking_partner"] is None:
-        del fields["seeking_partner"]
-    if "preferred_regions" in fields:
-        fields["preferred_regions"] = [str(r) for r in fields["preferred_regions"] or []]
     update_member_profile(member=member, by=request.user, **fields)
     return _get_my_member(request, slug)
 

@@ -16,7 +16,6 @@ from twinning.network.models import (
     Country,
     Member,
     Partnership,
-    Region,
 )
 from twinning.network.scopes import scope_choices
 
@@ -136,14 +135,6 @@ class MemberProfileForm(forms.Form):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5})
-    )
-    seeking_partner = forms.BooleanField(label=_("We are seeking a new partner"), required=False)
-    preferred_regions = forms.MultipleChoiceField(
-        label=_("Preferred regions"),
-        required=False,
-        choices=Region.choices,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Where you would like to find a new partner."),
     )
     interests = forms.CharField(
         label=_("Interests"),

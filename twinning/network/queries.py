@@ -14,7 +14,6 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -265,15 +264,6 @@ def countries_by_region() -> list[dict[str, Any]]:
         for region in Region.values
         if groups.get(region)
     ]
-
-
-def seeking_members() -> QuerySet[Member]:
-    return Member.objects.seeking_partners().prefetch_related(
-        Prefetch(
-            "communities",
-            queryset=Community.objects.select_related("country").order_by("name"),
-        )
-    )
 
 
 # --- Network statistics (cached) ----------------------------------------------------------

@@ -332,14 +332,10 @@ def create_member(
     return member
 
 
-MEMBER_PROFILE_FIELDS = (
-    "website",
-    "description",
-    "seeking_partner",
-    "preferred_regions",
-    "interests",
-    "languages",
-)
+MEMBER_PROFILE_FIELDS = ("website", "description", "interests", "languages")
+# The member's summary of its communities' seeking profiles (issue 11): matchmaking keeps it in
+# step through this service; no form or API input of the registry writes it any more.
+SEEKING_FIELDS = ("seeking_partner", "preferred_regions")
 
 
 @transaction.atomic
@@ -347,7 +343,7 @@ def update_member_profile(*, member: Member, by: Any, **fields: Any) -> Member:
     """A committee admin (or staff) edits their member's public profile. Only the profile
     fields can change here: anything else in `fields` is refused, not silently applied."""
     require(by, "network.edit_member", member)
-    unknown = set(fields) - set(MEMBER_PROFILE_FIELDS)
+    unknown = set(fields) - set(MEMBER_PROFILE_FIELDS) - set(SEEKING_FIELDS)
     if unknown:
         raise ValidationError(
             _("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))}

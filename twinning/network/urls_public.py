@@ -18,7 +18,6 @@ urlpatterns = [
     path("countries/", public.country_list, name="country_list"),
     path("countries/<str:code>/", public.country_detail, name="country_detail"),
     path("stats/", public.stats, name="stats"),
-    path("seeking/", public.seeking_list, name="seeking_list"),
     # --- map (other helper) ---
     path("map/", map_views.map_page, name="map"),
     path("map/data.json", map_views.map_data, name="map_data"),

@@ -1,5 +1,6 @@
 """Public pages of the registry: home, the community directory and its exports, community and
-country pages, statistics and the members seeking a new partner. Anyone may read them."""
+country pages and statistics (the list of communities seeking a partner is matchmaking's).
+Anyone may read them."""
 
 from typing import Any
 from urllib.parse import urlencode
@@ -123,14 +124,3 @@ def stats(request: HttpRequest) -> HttpResponse:
     largest_region = max((row["count"] for row in figures["by_region"]), default=0)
     context = {"figures": figures, "chart": chart, "largest_region": largest_region}
     return render(request, "network/stats.html", context)
-
-
-@require_safe
-def seeking_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, queries.seeking_members().order_by("name", "pk"))
-    region_labels = dict(Region.choices)
-    for member in page.object_list:
-        member.region_labels = [  # type: ignore[attr-defined]
-            region_labels.get(region, region) for region in member.preferred_regions or []
-        ]
-    return render(request, "network/seeking_list.html", {"page_obj": page})

@@ -1,0 +1,242 @@
+"""Benchmark of partner matchmaking (`.venv/bin/python bench/matchmaking.py`): figures printed
+beside a baseline measured in the same run, never asserted.
+
+1. A registry the size of the association's: 500 member communities (US), each with 2-8
+   partners abroad (about 2,500 communities abroad, 2,500 partnerships), 300 open seeking
+   profiles. Timed: reading the registry for the scoring (three queries) and the in-memory
+   ranking of every community for one seeker.
+2. Pages (in-process, the same Django stack as the bare baseline view of bench/urls.py): a
+   profile's suggestions (staff's page: the same reads as the committee's) and the public
+   `/seeking/`; p50 beside the baseline (goal: within 10x), wall time and this process's CPU.
+3. SQL queries of those pages at a tenth of the registry and at the full one (goal: the same).
+
+Rows are made in bulk (setting the stage); profiles through their model's checks are not
+needed for reading. Its own SQLite database under var/bench/matchmaking."""
+
+import os
+import random
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.run import BENCH_DIR, env_for, section  # noqa: E402
+
+RUN_DIR = BENCH_DIR / "matchmaking"
+COUNTRIES = [
+    ("FR", "France", "europe"),
+    ("DE", "Germany", "europe"),
+    ("IT", "Italy", "europe"),
+    ("JP", "Japan", "asia"),
+    ("CN", "China", "asia"),
+    ("KE", "Kenya", "africa"),
+    ("GH", "Ghana", "africa"),
+    ("BR", "Brazil", "americas"),
+    ("MX", "Mexico", "americas"),
+    ("AU", "Australia", "oceania"),
+]
+SECTORS = ["arts", "youth", "business", "municipal", "community"]
+LANGUAGES = ["en", "fr", "de", "ja", "es", "sw"]
+
+
+def setup_django() -> None:
+    shutil.rmtree(RUN_DIR, ignore_errors=True)
+    RUN_DIR.mkdir(parents=True)
+    os.environ.update(env_for(RUN_DIR))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def make_registry(tag: str, homes: int, profiles: int, rng: random.Random):
+    """`homes` US member communities with 2-8 partners abroad each; `profiles` open profiles
+    spread over both sides."""
+    from twinning.matchmaking.models import SeekingProfile
+    from twinning.network.models import Community, Country, Member, Partnership
+
+    us, _ = Country.objects.get_or_create(
+        code="US", defaults={"name": "United States", "region": "americas"}
+    )
+    abroad_countries = [
+        Country.objects.get_or_create(code=c, defaults={"name": n, "region": r})[0]
+        for c, n, r in COUNTRIES
+    ]
+
+    def community(name: str, country) -> Community:
+        slug = f"{tag}-{name}".lower().replace(" ", "-")
+        return Community(
+            name=name,
+            slug=slug,
+            name_key=slug,
+            search_name=slug,
+            country=country,
+            population=rng.randint(2_000, 3_000_000),
+            latitude=rng.uniform(-40, 60),
+            longitude=rng.uniform(-170, 170),
+        )
+
+    home_rows = Community.objects.bulk_create(
+        [community(f"{tag} Home {i}", us) for i in range(homes)], batch_size=2000
+    )
+    partner_rows, pairs = [], []
+    for i, home in enumerate(home_rows):
+        for j in range(rng.randint(2, 8)):
+            partner_rows.append(community(f"{tag} Abroad {i}-{j}", rng.choice(abroad_countries)))
+            pairs.append(home)
+    partner_rows = Community.objects.bulk_create(partner_rows, batch_size=2000)
+    Partnership.objects.bulk_create(
+        [
+            Partnership(
+                community_a_id=min(h.pk, p.pk), community_b_id=max(h.pk, p.pk), source="bench"
+            )
+            for h, p in zip(pairs, partner_rows, strict=True)
+        ],
+        batch_size=2000,
+    )
+    members = Member.objects.bulk_create(
+        [Member(name=f"{tag} Committee {i}", slug=f"{tag}-committee-{i}") for i in range(homes)]
+    )
+    through = Member.communities.through
+    through.objects.bulk_create(
+        [
+            through(member_id=m.pk, community_id=h.pk)
+            for m, h in zip(members, home_rows, strict=True)
+        ],
+        batch_size=2000,
+    )
+    seekers = rng.sample(home_rows + partner_rows, profiles)
+    SeekingProfile.objects.bulk_create(
+        [
+            SeekingProfile(
+                community=c,
+                preferred_regions=rng.sample(["europe", "asia", "africa", "americas"], 2),
+                sectors=rng.sample(SECTORS, 2),
+                languages=rng.sample(LANGUAGES, 2),
+                text="We look for youth exchanges and festivals.",
+            )
+            for c in seekers
+        ],
+        batch_size=2000,
+    )
+    first = home_rows[0]
+    if not SeekingProfile.objects.filter(community=first).exists():
+        SeekingProfile.objects.create(community=first, preferred_regions=["europe"])
+    return first
+
+
+def staff_client():
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from twinning.accounts.models import User
+
+    staff, _ = User.objects.get_or_create(email="staff@bench.example", defaults={"is_staff": True})
+    client = Client()
+    client.force_login(staff)
+    device, _ = TOTPDevice.objects.get_or_create(user=staff, name="bench", confirmed=True)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client
+
+
+def timed(label: str, function, runs: int = 9) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    value = statistics.median(times) * 1000
+    print(f"  {label:<52} {value:>8.1f} ms")
+    return value
+
+
+def p50(client, path: str, runs: int) -> tuple[float, float]:
+    for _ in range(2):
+        client.get(path)
+    times, cpu = [], []
+    for _ in range(runs):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        response = client.get(path)
+        times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path}: {response.status_code}")
+    return statistics.median(times) * 1000, statistics.median(cpu) * 1000
+
+
+def pages(seeker) -> dict[str, str]:
+    return {
+        "suggestions for one community (staff's page)": (
+            f"/staff/matchmaking/{seeker.slug}/suggestions/"
+        ),
+        "public /seeking/ (30 a page, map)": "/seeking/",
+        "public /seeking/ filtered (region, field)": "/seeking/?region=europe&field=youth",
+    }
+
+
+def counts(client, seeker) -> dict[str, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    found = {}
+    for label, path in pages(seeker).items():
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        found[label] = len(queries)
+    return found
+
+
+def main() -> None:
+    setup_django()
+    from twinning.matchmaking.queries import registry_snapshot
+    from twinning.matchmaking.scoring import suggest
+
+    rng = random.Random(11)
+    client = staff_client()
+    small_seeker = make_registry("s", 50, 30, rng)
+    few = counts(client, small_seeker)
+
+    section("A registry of 500 member communities, ~2,500 partners abroad, 300 profiles")
+    started = time.perf_counter()
+    seeker = make_registry("b", 500, 300, rng)
+    from twinning.network.models import Community, Partnership
+
+    print(
+        f"  set up in {time.perf_counter() - started:.1f} s: {Community.objects.count():,} "
+        f"communities, {Partnership.objects.count():,} partnerships (both registries)"
+    )
+    registry = registry_snapshot()
+    timed("registry snapshot (3 queries)", registry_snapshot)
+    timed(
+        "ranking every community for one seeker (in memory)",
+        lambda: suggest(registry, registry.nodes[seeker.pk]),
+    )
+
+    section("Pages at the full registry (in-process, same stack as baseline)")
+    base, base_cpu = p50(client, "/bench/baseline/", 60)
+    print(f"  {'page':<52} {'p50 ms':>8} {'x base':>7} {'cpu ms':>7} {'x base':>7}")
+    label = "baseline (bare view, 20 rows)"
+    print(f"  {label:<52} {base:>8.1f} {1.0:>7.1f} {base_cpu:>7.1f} {1.0:>7.1f}")
+    for label, path in pages(seeker).items():
+        value, cpu = p50(client, path, 15)
+        print(
+            f"  {label:<52} {value:>8.1f} {value / base:>7.1f} {cpu:>7.1f} {cpu / base_cpu:>7.1f}"
+        )
+
+    section("SQL queries per page at a tenth of the registry and at the full one (goal: same)")
+    many = counts(client, seeker)
+    print(f"  {'page':<52} {'1x':>6} {'10x':>7}")
+    for label in few:
+        print(f"  {label:<52} {few[label]:>6} {many[label]:>7}")
+
+
+if __name__ == "__main__":
+    main()

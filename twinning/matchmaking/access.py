@@ -1,0 +1,28 @@
+"""Who may use matchmaking for a community: staff for any; a committee admin for the
+communities of their member while its membership is current (or in grace). The partnership
+rule of good standing (members/standing.py) is left out on purpose: a member seeking its
+first partner has no active partnership yet, and matchmaking is how it finds one."""
+
+from typing import Any
+
+from twinning.core.authz import is_verified_staff
+from twinning.members.standing import GOOD_STANDING_STATUSES
+from twinning.members.status import member_status
+from twinning.network.models import Community, Member
+
+
+def membership_is_current(member: Member) -> bool:
+    return member_status(member).status in GOOD_STANDING_STATUSES
+
+
+def administered_members(user: Any, community: Community) -> list[Member]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Member.objects.administered_by(user).filter(communities=community))
+
+
+def may_act_for(user: Any, community: Community) -> bool:
+    """Staff, or a committee admin of a current member holding `community`."""
+    if is_verified_staff(user):
+        return True
+    return any(membership_is_current(m) for m in administered_members(user, community))

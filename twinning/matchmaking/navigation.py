@@ -1,0 +1,39 @@
+"""Matchmaking in the roles' homes and menus: staff's seeking profiles and listing a
+community abroad; each committee's matchmaking page (profiles, suggestions, interest)."""
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from twinning.core.navigation import Link, Scope, register_section, url
+from twinning.matchmaking.models import Interest
+
+
+def _staff_links(scope: Scope) -> list[Link]:
+    return [
+        Link(_("Seeking profiles"), url("matchmaking:staff_profile_list")),
+        Link(_("List a community abroad"), url("matchmaking:staff_profile_create")),
+    ]
+
+
+def _committee_links(scope: Scope) -> list[Link]:
+    return [Link(_("Find a partner"), url("matchmaking:portal_home", slug=scope["slug"]))]
+
+
+def _committee_tasks(request: HttpRequest, scope: Scope) -> list[Link]:
+    waiting = (
+        Interest.objects.filter(target__members__slug=scope["slug"], partnership__isnull=True)
+        .exclude(community__members__slug=scope["slug"])
+        .count()
+    )
+    return [
+        Link(
+            _("Communities interested in partnering with you"),
+            url("matchmaking:portal_home", slug=scope["slug"]),
+            waiting,
+        )
+    ]
+
+
+def register() -> None:
+    register_section("staff", order=88, links=_staff_links)
+    register_section("committee_admin", order=88, links=_committee_links, tasks=_committee_tasks)

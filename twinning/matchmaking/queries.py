@@ -1,0 +1,130 @@
+"""Reads of matchmaking for pages and the API: the registry as the scoring sees it (three
+queries whatever its size), a seeker's suggestions with their communities, and the public
+list of seeking profiles with its filters."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from twinning.matchmaking.languages import official_languages
+from twinning.matchmaking.models import Interest, SeekingProfile
+from twinning.matchmaking.scoring import Node, Registry, Suggestion, Wishes, suggest
+from twinning.network.models import Community, Partnership
+from twinning.network.text import fold
+
+
+def _wishes(profile: Any) -> Wishes:
+    return Wishes(
+        countries=frozenset(profile["preferred_countries"] or ()),
+        regions=frozenset(profile["preferred_regions"] or ()),
+        population_min=profile["population_min"],
+        population_max=profile["population_max"],
+    )
+
+
+def registry_snapshot() -> Registry:
+    """Every community, every partnership and every profile, in three queries."""
+    profiles = {
+        row["community_id"]: row
+        for row in SeekingProfile.objects.values(
+            "community_id",
+            "is_open",
+            "preferred_countries",
+            "preferred_regions",
+            "population_min",
+            "population_max",
+            "sectors",
+            "languages",
+        ).order_by()  # no ordering: its join on the community's name costs more than the read
+    }
+    partners: dict[int, set[int]] = {}
+    for a, b in Partnership.objects.values_list("community_a_id", "community_b_id").order_by():
+        partners.setdefault(a, set()).add(b)
+        partners.setdefault(b, set()).add(a)
+    nodes = {}
+    rows = Community.objects.values_list(
+        "pk", "name", "country_id", "country__region", "population"
+    )
+    for pk, name, country, region, population in rows.order_by():
+        profile = profiles.get(pk)
+        if profile is None:
+            nodes[pk] = Node(
+                pk, name, country, region, population, languages=official_languages(country)
+            )
+            continue
+        nodes[pk] = Node(
+            pk,
+            name,
+            country,
+            region,
+            population,
+            fields=frozenset(profile["sectors"] or ()),
+            languages=frozenset(profile["languages"] or ()) or official_languages(country),
+            seeking=profile["is_open"],
+            wishes=_wishes(profile),
+        )
+    return Registry(nodes, {pk: frozenset(others) for pk, others in partners.items()})
+
+
+@dataclass
+class SuggestionRow:
+    suggestion: Suggestion
+    community: Community
+    sent: bool  # the seeker already expressed interest
+    received: bool  # the other side expressed interest in the seeker
+
+
+def suggestions_for(community: Community, *, limit: int = 20) -> list[SuggestionRow]:
+    """The best partners for `community` with their communities and the interest either side
+    expressed: five queries over a registry of any size (the ranking is in memory)."""
+    registry = registry_snapshot()
+    seeker = registry.nodes[community.pk]
+    ranked = suggest(registry, seeker, limit=limit)
+    pks = [s.node.pk for s in ranked]
+    communities = Community.objects.select_related("country").in_bulk(pks)
+    sent, received = interest_sets(community)
+    return [
+        SuggestionRow(s, communities[s.node.pk], s.node.pk in sent, s.node.pk in received)
+        for s in ranked
+        if s.node.pk in communities
+    ]
+
+
+def interest_sets(community: Community) -> tuple[set[int], set[int]]:
+    """Ids of the communities `community` is interested in, and of those interested in it."""
+    rows = Interest.objects.filter(Q(community=community) | Q(target=community)).values_list(
+        "community_id", "target_id"
+    )
+    sent, received = set(), set()
+    for source, target in rows:
+        if source == community.pk:
+            sent.add(target)
+        else:
+            received.add(source)
+    return sent, received
+
+
+def seeking_profiles(
+    *, q: str = "", country: str = "", region: str = "", field: str = "", language: str = ""
+) -> QuerySet[SeekingProfile]:
+    """Open profiles for the public list and the API, filtered; each with its community and
+    country (one query, plus the members of the page when prefetched)."""
+    profiles = SeekingProfile.objects.open().select_related("community__country")
+    if country:
+        profiles = profiles.filter(community__country_id=country.upper())
+    if region:
+        profiles = profiles.filter(community__country__region=region)
+    # JSON lists are matched as text: each value is a quoted word of a fixed vocabulary.
+    if field:
+        profiles = profiles.filter(sectors__icontains=f'"{field}"')
+    if language:
+        profiles = profiles.filter(languages__icontains=f'"{language}"')
+    if q.strip():
+        folded = fold(q)
+        profiles = profiles.filter(
+            Q(community__search_name__contains=folded)
+            | Q(text__icontains=q.strip())
+            | Q(requested_by__icontains=q.strip())
+        )
+    return profiles.order_by("community__name", "pk")

@@ -1,0 +1,216 @@
+"""Suggestions of partners, scored in memory over the whole registry (pure functions: no
+query here; `queries.registry_snapshot()` loads what they need in a fixed number of queries).
+
+Each suggestion keeps its reasons, the points each one gave, so a committee reads why a
+community ranks where it does. The points:
+
+| reason | points |
+| --- | --- |
+| in a preferred country (or, failing that, a preferred world region) | +30 (+20) |
+| population within the wanted range | +10 |
+| population similarity (smaller / larger) | up to +15 |
+| shared fields of interest | +8 each, up to +24 |
+| shared languages | +10 each, up to +20 |
+| partner of a partner (two steps in the partnership graph), three steps | +12, +5 |
+| the other side is seeking too | +20 |
+| the other side's preferences include us | +10 |
+| already in many partnerships (beyond two) | -2 each, down to -15 |
+
+Never suggested: the community itself, a community it has any partnership with (proposed,
+active, dormant or ended: they know each other), and communities of its own country (a
+partnership is between countries)."""
+
+import heapq
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+COUNTRY_POINTS = 30
+REGION_POINTS = 20
+RANGE_POINTS = 10
+SIMILARITY_POINTS = 15
+FIELD_POINTS, FIELD_CAP = 8, 24
+LANGUAGE_POINTS, LANGUAGE_CAP = 10, 20
+TWO_STEPS_POINTS, THREE_STEPS_POINTS = 12, 5
+SEEKING_POINTS = 20
+WANTS_US_POINTS = 10
+CROWD_FREE, CROWD_POINTS, CROWD_CAP = 2, 2, 15
+
+
+@dataclass(frozen=True, slots=True)
+class Wishes:
+    """What a seeking profile asks for (empty: no preference)."""
+
+    countries: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()
+    population_min: int | None = None
+    population_max: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One community as the scoring sees it."""
+
+    pk: int
+    name: str
+    country: str
+    region: str  # the country's world region
+    population: int | None = None
+    fields: frozenset[str] = frozenset()
+    languages: frozenset[str] = frozenset()
+    seeking: bool = False
+    wishes: Wishes = Wishes()
+
+
+@dataclass(frozen=True, slots=True)
+class Registry:
+    nodes: Mapping[int, Node]
+    partners: Mapping[int, frozenset[int]]  # every partnership, whatever its status
+
+    def partners_of(self, pk: int) -> frozenset[int]:
+        return self.partners.get(pk, frozenset())
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    points: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    node: Node
+    score: int
+    reasons: tuple[Reason, ...] = field(default_factory=tuple)
+
+
+def graph_distances(registry: Registry, start: int, depth: int = 3) -> dict[int, int]:
+    """Steps from `start` to each community within `depth` in the partnership graph."""
+    seen = {start: 0}
+    queue = deque([start])
+    while queue:
+        pk = queue.popleft()
+        if seen[pk] >= depth:
+            continue
+        for other in registry.partners_of(pk):
+            if other not in seen:
+                seen[other] = seen[pk] + 1
+                queue.append(other)
+    return seen
+
+
+# A reason while ranking: its points, its kind and what its text needs. The texts (translated)
+# are written only for the suggestions kept: ranking thousands of communities builds no text.
+Part = tuple[int, str, object]
+
+
+def _place_parts(seeker: Node, other: Node, parts: list[Part]) -> None:
+    wishes = seeker.wishes
+    if other.country in wishes.countries:
+        parts.append((COUNTRY_POINTS, "country", None))
+    elif other.region in wishes.regions:
+        parts.append((REGION_POINTS, "region", None))
+    if other.population is None:
+        return
+    if wishes.population_min is not None or wishes.population_max is not None:
+        low, high = wishes.population_min or 0, wishes.population_max
+        if other.population >= low and (high is None or other.population <= high):
+            parts.append((RANGE_POINTS, "range", None))
+    if seeker.population:
+        small, large = sorted([seeker.population, other.population])
+        points = round(SIMILARITY_POINTS * small / large) if large else 0
+        if points:
+            parts.append((points, "similar", other.population))
+
+
+def _shared_parts(seeker: Node, other: Node, parts: list[Part]) -> None:
+    fields = len(seeker.fields & other.fields)
+    if fields:
+        parts.append((min(FIELD_POINTS * fields, FIELD_CAP), "fields", fields))
+    languages = seeker.languages & other.languages
+    if languages:
+        points = min(LANGUAGE_POINTS * len(languages), LANGUAGE_CAP)
+        parts.append((points, "languages", sorted(languages)))
+
+
+def _parts(seeker: Node, other: Node, distance: int | None, degree: int) -> list[Part]:
+    parts: list[Part] = []
+    _place_parts(seeker, other, parts)
+    _shared_parts(seeker, other, parts)
+    if distance == 2:
+        parts.append((TWO_STEPS_POINTS, "two_steps", None))
+    elif distance == 3:
+        parts.append((THREE_STEPS_POINTS, "three_steps", None))
+    if other.seeking:
+        parts.append((SEEKING_POINTS, "seeking", None))
+        if seeker.country in other.wishes.countries or seeker.region in other.wishes.regions:
+            parts.append((WANTS_US_POINTS, "wants_us", None))
+    if degree > CROWD_FREE:
+        parts.append((-min((degree - CROWD_FREE) * CROWD_POINTS, CROWD_CAP), "crowded", degree))
+    return parts
+
+
+def _text(kind: str, value: Any) -> str:
+    if kind == "fields":
+        return ngettext(
+            "%(n)d shared field of interest", "%(n)d shared fields of interest", value
+        ) % {"n": value}
+    if kind == "languages":
+        return _("Shared languages: %(codes)s") % {"codes": ", ".join(value)}
+    if kind == "similar":
+        return _("Similar population (%(n)s)") % {"n": f"{value:,}"}
+    if kind == "crowded":
+        return ngettext("Already in %(n)d partnership", "Already in %(n)d partnerships", value) % {
+            "n": value
+        }
+    return {
+        "country": _("In a country you prefer"),
+        "region": _("In a region you prefer"),
+        "range": _("Population within the range you want"),
+        "two_steps": _("A partner of one of your partners"),
+        "three_steps": _("Three steps away in the partnership graph"),
+        "seeking": _("Seeking a partner too"),
+        "wants_us": _("Looking for a partner where you are"),
+    }[kind]
+
+
+def _explained(other: Node, parts: list[Part]) -> Suggestion:
+    reasons = tuple(Reason(points, _text(kind, value)) for points, kind, value in parts)
+    return Suggestion(other, sum(r.points for r in reasons), reasons)
+
+
+def score(seeker: Node, other: Node, *, distance: int | None, degree: int) -> Suggestion:
+    """The score of `other` as a partner for `seeker`, with its reasons."""
+    return _explained(other, _parts(seeker, other, distance, degree))
+
+
+def excluded(registry: Registry, seeker: Node) -> frozenset[int]:
+    """Who is never suggested to `seeker`: itself and every community partnered with it."""
+    return registry.partners_of(seeker.pk) | {seeker.pk}
+
+
+def suggest(registry: Registry, seeker: Node, *, limit: int = 20) -> list[Suggestion]:
+    """The `limit` best partners for `seeker` (score above zero), best first; ties by name.
+    Every community is ranked by its points; only the kept ones get their reasons' texts."""
+    distances = graph_distances(registry, seeker.pk)
+    never = excluded(registry, seeker)
+    partners = registry.partners
+    best: list[tuple[int, str, int, list[Part]]] = []
+    for other in _candidates(registry, seeker, never):
+        parts = _parts(seeker, other, distances.get(other.pk), len(partners.get(other.pk, ())))
+        total = sum(part[0] for part in parts)
+        if total > 0:
+            best.append((-total, other.name, other.pk, parts))
+    kept = heapq.nsmallest(limit, best, key=lambda item: item[:3])
+    return [_explained(registry.nodes[pk], parts) for _total, _name, pk, parts in kept]
+
+
+def _candidates(registry: Registry, seeker: Node, never: Iterable[int]) -> Iterable[Node]:
+    skip = set(never)
+    for node in registry.nodes.values():
+        if node.pk not in skip and node.country != seeker.country:
+            yield node
