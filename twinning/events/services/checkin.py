@@ -67,7 +67,7 @@ def shared_registration(event: Event) -> Q:
     return Q(event_id__in=registration_events(event))
 
 
-def registration_events(event: Event) -> QuerySet[Event]:
+def registration_events(event: Event) -> QuerySet[Event, Any]:
     """The pks of the top event and its parts, which share one registration."""
     root = event.registration_event
     return Event.objects.filter(Q(pk=root.pk) | Q(parent_id=root.pk)).values("pk")
