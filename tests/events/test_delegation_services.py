@@ -16,6 +16,7 @@ from django.utils import timezone
 from tests.events.registration_helpers import in_good_standing, make_event, make_ticket
 from tests.factories import UserFactory
 from twinning.core.authz import NotAllowed
+from twinning.core.dates import association_today
 from twinning.events.models import Answer, Attendee, Order, Question
 from twinning.events.services.delegations import (
     complete_attendee_details,
@@ -83,7 +84,7 @@ def test_delegation_invoice_takes_payments_like_dues(
         invoice=order.invoice,
         amount="200.00",
         method="bank_transfer",
-        received_on=timezone.localdate(),
+        received_on=association_today(),  # the association's day: UTC's may be tomorrow
         by=staff_user,
     )
 

@@ -5,10 +5,10 @@ the page says why and links to the renewal), staff-only ones for verified staff.
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from tests.conftest import _client_for
 from tests.library.helpers import committee, link
+from twinning.core.dates import association_today
 from twinning.library.models import Download, Resource
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def test_a_committee_admin_loses_member_only_access_as_soon_as_the_membership_la
     client = _client_for(admin)
     assert client.get(open_url(members_only)).status_code == 302
 
-    ended = timezone.localdate() - datetime.timedelta(days=31)  # past its 30 days' grace
+    ended = association_today() - datetime.timedelta(days=31)  # past its 30 days' grace
     member.memberships.update(
         start=ended - datetime.timedelta(days=365),
         end=ended,
