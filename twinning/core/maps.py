@@ -188,13 +188,10 @@ def cached_community_map_svg(home: Place, partners: Sequence[Place]) -> SafeStri
     return mark_safe(svg)  # built by community_map_svg from escaped text only
 
 
-def links_map_svg(links: Sequence[tuple[Place, Place]], *, label: str) -> SafeString:
-    """A map of many pairs of places (funded partnerships, say), each pair joined by its
-    great-circle line; names are tooltips. Draws an empty graticule of the world for none."""
-    lines = [great_circle(one, other) for one, other in links]
-    every_point = [point for line in lines for point in line] or [(-60.0, -170.0), (75.0, 170.0)]
-    projection = _Projection(every_point)
-    parts = [
+def _world_frame(projection: "_Projection", label: str) -> list[str]:
+    """The opening of a labelled map of many places: the svg, its title, the graticule and the
+    frame (links_map_svg, places_map_svg)."""
+    return [
         f'<svg class="mini-map" role="img" viewBox="0 0 {MAP_WIDTH} {MAP_HEIGHT}" '
         f'aria-label="{escape(label)}" width="{MAP_WIDTH}" height="{MAP_HEIGHT}">',
         f"<title>{escape(label)}</title>",
@@ -202,6 +199,15 @@ def links_map_svg(links: Sequence[tuple[Place, Place]], *, label: str) -> SafeSt
         f'<rect class="mini-map__frame" x="0.5" y="0.5" width="{MAP_WIDTH - 1}" '
         f'height="{MAP_HEIGHT - 1}"/>',
     ]
+
+
+def links_map_svg(links: Sequence[tuple[Place, Place]], *, label: str) -> SafeString:
+    """A map of many pairs of places (funded partnerships, say), each pair joined by its
+    great-circle line; names are tooltips. Draws an empty graticule of the world for none."""
+    lines = [great_circle(one, other) for one, other in links]
+    every_point = [point for line in lines for point in line] or [(-60.0, -170.0), (75.0, 170.0)]
+    projection = _Projection(every_point)
+    parts = _world_frame(projection, label)
     for (one, other), line in zip(links, lines, strict=True):
         path = " ".join(
             f"{'M' if i == 0 else 'L'}{x} {y}"
@@ -244,14 +250,7 @@ def places_map_svg(places: Sequence[Place], *, label: str) -> SafeString:
     a tooltip, on a graticule of the box around them (the world for none)."""
     every_point = [(p.latitude, p.longitude) for p in places] or [(-60.0, -170.0), (75.0, 170.0)]
     projection = _Projection(every_point)
-    parts = [
-        f'<svg class="mini-map" role="img" viewBox="0 0 {MAP_WIDTH} {MAP_HEIGHT}" '
-        f'aria-label="{escape(label)}" width="{MAP_WIDTH}" height="{MAP_HEIGHT}">',
-        f"<title>{escape(label)}</title>",
-        _graticule(projection),
-        f'<rect class="mini-map__frame" x="0.5" y="0.5" width="{MAP_WIDTH - 1}" '
-        f'height="{MAP_HEIGHT - 1}"/>',
-    ]
+    parts = _world_frame(projection, label)
     for place in places:
         x, y = projection(place.latitude, place.longitude)
         parts.append(
