@@ -14,6 +14,7 @@ import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from bench.run import HOST, PORT, PYTHON, ROOT, env_for, manage, start_server
 
@@ -196,3 +197,17 @@ def latency_table(
                     f"  {connections:>5}  {label:<{width}} {result['p50']:8.1f} "
                     f"{result['p95']:8.1f} {result['p50'] / base:7.1f} {result['errors']:>6}"
                 )
+
+
+def page_queries(client: Any, pages: dict[str, str]) -> dict[str, int]:
+    """SQL queries per page through Django's test client, each page read once to warm."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    found = {}
+    for label, path in pages.items():
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        found[label] = len(queries)
+    return found

@@ -28,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import page_queries  # noqa: E402
 from bench.review import clients, score_everything  # noqa: E402
 from bench.run import BENCH_DIR, env_for, section  # noqa: E402
 
@@ -289,16 +290,7 @@ def pages(call) -> dict[str, str]:
 
 
 def counts(client, call) -> dict[str, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    found = {}
-    for label, path in pages(call).items():
-        client.get(path)
-        with CaptureQueriesContext(connection) as queries:
-            client.get(path)
-        found[label] = len(queries)
-    return found
+    return page_queries(client, pages(call))
 
 
 def main() -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import page_queries  # noqa: E402
 from bench.run import BENCH_DIR, env_for, section  # noqa: E402
 
 RUN_DIR = BENCH_DIR / "matchmaking"
@@ -182,16 +183,7 @@ def pages(seeker) -> dict[str, str]:
 
 
 def counts(client, seeker) -> dict[str, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    found = {}
-    for label, path in pages(seeker).items():
-        client.get(path)
-        with CaptureQueriesContext(connection) as queries:
-            client.get(path)
-        found[label] = len(queries)
-    return found
+    return page_queries(client, pages(seeker))
 
 
 def main() -> None:
