@@ -193,6 +193,59 @@ def test_staff_open_judging_rank_decide_and_announce_through_the_pages(
 
 
 @pytest.mark.django_db
+def test_ranking_rows_link_each_nomination_show_its_committee_and_select_its_decision(
+    cycle, staff
+):
+    cat = category(cycle, SMALL)
+    tricky = eligible_member(name='Friends of "Kraków" <b>')
+    nominations = [
+        submitted(cat, tricky, title="<script>alert(1)</script> & more"),
+        submitted(cat, eligible_member()),
+    ]
+    close(cycle)
+    base = f"/awards/staff/{cycle.year}/{cat.slug}/"
+    staff.post(f"{base}judging/")
+    cat.refresh_from_db()
+    items = items_for(cat.round, nominations)
+    staff.post(f"{base}ranking/{items[nominations[0].pk].pk}/decide/", {"outcome": "winner"})
+
+    page = staff.get(f"{base}ranking/").content.decode()
+
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page
+    assert "Friends of &quot;Kraków&quot; &lt;b&gt;" in page
+    assert f'href="/awards/nominations/{nominations[0].pk}/"' in page
+    first = items[nominations[0].pk].pk
+    assert f'action="{base}ranking/{first}/decide/"' in page
+    assert re.search(
+        rf'<select name="outcome" id="outcome-{first}">.*?'
+        r'<option value="winner" selected>',
+        page,
+    )
+    second = items[nominations[1].pk].pk
+    assert not re.search(rf'id="outcome-{second}">[^/]*? selected>', page)
+    assert page.count('name="csrfmiddlewaretoken"') >= 2
+
+
+@pytest.mark.django_db
+def test_ranking_rows_have_no_decision_form_once_the_results_are_announced(cycle, staff):
+    cat = category(cycle, SMALL)
+    nomination = submitted(cat, eligible_member())
+    close(cycle)
+    base = f"/awards/staff/{cycle.year}/{cat.slug}/"
+    staff.post(f"{base}judging/")
+    cat.refresh_from_db()
+    item = items_for(cat.round, [nomination])[nomination.pk]
+    staff.post(f"{base}ranking/{item.pk}/decide/", {"outcome": "winner"})
+    staff.post(f"/awards/staff/{cycle.year}/announce/")
+
+    page = staff.get(f"{base}ranking/").content.decode()
+
+    assert "<strong>Winner</strong>" in page
+    assert 'name="outcome"' not in page
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "client_name", ["anonymous", "public", "committee_admin", "staff_without_otp"]
 )

@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -151,34 +150,23 @@ def category_open_judging(request: HttpRequest, year: int, slug: str) -> HttpRes
 @require_http_methods(["GET", "HEAD"])
 def category_ranking(request: HttpRequest, year: int, slug: str) -> HttpResponse:
     category = _category(year, slug)
-    rows = []
+    rows: list = []
+    nominations: dict = {}
+    page = None
     if category.round is not None:
         page = Paginator(ranking_rows(category.round), PAGE_SIZE).get_page(request.GET.get("page"))
-        items = list(page.object_list)
-        found = Nomination.objects.filter(pk__in=[int(r.item.object_id) for r in items]).values(
+        rows = list(page.object_list)
+        found = Nomination.objects.filter(pk__in=[int(r.item.object_id) for r in rows]).values(
             "pk", "member__name", "community__name"
         )
         nominations = {n["pk"]: n for n in found}
-        # Addresses built once, not per row (the page has up to PAGE_SIZE rows).
-        decide = reverse("awards:staff_decide", kwargs={"year": year, "slug": slug, "item": 0})
-        show = reverse("awards:nomination", kwargs={"pk": 0})
-        rows = [
-            {
-                "ranked": r,
-                "nomination": nominations.get(int(r.item.object_id)),
-                "decide_url": decide.replace("/0/decide/", f"/{r.item.pk}/decide/"),
-                "url": show.replace("/0/", f"/{r.item.object_id}/"),
-            }
-            for r in items
-        ]
-    else:
-        page = None
     context = {
         "category": category,
         "cycle": category.cycle,
         "rows": rows,
+        "nominations": nominations,
+        "open": category.cycle.announced_at is None,  # decisions freeze once announced
         "page": page,
-        "outcomes": DecisionForm.base_fields["outcome"].choices,  # type: ignore[attr-defined]
     }
     return render(request, "awards/staff/category_ranking.html", context)
 

@@ -6,46 +6,19 @@ fields, a CSRF token, two URLs); resolving them one template variable, one `{% u
 once, and each row is one `format_html` (every value escaped). Numbers are localised as the
 template would (`localize`), the amount field's value is not (as `|unlocalize`)."""
 
-from collections.abc import Callable, Sequence
-from decimal import Decimal
+from collections.abc import Sequence
 from typing import Any
 
 from django import template
-from django.urls import reverse
-from django.utils import numberformat
-from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from twinning.core.rows import number_formatter, url_around
 from twinning.grants.queries import Project
 from twinning.grants.services.decisions import FundingRow
 
 register = template.Library()
-
-SENTINEL = 2_147_483_647  # an id no row has, replaced by each row's
-
-
-def _number_formatter() -> Callable[[int | Decimal], str]:
-    """`localize` for numbers, with the active language's separators and grouping looked up
-    once (as `django.utils.formats.number_format` does on every call)."""
-    lang = get_language()
-    decimal_sep = get_format("DECIMAL_SEPARATOR", lang)
-    grouping = get_format("NUMBER_GROUPING", lang)
-    thousand_sep = get_format("THOUSAND_SEPARATOR", lang)
-
-    def number(value: int | Decimal) -> str:
-        return numberformat.format(value, decimal_sep, None, grouping, thousand_sep, use_l10n=True)
-
-    return number
-
-
-def _url_around(name: str) -> tuple[str, str]:
-    """The URL of `name` for any application, as what comes before and after its id."""
-    before, after = reverse(name, kwargs={"pk": SENTINEL}).split(str(SENTINEL))
-    return before, after
-
 
 CELLS = (
     "<tr><td>{rank}</td>"
@@ -78,8 +51,8 @@ def funding_rows(
 ) -> SafeString:
     """The `<tr>` of each row (rank, application, asks, running total, proposal, decision and,
     until the decisions are published, the form to record one)."""
-    detail_before, detail_after = _url_around("grants:application_detail")
-    decide_before, decide_after = _url_around("grants:staff_decide")
+    detail_before, detail_after = url_around("grants:application_detail")
+    decide_before, decide_after = url_around("grants:staff_decide")
     csrf = str(context.get("csrf_token", ""))
     labels = {
         "decision_label": _("Decision"),
@@ -90,7 +63,7 @@ def funding_rows(
         "record_label": _("Record"),
     }
     fund_badge, out_badge = _("fund"), _("falls out")
-    number = _number_formatter()
+    number = number_formatter()
     written = []
     for row in rows:
         application, placed, id = row.application, row.placed, str(row.application_id)
@@ -151,8 +124,8 @@ def portfolio_rows(projects: Sequence[Project]) -> SafeString:
     """The `<tr>` of each project of the staff portfolio's page (title linked to the grant,
     program, year, countries, committed, paid, participants), as the template wrote them: the
     URL reversed once, the number format read once, each row one `format_html`."""
-    before, after = _url_around("grants:grant_detail")
-    number = _number_formatter()
+    before, after = url_around("grants:grant_detail")
+    number = number_formatter()
     return mark_safe(  # each row is format_html's, every value escaped
         "".join(
             format_html(
