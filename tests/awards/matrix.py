@@ -36,6 +36,8 @@ MATRIX = {
     "awards:staff_cycle": (S, STAFF_PAGE),
     "awards:staff_announce": (f"{S}announce/", STAFF_ACTION),
     "awards:staff_category": (f"{S}{{awards_category}}/", STAFF_PAGE),
+    "awards:staff_category_new": (f"{S}categories/new/", STAFF_PAGE),
+    "awards:staff_category_edit": (f"{S}{{awards_category}}/edit/", STAFF_PAGE),
     "awards:staff_open_judging": (f"{S}{{awards_category}}/judging/", STAFF_ACTION),
     "awards:staff_ranking": (f"{S}{{awards_category}}/ranking/", STAFF_PAGE),
     "awards:staff_decide": (f"{S}{{awards_category}}/ranking/1/decide/", STAFF_ACTION),

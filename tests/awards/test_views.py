@@ -193,9 +193,7 @@ def test_staff_open_judging_rank_decide_and_announce_through_the_pages(
 
 
 @pytest.mark.django_db
-def test_ranking_rows_link_each_nomination_show_its_committee_and_select_its_decision(
-    cycle, staff
-):
+def test_ranking_rows_link_each_nomination_show_its_committee_and_select_its_decision(cycle, staff):
     cat = category(cycle, SMALL)
     tricky = eligible_member(name='Friends of "Kraków" <b>')
     nominations = [

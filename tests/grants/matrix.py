@@ -55,6 +55,10 @@ MATRIX = {
     "grants:receipt_file": ("/grants/reports/{grants_report}/receipts/0/", MISSING),
     "grants:staff_call_list": ("/staff/grants/", STAFF_PAGE),
     "grants:staff_call_detail": ("/staff/grants/calls/{grants_call}/", STAFF_PAGE),
+    "grants:staff_call_edit": ("/staff/grants/calls/{grants_call}/edit/", STAFF_PAGE),
+    "grants:staff_program_new": ("/staff/grants/programs/new/", STAFF_PAGE),
+    "grants:staff_program_edit": ("/staff/grants/programs/{grants_program}/edit/", STAFF_PAGE),
+    "grants:staff_call_new": ("/staff/grants/programs/{grants_program}/calls/new/", STAFF_PAGE),
     "grants:staff_open_review": ("/staff/grants/calls/{grants_call}/review/", STAFF_ACTION),
     "grants:staff_accept_proposal": (
         "/staff/grants/calls/{grants_call}/accept/",
@@ -95,6 +99,7 @@ def build_world(base: dict) -> dict:
     application = draft(world, "Matrix draft")
     return {
         "grants_call": call.slug,
+        "grants_program": call.program.slug,
         "grants_application": application.pk,
         "grants_side": application.sides.get(is_lead=True).pk,
         "grants_grant": grant.pk,

@@ -1,8 +1,10 @@
 """The awards' forms: validation only (C9); the views hand cleaned data to the services."""
 
+from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from django import forms
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from twinning.awards.models import Category, Nomination
@@ -166,3 +168,65 @@ class HonourImportForm(forms.Form):
         required=False,
         help_text=_("Otherwise nothing is imported while any row is rejected."),
     )
+
+
+class CategoryForm(forms.ModelForm):
+    """A category as staff configure it: its name, who is nominated, the population bracket,
+    its questions, its rubric (criteria with weights) and whether judging is blind."""
+
+    criteria = forms.CharField(
+        label=_("Rubric"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One criterion per line with its weight after a colon, e.g. “Impact: 2”; "
+            "empty for the review engine's default rubric."
+        ),
+    )
+
+    class Meta:
+        model = Category
+        fields = [
+            "name",
+            "slug",
+            "description",
+            "subject",
+            "population_min",
+            "population_max",
+            "questions",
+            "criteria",
+            "blind",
+            "order",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = _("The category's address; empty: made from its name.")
+        if self.instance.pk:
+            self.initial["criteria"] = "\n".join(
+                f"{c.get('name', '')}: {c.get('weight', 1)}" for c in self.instance.criteria or []
+            )
+
+    def clean_slug(self) -> str:
+        return self.cleaned_data["slug"] or slugify(self.cleaned_data.get("name", ""))[:80]
+
+    def clean_criteria(self) -> list[dict[str, Any]]:
+        criteria: list[dict[str, Any]] = []
+        lines = [line.strip() for line in self.cleaned_data["criteria"].splitlines()]
+        for number, line in enumerate((line for line in lines if line), start=1):
+            name, _colon, weight = line.rpartition(":")
+            try:
+                value = Decimal(weight.strip().replace(",", "."))
+            except InvalidOperation:
+                value = Decimal(0)
+            if not name.strip() or not value.is_finite() or value <= 0:
+                raise forms.ValidationError(
+                    _(
+                        "Line %(number)s: write a criterion and a weight above zero, "
+                        "e.g. “Impact: 2”."
+                    )
+                    % {"number": number}
+                )
+            criteria.append({"name": name.strip()[:100], "weight": float(value)})
+        return criteria

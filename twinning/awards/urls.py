@@ -14,7 +14,9 @@ staff_patterns = [
     path("import/", staff.archive_import, name="staff_import"),
     path("<int:year>/", staff.cycle_detail, name="staff_cycle"),
     path("<int:year>/announce/", staff.cycle_announce, name="staff_announce"),
+    path("<int:year>/categories/new/", staff.category_new, name="staff_category_new"),
     path("<int:year>/<slug:slug>/", staff.category_detail, name="staff_category"),
+    path("<int:year>/<slug:slug>/edit/", staff.category_edit, name="staff_category_edit"),
     path("<int:year>/<slug:slug>/judging/", staff.category_open_judging, name="staff_open_judging"),
     path("<int:year>/<slug:slug>/ranking/", staff.category_ranking, name="staff_ranking"),
     path(

@@ -4,10 +4,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from django import forms
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from twinning.grants.models import Call
-from twinning.network.models import Community, Member
+from twinning.core.forms import DateTimeInput
+from twinning.grants.models import Call, Program
+from twinning.network.models import Community, Country, Member, Region
 
 
 class StartForm(forms.Form):
@@ -178,3 +180,196 @@ class PortfolioFilterForm(forms.Form):
     year = forms.IntegerField(required=False, min_value=1900, max_value=2200, label=_("Year"))
     theme = forms.CharField(required=False, max_length=100, label=_("Theme"))
     countries = forms.CharField(required=False, max_length=20, label=_("Countries (e.g. CA-MX-US)"))
+
+
+# --- Staff: programs and calls ------------------------------------------------------------
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    return list(Country.objects.order_by("name").values_list("code", "name"))
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class ProgramForm(forms.ModelForm):
+    """A funding program as staff set it up: who pays, the budget, themes, the shape and who
+    may apply. Lists are chosen from the registry's countries and regions."""
+
+    themes = forms.CharField(
+        label=_("Themes"),
+        required=False,
+        max_length=1000,
+        help_text=_("Separated by commas, e.g. water, sanitation and health; youth."),
+    )
+    required_countries = forms.MultipleChoiceField(
+        label=_("Countries that must take part"),
+        required=False,
+        choices=_country_choices,
+        help_text=_(
+            "For a trio, one community from each, e.g. US, CA, MX. Hold Ctrl to choose several."
+        ),
+    )
+    eligible_countries = forms.MultipleChoiceField(
+        label=_("Eligible countries"),
+        required=False,
+        choices=_country_choices,
+        help_text=_("Empty: any country."),
+    )
+    eligible_regions = forms.MultipleChoiceField(
+        label=_("Eligible regions"),
+        required=False,
+        choices=Region.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Empty: any region."),
+    )
+
+    class Meta:
+        model = Program
+        fields = [
+            "name",
+            "slug",
+            "funder",
+            "description",
+            "budget",
+            "currency",
+            "themes",
+            "shape",
+            "required_countries",
+            "eligible_countries",
+            "eligible_regions",
+            "require_recognised_partnership",
+            "require_good_standing",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = _("The program's address; empty: made from its name.")
+        if self.instance.pk:
+            self.initial["themes"] = "; ".join(self.instance.themes)
+
+    def clean_themes(self) -> list[str]:
+        text = self.cleaned_data["themes"]
+        parts = [part.strip() for part in text.replace(";", ",").split(",")]
+        return [part for part in parts if part]
+
+    def clean_slug(self) -> str:
+        return self.cleaned_data["slug"] or slugify(self.cleaned_data.get("name", ""))[:120]
+
+
+class CallForm(forms.ModelForm):
+    """A call of a program: dates, the ceiling, co-financing, the questions, the report
+    schedule, the exchange rates staff fix (no network at run time) and the optional
+    lump-sum table."""
+
+    questions = forms.CharField(
+        label=_("Questions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One question per line; applicants answer each."),
+    )
+    rates = forms.CharField(
+        label=_("Exchange rates"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One currency per line with what one unit is worth in the program's currency, "
+            "e.g. “CAD 0.73”."
+        ),
+    )
+    lump_sums = forms.CharField(
+        label=_("Lump sums"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Optional. One row per line: countries, participants up to, amount, e.g. “2 25 12000”."
+        ),
+    )
+
+    class Meta:
+        model = Call
+        fields = [
+            "title",
+            "slug",
+            "opens_at",
+            "closes_at",
+            "max_per_application",
+            "cofinancing_percent",
+            "questions",
+            "interim_report_months",
+            "final_report_months",
+        ]
+        widgets = {"opens_at": DateTimeInput(), "closes_at": DateTimeInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = _("The call's address; empty: made from its title.")
+        call = self.instance
+        if call.pk:
+            self.initial["questions"] = "\n".join(call.questions)
+            self.initial["rates"] = "\n".join(
+                f"{rate.currency} {rate.rate.normalize():f}"
+                for rate in call.rates.order_by("currency")
+            )
+            self.initial["lump_sums"] = "\n".join(
+                f"{row.countries} {row.participants} {row.amount}"
+                for row in call.lump_sums.order_by("countries", "participants")
+            )
+
+    def clean_questions(self) -> list[str]:
+        return _lines(self.cleaned_data["questions"])
+
+    def clean_slug(self) -> str:
+        return self.cleaned_data["slug"] or slugify(self.cleaned_data.get("title", ""))[:120]
+
+    def clean_rates(self) -> dict[str, Decimal]:
+        rates: dict[str, Decimal] = {}
+        for number, line in enumerate(_lines(self.cleaned_data["rates"]), start=1):
+            parts = line.split()
+            try:
+                currency, rate = parts[0].upper(), Decimal(parts[1].replace(",", "."))
+            except (IndexError, InvalidOperation):
+                currency, rate = "", Decimal(0)
+            if len(parts) != 2 or len(currency) != 3 or not currency.isalpha() or rate <= 0:
+                raise forms.ValidationError(
+                    _(
+                        "Line %(number)s: write a currency code and a rate above zero, "
+                        "e.g. “CAD 0.73”."
+                    )
+                    % {"number": number}
+                )
+            if currency in rates:
+                raise forms.ValidationError(
+                    _("Line %(number)s: %(currency)s is given twice.")
+                    % {"number": number, "currency": currency}
+                )
+            rates[currency] = rate
+        return rates
+
+    def clean_lump_sums(self) -> list[tuple[int, int, Decimal]]:
+        rows: list[tuple[int, int, Decimal]] = []
+        for number, line in enumerate(_lines(self.cleaned_data["lump_sums"]), start=1):
+            parts = line.split()
+            try:
+                countries, participants = int(parts[0]), int(parts[1])
+                amount = Decimal(parts[2].replace(",", "."))
+            except (IndexError, ValueError, InvalidOperation):
+                countries, participants, amount = 0, 0, Decimal(-1)
+            if len(parts) != 3 or countries not in (2, 3) or participants < 1 or amount < 0:
+                raise forms.ValidationError(
+                    _(
+                        "Line %(number)s: write countries (2 or 3), participants up to and an "
+                        "amount, e.g. “2 25 12000”."
+                    )
+                    % {"number": number}
+                )
+            if any(row[:2] == (countries, participants) for row in rows):
+                raise forms.ValidationError(
+                    _("Line %(number)s: this row of countries and participants is given twice.")
+                    % {"number": number}
+                )
+            rows.append((countries, participants, amount))
+        return rows

@@ -43,7 +43,19 @@ urlpatterns = [
         name="receipt_file",
     ),
     path("staff/grants/", staff.staff_call_list, name="staff_call_list"),
+    path("staff/grants/programs/new/", staff.staff_program_new, name="staff_program_new"),
+    path(
+        "staff/grants/programs/<slug:slug>/edit/",
+        staff.staff_program_edit,
+        name="staff_program_edit",
+    ),
+    path(
+        "staff/grants/programs/<slug:slug>/calls/new/",
+        staff.staff_call_new,
+        name="staff_call_new",
+    ),
     path("staff/grants/calls/<slug:slug>/", staff.staff_call_detail, name="staff_call_detail"),
+    path("staff/grants/calls/<slug:slug>/edit/", staff.staff_call_edit, name="staff_call_edit"),
     path(
         "staff/grants/calls/<slug:slug>/review/", staff.staff_open_review, name="staff_open_review"
     ),

@@ -10,12 +10,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from twinning.accounts.decorators import staff_required
 from twinning.awards.forms import (
+    CategoryForm,
     CycleForm,
     CycleSettingsForm,
     DecisionForm,
@@ -30,6 +32,7 @@ from twinning.awards.services import (
     decide_nomination,
     import_honours,
     open_judging,
+    save_category,
     update_cycle,
 )
 from twinning.core.forms import add_service_error
@@ -116,6 +119,48 @@ def _category(year: int, slug: str) -> Category:
     return get_object_or_404(
         Category.objects.select_related("cycle", "round"), cycle__year=year, slug=slug
     )
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def category_new(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_object_or_404(Cycle, year=year)
+    form = CategoryForm(request.POST or None, instance=Category(cycle=cycle))
+    if request.method == "POST" and form.is_valid():
+        try:
+            category = save_category(category=form.instance, by=request.user)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The category is added."))
+            return redirect("awards:staff_category", year=year, slug=category.slug)
+    context = {
+        "form": form,
+        "title": _("New category of %(cycle)s") % {"cycle": cycle.title},
+        "back": reverse("awards:staff_cycle", kwargs={"year": year}),
+    }
+    return render(request, "form_page.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def category_edit(request: HttpRequest, year: int, slug: str) -> HttpResponse:
+    category = _category(year, slug)
+    form = CategoryForm(request.POST or None, instance=category)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_category(category=form.instance, by=request.user)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("awards:staff_category", year=year, slug=form.instance.slug)
+    context = {
+        "form": form,
+        "title": category.name,
+        "back": reverse("awards:staff_category", kwargs={"year": year, "slug": slug}),
+    }
+    return render(request, "form_page.html", context)
 
 
 @staff_required

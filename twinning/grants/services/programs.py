@@ -4,7 +4,9 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from twinning.core.authz import require
 from twinning.core.services import log_activity
@@ -37,14 +39,8 @@ def create_call(
     call = Call(program=program, **fields)
     call.full_clean()
     call.save()
-    for currency, rate in (rates or {}).items():
-        row = ExchangeRate(call=call, currency=currency, rate=Decimal(rate))
-        row.full_clean()
-        row.save()
-    for countries, participants, amount in lump_sums:
-        LumpSum.objects.create(
-            call=call, countries=countries, participants=participants, amount=amount
-        )
+    _set_rates(call, rates or {})
+    _set_lump_sums(call, lump_sums)
     log_activity(call, "grants.call.created", by=by, data={"title": call.title})
     return call
 
@@ -60,10 +56,50 @@ def save_program(*, program: Program, by: Any) -> Program:
 
 
 @transaction.atomic
-def save_call(*, call: Call, by: Any) -> Call:
-    """Save staff's changes to a call (dates, ceiling, co-financing, questions), audited."""
+def save_call(
+    *,
+    call: Call,
+    by: Any,
+    rates: Mapping[str, Decimal] | None = None,
+    lump_sums: Sequence[tuple[int, int, Decimal]] | None = None,
+) -> Call:
+    """Save staff's changes to a call (dates, ceiling, co-financing, questions), audited; with
+    `rates` or `lump_sums`, they replace the call's. The rates are refused once the decisions
+    are published: the letters and grants were converted at them."""
     require(by, "grants.manage")
     call.full_clean()
+    if rates is not None and call.decisions_published_at is not None:
+        current = {r.currency: r.rate for r in call.rates.all()}
+        if current != {currency: Decimal(rate) for currency, rate in rates.items()}:
+            raise ValidationError(
+                {
+                    "rates": _(
+                        "The decisions are published: the exchange rates can no longer change."
+                    )
+                }
+            )
     call.save()
+    if rates is not None:
+        _set_rates(call, rates)
+    if lump_sums is not None:
+        _set_lump_sums(call, lump_sums)
     log_activity(call, "grants.call.saved", by=by, data={"title": call.title})
     return call
+
+
+def _set_rates(call: Call, rates: Mapping[str, Decimal]) -> None:
+    call.rates.all().delete()
+    for currency, rate in rates.items():
+        row = ExchangeRate(call=call, currency=currency, rate=Decimal(rate))
+        row.full_clean()
+        row.save()
+
+
+def _set_lump_sums(call: Call, lump_sums: Sequence[tuple[int, int, Decimal]]) -> None:
+    call.lump_sums.all().delete()
+    LumpSum.objects.bulk_create(
+        [
+            LumpSum(call=call, countries=countries, participants=participants, amount=amount)
+            for countries, participants, amount in lump_sums
+        ]
+    )

@@ -10,16 +10,24 @@ from django.core.paginator import Page
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from twinning.accounts.decorators import staff_required
 from twinning.core.dates import association_today
 from twinning.core.exports import Sheet, csv_text, xlsx_bytes
+from twinning.core.forms import add_service_error
 from twinning.core.maps import cached_links_map_svg
 from twinning.core.paging import paginate
-from twinning.grants.forms import DecideForm, PortfolioFilterForm, ReviewReportForm
-from twinning.grants.models import Application, Call, Grant, Report, Tranche
+from twinning.grants.forms import (
+    CallForm,
+    DecideForm,
+    PortfolioFilterForm,
+    ProgramForm,
+    ReviewReportForm,
+)
+from twinning.grants.models import Application, Call, Grant, Program, Report, Tranche
 from twinning.grants.queries import (
     Project,
     funded_grants,
@@ -33,11 +41,15 @@ from twinning.grants.services import (
     accept_proposal,
     approve_report,
     close_grant,
+    create_call,
+    create_program,
     decide_application,
     open_review,
     pay_tranche,
     publish_decisions,
     return_report,
+    save_call,
+    save_program,
 )
 from twinning.grants.services.decisions import funding_table, with_applications
 
@@ -62,7 +74,8 @@ def staff_call_list(request: HttpRequest) -> HttpResponse:
         drafts=Count("applications", filter=Q(applications__state="draft")),
         funded=Count("applications", filter=Q(applications__state="funded")),
     )
-    return render(request, "grants/staff/call_list.html", {"calls": calls})
+    programs = Program.objects.annotate(call_count=Count("calls")).order_by("name")
+    return render(request, "grants/staff/call_list.html", {"calls": calls, "programs": programs})
 
 
 SHOW = {
@@ -346,3 +359,91 @@ def portfolio_xlsx(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="grants-portfolio.xlsx"'
     return response
+
+
+# --- Programs and calls --------------------------------------------------------------------
+
+
+def _edit_page(request: HttpRequest, form: Any, title: str, back: str) -> HttpResponse:
+    return render(request, "form_page.html", {"form": form, "title": title, "back": back})
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def staff_program_new(request: HttpRequest) -> HttpResponse:
+    _authorise(request)
+    form = ProgramForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program = create_program(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The program is set up: add its first call."))
+            return redirect("grants:staff_call_new", slug=program.slug)
+    return _edit_page(request, form, _("New funding program"), reverse("grants:staff_call_list"))
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def staff_program_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    _authorise(request)
+    program = get_object_or_404(Program, slug=slug)
+    form = ProgramForm(request.POST or None, instance=program)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_program(program=form.instance, by=request.user)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("grants:staff_call_list")
+    return _edit_page(request, form, program.name, reverse("grants:staff_call_list"))
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def staff_call_new(request: HttpRequest, slug: str) -> HttpResponse:
+    _authorise(request)
+    program = get_object_or_404(Program, slug=slug)
+    form = CallForm(request.POST or None, instance=Call(program=program))
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("rates", "lump_sums")}
+        try:
+            call = create_call(
+                program=program,
+                rates=form.cleaned_data["rates"],
+                lump_sums=form.cleaned_data["lump_sums"],
+                by=request.user,
+                **fields,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The call is set up."))
+            return redirect("grants:staff_call_detail", slug=call.slug)
+    title = _("New call of %(program)s") % {"program": program.name}
+    return _edit_page(request, form, title, reverse("grants:staff_call_list"))
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def staff_call_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    _authorise(request)
+    call = _call(slug)
+    form = CallForm(request.POST or None, instance=call)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_call(
+                call=form.instance,
+                rates=form.cleaned_data["rates"],
+                lump_sums=form.cleaned_data["lump_sums"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("grants:staff_call_detail", slug=form.instance.slug)
+    back = reverse("grants:staff_call_detail", kwargs={"slug": slug})
+    return _edit_page(request, form, str(call), back)
