@@ -93,6 +93,7 @@ class Resource(TimeStampedModel):
     topics = models.ManyToManyField(
         Topic, verbose_name=_("topics"), related_name="resources", blank=True
     )
+    topic_list: list[Topic]  # not a field: set for a list page by search._with_topics
     partner = models.CharField(
         _("partner organisation credited"),
         max_length=200,

@@ -29,10 +29,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Prefetch
 
 from twinning.library.access import Access, access_for, open_levels
-from twinning.library.models import Resource, SearchEntry, Topic, Version
+from twinning.library.models import Resource, SearchEntry, Topic
 from twinning.library.text import Term, query_terms, stems, words
 
 MAX_RESULTS = 100
@@ -196,11 +195,16 @@ class Results:
         return len(self.resources)
 
 
-def _with_details(queryset: Any) -> Any:
-    return queryset.prefetch_related(
-        Prefetch("topics", queryset=Topic.objects.order_by("name")),
-        Prefetch("versions", queryset=Version.objects.order_by("-number"), to_attr="ordered"),
-    )
+def _with_topics(resources: list[Resource]) -> list[Resource]:
+    """Each resource with `topic_list`, its topics by name, read in one query (a prefetch
+    would clone a queryset per resource: a tenth of a second on a page of 100)."""
+    by_resource: dict[int, list[Topic]] = {resource.pk: [] for resource in resources}
+    links = Resource.topics.through.objects.filter(resource_id__in=list(by_resource))
+    for link in links.select_related("topic").order_by("topic__name"):
+        by_resource[link.resource_id].append(link.topic)
+    for resource in resources:
+        resource.topic_list = by_resource[resource.pk]
+    return resources
 
 
 def _facets(resources: Iterable[Resource]) -> tuple[list[Facet], list[Facet], list[Facet]]:
@@ -208,7 +212,7 @@ def _facets(resources: Iterable[Resource]) -> tuple[list[Facet], list[Facet], li
     languages: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
     for resource in resources:
-        topics.update((t.slug, t.name) for t in resource.topics.all())
+        topics.update((t.slug, t.name) for t in resource.topic_list)
         languages[resource.language] += 1
         kinds[resource.kind] += 1
     names = dict(settings.LANGUAGES)
@@ -243,10 +247,10 @@ def search(
     terms = query_terms(query or "", languages)
     if terms:
         ids = _ranked_ids(terms, open_levels(access))
-        matched = {r.pk: r for r in _with_details(allowed.filter(pk__in=ids))}
-        ordered = [matched[pk] for pk in ids if pk in matched]
+        matched = {r.pk: r for r in allowed.filter(pk__in=ids)}
+        ordered = _with_topics([matched[pk] for pk in ids if pk in matched])
     else:
-        ordered = list(_with_details(allowed.order_by("-featured", "title"))[:MAX_RESULTS])
+        ordered = _with_topics(list(allowed.order_by("-featured", "title")[:MAX_RESULTS]))
     facets = _facets(ordered)
     wanted = set(topics)
     chosen = [
@@ -254,6 +258,6 @@ def search(
         for resource in ordered
         if (not language or resource.language == language)
         and (not kind or resource.kind == kind)
-        and wanted <= {t.slug for t in resource.topics.all()}
+        and wanted <= {t.slug for t in resource.topic_list}
     ]
     return Results(chosen, *facets)
