@@ -32,28 +32,12 @@ from bench.run import BENCH_DIR, env_for, section  # noqa: E402
 RUN_DIR = BENCH_DIR / "library"
 SMALL, LARGE = 500, 5_000
 WORDS = {
-    "en": (
-        "partnership twinning exchange festival fundraising council mayor delegation youth "
-        "students business chamber export water utility engineers relief donors committee "
-        "volunteers culture artists residence budget sponsors grants municipal training"
-    ).split(),
-    "fr": (
-        "jumelage échange festival collecte conseil maire délégation jeunesse étudiants "
-        "entreprises chambre exportation eau assainissement ingénieurs secours donateurs comité "
-        "bénévoles culture artistes résidence budget mécènes subventions municipal formation"
-    ).split(),
-    "es": (
-        "hermanamiento intercambio festival recaudación concejo alcalde delegación juventud "
-        "estudiantes empresas cámara exportación agua ingenieros ayuda donantes comité "
-        "voluntarios cultura artistas residencia presupuesto patrocinadores subvenciones"
-    ).split(),
-    "de": (
-        "Städtepartnerschaft Austausch Fest Spenden Gemeinderat Bürgermeister Delegation "
-        "Jugend Schüler Unternehmen Kammer Export Wasser Stadtwerke Ingenieure Hilfe Verein "
-        "Ehrenamtliche Kultur Künstler Haushalt Sponsoren Zuschüsse kommunal Fortbildung"
-    ).split(),
+    "en": ["partnership", "twinning", "exchange", "festival", "fundraising", "council", "mayor", "delegation", "youth", "students", "business", "chamber", "export", "water", "utility", "engineers", "relief", "donors", "committee", "volunteers", "culture", "artists", "residence", "budget", "sponsors", "grants", "municipal", "training"],
+    "fr": ["jumelage", "échange", "festival", "collecte", "conseil", "maire", "délégation", "jeunesse", "étudiants", "entreprises", "chambre", "exportation", "eau", "assainissement", "ingénieurs", "secours", "donateurs", "comité", "bénévoles", "culture", "artistes", "résidence", "budget", "mécènes", "subventions", "municipal", "formation"],
+    "es": ["hermanamiento", "intercambio", "festival", "recaudación", "concejo", "alcalde", "delegación", "juventud", "estudiantes", "empresas", "cámara", "exportación", "agua", "ingenieros", "ayuda", "donantes", "comité", "voluntarios", "cultura", "artistas", "residencia", "presupuesto", "patrocinadores", "subvenciones"],
+    "de": ["Städtepartnerschaft", "Austausch", "Fest", "Spenden", "Gemeinderat", "Bürgermeister", "Delegation", "Jugend", "Schüler", "Unternehmen", "Kammer", "Export", "Wasser", "Stadtwerke", "Ingenieure", "Hilfe", "Verein", "Ehrenamtliche", "Kultur", "Künstler", "Haushalt", "Sponsoren", "Zuschüsse", "kommunal", "Fortbildung"],
 }
-FILLER = "the of and a in to for with on by at from this that".split()
+FILLER = ["the", "of", "and", "a", "in", "to", "for", "with", "on", "by", "at", "from", "this", "that"]
 
 
 def setup_django() -> None:
@@ -110,9 +94,7 @@ def make_library(tag: str, count: int, rng: random.Random) -> None:
         ],
         batch_size=2000,
     )
-    texts = {
-        r.pk: "" if r.kind == "link" else _text(rng, r.language, 300) for r in resources
-    }
+    texts = {r.pk: "" if r.kind == "link" else _text(rng, r.language, 300) for r in resources}
     Version.objects.bulk_create(
         [
             Version(

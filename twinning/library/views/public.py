@@ -20,7 +20,6 @@ from twinning.library.search import search
 from twinning.library.services import record_download
 from twinning.members.standing import standing_reasons
 
-
 RESULTS_PER_PAGE = 20  # of the (at most search.MAX_RESULTS) matches; facets count them all
 
 
