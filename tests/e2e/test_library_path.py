@@ -1,8 +1,8 @@
 """The library end to end in Chromium (issue 11, section 5): a committee admin in good
 standing signs in, searches the library for a word that is only inside a member-only
 toolkit's PDF (not in its title or summary), opens the toolkit and downloads the PDF; the file
-is a PDF with the uploaded text, and the download is counted for their committee. Nothing is fetched from
-another origin and the console stays free of errors."""
+is a PDF with the uploaded text, and the download is counted for their committee. Nothing is
+fetched from another origin and the console stays free of errors."""
 
 import pytest
 
