@@ -101,6 +101,7 @@ bench: install ## the benchmarks in bench/ (figures against an in-run baseline)
 	$(PYTHON) bench/awards.py
 	$(PYTHON) bench/exchanges.py
 	$(PYTHON) bench/matchmaking.py
+	$(PYTHON) bench/library.py
 
 clean: ## remove the virtualenv, node_modules, static build and the demo database
 	rm -rf $(VENV) node_modules staticfiles var twinning/static/vendor

@@ -4,6 +4,8 @@ may open."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.library.helpers import committee, document, docx_upload, link, pdf_upload, topic
 from twinning.library.models import Resource, Version
@@ -57,6 +59,122 @@ def test_a_title_match_ranks_above_a_match_in_the_summary_only():
         "Fundraising guide",
         "Festival planning",
     ]
+
+
+# A small corpus per language: the word asked in a title, the word in a summary only, a word
+# that only begins like it (another stem), and nothing of it.
+RANKING_CORPORA = {
+    "en": (
+        "partner",
+        [
+            ("Finding a partner city", "Steps for a committee."),
+            ("Annual report", "How each committee met its partner abroad."),
+            ("Partnership agreements", "Templates to sign."),
+            ("Budget sheet", "Columns for costs."),
+        ],
+    ),
+    "fr": (
+        "échange",
+        [
+            ("Guide de l'échange", "Les étapes pour un comité."),
+            ("Rapport annuel", "Ce que chaque échange a apporté cette année."),
+            ("L'échangeur de chaleur", "Une étude comparée."),
+            ("Tableau du budget", "Les colonnes des coûts."),
+        ],
+    ),
+    "es": (
+        "ciudad",
+        [
+            ("La ciudad abierta", "Pasos para un comité."),
+            ("Informe anual", "Lo que hizo cada ciudad este año."),
+            ("Ciudadanía activa", "Un estudio comparado."),
+            ("Hoja de presupuesto", "Las columnas de los costes."),
+        ],
+    ),
+    "de": (
+        "Verein",
+        [
+            ("Der Verein und seine Mitglieder", "Schritte für ein Komitee."),
+            ("Jahresbericht", "Was jeder Verein in diesem Jahr getan hat."),
+            ("Vereinbarungen schließen", "Eine vergleichende Studie."),
+            ("Haushaltsplan", "Die Spalten der Kosten."),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(RANKING_CORPORA))
+def test_the_better_match_ranks_first_in_each_language(language):
+    query, corpus = RANKING_CORPORA[language]
+    for title, summary in reversed(corpus):  # created worst first: the order is the ranking's
+        link(title, summary=summary, language=language)
+    in_title, in_summary, begun, _unrelated = (title for title, _ in corpus)
+
+    assert titles(search(query, user=ANONYMOUS)) == [in_title, in_summary, begun]
+    assert titles(search(query, language=language, user=ANONYMOUS)) == [
+        in_title,
+        in_summary,
+        begun,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "query"),
+    [
+        ("en", "Twinning handbook", "twin"),
+        ("en", "Municipalities learning from each other", "municipalit"),
+        ("fr", "Le jumelage des villes", "jumel"),
+        ("es", "Hermanamientos entre ciudades", "hermanam"),
+        ("de", "Städtepartnerschaften für Jugendliche", "Städtepart"),
+    ],
+)
+def test_a_word_begun_finds_the_resource(language, title, query):
+    link(title, language=language)
+    link("Unrelated notes", language=language)
+
+    assert titles(search(query, user=ANONYMOUS)) == [title]
+    assert titles(search(query, language=language, user=ANONYMOUS)) == [title]
+
+
+def test_a_word_begun_inside_a_document_finds_it(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        document("Guide", docx_upload("Intermunicipal cooperation"), access="public")
+
+    assert titles(search("intermunic", user=ANONYMOUS)) == ["Guide"]
+
+
+def test_two_letters_are_not_taken_as_the_start_of_a_word():
+    link("Twinning handbook")
+
+    assert titles(search("tw", user=ANONYMOUS)) == []
+    assert titles(search("twi", user=ANONYMOUS)) == ["Twinning handbook"]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_word_begun_matches_and_the_ranking_holds():
+    """The tests above run on the database configured (SQLite under `make test`, PostgreSQL
+    under `make test-postgres`); this one states that PostgreSQL's own query is exercised."""
+    assert connection.vendor == "postgresql"
+    query, corpus = RANKING_CORPORA["de"]
+    for title, summary in reversed(corpus):
+        link(title, summary=summary, language="de")
+    link("Twinning handbook")
+
+    assert titles(search("twin", user=ANONYMOUS)) == ["Twinning handbook"]
+    assert titles(search("vereinb", user=ANONYMOUS)) == ["Vereinbarungen schließen"]
+    assert titles(search(query, user=ANONYMOUS)) == [title for title, _ in corpus[:3]]
+
+
+def test_on_sqlite_the_search_reads_the_fts5_table():
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite variant; PostgreSQL runs the test above")
+    link("Twinning handbook")
+
+    with CaptureQueriesContext(connection) as captured:
+        found = titles(search("twin", user=ANONYMOUS))
+
+    assert found == ["Twinning handbook"]
+    assert any("library_search_fts MATCH" in q["sql"] for q in captured.captured_queries)
 
 
 def test_every_word_asked_must_match():

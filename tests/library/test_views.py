@@ -186,3 +186,65 @@ def test_staff_list_pages_cost_the_same_queries_for_3_or_12_resources(staff):
     assert [
         queries(staff, url) for url in ("/staff/library/", "/staff/library/downloads/")
     ] == counts
+
+
+def test_the_library_page_shows_20_results_a_page_and_the_facets_count_them_all(client):
+    for n in range(25):
+        link(f"Guide {n:02d}", topics=[topic("youth")])
+
+    first = client.get("/library/?q=guide")
+    second = client.get("/library/?q=guide&page=2")
+
+    assert len(first.context["page"]) == 20
+    assert "Youth</a> (25)" in first.content.decode()
+    assert "25 resources" in first.content.decode()
+    assert [r.title for r in second.context["page"]] == [f"Guide {n}" for n in range(20, 25)]
+
+
+def test_staff_resource_list_is_paged(staff):
+    many(55)
+
+    first = staff.get("/staff/library/")
+    second = staff.get("/staff/library/?page=2")
+
+    assert "Showing 1–50 of 55" in first.content.decode()
+    assert len(second.context["resources"]) == 5
+
+
+def test_the_library_page_without_a_query_costs_the_same_for_3_or_12_resources(client):
+    many(3)
+    link("Open guide 0")
+    few = queries(client, "/library/")
+    many(9, start=3)
+    link("Open guide 1")
+
+    assert queries(client, "/library/") == few
+
+
+def test_the_topics_page_costs_the_same_queries_for_3_or_12_topics(staff):
+    from twinning.library.services import create_topic
+
+    for n in range(3):
+        create_topic(name=f"Topic {n}", by=SYSTEM)
+    few = queries(staff, "/staff/library/topics/")
+    for n in range(3, 12):
+        create_topic(name=f"Topic {n}", by=SYSTEM)
+
+    assert queries(staff, "/staff/library/topics/") == few
+
+
+def test_a_resource_page_costs_the_same_queries_for_2_or_8_versions_and_languages(client):
+    english = link("Hosting guide")
+    for language in ("fr", "es"):
+        link_translation(
+            resource=english, other=link(f"Guide {language}", language=language), by=SYSTEM
+        )
+    add_version(resource=english, change_note="Second", url="https://example.org/2", by=SYSTEM)
+    few = queries(client, english.get_absolute_url())
+    link_translation(resource=english, other=link("Leitfaden", language="de"), by=SYSTEM)
+    for n in range(3, 9):
+        add_version(
+            resource=english, change_note=f"Edit {n}", url=f"https://example.org/{n}", by=SYSTEM
+        )
+
+    assert queries(client, english.get_absolute_url()) == few

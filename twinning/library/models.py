@@ -93,6 +93,7 @@ class Resource(TimeStampedModel):
     topics = models.ManyToManyField(
         Topic, verbose_name=_("topics"), related_name="resources", blank=True
     )
+    topic_list: list[Topic]  # not a field: set for a list page by search._with_topics
     partner = models.CharField(
         _("partner organisation credited"),
         max_length=200,
@@ -240,13 +241,16 @@ class Download(models.Model):
 
 class SearchEntry(models.Model):
     """A resource's text as the search reads it: folded and stemmed in the resource's language
-    (library/search.py). On SQLite the FTS5 table `library_search_fts` holds the same text."""
+    (library/search.py), and its words unstemmed for prefix matching. On SQLite the FTS5 table
+    `library_search_fts` holds the same text."""
 
     resource = models.OneToOneField(
         Resource, on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
     )
     title_terms = models.TextField(blank=True)
     body_terms = models.TextField(blank=True)
+    # The title's and body's words folded but not stemmed, each once: what a prefix matches.
+    words = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("search entry")

@@ -9,6 +9,7 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import snowballstemmer
@@ -43,15 +44,36 @@ def stems(text: str, language: str) -> list[str]:
     return [folded for word in words for folded in _WORD.findall(fold(word))]
 
 
-def query_terms(query: str, languages: Iterable[str]) -> list[set[str]]:
+def words(text: str) -> list[str]:
+    """The words of `text` folded but not stemmed, each once, in order (for prefix matching:
+    "twinni" is no stem of anything, but it begins "twinning")."""
+    return list(dict.fromkeys(_WORD.findall(fold(text))))
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word asked: its stems (in each language searched) and, for a word of
+    PREFIX_MIN characters or more, the folded word itself to match the start of a word."""
+
+    stems: frozenset[str]
+    prefix: str | None
+
+
+PREFIX_MIN = 3  # "tw" would match too much to mean anything; "twi" finds "twinning"
+MAX_QUERY_WORDS = 20
+
+
+def query_terms(query: str, languages: Iterable[str]) -> list[Term]:
     """For each word asked, its stems in each of `languages` (a resource is indexed in its own
-    language, so the word "collectes" finds a French resource through the French stem)."""
-    words = _WORD.findall(query.casefold())[:20]
+    language, so the word "collectes" finds a French resource through the French stem) and
+    its folded form as a prefix (a user typing "twin" finds "twinning")."""
+    languages = list(languages)
     terms = []
-    for word in words:
-        variants = {stem for language in languages for stem in stems(word, language)}
+    for word in _WORD.findall(query.casefold())[:MAX_QUERY_WORDS]:
+        variants = frozenset(stem for language in languages for stem in stems(word, language))
+        folded = "".join(_WORD.findall(fold(word)))
         if variants:
-            terms.append(variants)
+            terms.append(Term(variants, folded if len(folded) >= PREFIX_MIN else None))
     return terms
 
 

@@ -12,12 +12,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
 from twinning.core.media import media_response, private_storage
+from twinning.core.paging import paginate
 from twinning.library.access import Access, may_open, request_access
 from twinning.library.forms import SearchForm
 from twinning.library.models import Resource, Topic, Version
 from twinning.library.search import search
 from twinning.library.services import record_download
 from twinning.members.standing import standing_reasons
+
+RESULTS_PER_PAGE = 20  # of the (at most search.MAX_RESULTS) matches; facets count them all
 
 
 @require_safe
@@ -37,6 +40,7 @@ def resource_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "results": results,
+        "page": paginate(request, results.resources, RESULTS_PER_PAGE),
         "filtered": filtered,
         "featured": [] if filtered else [r for r in results if r.featured][:6],
         "access": access,

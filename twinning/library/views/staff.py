@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from twinning.accounts.decorators import staff_required
 from twinning.core.exports import Sheet, csv_text, xlsx_bytes
 from twinning.core.forms import add_service_error
+from twinning.core.paging import paginate
 from twinning.library import queries
 from twinning.library.forms import ResourceForm, TopicForm, TranslationForm, VersionForm
 from twinning.library.models import Resource, Topic
@@ -38,7 +39,8 @@ def staff_resource_list(request: HttpRequest) -> HttpResponse:
         version_count=Count("versions", distinct=True),
         latest=Max("versions__number"),
     ).order_by("title")
-    return render(request, "library/staff/resource_list.html", {"resources": resources})
+    page = paginate(request, resources)
+    return render(request, "library/staff/resource_list.html", {"resources": page, "page": page})
 
 
 @staff_required
@@ -147,10 +149,8 @@ def staff_topic_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def staff_statistics(request: HttpRequest) -> HttpResponse:
     _authorise(request)
-    context = {
-        "resources": queries.downloads_per_resource(),
-        "members": queries.downloads_per_member(),
-    }
+    page = paginate(request, queries.downloads_per_resource())
+    context = {"resources": page, "page": page, "members": queries.downloads_per_member()}
     return render(request, "library/staff/statistics.html", context)
 
 

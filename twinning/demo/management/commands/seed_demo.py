@@ -13,6 +13,7 @@ from twinning.core.authz import SYSTEM
 from twinning.core.services import get_association
 from twinning.demo import personas
 from twinning.demo.activities import seed_activities
+from twinning.demo.library import seed_library
 from twinning.demo.members import seed_members
 from twinning.demo.registry import attach_committee_admin, create_other_members
 
@@ -66,6 +67,7 @@ class Command(BaseCommand):
             self._seed_grants()
             self._seed_awards()
             self._seed_exchanges()
+            seed_library(staff=staff)
         self._print_logins(association.name, device)
 
     def _seed_events(self, coordinator, attendees: int) -> None:  # type: ignore[no-untyped-def]
