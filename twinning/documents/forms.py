@@ -4,10 +4,10 @@ document's form is built from its kind's fields (what the registry does not know
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from twinning.core.forms import DateInput
+from twinning.documents.compose import language_name
 from twinning.documents.kinds import DocumentKind
 
 
@@ -33,8 +33,8 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args: Any, kind: DocumentKind, languages: list[str], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        names = dict(settings.LANGUAGES)
-        self.fields["language"].choices = [  # type: ignore[attr-defined] - a ChoiceField(code, names.get(code, code)) for code in languages]
+        choices = [(code, language_name(code)) for code in languages]
+        self.fields["language"].choices = choices  # type: ignore[attr-defined] - a ChoiceField
         for field in kind.fields:
             self.fields[field.name] = _form_field(field)
 
