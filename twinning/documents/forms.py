@@ -34,7 +34,7 @@ class DocumentForm(forms.Form):
     def __init__(self, *args: Any, kind: DocumentKind, languages: list[str], **kwargs: Any):
         super().__init__(*args, **kwargs)
         choices = [(code, language_name(code)) for code in languages]
-        self.fields["language"].choices = choices  # type: ignore[attr-defined] - a ChoiceField
+        self.fields["language"].choices = choices  # type: ignore[attr-defined]  # a ChoiceField
         for field in kind.fields:
             self.fields[field.name] = _form_field(field)
 
