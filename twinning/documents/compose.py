@@ -137,7 +137,7 @@ def template_for(kind: DocumentKind, language: str) -> dict[str, Any]:
             "title": found.title,
             "body": found.body,
         }
-    if language == source_language():
+    if language.split("-", maxsplit=1)[0] == source_language():
         with translation.override(language):
             return {
                 "language": language,

@@ -168,6 +168,7 @@ def register_standard_kinds() -> None:
             description=_("A letter inviting a community to become your sister city."),
             title=_("Invitation to partner with {{ community.name }}"),
             body=_(
+                "{{ today }}\n\n"
                 "To the Mayor and the people of {{ partner.name }}, {{ partner.country }}\n\n"
                 "On behalf of {{ community.name }} and {{ member_name }}, we invite "
                 "{{ partner.name }} to become our sister city. We propose to begin with:\n"
@@ -257,6 +258,7 @@ def register_standard_kinds() -> None:
             ),
             title=_("Invitation letter"),
             body=_(
+                "{{ today }}\n\n"
                 "To the consular section concerned\n\n"
                 "We confirm that {{ traveller_name }}, {{ traveller_role }}, travels as part of "
                 "the delegation of {{ member_name }} for “{{ activity_title }}”, from "
