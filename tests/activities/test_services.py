@@ -14,9 +14,10 @@ from tests.factories import PartnershipFactory
 from tests.factories.activities import ActivityFactory, TravellerFactory
 from twinning.activities import services
 from twinning.activities.models import Activity, AnnualReport, InvitationLetter, Photo
-from twinning.core.authz import NotAllowed
+from twinning.core.authz import SYSTEM, NotAllowed
 from twinning.core.media import private_storage
 from twinning.core.models import ActivityLog
+from twinning.documents.services import save_document_template
 from twinning.outbox.models import OutboxMessage
 
 FIELDS = {
@@ -284,6 +285,31 @@ def test_building_a_letter_twice_leaves_one_file(
     assert second != first
     assert not private_storage.exists(first)
     assert private_storage.exists(second)
+
+
+def test_the_visa_letter_is_written_from_staffs_text_and_kept_with_its_values(
+    delegation, committee_admin_user, django_capture_on_commit_callbacks
+):
+    save_document_template(
+        kind="visa_letter",
+        language="en",
+        title="Letter of invitation",
+        body="{{ traveller_name }} is our guest from {{ start_date }}.",
+        by=SYSTEM,
+    )
+    traveller = TravellerFactory(activity=delegation, name="Ana Mayor")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_invitation_letters(activity=delegation, by=committee_admin_user)
+
+    letter = traveller.letter
+    letter.refresh_from_db()
+    assert letter.document.kind == "visa_letter"
+    assert letter.document.inputs["traveller_name"] == "Ana Mayor"
+    with private_storage.open(letter.file_name, "rb") as handle:
+        text = " ".join(PdfReader(handle).pages[0].extract_text().split())
+    assert "Letter of invitation" in text
+    assert "Ana Mayor is our guest from" in text
 
 
 def _jpeg_with_gps() -> bytes:
