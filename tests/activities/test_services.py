@@ -312,6 +312,23 @@ def test_the_visa_letter_is_written_from_staffs_text_and_kept_with_its_values(
     assert "Ana Mayor is our guest from" in text
 
 
+def test_a_rebuilt_letter_keeps_one_document_and_a_removed_traveller_leaves_none(
+    delegation, committee_admin_user, django_capture_on_commit_callbacks
+):
+    from twinning.documents.models import GeneratedDocument
+
+    traveller = TravellerFactory(activity=delegation, name="Ana Mayor")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_invitation_letters(activity=delegation, by=committee_admin_user)
+        services.request_invitation_letters(activity=delegation, by=committee_admin_user)
+    assert GeneratedDocument.objects.filter(kind="visa_letter").count() == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remove_traveller(traveller=traveller, by=committee_admin_user)
+
+    assert not GeneratedDocument.objects.filter(kind="visa_letter").exists()
+
+
 def _jpeg_with_gps() -> bytes:
     from PIL import Image
 

@@ -289,9 +289,14 @@ def remove_traveller(*, traveller: Traveller, by: Any) -> None:
     activity = traveller.activity
     _check_reporter(activity.member, by)
     _check_editable(activity)
-    letter_file = getattr(getattr(traveller, "letter", None), "file_name", "")
+    from twinning.documents.services import discard_document
+
+    letter = getattr(traveller, "letter", None)
+    letter_file = getattr(letter, "file_name", "")
     pk = traveller.pk
     traveller.delete()
+    # The letter's text and values name the traveller: forgotten with them.
+    discard_document(document=getattr(letter, "document", None))
     log_activity(activity, "activities.traveller.removed", by=by, data={"traveller": pk})
     if letter_file:
         transaction.on_commit(partial(_delete_private_file, letter_file))
@@ -483,7 +488,7 @@ def build_invitation_letter(*, letter: InvitationLetter) -> InvitationLetter:
     previous file is removed once the new one is recorded."""
     from twinning.core.media import store_bytes
     from twinning.documents.pdf import document_pdf
-    from twinning.documents.services import generate_document
+    from twinning.documents.services import discard_document, generate_document
 
     letter = (
         InvitationLetter.objects.select_for_update()
@@ -502,13 +507,14 @@ def build_invitation_letter(*, letter: InvitationLetter) -> InvitationLetter:
             build=False,
         )
         data = document_pdf(texts=document.texts, association=get_association())
-    old = letter.file_name
+    old, old_document = letter.file_name, letter.document
     letter.file_name = store_bytes(data, extension="pdf", folder="activities/letters")
     letter.document = document
     letter.state = InvitationLetter.State.READY
     letter.generated_at = timezone.now()
     letter.save()
     log_activity(activity, "activities.letter.built", data={"traveller": traveller.pk})
+    discard_document(document=old_document)  # one letter per traveller, as its file
     if old:
         transaction.on_commit(partial(_delete_private_file, old))
     return letter

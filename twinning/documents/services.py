@@ -204,6 +204,18 @@ def regenerate_document(*, document: GeneratedDocument, by: Any) -> GeneratedDoc
     return again
 
 
+def discard_document(*, document: GeneratedDocument | None) -> None:
+    """Forget a document and its PDF: for an app whose own row the document belonged to
+    (a traveller removed, their letter rebuilt), after that app's service checked its actor."""
+    if document is None:
+        return
+    from twinning.core.media import delete_stored, private_storage
+
+    if document.file_name:
+        transaction.on_commit(partial(delete_stored, private_storage, [document.file_name]))
+    document.delete()
+
+
 def _enqueue_build(document_id: int) -> None:
     from twinning.documents.tasks import build_document_task
 
