@@ -18,7 +18,7 @@ MATRIX = {
     "documents:portal_document_pdf": (_BASE + "{document}/document.pdf", OWN_MEMBER),
     "documents:portal_document_regenerate": (_BASE + "{document}/regenerate/", POST_ONLY),
     "documents:staff_template_list": ("/staff/documents/", STAFF_PAGE),
-    "documents:staff_template_edit": ("/staff/documents/partnership_agreement/fr/", STAFF_PAGE),
+    "documents:staff_template_edit": ("/staff/documents/partnership_agreement/en/", STAFF_PAGE),
 }
 
 
