@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from tests.documents.helpers import AGREEMENT_VALUES, japanese_agreement_text, lapsed
 from twinning.core.authz import SYSTEM
 from twinning.documents.models import DocumentTemplate, GeneratedDocument
-from twinning.documents.services import generate_document
+from twinning.documents.services import generate_document, save_document_template
 
 pytestmark = pytest.mark.django_db
 
@@ -276,3 +276,26 @@ def test_staffs_text_pages_refuse_everyone_else(request, role, status):
 
     assert (listing.status_code, saving.status_code) == (status, status)
     assert DocumentTemplate.objects.count() == 0
+
+
+@pytest.mark.parametrize("languages", [["ja"], ["ja", "fr", "de", "ko"]])
+def test_staffs_text_list_queries_do_not_grow_with_the_texts(
+    staff, languages, django_assert_num_queries
+):
+    for language in languages:
+        for _ in range(2):
+            save_document_template(
+                kind="partnership_invitation",
+                language=language,
+                title="T",
+                body="{{ partner.name }}",
+                by=SYSTEM,
+            )
+    staff.get("/staff/documents/")  # warm the caches
+
+    # session, user, the second factor, the texts, and the session's idle-time stamp
+    with django_assert_num_queries(7):
+        response = staff.get("/staff/documents/")
+
+    rows = {row["kind"].key: row["languages"] for row in response.context["rows"]}
+    assert len(rows["partnership_invitation"]) == len(languages) + 1
