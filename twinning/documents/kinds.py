@@ -9,7 +9,6 @@ the text per language (`DocumentTemplate`); the code's text is the source langua
 (`settings.LANGUAGE_CODE`). A higher app (awards, showcase, events) may register its own kind
 in its AppConfig.ready, or generate one of these with `services.generate_document`."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -287,7 +286,3 @@ def register_standard_kinds() -> None:
             in_portal=False,
         )
     )
-
-
-def kinds_for(*, partnership: bool) -> Iterable[DocumentKind]:
-    return [k for k in registered_kinds(in_portal=True) if k.for_partnership == partnership]
