@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "twinning.accounts",
     "twinning.outbox",
     "twinning.network",
+    "twinning.documents",
     "twinning.activities",
     "twinning.members",
     "twinning.review",

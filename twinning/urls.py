@@ -52,6 +52,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("twinning.core.urls")),
     path("", include("twinning.network.urls")),
     path("", include("twinning.outbox.urls")),
+    path("", include("twinning.documents.urls")),
     path("", include("twinning.activities.urls")),
     path("", include("twinning.members.urls")),
     path("", include("twinning.review.urls")),

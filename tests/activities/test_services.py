@@ -14,9 +14,10 @@ from tests.factories import PartnershipFactory
 from tests.factories.activities import ActivityFactory, TravellerFactory
 from twinning.activities import services
 from twinning.activities.models import Activity, AnnualReport, InvitationLetter, Photo
-from twinning.core.authz import NotAllowed
+from twinning.core.authz import SYSTEM, NotAllowed
 from twinning.core.media import private_storage
 from twinning.core.models import ActivityLog
+from twinning.documents.services import save_document_template
 from twinning.outbox.models import OutboxMessage
 
 FIELDS = {
@@ -284,6 +285,48 @@ def test_building_a_letter_twice_leaves_one_file(
     assert second != first
     assert not private_storage.exists(first)
     assert private_storage.exists(second)
+
+
+def test_the_visa_letter_is_written_from_staffs_text_and_kept_with_its_values(
+    delegation, committee_admin_user, django_capture_on_commit_callbacks
+):
+    save_document_template(
+        kind="visa_letter",
+        language="en",
+        title="Letter of invitation",
+        body="{{ traveller_name }} is our guest from {{ start_date }}.",
+        by=SYSTEM,
+    )
+    traveller = TravellerFactory(activity=delegation, name="Ana Mayor")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_invitation_letters(activity=delegation, by=committee_admin_user)
+
+    letter = traveller.letter
+    letter.refresh_from_db()
+    assert letter.document.kind == "visa_letter"
+    assert letter.document.inputs["traveller_name"] == "Ana Mayor"
+    with private_storage.open(letter.file_name, "rb") as handle:
+        text = " ".join(PdfReader(handle).pages[0].extract_text().split())
+    assert "Letter of invitation" in text
+    assert "Ana Mayor is our guest from" in text
+
+
+def test_a_rebuilt_letter_keeps_one_document_and_a_removed_traveller_leaves_none(
+    delegation, committee_admin_user, django_capture_on_commit_callbacks
+):
+    from twinning.documents.models import GeneratedDocument
+
+    traveller = TravellerFactory(activity=delegation, name="Ana Mayor")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_invitation_letters(activity=delegation, by=committee_admin_user)
+        services.request_invitation_letters(activity=delegation, by=committee_admin_user)
+    assert GeneratedDocument.objects.filter(kind="visa_letter").count() == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remove_traveller(traveller=traveller, by=committee_admin_user)
+
+    assert not GeneratedDocument.objects.filter(kind="visa_letter").exists()
 
 
 def _jpeg_with_gps() -> bytes:

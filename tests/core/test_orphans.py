@@ -44,6 +44,7 @@ def test_every_app_that_stores_private_files_registers_its_folders():
         "activities/reports",
         "awards",
         "certificates",
+        "documents",
         "events/speakers",
         "exchanges",
         "grants/receipts",

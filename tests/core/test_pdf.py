@@ -5,7 +5,7 @@ import io
 from pypdf import PdfReader
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-from twinning.core.pdf import font_names, stylesheet
+from twinning.core.pdf import cjk_font_name, cjk_markup, font_names, paragraph, stylesheet
 
 NAMES = "Zoë Łukasz Nguyễn Ağaoğlu Дмитрий Αθήνα"
 
@@ -30,3 +30,25 @@ def test_names_in_several_scripts_come_out_of_the_pdf_as_written():
     assert reader.pages[0].extract_text().split() == NAMES.split()
     fonts = reader.pages[0]["/Resources"]["/Font"]
     assert any("DejaVuSans" in str(font.get_object()["/BaseFont"]) for font in fonts.values())
+
+
+def test_a_japanese_name_in_a_paragraph_comes_out_of_the_pdf_in_an_embedded_cjk_font():
+    buffer = io.BytesIO()
+    text = "Sister city: 東京都 (とうきょう), 서울특별시, 北京市"
+    SimpleDocTemplate(buffer).build([paragraph(text, stylesheet()["Normal"], language="ja")])
+
+    reader = PdfReader(io.BytesIO(buffer.getvalue()))
+
+    extracted = reader.pages[0].extract_text()
+    assert extracted.split()[2:] == ["東京都", "(とうきょう),", "서울특별시,", "北京市"]
+    fonts = {
+        str(f.get_object()["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values()
+    }
+    assert any("NotoSansJP" in name for name in fonts)
+    assert any("NotoSansKR" in name for name in fonts)
+
+
+def test_ideographs_without_kana_or_language_are_set_as_chinese():
+    assert cjk_markup("北京") == f'<font face="{cjk_font_name("zh")}">北京</font>'
+    assert cjk_markup("東京", language="ja") == f'<font face="{cjk_font_name("ja")}">東京</font>'
+    assert cjk_markup("Zoë Дмитрий") == "Zoë Дмитрий"

@@ -28,6 +28,8 @@ import twinning
 from tests.activities.matrix import tiny_png
 from tests.awards.helpers import ACTOR_CASES as AWARDS_CASES
 from tests.awards.helpers import actor_world as awards_actor_world
+from tests.documents.actor_helpers import ACTOR_CASES as DOCUMENTS_CASES
+from tests.documents.actor_helpers import actor_world as documents_actor_world
 from tests.events.banquet_helpers import ACTOR_CASES as BANQUET_CASES
 from tests.events.banquet_helpers import actor_world as banquet_actor_world
 from tests.events.matrix import build_world as events_world
@@ -140,6 +142,7 @@ class World:
         self.grants = grants_actor_world()
         self.awards = awards_actor_world()
         self.library = library_actor_world()
+        self.documents = documents_actor_world(self.member, self.partnership)
         self.matchmaking = matchmaking_actor_world(self.springfield)
 
     def _showcase(self) -> None:
@@ -715,6 +718,7 @@ CASES.update(EXCHANGES_CASES)
 CASES.update(GRANTS_CASES)
 CASES.update(AWARDS_CASES)
 CASES.update(LIBRARY_CASES)
+CASES.update(DOCUMENTS_CASES)
 CASES.update(MATCHMAKING_CASES)
 
 # Services that take `by` only to record it, with the reason they check no actor.

@@ -293,6 +293,16 @@ class InvitationLetter(TimeStampedModel):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The text and values the PDF was written from (documents' `visa_letter`), kept so the
+    # letter can be made again word for word.
+    document = models.ForeignKey(
+        "documents.GeneratedDocument",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("document"),
+    )
 
     class Meta:
         verbose_name = _("invitation letter")

@@ -1,10 +1,10 @@
-"""PDF documents built with reportlab in background tasks: a delegation traveller's invitation
-letter for a visa, and the association's annual report. Every text from the database goes
+"""PDF documents built with reportlab in background tasks: the association's annual report.
+(A delegation traveller's invitation letter for a visa is a document of the documents app,
+`visa_letter`, written from staff's text.) Every text from the database goes
 through `_text` (escaped for reportlab's mini-markup), and the documents carry no author or
 subject metadata beyond the association's name."""
 
 import io
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +17,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from twinning.activities.models import Activity, Traveller
 from twinning.core.pdf import font_names, stylesheet
 
 
@@ -65,77 +64,6 @@ def _letterhead(association: Any, styles: dict[str, ParagraphStyle]) -> list[Any
 
 def _date(value: Any) -> str:
     return formats.date_format(value, "DATE_FORMAT")
-
-
-def invitation_letter_pdf(
-    *,
-    traveller: Traveller,
-    activity: Activity,
-    partners: Sequence[str],
-    today: Any,
-    association: Any,
-) -> bytes:
-    """The letter inviting one traveller, naming them, their role, the delegation, its dates
-    and itinerary. No passport data: the consulate matches the name to the passport."""
-    buffer = io.BytesIO()
-    styles = _styles()
-    title = _("Invitation letter")
-    story = _letterhead(association, styles)
-    story.append(Paragraph(_date(today), styles["body"]))
-    story.append(Spacer(1, 6 * mm))
-    story.append(Paragraph(_text(_("To the consular section concerned")), styles["body"]))
-    story.append(Spacer(1, 6 * mm))
-    story.append(Paragraph(_text(title), styles["h2"]))
-    body = _(
-        "We confirm that %(name)s, %(role)s, travels as part of the delegation of "
-        "%(member)s for “%(title)s”, from %(start)s to %(end)s, within the partnership "
-        "between %(partners)s."
-    ) % {
-        "name": traveller.name,
-        "role": traveller.get_role_display().lower(),
-        "member": activity.member.name,
-        "title": activity.title,
-        "start": _date(activity.start_date),
-        "end": _date(activity.end_date),
-        "partners": "; ".join(partners),
-    }
-    story.append(Paragraph(_text(body), styles["body"]))
-    if activity.places:
-        story.append(Paragraph(_text(_("Places: %(p)s") % {"p": activity.places}), styles["body"]))
-    stops = list(activity.itinerary.all())
-    if stops:
-        story.append(Spacer(1, 4 * mm))
-        story.append(Paragraph(_text(_("Itinerary")), styles["h2"]))
-        table = Table(
-            [[_("Date"), _("Place"), _("Purpose")]]
-            + [
-                [
-                    _date(s.date),
-                    Paragraph(_text(s.place), styles["body"]),
-                    Paragraph(_text(s.purpose), styles["body"]),
-                ]
-                for s in stops
-            ],
-            colWidths=[35 * mm, 50 * mm, 85 * mm],
-        )
-        table.setStyle(_table_style())
-        story.append(table)
-    story.append(Spacer(1, 8 * mm))
-    story.append(
-        Paragraph(
-            _text(
-                _(
-                    "The hosts and the association take responsibility for the programme "
-                    "above. Please contact us at the address above for any question."
-                )
-            ),
-            styles["body"],
-        )
-    )
-    story.append(Spacer(1, 12 * mm))
-    story.append(Paragraph(_text(association.name), styles["body"]))
-    _document(buffer, title=title, association=association).build(story)
-    return buffer.getvalue()
 
 
 def _table_style() -> TableStyle:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from twinning.activities.models import (
@@ -24,8 +24,7 @@ from twinning.activities.models import (
     Traveller,
 )
 from twinning.activities.queries import member_partnerships
-from twinning.core.authz import acting_user, is_verified_staff, require
-from twinning.core.dates import association_today
+from twinning.core.authz import SYSTEM, acting_user, is_verified_staff, require
 from twinning.core.reverse import absolute_url
 from twinning.core.services import get_association, log_activity
 from twinning.network.models import Member, Partnership
@@ -290,9 +289,14 @@ def remove_traveller(*, traveller: Traveller, by: Any) -> None:
     activity = traveller.activity
     _check_reporter(activity.member, by)
     _check_editable(activity)
-    letter_file = getattr(getattr(traveller, "letter", None), "file_name", "")
+    from twinning.documents.services import discard_document
+
+    letter = getattr(traveller, "letter", None)
+    letter_file = getattr(letter, "file_name", "")
     pk = traveller.pk
     traveller.delete()
+    # The letter's text and values name the traveller: forgotten with them.
+    discard_document(document=getattr(letter, "document", None))
     log_activity(activity, "activities.traveller.removed", by=by, data={"traveller": pk})
     if letter_file:
         transaction.on_commit(partial(_delete_private_file, letter_file))
@@ -454,12 +458,37 @@ def _partner_names(activity: Activity) -> list[str]:
     ]
 
 
+def _letter_values(traveller: Any, activity: Activity) -> dict[str, Any]:
+    """What the visa letter (documents' `visa_letter`) says of a traveller and the delegation;
+    dates in the site's language, no passport data (the consulate matches the name)."""
+
+    def day(value: Any) -> str:
+        return formats.date_format(value, "DATE_FORMAT")
+
+    return {
+        "traveller_name": traveller.name,
+        "traveller_role": traveller.get_role_display().lower(),
+        "activity_title": activity.title,
+        "start_date": day(activity.start_date),
+        "end_date": day(activity.end_date),
+        "partners": "; ".join(_partner_names(activity)),
+        "places": activity.places,
+        "itinerary": [
+            {"date": day(stop.date), "place": stop.place, "purpose": stop.purpose}
+            for stop in activity.itinerary.all()
+        ],
+    }
+
+
 @transaction.atomic
 def build_invitation_letter(*, letter: InvitationLetter) -> InvitationLetter:
-    """Build (or rebuild) one letter's PDF into private storage. Running it twice leaves one
-    file (IDEM-4): the previous file is removed once the new one is recorded."""
-    from twinning.activities.pdf import invitation_letter_pdf
+    """Build (or rebuild) one letter's PDF into private storage. The letter is a document of
+    the documents app (`visa_letter`: staff's text per language, kept with its values in
+    `letter.document`); its PDF is kept here. Running it twice leaves one file (IDEM-4): the
+    previous file is removed once the new one is recorded."""
     from twinning.core.media import store_bytes
+    from twinning.documents.pdf import document_pdf
+    from twinning.documents.services import discard_document, generate_document
 
     letter = (
         InvitationLetter.objects.select_for_update()
@@ -469,19 +498,23 @@ def build_invitation_letter(*, letter: InvitationLetter) -> InvitationLetter:
     traveller = letter.traveller
     activity = traveller.activity
     with translation.override(settings.LANGUAGE_CODE):
-        data = invitation_letter_pdf(
-            traveller=traveller,
-            activity=activity,
-            partners=_partner_names(activity),
-            today=association_today(),
-            association=get_association(),
+        document = generate_document(
+            kind="visa_letter",
+            member=activity.member,
+            values=_letter_values(traveller, activity),
+            language=settings.LANGUAGE_CODE,
+            by=SYSTEM,
+            build=False,
         )
-    old = letter.file_name
+        data = document_pdf(texts=document.texts, association=get_association())
+    old, old_document = letter.file_name, letter.document
     letter.file_name = store_bytes(data, extension="pdf", folder="activities/letters")
+    letter.document = document
     letter.state = InvitationLetter.State.READY
     letter.generated_at = timezone.now()
     letter.save()
     log_activity(activity, "activities.letter.built", data={"traveller": traveller.pk})
+    discard_document(document=old_document)  # one letter per traveller, as its file
     if old:
         transaction.on_commit(partial(_delete_private_file, old))
     return letter

@@ -14,3 +14,7 @@ class MembersConfig(AppConfig):
         from twinning.members import navigation
 
         navigation.register()
+        from twinning.documents.access import register_membership_check
+        from twinning.members.status import refusal_unless_current
+
+        register_membership_check(refusal_unless_current)

@@ -108,3 +108,15 @@ def explain_status(  # noqa: PLR0911 - one sentence per status
         "end": end,
         "grace": grace_end,
     }
+
+
+def refusal_unless_current(member: Member) -> str | None:
+    """None while the member's membership is current (or in grace), else why not, in words.
+    Apps below membership that serve current members only take it as their check
+    (documents.access.register_membership_check, in MembersConfig.ready)."""
+    from twinning.members.standing import GOOD_STANDING_STATUSES
+
+    status = member_status(member)
+    if status.status in GOOD_STANDING_STATUSES:
+        return None
+    return status.explanation

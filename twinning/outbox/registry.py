@@ -198,6 +198,26 @@ def _compile(source: str, *, label: str) -> Template:
         ) from error
 
 
+def check_text(source: str, *, label: str, allowed: frozenset[str]) -> Template:
+    """Compile a text in the safe template language (variables, filters, if and for; no tag
+    libraries, no includes) and refuse placeholders outside `allowed`: ValidationError with a
+    message naming `label`. The outbox's e-mails and the documents app's texts both use it, so
+    staff write one language everywhere."""
+    compiled = _compile(source, label=label)
+    unknown = _names_used(compiled.nodelist) - allowed
+    if unknown:
+        raise ValidationError(
+            _("Unknown placeholder(s): %(unknown)s. This text may use: %(allowed)s.")
+            % {"unknown": ", ".join(sorted(unknown)), "allowed": ", ".join(sorted(allowed))}
+        )
+    return compiled
+
+
+def render_checked(template: Template, context: dict[str, Any]) -> str:
+    """A compiled text rendered as plain text (autoescape off), stripped."""
+    return template.render(Context(context, autoescape=False)).strip()
+
+
 def _check(spec: TemplateSpec, subject: str, body: str) -> tuple[Template, Template]:
     errors: dict[str, list[str]] = {}
     compiled: dict[str, Template] = {}

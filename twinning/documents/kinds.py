@@ -1,0 +1,288 @@
+"""The documents the platform writes from the registry, one `DocumentKind` each, declared in
+code with a default text and registered here (as the outbox registers its e-mails).
+
+A kind's title and body are written in the outbox's safe template language
+(`outbox.registry.check_text`: variables, filters, `{% if %}` and `{% for %}`, no tag
+libraries, no includes) and may use only the placeholders the kind declares: those the
+registry fills (`placeholders`) and the fields a committee fills in (`fields`). Staff replace
+the text per language (`DocumentTemplate`); the code's text is the source language's
+(`settings.LANGUAGE_CODE`). A higher app (awards, showcase, events) may register its own kind
+in its AppConfig.ready, or generate one of these with `services.generate_document`."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from twinning.outbox.registry import COMMON_PLACEHOLDERS, check_text
+
+# Placeholders every document may use, filled by the documents app itself.
+DOCUMENT_PLACEHOLDERS = COMMON_PLACEHOLDERS | {"today"}
+
+
+@dataclass(frozen=True)
+class Field:
+    """A value the registry does not know, asked of the committee in the document's form."""
+
+    name: str
+    label: Promise | str
+    kind: str = "text"  # text, textarea, date
+    required: bool = True
+    help_text: Promise | str = ""
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    key: str
+    name: Promise | str
+    description: Promise | str
+    title: Promise | str
+    body: Promise | str
+    placeholders: frozenset[str]
+    fields: tuple[Field, ...] = ()
+    for_partnership: bool = True
+    bilingual: bool = False
+    # Shown on the committee's documents page; False for kinds another app generates (the
+    # visa letter comes from a delegation's travellers in activities).
+    in_portal: bool = True
+
+    @property
+    def allowed_placeholders(self) -> frozenset[str]:
+        return self.placeholders | DOCUMENT_PLACEHOLDERS | {f.name for f in self.fields}
+
+
+class UnknownKind(LookupError):
+    """No document is registered under this key."""
+
+
+_KINDS: dict[str, DocumentKind] = {}
+
+
+def check_texts(kind: DocumentKind, *, title: str, body: str) -> None:
+    """ValidationError keyed by field when a title or body is not valid for `kind`."""
+    errors: dict[str, list[str]] = {}
+    for name, source, label in (("title", title, _("title")), ("body", body, _("text"))):
+        try:
+            check_text(source, label=label, allowed=kind.allowed_placeholders)
+        except ValidationError as error:
+            errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
+
+
+def register_kind(kind: DocumentKind) -> None:
+    """Declare a document; its default texts are checked at once (a mistake fails start-up)."""
+    with translation.override(None):
+        try:
+            check_texts(kind, title=str(kind.title), body=str(kind.body))
+        except ValidationError as error:
+            raise ImproperlyConfigured(f"Document {kind.key!r}: {error.messages}") from error
+    _KINDS[kind.key] = kind
+
+
+def get_kind(key: str) -> DocumentKind:
+    try:
+        return _KINDS[key]
+    except KeyError:
+        raise UnknownKind(key) from None
+
+
+def registered_kinds(*, in_portal: bool | None = None) -> list[DocumentKind]:
+    kinds = [_KINDS[key] for key in sorted(_KINDS)]
+    return [k for k in kinds if in_portal is None or k.in_portal == in_portal]
+
+
+def source_language() -> str:
+    """The language the code's texts are written in."""
+    return settings.LANGUAGE_CODE.split("-")[0]
+
+
+# --- The standard documents ---------------------------------------------------------------------
+
+PARTNERSHIP = frozenset(
+    {
+        "member_name",
+        "community",
+        "partner",
+        "partnership_kind",
+        "established_year",
+    }
+)
+
+
+SIGNATORIES = (
+    Field(
+        "our_signatory",
+        gettext_lazy("Our mayor or signatory"),
+        help_text=gettext_lazy("Filled in from your officers; change it if someone else signs."),
+    ),
+    Field("partner_signatory", gettext_lazy("The partner's mayor or signatory")),
+)
+
+
+def register_standard_kinds() -> None:
+    _ = gettext_lazy
+    register_kind(
+        DocumentKind(
+            key="partnership_agreement",
+            name=_("Partnership agreement"),
+            description=_(
+                "The agreement both communities sign: in your language and, where a text "
+                "exists, the partner's, side by side."
+            ),
+            title=_("Sister city agreement between {{ community.name }} and {{ partner.name }}"),
+            body=_(
+                "{{ community.name }} ({{ community.country }}) and {{ partner.name }} "
+                "({{ partner.country }}) agree to be sister cities, to promote friendship, "
+                "understanding and cooperation between their people.\n\n"
+                "The two communities will cooperate in these fields:\n"
+                "{{ fields_of_cooperation }}\n\n"
+                "Signed at {{ signing_place }} on {{ signing_date }}.\n\n"
+                "For {{ community.name }}: {{ our_signatory }}\n"
+                "For {{ partner.name }}: {{ partner_signatory }}"
+            ),
+            placeholders=PARTNERSHIP,
+            fields=(
+                Field("signing_date", _("Date of signing"), kind="date"),
+                Field("signing_place", _("Place of signing")),
+                Field(
+                    "fields_of_cooperation",
+                    _("Fields of cooperation"),
+                    kind="textarea",
+                    help_text=_("One per line, e.g. education, culture, trade."),
+                ),
+                *SIGNATORIES,
+            ),
+            bilingual=True,
+        )
+    )
+    register_kind(
+        DocumentKind(
+            key="partnership_invitation",
+            name=_("Invitation to partner"),
+            description=_("A letter inviting a community to become your sister city."),
+            title=_("Invitation to partner with {{ community.name }}"),
+            body=_(
+                "{{ today }}\n\n"
+                "To the Mayor and the people of {{ partner.name }}, {{ partner.country }}\n\n"
+                "On behalf of {{ community.name }} and {{ member_name }}, we invite "
+                "{{ partner.name }} to become our sister city. We propose to begin with:\n"
+                "{{ proposed_activities }}\n\n"
+                "We would be glad of your answer by {{ reply_by }}.\n\n"
+                "{{ our_signatory }}"
+            ),
+            placeholders=PARTNERSHIP,
+            fields=(
+                Field("proposed_activities", _("What you propose to do together"), "textarea"),
+                Field("reply_by", _("Answer requested by"), kind="date"),
+                SIGNATORIES[0],
+            ),
+        )
+    )
+    register_kind(
+        DocumentKind(
+            key="mayoral_proclamation",
+            name=_("Mayoral proclamation"),
+            description=_("The mayor's proclamation of the association's day in your community."),
+            title=_("Proclamation: {{ day_name }}"),
+            body=_(
+                "Whereas {{ community.name }} and {{ partner.name }} have been sister cities"
+                "{% if established_year %} since {{ established_year }}{% endif %}, and their "
+                "people have built friendship and understanding;\n\n"
+                "Whereas {{ association_name }} connects communities across the world;\n\n"
+                "Now, therefore, I, {{ our_signatory }}, Mayor of {{ community.name }}, proclaim "
+                "{{ day_date }} as {{ day_name }} in {{ community.name }}."
+            ),
+            placeholders=PARTNERSHIP,
+            fields=(
+                Field("day_name", _("Name of the day"), help_text=_("e.g. Sister Cities Day")),
+                Field("day_date", _("Date of the day"), kind="date"),
+                Field("our_signatory", _("The mayor who proclaims")),
+            ),
+        )
+    )
+    register_kind(
+        DocumentKind(
+            key="participation_certificate",
+            name=_("Certificate of participation"),
+            description=_("A certificate for someone who took part in an exchange."),
+            title=_("Certificate of participation"),
+            body=_(
+                "This certifies that {{ recipient }} took part in {{ activity }} between "
+                "{{ community.name }} and {{ partner.name }} on {{ activity_date }}.\n\n"
+                "{{ our_signatory }}, {{ member_name }}"
+            ),
+            placeholders=PARTNERSHIP,
+            fields=(
+                Field("recipient", _("Name of the participant")),
+                Field("activity", _("Exchange or event")),
+                Field("activity_date", _("Date"), kind="date"),
+                SIGNATORIES[0],
+            ),
+        )
+    )
+    register_kind(
+        DocumentKind(
+            key="award_certificate",
+            name=_("Award certificate"),
+            description=_("A certificate for the winner of an award."),
+            title=_("{{ award }}"),
+            body=_(
+                "{{ association_name }} presents {{ award }} to {{ recipient }}"
+                "{% if citation %} for {{ citation }}{% endif %}.\n\n"
+                "{{ award_date }}\n\n{{ our_signatory }}, {{ member_name }}"
+            ),
+            placeholders=frozenset({"member_name"}),
+            fields=(
+                Field("award", _("Name of the award")),
+                Field("recipient", _("Name of the recipient")),
+                Field("citation", _("For what"), required=False),
+                Field("award_date", _("Date"), kind="date"),
+                SIGNATORIES[0],
+            ),
+            for_partnership=False,
+        )
+    )
+    register_kind(
+        DocumentKind(
+            key="visa_letter",
+            name=_("Invitation letter for a visa"),
+            description=_(
+                "The letter inviting one traveller of a delegation, for the consulate; made "
+                "from the delegation's page."
+            ),
+            title=_("Invitation letter"),
+            body=_(
+                "{{ today }}\n\n"
+                "To the consular section concerned\n\n"
+                "We confirm that {{ traveller_name }}, {{ traveller_role }}, travels as part of "
+                "the delegation of {{ member_name }} for “{{ activity_title }}”, from "
+                "{{ start_date }} to {{ end_date }}, within the partnership between "
+                "{{ partners }}.{% if places %}\n\nPlaces: {{ places }}{% endif %}"
+                "{% if itinerary %}\n\nItinerary:{% for stop in itinerary %}\n"
+                "{{ stop.date }}: {{ stop.place }}, {{ stop.purpose }}{% endfor %}{% endif %}\n\n"
+                "The hosts and the association take responsibility for the programme above. "
+                "Please contact us at the address above for any question.\n\n"
+                "{{ association_name }}"
+            ),
+            placeholders=frozenset(
+                {
+                    "traveller_name",
+                    "traveller_role",
+                    "member_name",
+                    "activity_title",
+                    "start_date",
+                    "end_date",
+                    "partners",
+                    "places",
+                    "itinerary",
+                }
+            ),
+            for_partnership=False,
+            in_portal=False,
+        )
+    )
