@@ -8,8 +8,17 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from twinning.matchmaking.languages import official_languages
-from twinning.matchmaking.models import Interest, SeekingProfile
-from twinning.matchmaking.scoring import Node, Registry, Suggestion, Wishes, suggest
+from twinning.matchmaking.models import ExpertiseOffer, ExpertiseRequest, Interest, SeekingProfile
+from twinning.matchmaking.scoring import (
+    Node,
+    OfferSuggestion,
+    Registry,
+    Suggestion,
+    Want,
+    Wishes,
+    rank_offers,
+    suggest,
+)
 from twinning.network.models import Community, Partnership
 from twinning.network.text import fold
 
@@ -128,3 +137,57 @@ def seeking_profiles(
             | Q(requested_by__icontains=q.strip())
         )
     return profiles.order_by("community__name", "pk")
+
+
+# --- The expertise exchange ---------------------------------------------------------------------
+
+
+def want_of(obj: ExpertiseOffer | ExpertiseRequest) -> Want:
+    return Want(
+        obj.pk,
+        obj.community_id,
+        obj.field,
+        frozenset(obj.languages or ()),
+        frozenset(obj.forms or ()),
+    )
+
+
+def partners_among(community_ids: set[int]) -> dict[int, frozenset[int]]:
+    """Each of these communities' partners (any status), in one query."""
+    found: dict[int, set[int]] = {}
+    rows = Partnership.objects.filter(
+        Q(community_a__in=community_ids) | Q(community_b__in=community_ids)
+    ).values_list("community_a_id", "community_b_id")
+    for a, b in rows.order_by():
+        found.setdefault(a, set()).add(b)
+        found.setdefault(b, set()).add(a)
+    return {pk: frozenset(others) for pk, others in found.items()}
+
+
+@dataclass
+class OfferRow:
+    suggestion: OfferSuggestion
+    offer: ExpertiseOffer
+
+
+def offer_suggestions(
+    requests: list[ExpertiseRequest], *, limit: int | None = None
+) -> dict[int, list[OfferRow]]:
+    """For each request, the open offers that fit it, ranked, with their communities: two
+    queries whatever the number of requests and offers (the ranking is in memory)."""
+    if not requests:
+        return {}
+    offers = {
+        offer.pk: offer
+        for offer in ExpertiseOffer.objects.open().select_related("community__country", "member")
+    }
+    wants = [want_of(offer) for offer in offers.values()]
+    ids = {r.community_id for r in requests} | {w.community for w in wants}
+    partners = partners_among(ids)
+    return {
+        request.pk: [
+            OfferRow(s, offers[s.offer.pk])
+            for s in rank_offers(want_of(request), wants, partners, limit=limit)
+        ]
+        for request in requests
+    }

@@ -214,3 +214,83 @@ def _candidates(registry: Registry, seeker: Node, never: Iterable[int]) -> Itera
     for node in registry.nodes.values():
         if node.pk not in skip and node.country != seeker.country:
             yield node
+
+
+# --- The expertise exchange: offers ranked for a request ---------------------------------------
+#
+# | reason | points |
+# | --- | --- |
+# | expertise in the field asked for (only such offers are suggested) | +40 |
+# | shared languages | +15 each, at most +30 |
+# | offers the form the request asks for (a visit, a call, an expert) | +10 |
+# | the two communities are partners already (any status) | +25 |
+# | partners of the same community (two steps in the partnership graph) | +10 |
+#
+# Never suggested: an offer from the requesting community itself, a closed offer (the reads
+# give only open ones), an offer in another field.
+
+EXPERTISE_FIELD_POINTS = 40
+EXPERTISE_LANGUAGE_POINTS, EXPERTISE_LANGUAGE_CAP = 15, 30
+EXPERTISE_FORM_POINTS = 10
+EXPERTISE_PARTNER_POINTS = 25
+EXPERTISE_TWO_STEPS_POINTS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Want:
+    """What one side of the expertise exchange is about: a request or an offer."""
+
+    pk: int
+    community: int
+    field: str
+    languages: frozenset[str] = frozenset()
+    forms: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class OfferSuggestion:
+    offer: Want
+    score: int
+    reasons: tuple[Reason, ...] = field(default_factory=tuple)
+
+
+def offer_reasons(
+    request: Want, offer: Want, partners: Mapping[int, frozenset[int]]
+) -> tuple[Reason, ...]:
+    """Why `offer` fits `request`, each reason with its points (empty: it does not fit)."""
+    if offer.community == request.community or offer.field != request.field:
+        return ()
+    reasons = [Reason(EXPERTISE_FIELD_POINTS, _("Expertise in the field you asked about"))]
+    languages = request.languages & offer.languages
+    if languages:
+        points = min(EXPERTISE_LANGUAGE_POINTS * len(languages), EXPERTISE_LANGUAGE_CAP)
+        reasons.append(
+            Reason(
+                points, _("Shared languages: %(codes)s") % {"codes": ", ".join(sorted(languages))}
+            )
+        )
+    if request.forms & offer.forms:
+        reasons.append(Reason(EXPERTISE_FORM_POINTS, _("Offers the way of working you asked for")))
+    own = partners.get(request.community, frozenset())
+    if offer.community in own:
+        reasons.append(Reason(EXPERTISE_PARTNER_POINTS, _("Already partners")))
+    elif own & partners.get(offer.community, frozenset()):
+        reasons.append(Reason(EXPERTISE_TWO_STEPS_POINTS, _("Partners of the same community")))
+    return tuple(reasons)
+
+
+def rank_offers(
+    request: Want,
+    offers: Iterable[Want],
+    partners: Mapping[int, frozenset[int]],
+    *,
+    limit: int | None = None,
+) -> list[OfferSuggestion]:
+    """The offers that fit `request`, best first (ties: the older offer first)."""
+    ranked = []
+    for offer in offers:
+        reasons = offer_reasons(request, offer, partners)
+        if reasons:
+            ranked.append(OfferSuggestion(offer, sum(r.points for r in reasons), reasons))
+    ranked.sort(key=lambda s: (-s.score, s.offer.pk))
+    return ranked if limit is None else ranked[:limit]
