@@ -53,6 +53,7 @@ def register() -> None:
         ),
         description=_("To a partner abroad: the single-use link to write an expertise request."),
         placeholders=["name", "member", "community", "days", "url"],
+        secret_links=("url",),
         sample={
             "name": "Ana",
             "member": "Springfield Sister Cities",
