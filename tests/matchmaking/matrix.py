@@ -1,8 +1,8 @@
 """Matchmaking's routes in the C1 matrix: the public list; a committee's pages (Springfield's
 committee, its membership current, reaches them; another committee gets 404 as for a missing
-member; staff use their own pages); staff's pages; the expertise exchange's pages (a partner's link that does not exist is a 404
-for everyone). A lapsed member's refusal (403, with the
-way to renew) is in tests/matchmaking/test_views.py."""
+member; staff use their own pages); staff's pages; the expertise exchange's pages (a
+partner's link that does not exist is a 404 for everyone). A lapsed member's refusal (403,
+with the way to renew) is in tests/matchmaking/test_views.py and test_expertise.py."""
 
 from tests.factories import CommunityFactory, MemberFactory
 from tests.matchmaking.helpers import ask, current, offer

@@ -13,6 +13,7 @@ from twinning.core.authz import SYSTEM
 from twinning.core.services import get_association
 from twinning.demo import personas
 from twinning.demo.activities import seed_activities
+from twinning.demo.matchmaking import seed_matchmaking
 from twinning.demo.members import seed_members
 from twinning.demo.registry import attach_committee_admin, create_other_members
 
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             create_other_members(staff=staff)
             seed_members(staff=staff)
             seed_activities(staff=staff, years=2)
+            seed_matchmaking(staff=staff)
         if options["stage"] != "registry":
             from twinning.demo.showcase import seed_showcase
 
