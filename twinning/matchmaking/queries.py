@@ -173,21 +173,29 @@ class OfferRow:
 def offer_suggestions(
     requests: list[ExpertiseRequest], *, limit: int | None = None
 ) -> dict[int, list[OfferRow]]:
-    """For each request, the open offers that fit it, ranked, with their communities: two
-    queries whatever the number of requests and offers (the ranking is in memory)."""
+    """For each request, the open offers that fit it, ranked, with their communities: three
+    queries whatever the number of requests and offers. The open offers in the requests'
+    fields are ranked as plain values in memory; only the kept ones are read whole."""
     if not requests:
         return {}
-    offers = {
-        offer.pk: offer
-        for offer in ExpertiseOffer.objects.open().select_related("community__country", "member")
-    }
-    wants = [want_of(offer) for offer in offers.values()]
-    ids = {r.community_id for r in requests} | {w.community for w in wants}
-    partners = partners_among(ids)
-    return {
-        request.pk: [
-            OfferRow(s, offers[s.offer.pk])
-            for s in rank_offers(want_of(request), wants, partners, limit=limit)
-        ]
+    rows = (
+        ExpertiseOffer.objects.open()
+        .filter(field__in={r.field for r in requests})
+        .values_list("pk", "community_id", "field", "languages", "forms")
+        .order_by()
+    )
+    wants = [
+        Want(pk, community, field, frozenset(languages or ()), frozenset(forms or ()))
+        for pk, community, field, languages, forms in rows
+    ]
+    partners = partners_among({r.community_id for r in requests} | {w.community for w in wants})
+    ranked = {
+        request.pk: rank_offers(want_of(request), wants, partners, limit=limit)
         for request in requests
+    }
+    kept = {s.offer.pk for suggestions in ranked.values() for s in suggestions}
+    offers = ExpertiseOffer.objects.select_related("community__country", "member").in_bulk(kept)
+    return {
+        pk: [OfferRow(s, offers[s.offer.pk]) for s in suggestions if s.offer.pk in offers]
+        for pk, suggestions in ranked.items()
     }

@@ -44,6 +44,7 @@ from twinning.network.models import Member
 
 PER_PAGE = 20
 SUGGESTED = 3  # offers shown beside each request on staff's list
+BEST = 20  # offers shown on a request's page
 
 
 def _current_member(request: HttpRequest, slug: str) -> tuple[Member, HttpResponse | None]:
@@ -140,7 +141,7 @@ def portal_request(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     context = {
         "member": member,
         "asked": asked,
-        "rows": offer_suggestions([asked]).get(asked.pk, []) if open_now else [],
+        "rows": offer_suggestions([asked], limit=BEST).get(asked.pk, []) if open_now else [],
         "match": ExpertiseMatch.objects.for_list().filter(request=asked).first(),
         "match_form": MatchForm(),
     }
@@ -258,7 +259,7 @@ def staff_request(request: HttpRequest, pk: int) -> HttpResponse:
     open_now = asked.state == ExpertiseRequest.State.OPEN
     context = {
         "asked": asked,
-        "rows": offer_suggestions([asked]).get(asked.pk, []) if open_now else [],
+        "rows": offer_suggestions([asked], limit=BEST).get(asked.pk, []) if open_now else [],
         "match": ExpertiseMatch.objects.for_list().filter(request=asked).first(),
         "match_form": MatchForm(),
     }
