@@ -152,15 +152,22 @@ def want_of(obj: ExpertiseOffer | ExpertiseRequest) -> Want:
     )
 
 
-def partners_among(community_ids: set[int]) -> dict[int, frozenset[int]]:
-    """Each of these communities' partners (any status), in one query."""
+def partners_among(asking: set[int]) -> dict[int, frozenset[int]]:
+    """What the ranking of offers needs of the partnership graph, in two queries that read few
+    rows whatever the registry's size: every partner of the asking communities, and every
+    partner of those partners (so an offering community two steps away is seen)."""
     found: dict[int, set[int]] = {}
-    rows = Partnership.objects.filter(
-        Q(community_a__in=community_ids) | Q(community_b__in=community_ids)
-    ).values_list("community_a_id", "community_b_id")
-    for a, b in rows.order_by():
-        found.setdefault(a, set()).add(b)
-        found.setdefault(b, set()).add(a)
+
+    def add(rows: Any) -> None:
+        for a, b in rows.order_by():
+            found.setdefault(a, set()).add(b)
+            found.setdefault(b, set()).add(a)
+
+    pairs = Partnership.objects.values_list("community_a_id", "community_b_id")
+    add(pairs.filter(Q(community_a__in=asking) | Q(community_b__in=asking)))
+    theirs = {pk for own in asking for pk in found.get(own, ())}
+    if theirs:
+        add(pairs.filter(Q(community_a__in=theirs) | Q(community_b__in=theirs)))
     return {pk: frozenset(others) for pk, others in found.items()}
 
 
@@ -174,7 +181,7 @@ def offer_suggestions(
     requests: list[ExpertiseRequest], *, limit: int | None = None
 ) -> dict[int, list[OfferRow]]:
     """For each request, the open offers that fit it, ranked, with their communities: three
-    queries whatever the number of requests and offers. The open offers in the requests'
+    or four queries whatever the number of requests and offers. The open offers in the requests'
     fields are ranked as plain values in memory; only the kept ones are read whole."""
     if not requests:
         return {}
@@ -188,7 +195,7 @@ def offer_suggestions(
         Want(pk, community, field, frozenset(languages or ()), frozenset(forms or ()))
         for pk, community, field, languages, forms in rows
     ]
-    partners = partners_among({r.community_id for r in requests} | {w.community for w in wants})
+    partners = partners_among({r.community_id for r in requests})
     ranked = {
         request.pk: rank_offers(want_of(request), wants, partners, limit=limit)
         for request in requests

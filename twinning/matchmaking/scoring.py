@@ -254,29 +254,46 @@ class OfferSuggestion:
     reasons: tuple[Reason, ...] = field(default_factory=tuple)
 
 
-def offer_reasons(
-    request: Want, offer: Want, partners: Mapping[int, frozenset[int]]
-) -> tuple[Reason, ...]:
-    """Why `offer` fits `request`, each reason with its points (empty: it does not fit)."""
+def _offer_parts(request: Want, offer: Want, partners: Mapping[int, frozenset[int]]) -> list[Part]:
     if offer.community == request.community or offer.field != request.field:
-        return ()
-    reasons = [Reason(EXPERTISE_FIELD_POINTS, _("Expertise in the field you asked about"))]
+        return []
+    parts: list[Part] = [(EXPERTISE_FIELD_POINTS, "field", None)]
     languages = request.languages & offer.languages
     if languages:
         points = min(EXPERTISE_LANGUAGE_POINTS * len(languages), EXPERTISE_LANGUAGE_CAP)
-        reasons.append(
-            Reason(
-                points, _("Shared languages: %(codes)s") % {"codes": ", ".join(sorted(languages))}
-            )
-        )
+        parts.append((points, "languages", sorted(languages)))
     if request.forms & offer.forms:
-        reasons.append(Reason(EXPERTISE_FORM_POINTS, _("Offers the way of working you asked for")))
+        parts.append((EXPERTISE_FORM_POINTS, "form", None))
     own = partners.get(request.community, frozenset())
     if offer.community in own:
-        reasons.append(Reason(EXPERTISE_PARTNER_POINTS, _("Already partners")))
+        parts.append((EXPERTISE_PARTNER_POINTS, "partners", None))
     elif own & partners.get(offer.community, frozenset()):
-        reasons.append(Reason(EXPERTISE_TWO_STEPS_POINTS, _("Partners of the same community")))
-    return tuple(reasons)
+        parts.append((EXPERTISE_TWO_STEPS_POINTS, "two_steps", None))
+    return parts
+
+
+def _offer_text(kind: str, value: Any) -> str:
+    if kind == "languages":
+        return _("Shared languages: %(codes)s") % {"codes": ", ".join(value)}
+    return {
+        "field": _("Expertise in the field you asked about"),
+        "form": _("Offers the way of working you asked for"),
+        "partners": _("Already partners"),
+        "two_steps": _("Partners of the same community"),
+    }[kind]
+
+
+def _offer_reasons(parts: list[Part]) -> tuple[Reason, ...]:
+    return tuple(Reason(points, _offer_text(kind, value)) for points, kind, value in parts)
+
+
+def offer_reasons(
+    request: Want, offer: Want, partners: Mapping[int, frozenset[int]]
+) -> tuple[Reason, ...]:
+    """Why `offer` fits `request`, each reason with its points (empty: it does not fit).
+    `partners` needs the request's community's partners and, for the offer's community, at
+    least those it shares with them."""
+    return _offer_reasons(_offer_parts(request, offer, partners))
 
 
 def rank_offers(
@@ -286,11 +303,15 @@ def rank_offers(
     *,
     limit: int | None = None,
 ) -> list[OfferSuggestion]:
-    """The offers that fit `request`, best first (ties: the older offer first)."""
+    """The offers that fit `request`, best first (ties: the older offer first). Every offer is
+    ranked by its points; only the kept ones get their reasons' texts."""
     ranked = []
     for offer in offers:
-        reasons = offer_reasons(request, offer, partners)
-        if reasons:
-            ranked.append(OfferSuggestion(offer, sum(r.points for r in reasons), reasons))
-    ranked.sort(key=lambda s: (-s.score, s.offer.pk))
-    return ranked if limit is None else ranked[:limit]
+        parts = _offer_parts(request, offer, partners)
+        if parts:
+            ranked.append((-sum(part[0] for part in parts), offer.pk, offer, parts))
+    ranked.sort(key=lambda item: item[:2])
+    kept = ranked if limit is None else ranked[:limit]
+    return [
+        OfferSuggestion(offer, -total, _offer_reasons(parts)) for total, _pk, offer, parts in kept
+    ]

@@ -244,7 +244,7 @@ def match_request(
         raise ValidationError(_("This offer is in another field."))
     if form and form not in offer.forms:
         raise ValidationError({"form": _("Choose a way of working the offer proposes.")})
-    partners = partners_among({request.community_id, offer.community_id})
+    partners = partners_among({request.community_id})
     reasons = offer_reasons(want_of(request), want_of(offer), partners)
     match = ExpertiseMatch(
         request=request,
