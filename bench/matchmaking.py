@@ -9,6 +9,9 @@ beside a baseline measured in the same run, never asserted.
    profile's suggestions (staff's page: the same reads as the committee's) and the public
    `/seeking/`; p50 beside the baseline (goal: within 10x), wall time and this process's CPU.
 3. SQL queries of those pages at a tenth of the registry and at the full one (goal: the same).
+4. The municipal expertise exchange: staff's matching page (open requests, 20 a page, each
+   with its best offers ranked in memory) and one request's page, at 1x (50 offers, 30 open
+   requests) and 10x (500 offers, 300 open requests): p50 beside the baseline, queries at both.
 
 Rows are made in bulk (setting the stage); profiles through their model's checks are not
 needed for reading. Its own SQLite database under var/bench/matchmaking."""
@@ -131,6 +134,85 @@ def make_registry(tag: str, homes: int, profiles: int, rng: random.Random):
     return first
 
 
+EXPERTISE_FIELDS = [
+    "sanitation",
+    "water",
+    "health",
+    "transportation",
+    "municipal_tourism",
+    "economic_development",
+    "municipal_education",
+]
+FORMS = ["visit", "call", "expert"]
+BASE_LABEL = "baseline (bare view, 20 rows)"
+
+
+def make_expertise(tag: str, offers: int, requests: int, rng: random.Random) -> int:
+    """`offers` open offers and `requests` open requests from the `tag` registry's member
+    communities (requests also from their partners abroad); returns a request's id."""
+    from twinning.matchmaking.models import ExpertiseOffer, ExpertiseRequest
+    from twinning.network.models import Community, Member
+
+    held = list(
+        Member.communities.through.objects.filter(member__slug__startswith=f"{tag}-committee-")
+        .values_list("member_id", "community_id")
+        .order_by("pk")
+    )
+    abroad = list(
+        Community.objects.filter(slug__startswith=f"{tag}-{tag}-abroad-").values_list(
+            "pk", flat=True
+        )[: requests * 2]
+    )
+    ExpertiseOffer.objects.bulk_create(
+        [
+            ExpertiseOffer(
+                member_id=member,
+                community_id=community,
+                field=rng.choice(EXPERTISE_FIELDS),
+                summary="Our utility halved its losses.",
+                people="Head of the utility\nSenior engineer",
+                languages=rng.sample(LANGUAGES, 2),
+                forms=rng.sample(FORMS, 2),
+            )
+            for member, community in (rng.choice(held) for _ in range(offers))
+        ],
+        batch_size=2000,
+    )
+    made = ExpertiseRequest.objects.bulk_create(
+        [
+            ExpertiseRequest(
+                member_id=member,
+                community_id=rng.choice([community, *abroad[:1]] if i % 2 else [community]),
+                via="account",
+                field=rng.choice(EXPERTISE_FIELDS),
+                problem="Our pipes leak.",
+                languages=rng.sample(LANGUAGES, 2),
+                forms=rng.sample(FORMS, 1),
+            )
+            for i, (member, community) in enumerate(rng.choice(held) for _ in range(requests))
+        ],
+        batch_size=2000,
+    )
+    return made[0].pk
+
+
+def expertise_pages(request_pk: int) -> dict[str, str]:
+    return {
+        "expertise matching page (staff, 20 requests a page)": "/staff/matchmaking/expertise/",
+        "one request with its ranked offers (staff)": (
+            f"/staff/matchmaking/expertise/requests/{request_pk}/"
+        ),
+    }
+
+
+def expertise_timings(client, request_pk: int, base: float, base_cpu: float) -> None:
+    for label, path in expertise_pages(request_pk).items():
+        value, cpu = p50(client, path, 15)
+        print(
+            f"  {label:<52} {value:>8.1f} {value / base:>7.1f} {cpu:>7.1f} {cpu / base_cpu:>7.1f}"
+        )
+
+
 def staff_client():
     from django.test import Client
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -195,6 +277,15 @@ def main() -> None:
     client = staff_client()
     small_seeker = make_registry("s", 50, 30, rng)
     few = counts(client, small_seeker)
+    small_request = make_expertise("s", 50, 30, rng)
+    few.update(page_queries(client, expertise_pages(small_request)))
+
+    section("The expertise exchange at 1x: 50 offers, 30 open requests")
+    base, base_cpu = p50(client, "/bench/baseline/", 60)
+    print(f"  {'page':<52} {'p50 ms':>8} {'x base':>7} {'cpu ms':>7} {'x base':>7}")
+    label = "baseline (bare view, 20 rows)"
+    print(f"  {label:<52} {base:>8.1f} {1.0:>7.1f} {base_cpu:>7.1f} {1.0:>7.1f}")
+    expertise_timings(client, small_request, base, base_cpu)
 
     section("A registry of 500 member communities, ~2,500 partners abroad, 300 profiles")
     started = time.perf_counter()
@@ -223,8 +314,15 @@ def main() -> None:
             f"  {label:<52} {value:>8.1f} {value / base:>7.1f} {cpu:>7.1f} {cpu / base_cpu:>7.1f}"
         )
 
+    big_request = make_expertise("b", 500, 300, rng)
+    section("The expertise exchange at 10x: 550 offers, 330 open requests (both registries)")
+    print(f"  {'page':<52} {'p50 ms':>8} {'x base':>7} {'cpu ms':>7} {'x base':>7}")
+    print(f"  {BASE_LABEL:<52} {base:>8.1f} {1.0:>7.1f} {base_cpu:>7.1f} {1.0:>7.1f}")
+    expertise_timings(client, big_request, base, base_cpu)
+
     section("SQL queries per page at a tenth of the registry and at the full one (goal: same)")
     many = counts(client, seeker)
+    many.update(page_queries(client, expertise_pages(big_request)))
     print(f"  {'page':<52} {'1x':>6} {'10x':>7}")
     for label in few:
         print(f"  {label:<52} {few[label]:>6} {many[label]:>7}")

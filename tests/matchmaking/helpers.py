@@ -51,3 +51,34 @@ def town(name: str, code: str, **fields) -> Community:
 
 def profile(community: Community, **fields) -> SeekingProfile:
     return save_profile(community=community, by=SYSTEM, **fields)
+
+
+def offer(member: Member, community: Community, **fields):
+    """An open offer of expertise through the service (the platform acting)."""
+    from twinning.matchmaking.services import save_offer
+
+    values = {
+        "field": "water",
+        "summary": "We cut the losses of our water network by half.",
+        "people": "Ana Ruiz, head of the water utility",
+        "languages": ["en"],
+        "forms": ["call", "visit"],
+    }
+    values.update(fields)
+    return save_offer(member=member, community=community, by=SYSTEM, **values)
+
+
+def ask(member: Member, community: Community, **fields):
+    """An open request for expertise through the service (the platform acting)."""
+    from twinning.matchmaking.services import create_request
+
+    values = {"field": "water", "problem": "Our old pipes leak.", "languages": ["en"]}
+    values.update(fields)
+    return create_request(member=member, community=community, by=SYSTEM, **values)
+
+
+def partners(one: Community, other: Community):
+    from tests.factories import PartnershipFactory
+
+    low, high = sorted([one, other], key=lambda c: c.pk)
+    return PartnershipFactory(community_a=low, community_b=high)

@@ -26,3 +26,15 @@ def may_act_for(user: Any, community: Community) -> bool:
     if is_verified_staff(user):
         return True
     return any(membership_is_current(m) for m in administered_members(user, community))
+
+
+def may_act_for_member(user: Any, member: Member) -> bool:
+    """Staff, or a committee admin of `member` while its membership is current (the
+    expertise exchange: a member's offers and requests, its partners' requests by link)."""
+    if is_verified_staff(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Member.objects.administered_by(user).filter(
+        pk=member.pk
+    ).exists() and membership_is_current(member)

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from twinning.outbox.registry import register_template
 
 INTRODUCTION = "matchmaking.introduction"
+EXPERTISE_LINK = "matchmaking.expertise_link"
+EXPERTISE_MATCH = "matchmaking.expertise_match"
 
 
 def register() -> None:
@@ -36,5 +38,60 @@ def register() -> None:
             "partner_text": "We look for youth and arts exchanges.",
             "partner_contacts": "ana@example.org",
             "partner_url": "https://example.org/communities/kragujevac/",
+        },
+    )
+    register_template(
+        EXPERTISE_LINK,
+        subject=_("{{ member }} invites you to ask for municipal expertise"),
+        body=_(
+            "Hello {{ name }},\n\n"
+            "{{ member }}, your partner, invites {{ community }} to tell us about a problem "
+            "its municipal services would like help with (sanitation, water, health, "
+            "transportation, tourism, economic development, education...). We will look for "
+            "peers who have solved it.\n\n"
+            "Write your request here (the link works once, for {{ days }} days):\n{{ url }}"
+        ),
+        description=_("To a partner abroad: the single-use link to write an expertise request."),
+        placeholders=["name", "member", "community", "days", "url"],
+        secret_links=("url",),
+        sample={
+            "name": "Ana",
+            "member": "Springfield Sister Cities",
+            "community": "Kragujevac",
+            "days": "30",
+            "url": "https://example.org/expertise/request/abc/",
+        },
+    )
+    register_template(
+        EXPERTISE_MATCH,
+        subject=_(
+            "Peer learning in {{ field }}: {{ offer_community }} and {{ request_community }}"
+        ),
+        body=_(
+            "Hello,\n\n"
+            "{{ request_community }} asked for help in {{ field }}:\n{{ problem }}\n\n"
+            "{{ offer_community }} offered its expertise:\n{{ summary }}\n\n"
+            "We have matched the two ({{ form }}). Please get in touch: {{ contacts }}.\n\n"
+            "Once the exchange has taken place, the association records what came of it "
+            "(policies adopted, people trained)."
+        ),
+        description=_("To both sides of an expertise request matched with an offer."),
+        placeholders=[
+            "field",
+            "offer_community",
+            "request_community",
+            "problem",
+            "summary",
+            "form",
+            "contacts",
+        ],
+        sample={
+            "field": "Water",
+            "offer_community": "Springfield",
+            "request_community": "Kragujevac",
+            "problem": "Leaks in the old network.",
+            "summary": "Our utility cut its losses by half.",
+            "form": "A video call",
+            "contacts": "ana@example.org, bob@example.org",
         },
     )

@@ -6,8 +6,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from twinning.activities.models import Sector
+from twinning.core.forms import DateInput
 from twinning.matchmaking.languages import language_choices
-from twinning.matchmaking.models import TEXT_LIMIT, SeekingProfile
+from twinning.matchmaking.models import (
+    PEOPLE_LIMIT,
+    TEXT_LIMIT,
+    ExchangeForm,
+    ExpertiseOffer,
+    SeekingProfile,
+    expertise_field_choices,
+)
 from twinning.network.models import Community, Country, Region
 
 
@@ -106,3 +114,136 @@ class SeekingSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("Any country")), *countries]  # type: ignore[attr-defined]
         self.fields["language"].choices = [("", _("Any language")), *language_choices()]  # type: ignore[attr-defined]
+
+
+# --- The expertise exchange ---------------------------------------------------------------------
+
+
+class _ExpertiseFields(forms.Form):
+    field = forms.ChoiceField(label=_("Field"), choices=expertise_field_choices)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        required=False,
+        choices=language_choices,
+        help_text=_("Hold Ctrl (Cmd on a Mac) to choose several."),
+    )
+    forms = forms.MultipleChoiceField(
+        label=_("How"),
+        required=False,
+        choices=ExchangeForm.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class OfferForm(_ExpertiseFields):
+    """An offer of expertise; `community` only when it is created."""
+
+    community = forms.ChoiceField(label=_("Community offering"))
+    department = forms.CharField(label=_("Department"), max_length=200, required=False)
+    summary = forms.CharField(
+        label=_("What you can share"),
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    people = forms.CharField(
+        label=_("People"),
+        required=False,
+        max_length=PEOPLE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Names and roles, one a line; no e-mail addresses or telephone numbers."),
+    )
+    is_open = forms.BooleanField(label=_("Open to requests"), required=False, initial=True)
+
+    field_order = ["community", "department", "field", "summary", "people", "languages", "forms"]
+
+    def __init__(self, *args: Any, communities: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if communities is None:
+            del self.fields["community"]
+        else:
+            self.fields["community"].choices = [(c.slug, c.name) for c in communities]  # type: ignore[attr-defined]
+
+    @staticmethod
+    def initial_for(offer: ExpertiseOffer) -> dict[str, Any]:
+        return {
+            name: getattr(offer, name)
+            for name in (
+                "department",
+                "field",
+                "summary",
+                "people",
+                "languages",
+                "forms",
+                "is_open",
+            )
+        }
+
+
+class RequestForm(_ExpertiseFields):
+    """A committee's request for one of its communities."""
+
+    community = forms.ChoiceField(label=_("Community asking"))
+    problem = forms.CharField(
+        label=_("The problem"),
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What your municipal service needs help with, and what you tried."),
+    )
+
+    field_order = ["community", "field", "problem", "languages", "forms"]
+
+    def __init__(self, *args: Any, communities: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["community"].choices = [(c.slug, c.name) for c in communities]  # type: ignore[attr-defined]
+
+
+class LinkRequestForm(_ExpertiseFields):
+    """A partner abroad's request through its single-use link."""
+
+    contact_name = forms.CharField(label=_("Your name"), max_length=150, required=False)
+    problem = forms.CharField(
+        label=_("The problem"),
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What your municipal service needs help with, and what you tried."),
+    )
+
+    field_order = ["contact_name", "field", "problem", "languages", "forms"]
+
+
+class InviteForm(forms.Form):
+    """Send a partner abroad the link to write a request."""
+
+    partnership = forms.TypedChoiceField(label=_("Partnership"), coerce=int)
+    contact_name = forms.CharField(label=_("Contact name"), max_length=150, required=False)
+    contact_email = forms.EmailField(label=_("Contact e-mail"))
+
+    def __init__(self, *args: Any, partnerships: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].choices = [(p.pk, str(p)) for p in partnerships]  # type: ignore[attr-defined]
+
+
+class MatchForm(forms.Form):
+    form = forms.ChoiceField(
+        label=_("How"), required=False, choices=[("", "—"), *ExchangeForm.choices]
+    )
+
+
+class OutcomeForm(forms.Form):
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    end_date = forms.DateField(label=_("End date"), widget=DateInput())
+    policies_adopted = forms.IntegerField(label=_("Policies adopted"), min_value=0, max_value=1000)
+    people_trained = forms.IntegerField(label=_("People trained"), min_value=0, max_value=100_000)
+    outcome = forms.CharField(
+        label=_("What came of it"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        return data

@@ -1,7 +1,10 @@
 """Partner matchmaking (issue 11, section 3): a community's seeking profile (what a new
 partner should be like), and the interest one side expresses in another; mutual interest
-becomes a proposed partnership in the registry (network's lifecycle). The municipal
-expertise exchange (section 4) will add its offers and requests beside these."""
+becomes a proposed partnership in the registry (network's lifecycle). Beside them, the
+municipal expertise exchange (section 4): a member community's offer of expertise in a
+municipal field, a request for help (from a member, or from one of its partners abroad
+through a single-use link), and the match of the two, which becomes a peer-learning activity
+in `activities` with its outcome."""
 
 from typing import Any
 
@@ -11,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from twinning.activities.models import Sector
+from twinning.activities.models import SECTOR_KINDS, Activity, Kind, Sector
 from twinning.core.models import TimeStampedModel
 from twinning.matchmaking.languages import LANGUAGE_NAMES
 from twinning.network.models import Community, Country, Member, Partnership, Region
@@ -185,3 +188,290 @@ class Interest(TimeStampedModel):
     @property
     def is_mutual(self) -> bool:
         return self.partnership_id is not None
+
+
+# --- The municipal expertise exchange (issue 11, section 4) ------------------------------------
+
+# The fields of municipal peer learning are activities' own kinds of the sector "municipal"
+# (sanitation, water, health, transportation, tourism, economic development, education): an
+# exchange is recorded in activities under the same kind.
+EXPERTISE_FIELDS: tuple[str, ...] = tuple(SECTOR_KINDS[Sector.MUNICIPAL])
+PEOPLE_LIMIT = 1000
+
+
+def expertise_field_choices() -> list[tuple[str, str]]:
+    return [(value, str(Kind(value).label)) for value in EXPERTISE_FIELDS]
+
+
+def field_label(value: str) -> str:
+    return str(Kind(value).label) if value in EXPERTISE_FIELDS else value
+
+
+class ExchangeForm(models.TextChoices):
+    """How the expertise is shared."""
+
+    VISIT = "visit", _("Hosting a visit")
+    CALL = "call", _("A video call")
+    EXPERT = "expert", _("Sending an expert")
+
+
+def _clean_expertise(obj: Any, errors: dict[str, Any]) -> None:
+    if obj.field not in EXPERTISE_FIELDS:
+        errors["field"] = _("Choose a field from the list.")
+    if not _is_list_of(obj.languages, set(LANGUAGE_NAMES)):
+        errors["languages"] = _("Choose languages from the list.")
+    if not _is_list_of(obj.forms, set(ExchangeForm.values)):
+        errors["forms"] = _("Choose how from the list.")
+
+
+class ExpertiseOfferQuerySet(models.QuerySet["ExpertiseOffer"]):
+    def open(self) -> "ExpertiseOfferQuerySet":
+        return self.filter(is_open=True)
+
+    def of_member(self, member: Member) -> "ExpertiseOfferQuerySet":
+        return self.filter(member=member)
+
+
+class ExpertiseOffer(TimeStampedModel):
+    """A member community (or one of its departments) offers its expertise in a municipal
+    field: who would share it (names and roles only, never contact data), in which languages,
+    and how (hosting a visit, a video call, sending an expert)."""
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="+"
+    )
+    community = models.ForeignKey(
+        Community, verbose_name=_("community"), on_delete=models.CASCADE, related_name="+"
+    )
+    department = models.CharField(
+        _("department"), max_length=200, blank=True, help_text=_("Public works, health...")
+    )
+    field = models.CharField(_("field"), max_length=30, choices=expertise_field_choices)
+    summary = models.TextField(_("what we can share"))
+    people = models.TextField(
+        _("people"),
+        blank=True,
+        help_text=_("Names and roles, one a line; no e-mail addresses or telephone numbers."),
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    forms = models.JSONField(_("how"), default=list, blank=True)
+    is_open = models.BooleanField(_("open"), default=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ExpertiseOfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("expertise offer")
+        verbose_name_plural = _("expertise offers")
+        ordering = ["field", "community__name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.community}: {field_label(self.field)}"
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        _clean_expertise(self, errors)
+        if len(self.summary) > TEXT_LIMIT:
+            errors["summary"] = _("Keep the text under %(n)d characters.") % {"n": TEXT_LIMIT}
+        if len(self.people) > PEOPLE_LIMIT:
+            errors["people"] = _("Keep the list under %(n)d characters.") % {"n": PEOPLE_LIMIT}
+        if "@" in self.people or _has_phone_number(self.people):
+            errors["people"] = _(
+                "Names and roles only: no e-mail addresses or telephone numbers here."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def field_label(self) -> str:
+        return field_label(self.field)
+
+    @property
+    def language_labels(self) -> list[str]:
+        return [LANGUAGE_NAMES.get(code, code) for code in self.languages]
+
+    @property
+    def form_labels(self) -> list[str]:
+        return [str(ExchangeForm(v).label) for v in self.forms if v in ExchangeForm.values]
+
+    @property
+    def form_choices(self) -> list[tuple[str, str]]:
+        return [(v, str(ExchangeForm(v).label)) for v in self.forms if v in ExchangeForm.values]
+
+    @property
+    def people_lines(self) -> list[str]:
+        return [line.strip() for line in self.people.splitlines() if line.strip()]
+
+
+def _has_phone_number(text: str) -> bool:
+    """Seven digits or more in a row (spaces, dots and dashes between them allowed)."""
+    digits = 0
+    for char in text:
+        if char.isdigit():
+            digits += 1
+            if digits >= 7:
+                return True
+        elif char not in " .-()/+":
+            digits = 0
+    return False
+
+
+class ExpertiseRequestQuerySet(models.QuerySet["ExpertiseRequest"]):
+    def open(self) -> "ExpertiseRequestQuerySet":
+        return self.filter(state=ExpertiseRequest.State.OPEN)
+
+    def of_member(self, member: Member) -> "ExpertiseRequestQuerySet":
+        return self.filter(member=member)
+
+
+class ExpertiseRequest(TimeStampedModel):
+    """A community asks for help with a problem in a municipal field: a member's committee
+    (signed in), or one of its partners abroad through a single-use link the committee sent
+    (state `invited` until the partner writes the request; the link is then spent)."""
+
+    class State(models.TextChoices):
+        INVITED = "invited", _("Link sent to the partner")
+        OPEN = "open", _("Open")
+        MATCHED = "matched", _("Matched")
+        CLOSED = "closed", _("Closed")
+
+    class Via(models.TextChoices):
+        ACCOUNT = "account", _("the committee's account")
+        LINK = "link", _("a partner's single-use link")
+
+    member = models.ForeignKey(
+        Member,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("The member asking, or whose partner abroad asks."),
+    )
+    community = models.ForeignKey(
+        Community, verbose_name=_("community asking"), on_delete=models.CASCADE, related_name="+"
+    )
+    partnership = models.ForeignKey(
+        Partnership,
+        verbose_name=_("partnership"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("For a partner's request: the partnership the link was sent for."),
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.OPEN, db_index=True
+    )
+    via = models.CharField(_("asked through"), max_length=10, choices=Via.choices)
+    field = models.CharField(_("field"), max_length=30, choices=expertise_field_choices, blank=True)
+    problem = models.TextField(_("the problem"), blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    forms = models.JSONField(_("how"), default=list, blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    # The partner's single-use link (core.tokens: only the SHA-256 of its secret is kept).
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    token_sent_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ExpertiseRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("expertise request")
+        verbose_name_plural = _("expertise requests")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.community}: {field_label(self.field)}"
+
+    def clean(self) -> None:
+        if self.state == self.State.INVITED:
+            return  # the partner has not written it yet
+        errors: dict[str, Any] = {}
+        _clean_expertise(self, errors)
+        if not self.problem.strip():
+            errors["problem"] = _("Describe the problem you need help with.")
+        elif len(self.problem) > TEXT_LIMIT:
+            errors["problem"] = _("Keep the text under %(n)d characters.") % {"n": TEXT_LIMIT}
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def field_label(self) -> str:
+        return field_label(self.field)
+
+    @property
+    def language_labels(self) -> list[str]:
+        return [LANGUAGE_NAMES.get(code, code) for code in self.languages]
+
+    @property
+    def form_labels(self) -> list[str]:
+        return [str(ExchangeForm(v).label) for v in self.forms if v in ExchangeForm.values]
+
+
+class ExpertiseMatchQuerySet(models.QuerySet["ExpertiseMatch"]):
+    def for_list(self) -> "ExpertiseMatchQuerySet":
+        return self.select_related(
+            "request__community__country", "offer__community__country", "activity"
+        )
+
+    def of_member(self, member: Member) -> "ExpertiseMatchQuerySet":
+        return self.filter(Q(request__member=member) | Q(offer__member=member))
+
+
+class ExpertiseMatch(TimeStampedModel):
+    """A request met by an offer: a peer-learning exchange. Once it took place, staff record
+    its outcome (policies adopted, people trained), and the exchange is reported in
+    activities (sector municipal, the field as its kind) so it counts on /impact/."""
+
+    request = models.OneToOneField(
+        ExpertiseRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="match"
+    )
+    offer = models.ForeignKey(
+        ExpertiseOffer, verbose_name=_("offer"), on_delete=models.PROTECT, related_name="matches"
+    )
+    score = models.IntegerField(_("score when matched"), default=0)
+    form = models.CharField(_("how"), max_length=10, choices=ExchangeForm.choices, blank=True)
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    policies_adopted = models.PositiveSmallIntegerField(_("policies adopted"), default=0)
+    people_trained = models.PositiveIntegerField(_("people trained"), default=0)
+    outcome = models.TextField(_("outcome"), blank=True)
+    recorded_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
+    activity = models.ForeignKey(
+        Activity,
+        verbose_name=_("activity report"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ExpertiseMatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("expertise match")
+        verbose_name_plural = _("expertise matches")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="expertise_match_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer.community} → {self.request.community}"
+
+    @property
+    def is_recorded(self) -> bool:
+        return self.recorded_at is not None

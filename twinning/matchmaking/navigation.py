@@ -1,5 +1,6 @@
-"""Matchmaking in the roles' homes and menus: staff's seeking profiles and listing a
-community abroad; each committee's matchmaking page (profiles, suggestions, interest)."""
+"""Matchmaking in the roles' homes and menus: staff's seeking profiles, listing a community
+abroad and the expertise requests; each committee's matchmaking page (profiles, suggestions,
+interest) and its expertise exchange (offers and requests)."""
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -12,11 +13,15 @@ def _staff_links(scope: Scope) -> list[Link]:
     return [
         Link(_("Seeking profiles"), url("matchmaking:staff_profile_list")),
         Link(_("List a community abroad"), url("matchmaking:staff_profile_create")),
+        Link(_("Expertise requests"), url("matchmaking:staff_expertise")),
     ]
 
 
 def _committee_links(scope: Scope) -> list[Link]:
-    return [Link(_("Find a partner"), url("matchmaking:portal_home", slug=scope["slug"]))]
+    return [
+        Link(_("Find a partner"), url("matchmaking:portal_home", slug=scope["slug"])),
+        Link(_("Expertise exchange"), url("matchmaking:portal_expertise", slug=scope["slug"])),
+    ]
 
 
 def _committee_tasks(request: HttpRequest, scope: Scope) -> list[Link]:

@@ -8,8 +8,17 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from twinning.matchmaking.languages import official_languages
-from twinning.matchmaking.models import Interest, SeekingProfile
-from twinning.matchmaking.scoring import Node, Registry, Suggestion, Wishes, suggest
+from twinning.matchmaking.models import ExpertiseOffer, ExpertiseRequest, Interest, SeekingProfile
+from twinning.matchmaking.scoring import (
+    Node,
+    OfferSuggestion,
+    Registry,
+    Suggestion,
+    Want,
+    Wishes,
+    rank_offers,
+    suggest,
+)
 from twinning.network.models import Community, Partnership
 from twinning.network.text import fold
 
@@ -128,3 +137,72 @@ def seeking_profiles(
             | Q(requested_by__icontains=q.strip())
         )
     return profiles.order_by("community__name", "pk")
+
+
+# --- The expertise exchange ---------------------------------------------------------------------
+
+
+def want_of(obj: ExpertiseOffer | ExpertiseRequest) -> Want:
+    return Want(
+        obj.pk,
+        obj.community_id,
+        obj.field,
+        frozenset(obj.languages or ()),
+        frozenset(obj.forms or ()),
+    )
+
+
+def partners_among(asking: set[int]) -> dict[int, frozenset[int]]:
+    """What the ranking of offers needs of the partnership graph, in two queries that read few
+    rows whatever the registry's size: every partner of the asking communities, and every
+    partner of those partners (so an offering community two steps away is seen)."""
+    found: dict[int, set[int]] = {}
+
+    def add(rows: Any) -> None:
+        for a, b in rows.order_by():
+            found.setdefault(a, set()).add(b)
+            found.setdefault(b, set()).add(a)
+
+    pairs = Partnership.objects.values_list("community_a_id", "community_b_id")
+    add(pairs.filter(Q(community_a__in=asking) | Q(community_b__in=asking)))
+    theirs = {pk for own in asking for pk in found.get(own, ())}
+    if theirs:
+        add(pairs.filter(Q(community_a__in=theirs) | Q(community_b__in=theirs)))
+    return {pk: frozenset(others) for pk, others in found.items()}
+
+
+@dataclass
+class OfferRow:
+    suggestion: OfferSuggestion
+    offer: ExpertiseOffer
+
+
+def offer_suggestions(
+    requests: list[ExpertiseRequest], *, limit: int | None = None
+) -> dict[int, list[OfferRow]]:
+    """For each request, the open offers that fit it, ranked, with their communities: three
+    or four queries whatever the number of requests and offers. The open offers in the requests'
+    fields are ranked as plain values in memory; only the kept ones are read whole."""
+    if not requests:
+        return {}
+    rows = (
+        ExpertiseOffer.objects.open()
+        .filter(field__in={r.field for r in requests})
+        .values_list("pk", "community_id", "field", "languages", "forms")
+        .order_by()
+    )
+    wants = [
+        Want(pk, community, field, frozenset(languages or ()), frozenset(forms or ()))
+        for pk, community, field, languages, forms in rows
+    ]
+    partners = partners_among({r.community_id for r in requests})
+    ranked = {
+        request.pk: rank_offers(want_of(request), wants, partners, limit=limit)
+        for request in requests
+    }
+    kept = {s.offer.pk for suggestions in ranked.values() for s in suggestions}
+    offers = ExpertiseOffer.objects.select_related("community__country", "member").in_bulk(kept)
+    return {
+        pk: [OfferRow(s, offers[s.offer.pk]) for s in suggestions if s.offer.pk in offers]
+        for pk, suggestions in ranked.items()
+    }

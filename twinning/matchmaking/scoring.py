@@ -214,3 +214,104 @@ def _candidates(registry: Registry, seeker: Node, never: Iterable[int]) -> Itera
     for node in registry.nodes.values():
         if node.pk not in skip and node.country != seeker.country:
             yield node
+
+
+# --- The expertise exchange: offers ranked for a request ---------------------------------------
+#
+# | reason | points |
+# | --- | --- |
+# | expertise in the field asked for (only such offers are suggested) | +40 |
+# | shared languages | +15 each, at most +30 |
+# | offers the form the request asks for (a visit, a call, an expert) | +10 |
+# | the two communities are partners already (any status) | +25 |
+# | partners of the same community (two steps in the partnership graph) | +10 |
+#
+# Never suggested: an offer from the requesting community itself, a closed offer (the reads
+# give only open ones), an offer in another field.
+
+EXPERTISE_FIELD_POINTS = 40
+EXPERTISE_LANGUAGE_POINTS, EXPERTISE_LANGUAGE_CAP = 15, 30
+EXPERTISE_FORM_POINTS = 10
+EXPERTISE_PARTNER_POINTS = 25
+EXPERTISE_TWO_STEPS_POINTS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Want:
+    """What one side of the expertise exchange is about: a request or an offer."""
+
+    pk: int
+    community: int
+    field: str
+    languages: frozenset[str] = frozenset()
+    forms: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class OfferSuggestion:
+    offer: Want
+    score: int
+    reasons: tuple[Reason, ...] = field(default_factory=tuple)
+
+
+def _offer_parts(request: Want, offer: Want, partners: Mapping[int, frozenset[int]]) -> list[Part]:
+    if offer.community == request.community or offer.field != request.field:
+        return []
+    parts: list[Part] = [(EXPERTISE_FIELD_POINTS, "field", None)]
+    languages = request.languages & offer.languages
+    if languages:
+        points = min(EXPERTISE_LANGUAGE_POINTS * len(languages), EXPERTISE_LANGUAGE_CAP)
+        parts.append((points, "languages", sorted(languages)))
+    if request.forms & offer.forms:
+        parts.append((EXPERTISE_FORM_POINTS, "form", None))
+    own = partners.get(request.community, frozenset())
+    if offer.community in own:
+        parts.append((EXPERTISE_PARTNER_POINTS, "partners", None))
+    elif own & partners.get(offer.community, frozenset()):
+        parts.append((EXPERTISE_TWO_STEPS_POINTS, "two_steps", None))
+    return parts
+
+
+def _offer_text(kind: str, value: Any) -> str:
+    if kind == "languages":
+        return _("Shared languages: %(codes)s") % {"codes": ", ".join(value)}
+    return {
+        "field": _("Expertise in the field you asked about"),
+        "form": _("Offers the way of working you asked for"),
+        "partners": _("Already partners"),
+        "two_steps": _("Partners of the same community"),
+    }[kind]
+
+
+def _offer_reasons(parts: list[Part]) -> tuple[Reason, ...]:
+    return tuple(Reason(points, _offer_text(kind, value)) for points, kind, value in parts)
+
+
+def offer_reasons(
+    request: Want, offer: Want, partners: Mapping[int, frozenset[int]]
+) -> tuple[Reason, ...]:
+    """Why `offer` fits `request`, each reason with its points (empty: it does not fit).
+    `partners` needs the request's community's partners and, for the offer's community, at
+    least those it shares with them."""
+    return _offer_reasons(_offer_parts(request, offer, partners))
+
+
+def rank_offers(
+    request: Want,
+    offers: Iterable[Want],
+    partners: Mapping[int, frozenset[int]],
+    *,
+    limit: int | None = None,
+) -> list[OfferSuggestion]:
+    """The offers that fit `request`, best first (ties: the older offer first). Every offer is
+    ranked by its points; only the kept ones get their reasons' texts."""
+    ranked = []
+    for offer in offers:
+        parts = _offer_parts(request, offer, partners)
+        if parts:
+            ranked.append((-sum(part[0] for part in parts), offer.pk, offer, parts))
+    ranked.sort(key=lambda item: item[:2])
+    kept = ranked if limit is None else ranked[:limit]
+    return [
+        OfferSuggestion(offer, -total, _offer_reasons(parts)) for total, _pk, offer, parts in kept
+    ]

@@ -1,8 +1,30 @@
-"""Writes of matchmaking (C4): seeking profiles (`profiles`) and interest between communities
-(`interest`). Every service checks its actor first. The expertise exchange (issue 11,
-section 4) will add its own module here."""
+"""Writes of matchmaking (C4): seeking profiles (`profiles`), interest between communities
+(`interest`) and the municipal expertise exchange (`expertise`: offers, requests, a partner's
+request by single-use link, matches and their outcome). Every service checks its actor first
+(the partner's link is its own authority)."""
 
+from twinning.matchmaking.services.expertise import (
+    create_request,
+    invite_partner_request,
+    match_request,
+    record_outcome,
+    request_for_link,
+    save_offer,
+    submit_request_by_link,
+)
 from twinning.matchmaking.services.interest import express_interest, withdraw_interest
 from twinning.matchmaking.services.profiles import list_community_abroad, save_profile
 
-__all__ = ["express_interest", "list_community_abroad", "save_profile", "withdraw_interest"]
+__all__ = [
+    "create_request",
+    "express_interest",
+    "invite_partner_request",
+    "list_community_abroad",
+    "match_request",
+    "record_outcome",
+    "request_for_link",
+    "save_offer",
+    "save_profile",
+    "submit_request_by_link",
+    "withdraw_interest",
+]

@@ -15,6 +15,7 @@ from twinning.demo import personas
 from twinning.demo.activities import seed_activities
 from twinning.demo.documents import seed_documents
 from twinning.demo.library import seed_library
+from twinning.demo.matchmaking import seed_matchmaking
 from twinning.demo.members import seed_members
 from twinning.demo.registry import attach_committee_admin, create_other_members
 
@@ -60,6 +61,7 @@ class Command(BaseCommand):
             seed_members(staff=staff)
             seed_activities(staff=staff, years=2)
             seed_documents(staff=staff)
+            seed_matchmaking(staff=staff)
         if options["stage"] != "registry":
             from twinning.demo.showcase import seed_showcase
 
