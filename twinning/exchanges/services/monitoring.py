@@ -33,19 +33,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import (
     Case,
     CharField,
-    DateField,
-    Exists,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -59,7 +51,6 @@ from twinning.exchanges import emails
 from twinning.exchanges.models import (
     ContactAlert,
     MonthlyContact,
-    MonthlyContactQuerySet,
     Placement,
     PlacementQuerySet,
 )
@@ -159,6 +150,44 @@ def contact_state(
     return ContactState(GREEN, (_("Both contacts of this month are recorded."),))
 
 
+def first_missing_month(
+    *,
+    starts_on: datetime.date,
+    student_months: Iterable[datetime.date],
+    family_months: Iterable[datetime.date],
+) -> datetime.date:
+    """The first month, from `starts_on`'s month on, without a contact on both sides (the
+    month after the last complete one when none is missing; contacts before the start do not
+    count). What `Placement.first_missing_month` keeps, so the colour is a comparison
+    (`with_contact_colour`): red when it is before the current month, amber when it is the
+    current month in its last `AMBER_DAYS`, as `contact_state` decides from the months."""
+    both = set(student_months) & set(family_months)
+    month = month_of(starts_on)
+    while month in both:
+        month = next_month(month)
+    return month
+
+
+def refresh_contact_gap(placement: Placement) -> datetime.date:
+    """Write `placement`'s `first_missing_month` from its contacts (one read, one update;
+    the services that change a placement's contacts or its start call it in their
+    transaction)."""
+    rows = MonthlyContact.objects.filter(
+        placement=placement, month__gte=month_of(placement.starts_on)
+    ).order_by()
+    months: dict[str, set[datetime.date]] = {side: set() for side in MonthlyContact.With}
+    for month, side in rows.values_list("month", "contact_with"):
+        months[side].add(month)
+    gap = first_missing_month(
+        starts_on=placement.starts_on,
+        student_months=months[MonthlyContact.With.STUDENT],
+        family_months=months[MonthlyContact.With.FAMILY],
+    )
+    Placement.objects.filter(pk=placement.pk).update(first_missing_month=gap)
+    placement.first_missing_month = gap
+    return gap
+
+
 def monitored(placements: PlacementQuerySet, *, contacts: bool = True) -> PlacementQuerySet:
     """Placements with what the dashboards and the task show, and (unless not `contacts`)
     every contact's month and side prefetched (one query for all placements, whatever their
@@ -200,44 +229,25 @@ def placement_state(placement: Placement, today: datetime.date) -> ContactState:
 # --- The same rule in SQL, for the colour's counts, filter and order over every placement ------
 
 
-def _contacts(**conditions: Any) -> MonthlyContactQuerySet:
-    return MonthlyContact.objects.filter(placement=OuterRef("pk"), **conditions)
-
-
 def with_contact_colour(
     placements: PlacementQuerySet, today: datetime.date | None = None
 ) -> PlacementQuerySet:
     """`contact_state`'s colour computed by the database, as `contact_colour`, so the
     dashboards count, filter and order every placement without reading its contacts; only the
     page shown is then read in full through `placement_state`. The same rule as
-    `contact_state` (tests/exchanges/test_monitoring.py checks that both agree): a placement
-    not started is green; it is red when its past months (its start's month up to, not
-    including, this one) hold fewer contacts than two a month (one row per month and side at
-    most, a unique constraint, so fewer means a side missing in some month); in the last
-    `AMBER_DAYS` of the month (a test on today, the same for every placement) a side missing
-    this month makes it amber."""
+    `contact_state` (tests/exchanges/test_monitoring.py checks that both agree), stated on the
+    placement's stored `first_missing_month` (`first_missing_month`, kept by
+    `refresh_contact_gap`): a placement not started is green; it is red when that month is
+    before this one (a past month lacks a side); in the last `AMBER_DAYS` of the month (a test
+    on today, the same for every placement) it is amber when that month is this one (a side
+    missing this month). A comparison of one column: no contact is read."""
     today = today or association_today()
     current = month_of(today)
     started = Q(starts_on__lte=today)
-    past = Value(today.year * 12 + today.month) - (
-        ExtractYear("starts_on") * 12 + ExtractMonth("starts_on")
-    )
-    done = _contacts(month__gte=OuterRef("contact_from"), month__lt=current)
-    # COUNT without a GROUP BY: one row, 0 when no contact.
-    counted = done.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    # alias(), not annotate(): the count is computed once, inside the colour, not selected.
-    placements = placements.alias(
-        contact_from=TruncMonth("starts_on", output_field=DateField()), contact_past=past
-    ).alias(contact_done=Subquery(counted, output_field=IntegerField()))
-    red = started & Q(contact_done__lt=F("contact_past") * 2)
-    whens = [When(red, then=Value(RED))]
+    whens = [When(started & Q(first_missing_month__lt=current), then=Value(RED))]
     left = calendar.monthrange(today.year, today.month)[1] - today.day
     if left < AMBER_DAYS:
-        student, family = MonthlyContact.With.STUDENT, MonthlyContact.With.FAMILY
-        missing = ~Exists(_contacts(contact_with=student, month=current)) | ~Exists(
-            _contacts(contact_with=family, month=current)
-        )
-        whens.append(When(started & missing, then=Value(AMBER)))
+        whens.append(When(started & Q(first_missing_month=current), then=Value(AMBER)))
     colour = Case(*whens, default=Value(GREEN), output_field=CharField())
     return placements.annotate(contact_colour=colour)
 
@@ -342,6 +352,7 @@ def record_contact(
     )
     contact.full_clean()
     contact.save()
+    refresh_contact_gap(placement)
     log_activity(
         placement,
         "exchanges.contact.recorded",
