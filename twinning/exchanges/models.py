@@ -610,7 +610,9 @@ class Placement(TimeStampedModel):
     # instead of counting contacts. Written by `services.monitoring.refresh_contact_gap`,
     # which every service that changes a placement's contacts calls; a new placement has
     # none, so its start's month (`save`).
-    first_missing_month = models.DateField(_("first month missing a contact"))
+    first_missing_month = models.DateField(
+        _("first month missing a contact"), blank=True, editable=False
+    )
 
     objects = PlacementQuerySet.as_manager()
 

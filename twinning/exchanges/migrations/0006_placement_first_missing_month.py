@@ -36,12 +36,16 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="placement",
             name="first_missing_month",
-            field=models.DateField(null=True, verbose_name="first month missing a contact"),
+            field=models.DateField(
+                blank=True, editable=False, null=True, verbose_name="first month missing a contact"
+            ),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="placement",
             name="first_missing_month",
-            field=models.DateField(verbose_name="first month missing a contact"),
+            field=models.DateField(
+                blank=True, editable=False, verbose_name="first month missing a contact"
+            ),
         ),
     ]

@@ -33,6 +33,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import (
     Case,
     CharField,
+    F,
     Prefetch,
     Q,
     Value,
@@ -214,15 +215,32 @@ def contact_months() -> Prefetch:
 
 
 def placement_state(placement: Placement, today: datetime.date) -> ContactState:
-    """`contact_state` of a placement fetched through `monitored` (no query)."""
+    """`contact_state` of a placement fetched through `monitored` or given its months by
+    `attach_contact_months` (no query)."""
     rows = getattr(placement, "contact_months", None)
     if rows is None:
         rows = list(placement.contacts.only("month", "contact_with"))
+    since = getattr(placement, "contact_months_from", None)
+    return months_state(placement.starts_on, today, rows, complete_before=since)
+
+
+def months_state(
+    starts_on: datetime.date,
+    today: datetime.date,
+    rows: Iterable[Any],
+    *,
+    complete_before: datetime.date | None = None,
+) -> ContactState:
+    """`contact_state` from contact rows (each with `month` and `contact_with`). With
+    `complete_before` (the placement's stored `first_missing_month`), the rows need only start
+    at that month: every month from the start's up to it is complete on both sides, by the
+    stored month's definition (`first_missing_month`)."""
+    done = months_from(starts_on, complete_before) if complete_before else []
+    student, family = list(done), list(done)
+    for row in rows:
+        (student if row.contact_with == MonthlyContact.With.STUDENT else family).append(row.month)
     return contact_state(
-        starts_on=placement.starts_on,
-        today=today,
-        student_months=[r.month for r in rows if r.contact_with == MonthlyContact.With.STUDENT],
-        family_months=[r.month for r in rows if r.contact_with == MonthlyContact.With.FAMILY],
+        starts_on=starts_on, today=today, student_months=student, family_months=family
     )
 
 
@@ -279,27 +297,65 @@ class _Month(NamedTuple):
 
 
 def attach_contact_months(placements: list[Placement]) -> list[Placement]:
-    """`placement_state`'s months for these placements (a page), as light rows in one query
-    (what `monitored`'s prefetch gives, without a model instance per contact)."""
-    months: dict[int, list[_Month]] = {p.pk: [] for p in placements}
-    rows = MonthlyContact.objects.filter(placement__in=list(months)).order_by()
-    for pk, month, side in rows.values_list("placement_id", "month", "contact_with"):
-        months[pk].append(_Month(month, side))
+    """`placement_state`'s months for these placements (a page), as light rows in one query:
+    only the contacts from each placement's stored `first_missing_month` on (the months
+    before it are complete on both sides), a few rows a placement rather than two a month."""
+    months = _months_from_gap([p.pk for p in placements])
     for placement in placements:
         placement.contact_months = months[placement.pk]  # type: ignore[attr-defined]
+        placement.contact_months_from = placement.first_missing_month  # type: ignore[attr-defined]
     return placements
+
+
+def _months_from_gap(ids: list[int]) -> dict[int, list[_Month]]:
+    """The contacts of the placements `ids` from each one's `first_missing_month` on, by
+    placement (one query)."""
+    months: dict[int, list[_Month]] = {pk: [] for pk in ids}
+    rows = MonthlyContact.objects.filter(
+        placement__in=ids, month__gte=F("placement__first_missing_month")
+    ).order_by()
+    for pk, month, side in rows.values_list("placement_id", "month", "contact_with"):
+        months[pk].append(_Month(month, side))
+    return months
+
+
+# What a dashboard row shows, read as values (no model instance).
+DASHBOARD_FIELDS = ("pk", "starts_on", "first_missing_month")
+DASHBOARD_RELATED = {
+    "first_name": F("student__person__first_name"),
+    "last_name": F("student__person__last_name"),
+    "committee": F("student__quota__host__name"),
+    "family_name": F("approval__family__family_name"),
+    "coordinator_name": F("coordinator__name"),
+}
 
 
 def dashboard_rows(
     ids: Iterable[int], today: datetime.date | None = None
-) -> list[tuple[Placement, ContactState]]:
-    """The placements `ids` (a page of a `dashboard_index`), in that order, each with its
-    full state and reasons (`placement_state`; a fixed number of queries)."""
+) -> list[tuple[dict[str, Any], ContactState]]:
+    """The placements `ids` (a page of a `dashboard_index`), in that order, each as a row of
+    `DASHBOARD_FIELDS` and `DASHBOARD_RELATED` (values, plus `name`) with its full state and
+    reasons (`months_state` on the contacts from its stored first missing month; two
+    queries)."""
     today = today or association_today()
     ids = list(ids)
-    placements = list(monitored(Placement.objects.filter(pk__in=ids), contacts=False))
-    found = {p.pk: p for p in attach_contact_months(placements)}
-    return [(found[pk], placement_state(found[pk], today)) for pk in ids if pk in found]
+    found = {
+        row["pk"]: row
+        for row in Placement.objects.filter(pk__in=ids)
+        .order_by()
+        .values(*DASHBOARD_FIELDS, **DASHBOARD_RELATED)
+    }
+    months = _months_from_gap(list(found))
+    rows = []
+    for pk in ids:
+        if (row := found.get(pk)) is None:
+            continue
+        row["name"] = f"{row['first_name']} {row['last_name']}"
+        state = months_state(
+            row["starts_on"], today, months[pk], complete_before=row["first_missing_month"]
+        )
+        rows.append((row, state))
+    return rows
 
 
 @transaction.atomic
