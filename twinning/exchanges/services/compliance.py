@@ -47,9 +47,9 @@ from twinning.exchanges.models import (
     Training,
 )
 from twinning.exchanges.services import monitoring
-from twinning.exchanges.services.families import adults, latest_check
+from twinning.exchanges.services.families import CHECKS, HOUSEHOLD, adults, latest_check
 from twinning.exchanges.services.monitoring import RED
-from twinning.exchanges.services.staff import current_training
+from twinning.exchanges.services.staff import TRAININGS, current_training
 from twinning.youth.age import AGE_OF_MAJORITY, age_on
 
 RULES = (
@@ -86,7 +86,8 @@ def orientation_status(placement: Placement) -> tuple[bool, str]:
     (`Orientation`, recorded by `services.placement.record_orientation`; the orientations
     come prefetched with `compliance_placements`)."""
     student = placement.student
-    held = {o.kind: o for o in student.orientations.all()}
+    rows = getattr(student, "orientation_list", None)
+    held = {o.kind: o for o in (student.orientations.all() if rows is None else rows)}
     pre = held.get(Orientation.Kind.PRE_ARRIVAL)
     post = held.get(Orientation.Kind.POST_ARRIVAL)
     if pre is None:
@@ -105,6 +106,26 @@ def orientation_status(placement: Placement) -> tuple[bool, str]:
 
 # The page's and the export's order: by committee, then the student's name.
 LISTED = ("student__quota__host__name", "student__person__last_name", "pk")
+
+# The columns `checks`, the page and the CSV read (`only`: the timestamps, texts and addresses
+# of the seven rows joined to each placement are not converted).
+READ = (
+    "starts_on",
+    "first_missing_month",
+    "student__status",
+    "student__person__first_name",
+    "student__person__last_name",
+    "student__quota__host__name",
+    "student__quota__host__slug",
+    "student__season__departure_date",
+    "approval__family__family_name",
+    "approval__home_visit__suitable",
+    "approval__home_visit__visited_on",
+    "school__name",
+    "school__letter_file",
+    "school__letter_signed_on",
+    "coordinator__name",
+)
 
 
 def compliance_placements(
@@ -125,15 +146,38 @@ def compliance_placements(
             "approval__family",
             "approval__home_visit",
             "school",
-            "coordinator__user",
+            "coordinator",
         )
+        .only(*READ)
         .prefetch_related(
+            # Lists (`to_attr`, as `families.adults`, `families.latest_check`,
+            # `staff.current_training` and `orientation_status` read them): no related
+            # manager is made per row.
             Prefetch(
                 "approval__family__household",
-                queryset=HouseholdMember.objects.prefetch_related("background_checks"),
+                queryset=HouseholdMember.objects.only(
+                    "family_id", "name", "date_of_birth"
+                ).prefetch_related(
+                    Prefetch(
+                        "background_checks",
+                        queryset=BackgroundCheck.objects.only("person_id", "checked_on", "result"),
+                        to_attr=CHECKS,
+                    )
+                ),
+                to_attr=HOUSEHOLD,
             ),
-            "coordinator__trainings",
-            "student__orientations",
+            Prefetch(
+                "coordinator__trainings",
+                queryset=Training.objects.only(
+                    "coordinator_id", "course", "completed_on", "expires_on"
+                ),
+                to_attr=TRAININGS,
+            ),
+            Prefetch(
+                "student__orientations",
+                queryset=Orientation.objects.only("student_id", "kind", "held_on"),
+                to_attr="orientation_list",
+            ),
         )
         .annotate(
             reports_owed=Coalesce(
