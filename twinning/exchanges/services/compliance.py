@@ -71,10 +71,7 @@ class Check:
     label: str
     passed: bool
     reason: str
-
-    @property
-    def outcome(self) -> str:
-        return _("pass") if self.passed else _("fail")
+    outcome: str  # "pass" or "fail", in words
 
 
 # Statuses in which the student has arrived: the orientation after arrival is then due.
@@ -289,7 +286,12 @@ def checks(placement: Placement, today: datetime.date) -> list[Check]:
     """Every rule for one placement fetched through `compliance_placements` (no query)."""
     state = monitoring.placement_state(placement, today)
     results = _results(placement, today, (state.colour != RED, " ".join(state.reasons)))
-    return [Check(key, str(label), *results[key]) for key, label in RULES]
+    words = {True: _("pass"), False: _("fail")}
+    return [
+        Check(key, str(label), passed, reason, words[passed])
+        for key, label in RULES
+        for passed, reason in [results[key]]
+    ]
 
 
 def _born_by(day: datetime.date) -> datetime.date:

@@ -74,7 +74,9 @@ def month_of(day: datetime.date) -> datetime.date:
 
 
 def next_month(month: datetime.date) -> datetime.date:
-    return (month + datetime.timedelta(days=32)).replace(day=1)
+    if month.month == 12:
+        return datetime.date(month.year + 1, 1, 1)
+    return datetime.date(month.year, month.month + 1, 1)
 
 
 def months_from(first: datetime.date, before: datetime.date) -> list[datetime.date]:
