@@ -69,7 +69,7 @@ from twinning.exchanges.models import (
     BackgroundCheck, Coordinator, FamilyApproval, HomeVisit, HostFamily, HouseholdMember,
     Incident, MonthlyContact, Orientation, Placement, Quota, Reference, School, Season, Student,
     Training)
-from twinning.exchanges.services.monitoring import month_of, next_month
+from twinning.exchanges.services.monitoring import first_missing_month, month_of, next_month
 from twinning.network.models import Community, Country, Member, Partnership
 from twinning.youth.models import Guardian, Person
 target = int(sys.argv[1])
@@ -177,11 +177,11 @@ with transaction.atomic():
         placements = Placement.objects.bulk_create([
             Placement(student=s, approval=approvals[k], school=schools[s.quota.host_id],
                       coordinator=coordinators[s.quota.host_id], starts_on=first,
-                      reasons="Bench match.", placed_by=staff)
+                      first_missing_month=first, reasons="Bench match.", placed_by=staff)
             for k, s in enumerate(students)], batch_size=1000)
         contacts = []
         for p in placements:
-            month = first
+            month, done = first, {"student": [], "family": []}
             while month <= today:
                 for side in ("student", "family"):
                     current = month == month_of(today)
@@ -192,11 +192,16 @@ with transaction.atomic():
                         placement=p, month=month, contact_with=side, contacted_on=day,
                         method=random.choice(["in_person", "phone", "video"]),
                         recorded_by=staff))
+                    done[side].append(month)
                 month = next_month(month)
+            # What record_contact keeps on the placement (bulk rows skip the service).
+            p.first_missing_month = first_missing_month(
+                starts_on=first, student_months=done["student"], family_months=done["family"])
             if len(contacts) > 20000:
                 MonthlyContact.objects.bulk_create(contacts, batch_size=5000)
                 contacts = []
         MonthlyContact.objects.bulk_create(contacts, batch_size=5000)
+        Placement.objects.bulk_update(placements, ["first_missing_month"], batch_size=1000)
         Orientation.objects.bulk_create(
             [Orientation(student=s, kind=kind, held_on=first, recorded_by=staff)
              for s in students[::3] for kind in ("pre_arrival", "post_arrival")]

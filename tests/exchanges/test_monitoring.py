@@ -359,11 +359,15 @@ def test_the_monitoring_sections_replace_no_other_apps_section():
 
 def _sql_colour(placement, today, student, family) -> tuple[str, str]:
     """The colour `with_contact_colour` computes for `placement` started on its `starts_on`
-    with contacts in `student`'s and `family`'s months, beside `contact_state`'s."""
+    with contacts in `student`'s and `family`'s months, beside `contact_state`'s. The contacts
+    are written in bulk, so the stored `first_missing_month` is refreshed as the services do
+    (`refresh_contact_gap`) and must equal the month `first_missing_month` names."""
     from twinning.exchanges.models import Placement
     from twinning.exchanges.services.monitoring import (
         colour_counts,
         dashboard_index,
+        first_missing_month,
+        refresh_contact_gap,
         with_contact_colour,
     )
 
@@ -375,7 +379,12 @@ def _sql_colour(placement, today, student, family) -> tuple[str, str]:
         for side, months in (("student", student), ("family", family))
         for month in months
     )
+    refresh_contact_gap(placement)
     found = Placement.objects.filter(pk=placement.pk)
+    [stored] = found.values_list("first_missing_month", flat=True)
+    assert stored == first_missing_month(
+        starts_on=placement.starts_on, student_months=student, family_months=family
+    )
     [sql] = with_contact_colour(found, today).values_list("contact_colour", flat=True)
     assert dashboard_index(found, today) == [(placement.pk, sql)]
     counts = colour_counts(dashboard_index(found, today))
@@ -452,3 +461,112 @@ def test_the_database_colour_agrees_with_the_rule(placed, start, offset, student
     )
 
     assert sql == python
+
+
+# --- The stored first month missing a contact, as the services keep it -----------------------
+
+
+def _months_missing(placement):
+    """`first_missing_month` computed afresh from every contact of `placement`."""
+    from twinning.exchanges.services.monitoring import first_missing_month
+
+    rows = MonthlyContact.objects.filter(placement=placement)
+    return first_missing_month(
+        starts_on=placement.starts_on,
+        student_months=[r.month for r in rows if r.contact_with == "student"],
+        family_months=[r.month for r in rows if r.contact_with == "family"],
+    )
+
+
+@pytest.mark.django_db
+def test_a_new_placement_misses_its_first_month(placed):
+    placed.placement.refresh_from_db()
+
+    assert placed.placement.first_missing_month == placed.placement.starts_on.replace(day=1)
+
+
+@pytest.mark.django_db
+def test_the_stored_month_moves_on_once_both_sides_of_a_month_are_recorded(springfield_member):
+    today = association_today()
+    first = (today.replace(day=1) - datetime.timedelta(days=40)).replace(day=1)
+    world = m.placed(springfield_member, starts_on=first)
+    placement = world.placement
+
+    _record(placement, contact_with="student", contacted_on=first)
+    placement.refresh_from_db()
+    assert placement.first_missing_month == first  # the family is still missing
+    _record(placement, contact_with="family", contacted_on=first + datetime.timedelta(days=3))
+    placement.refresh_from_db()
+
+    assert placement.first_missing_month == (first + datetime.timedelta(days=32)).replace(day=1)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    contacts=st.lists(
+        st.tuples(st.integers(0, 4), st.sampled_from(["student", "family"])),
+        unique=True,
+        max_size=10,
+    )
+)
+def test_recording_contacts_in_any_order_keeps_the_stored_month_true(placed, contacts):
+    """Whatever months and sides `record_contact` records, in whatever order, the placement's
+    stored month is the one its contacts give, and the database's colour is the rule's."""
+    from twinning.core.dates import add_months
+    from twinning.exchanges.models import Placement
+    from twinning.exchanges.services.monitoring import with_contact_colour
+
+    today = association_today()
+    first = add_months(today.replace(day=1), -4)
+    placement = placed.placement
+    MonthlyContact.objects.filter(placement=placement).delete()
+    Placement.objects.filter(pk=placement.pk).update(starts_on=first, first_missing_month=first)
+    placement.refresh_from_db()
+    for offset, side in contacts:
+        _record(placement, contact_with=side, contacted_on=min(add_months(first, offset), today))
+        placement.refresh_from_db()
+        assert placement.first_missing_month == _months_missing(placement)
+
+    found = Placement.objects.filter(pk=placement.pk)
+    [sql] = with_contact_colour(found, today).values_list("contact_colour", flat=True)
+    rows = list(MonthlyContact.objects.filter(placement=placement))
+    python = _state(
+        today,
+        [r.month for r in rows if r.contact_with == "student"],
+        [r.month for r in rows if r.contact_with == "family"],
+        starts_on=first,
+    ).colour
+    assert sql == python
+
+
+@pytest.mark.django_db
+def test_the_migration_fills_the_stored_month_from_the_contacts(springfield_member):
+    import importlib
+
+    from django.apps import apps
+
+    from twinning.exchanges.models import Placement
+
+    today = association_today()
+    first = (today.replace(day=1) - datetime.timedelta(days=70)).replace(day=1)
+    placement = m.placed(springfield_member, starts_on=first).placement
+    MonthlyContact.objects.bulk_create(
+        MonthlyContact(
+            placement=placement, month=first, contact_with=side, contacted_on=first, method="phone"
+        )
+        for side in ("student", "family")
+    )
+    Placement.objects.update(first_missing_month=D(2000, 1, 1))
+    migration = importlib.import_module(
+        "twinning.exchanges.migrations.0006_placement_first_missing_month"
+    )
+
+    migration.fill(apps, None)
+
+    placement.refresh_from_db()
+    assert placement.first_missing_month == (first + datetime.timedelta(days=32)).replace(day=1)

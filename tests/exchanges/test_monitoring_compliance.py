@@ -467,6 +467,15 @@ def _latest_check(world, result, days):
     )
 
 
+def _start(world, day):
+    """The placement starts on `day`, its stored first missing month refreshed as a service
+    changing the start does."""
+    from twinning.exchanges.services.monitoring import refresh_contact_gap
+
+    _update(Placement, world.placement.pk, starts_on=day)
+    refresh_contact_gap(Placement.objects.get(pk=world.placement.pk))
+
+
 def _visit(world):
     return world.placement.approval.home_visit_id
 
@@ -522,7 +531,7 @@ CHANGES = {
     ),
     "overdue contacts": (
         lambda w: (
-            _update(Placement, w.placement.pk, starts_on=TODAY() - 40 * DAY)
+            _start(w, TODAY() - 40 * DAY)
             or _update(HomeVisit, _visit(w), visited_on=TODAY() - 60 * DAY)
         ),
         True,

@@ -71,6 +71,23 @@ def test_staff_create_a_season_and_offer_places_from_the_pages(staff, springfiel
     assert "Springfield Sister Cities" in page.content.decode()
 
 
+def test_the_staff_home_counts_each_seasons_offers_and_students(staff, springfield_member):
+    from tests.factories import CommunityFactory
+
+    busy = h.season(slug="busy", name="Busy year")
+    first = h.quota(springfield_member, busy)
+    h.quota(springfield_member, busy, partner=CommunityFactory(name="Other partner"))
+    h.nominate(first, email="one@kragujevac.example")
+    h.nominate(first, email="two@kragujevac.example", first_name="Maja")
+    h.season(slug="empty", name="Empty year")
+
+    page = staff.get("/staff/exchanges/").content.decode()
+
+    cells = r'</td><td class="num">(\d+)</td><td class="num">(\d+)</td></tr>'
+    assert re.search(r"Busy year</a>.*?" + cells, page, re.S).groups() == ("2", "2")
+    assert re.search(r"Empty year</a>.*?" + cells, page, re.S).groups() == ("0", "0")
+
+
 def test_staff_season_form_shows_errors_and_changes_nothing(staff):
     response = staff.post(
         "/staff/exchanges/",

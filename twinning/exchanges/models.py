@@ -605,6 +605,14 @@ class Placement(TimeStampedModel):
     )
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     end_reason = models.TextField(_("why it ended"), blank=True)
+    # The first month, from the start's month on, without a contact on both sides (the month
+    # after the last complete one when none is missing): what the dashboards' colour reads
+    # instead of counting contacts. Written by `services.monitoring.refresh_contact_gap`,
+    # which every service that changes a placement's contacts calls; a new placement has
+    # none, so its start's month (`save`).
+    first_missing_month = models.DateField(
+        _("first month missing a contact"), blank=True, editable=False
+    )
 
     objects = PlacementQuerySet.as_manager()
 
@@ -626,6 +634,11 @@ class Placement(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.student} → {self.approval.family}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.first_missing_month is None:  # a new placement: no contact yet
+            self.first_missing_month = self.starts_on.replace(day=1)
+        super().save(*args, **kwargs)
 
     @property
     def is_current(self) -> bool:

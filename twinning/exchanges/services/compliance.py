@@ -47,9 +47,9 @@ from twinning.exchanges.models import (
     Training,
 )
 from twinning.exchanges.services import monitoring
-from twinning.exchanges.services.families import adults, latest_check
+from twinning.exchanges.services.families import CHECKS, HOUSEHOLD, adults, latest_check
 from twinning.exchanges.services.monitoring import RED
-from twinning.exchanges.services.staff import current_training
+from twinning.exchanges.services.staff import TRAININGS, current_training
 from twinning.youth.age import AGE_OF_MAJORITY, age_on
 
 RULES = (
@@ -71,10 +71,7 @@ class Check:
     label: str
     passed: bool
     reason: str
-
-    @property
-    def outcome(self) -> str:
-        return _("pass") if self.passed else _("fail")
+    outcome: str  # "pass" or "fail", in words
 
 
 # Statuses in which the student has arrived: the orientation after arrival is then due.
@@ -86,7 +83,8 @@ def orientation_status(placement: Placement) -> tuple[bool, str]:
     (`Orientation`, recorded by `services.placement.record_orientation`; the orientations
     come prefetched with `compliance_placements`)."""
     student = placement.student
-    held = {o.kind: o for o in student.orientations.all()}
+    rows = getattr(student, "orientation_list", None)
+    held = {o.kind: o for o in (student.orientations.all() if rows is None else rows)}
     pre = held.get(Orientation.Kind.PRE_ARRIVAL)
     post = held.get(Orientation.Kind.POST_ARRIVAL)
     if pre is None:
@@ -105,6 +103,26 @@ def orientation_status(placement: Placement) -> tuple[bool, str]:
 
 # The page's and the export's order: by committee, then the student's name.
 LISTED = ("student__quota__host__name", "student__person__last_name", "pk")
+
+# The columns `checks`, the page and the CSV read (`only`: the timestamps, texts and addresses
+# of the seven rows joined to each placement are not converted).
+READ = (
+    "starts_on",
+    "first_missing_month",
+    "student__status",
+    "student__person__first_name",
+    "student__person__last_name",
+    "student__quota__host__name",
+    "student__quota__host__slug",
+    "student__season__departure_date",
+    "approval__family__family_name",
+    "approval__home_visit__suitable",
+    "approval__home_visit__visited_on",
+    "school__name",
+    "school__letter_file",
+    "school__letter_signed_on",
+    "coordinator__name",
+)
 
 
 def compliance_placements(
@@ -125,15 +143,38 @@ def compliance_placements(
             "approval__family",
             "approval__home_visit",
             "school",
-            "coordinator__user",
+            "coordinator",
         )
+        .only(*READ)
         .prefetch_related(
+            # Lists (`to_attr`, as `families.adults`, `families.latest_check`,
+            # `staff.current_training` and `orientation_status` read them): no related
+            # manager is made per row.
             Prefetch(
                 "approval__family__household",
-                queryset=HouseholdMember.objects.prefetch_related("background_checks"),
+                queryset=HouseholdMember.objects.only(
+                    "family_id", "name", "date_of_birth"
+                ).prefetch_related(
+                    Prefetch(
+                        "background_checks",
+                        queryset=BackgroundCheck.objects.only("person_id", "checked_on", "result"),
+                        to_attr=CHECKS,
+                    )
+                ),
+                to_attr=HOUSEHOLD,
             ),
-            "coordinator__trainings",
-            "student__orientations",
+            Prefetch(
+                "coordinator__trainings",
+                queryset=Training.objects.only(
+                    "coordinator_id", "course", "completed_on", "expires_on"
+                ),
+                to_attr=TRAININGS,
+            ),
+            Prefetch(
+                "student__orientations",
+                queryset=Orientation.objects.only("student_id", "kind", "held_on"),
+                to_attr="orientation_list",
+            ),
         )
         .annotate(
             reports_owed=Coalesce(
@@ -245,7 +286,12 @@ def checks(placement: Placement, today: datetime.date) -> list[Check]:
     """Every rule for one placement fetched through `compliance_placements` (no query)."""
     state = monitoring.placement_state(placement, today)
     results = _results(placement, today, (state.colour != RED, " ".join(state.reasons)))
-    return [Check(key, str(label), *results[key]) for key, label in RULES]
+    words = {True: _("pass"), False: _("fail")}
+    return [
+        Check(key, str(label), passed, reason, words[passed])
+        for key, label in RULES
+        for passed, reason in [results[key]]
+    ]
 
 
 def _born_by(day: datetime.date) -> datetime.date:
@@ -282,21 +328,23 @@ def failing_rule(today: datetime.date) -> Q:
     owed = Incident.objects.filter(
         student=OuterRef("student"), requires_mandatory_report=True, reported_on__isnull=True
     )
+    # The columns first, then the subqueries from the cheapest: the database stops at the
+    # first rule a placement fails, and the adults' latest checks cost the most.
     return (
-        ~Q(Exists(adults))  # adults_checked
-        | Q(Exists(unchecked))
+        Q(contact_colour=RED)  # contacts
         | Q(approval__home_visit__suitable=False)  # home_visit
         | Q(approval__home_visit__visited_on__gt=F("starts_on"))
         | Q(school__letter_file="")  # school_letter
         | Q(school__letter_signed_on__isnull=True)
         | ~Q(Exists(trained))  # training
+        | Q(Exists(owed))  # incidents
         | ~Q(Exists(oriented.filter(kind=Orientation.Kind.PRE_ARRIVAL)))  # orientation
         | (
             Q(student__status__in=ARRIVED)
             & ~Q(Exists(oriented.filter(kind=Orientation.Kind.POST_ARRIVAL)))
         )
-        | Q(contact_colour=RED)  # contacts
-        | Q(Exists(owed))  # incidents
+        | ~Q(Exists(adults))  # adults_checked
+        | Q(Exists(unchecked))
     )
 
 
@@ -323,6 +371,13 @@ def failing_placements(
     today = today or association_today()
     found = with_adult_cutoff(compliance_placements(placements, today, colour=True))
     return found.filter(failing_rule(today))
+
+
+def listed_ids(placements: PlacementQuerySet) -> list[int]:
+    """The ids of the current `placements` in the page's order (one query of ids: the page's
+    rows are then read by `by_ids`, so the heavy query reads 50 placements, not sort them
+    all)."""
+    return list(placements.current().order_by(*LISTED).values_list("pk", flat=True))
 
 
 def failing_ids(placements: PlacementQuerySet, today: datetime.date | None = None) -> list[int]:
@@ -357,7 +412,7 @@ def export_rows(
     at a time (their ids first, then each chunk in the fixed queries of
     `compliance_placements`), so memory stays bounded however many there are."""
     today = today or association_today()
-    ids = list(placements.current().order_by(*LISTED).values_list("pk", flat=True))
+    ids = listed_ids(placements)
     for start in range(0, len(ids), CSV_CHUNK):
         chunk = ids[start : start + CSV_CHUNK]
         yield from compliance_rows(Placement.objects.filter(pk__in=chunk), today)

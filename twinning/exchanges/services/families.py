@@ -59,16 +59,24 @@ def screening_horizon(today: datetime.date | None = None) -> datetime.date:
     return max(horizon, last) if last else horizon
 
 
+# Attributes a list page may prefetch into (`Prefetch(..., to_attr=...)`, no related manager
+# per row): the family's household, a member's checks (the compliance page).
+HOUSEHOLD, CHECKS = "household_list", "check_list"
+
+
 def adults(family: HostFamily, *, horizon: datetime.date) -> list[HouseholdMember]:
+    members = getattr(family, HOUSEHOLD, None)
     return [
         person
-        for person in family.household.all()
+        for person in (family.household.all() if members is None else members)
         if age_on(person.date_of_birth, horizon) >= AGE_OF_MAJORITY
     ]
 
 
 def latest_check(person: HouseholdMember) -> BackgroundCheck | None:
-    checks = sorted(person.background_checks.all(), key=lambda c: (c.checked_on, c.pk))
+    found = getattr(person, CHECKS, None)
+    found = person.background_checks.all() if found is None else found
+    checks = sorted(found, key=lambda c: (c.checked_on, c.pk))
     return checks[-1] if checks else None
 
 

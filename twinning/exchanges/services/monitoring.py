@@ -33,19 +33,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import (
     Case,
     CharField,
-    DateField,
-    Exists,
     F,
-    Func,
-    IntegerField,
-    OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -59,7 +52,6 @@ from twinning.exchanges import emails
 from twinning.exchanges.models import (
     ContactAlert,
     MonthlyContact,
-    MonthlyContactQuerySet,
     Placement,
     PlacementQuerySet,
 )
@@ -82,7 +74,9 @@ def month_of(day: datetime.date) -> datetime.date:
 
 
 def next_month(month: datetime.date) -> datetime.date:
-    return (month + datetime.timedelta(days=32)).replace(day=1)
+    if month.month == 12:
+        return datetime.date(month.year + 1, 1, 1)
+    return datetime.date(month.year, month.month + 1, 1)
 
 
 def months_from(first: datetime.date, before: datetime.date) -> list[datetime.date]:
@@ -159,6 +153,44 @@ def contact_state(
     return ContactState(GREEN, (_("Both contacts of this month are recorded."),))
 
 
+def first_missing_month(
+    *,
+    starts_on: datetime.date,
+    student_months: Iterable[datetime.date],
+    family_months: Iterable[datetime.date],
+) -> datetime.date:
+    """The first month, from `starts_on`'s month on, without a contact on both sides (the
+    month after the last complete one when none is missing; contacts before the start do not
+    count). What `Placement.first_missing_month` keeps, so the colour is a comparison
+    (`with_contact_colour`): red when it is before the current month, amber when it is the
+    current month in its last `AMBER_DAYS`, as `contact_state` decides from the months."""
+    both = set(student_months) & set(family_months)
+    month = month_of(starts_on)
+    while month in both:
+        month = next_month(month)
+    return month
+
+
+def refresh_contact_gap(placement: Placement) -> datetime.date:
+    """Write `placement`'s `first_missing_month` from its contacts (one read, one update;
+    the services that change a placement's contacts or its start call it in their
+    transaction)."""
+    rows = MonthlyContact.objects.filter(
+        placement=placement, month__gte=month_of(placement.starts_on)
+    ).order_by()
+    months: dict[str, set[datetime.date]] = {side: set() for side in MonthlyContact.With}
+    for month, side in rows.values_list("month", "contact_with"):
+        months[side].add(month)
+    gap = first_missing_month(
+        starts_on=placement.starts_on,
+        student_months=months[MonthlyContact.With.STUDENT],
+        family_months=months[MonthlyContact.With.FAMILY],
+    )
+    Placement.objects.filter(pk=placement.pk).update(first_missing_month=gap)
+    placement.first_missing_month = gap
+    return gap
+
+
 def monitored(placements: PlacementQuerySet, *, contacts: bool = True) -> PlacementQuerySet:
     """Placements with what the dashboards and the task show, and (unless not `contacts`)
     every contact's month and side prefetched (one query for all placements, whatever their
@@ -185,23 +217,36 @@ def contact_months() -> Prefetch:
 
 
 def placement_state(placement: Placement, today: datetime.date) -> ContactState:
-    """`contact_state` of a placement fetched through `monitored` (no query)."""
+    """`contact_state` of a placement fetched through `monitored` or given its months by
+    `attach_contact_months` (no query)."""
     rows = getattr(placement, "contact_months", None)
     if rows is None:
         rows = list(placement.contacts.only("month", "contact_with"))
+    since = getattr(placement, "contact_months_from", None)
+    return months_state(placement.starts_on, today, rows, complete_before=since)
+
+
+def months_state(
+    starts_on: datetime.date,
+    today: datetime.date,
+    rows: Iterable[Any],
+    *,
+    complete_before: datetime.date | None = None,
+) -> ContactState:
+    """`contact_state` from contact rows (each with `month` and `contact_with`). With
+    `complete_before` (the placement's stored `first_missing_month`), the rows need only start
+    at that month: every month from the start's up to it is complete on both sides, by the
+    stored month's definition (`first_missing_month`)."""
+    done = months_from(starts_on, complete_before) if complete_before else []
+    student, family = list(done), list(done)
+    for row in rows:
+        (student if row.contact_with == MonthlyContact.With.STUDENT else family).append(row.month)
     return contact_state(
-        starts_on=placement.starts_on,
-        today=today,
-        student_months=[r.month for r in rows if r.contact_with == MonthlyContact.With.STUDENT],
-        family_months=[r.month for r in rows if r.contact_with == MonthlyContact.With.FAMILY],
+        starts_on=starts_on, today=today, student_months=student, family_months=family
     )
 
 
 # --- The same rule in SQL, for the colour's counts, filter and order over every placement ------
-
-
-def _contacts(**conditions: Any) -> MonthlyContactQuerySet:
-    return MonthlyContact.objects.filter(placement=OuterRef("pk"), **conditions)
 
 
 def with_contact_colour(
@@ -210,34 +255,19 @@ def with_contact_colour(
     """`contact_state`'s colour computed by the database, as `contact_colour`, so the
     dashboards count, filter and order every placement without reading its contacts; only the
     page shown is then read in full through `placement_state`. The same rule as
-    `contact_state` (tests/exchanges/test_monitoring.py checks that both agree): a placement
-    not started is green; it is red when its past months (its start's month up to, not
-    including, this one) hold fewer contacts than two a month (one row per month and side at
-    most, a unique constraint, so fewer means a side missing in some month); in the last
-    `AMBER_DAYS` of the month (a test on today, the same for every placement) a side missing
-    this month makes it amber."""
+    `contact_state` (tests/exchanges/test_monitoring.py checks that both agree), stated on the
+    placement's stored `first_missing_month` (`first_missing_month`, kept by
+    `refresh_contact_gap`): a placement not started is green; it is red when that month is
+    before this one (a past month lacks a side); in the last `AMBER_DAYS` of the month (a test
+    on today, the same for every placement) it is amber when that month is this one (a side
+    missing this month). A comparison of one column: no contact is read."""
     today = today or association_today()
     current = month_of(today)
     started = Q(starts_on__lte=today)
-    past = Value(today.year * 12 + today.month) - (
-        ExtractYear("starts_on") * 12 + ExtractMonth("starts_on")
-    )
-    done = _contacts(month__gte=OuterRef("contact_from"), month__lt=current)
-    # COUNT without a GROUP BY: one row, 0 when no contact.
-    counted = done.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    # alias(), not annotate(): the count is computed once, inside the colour, not selected.
-    placements = placements.alias(
-        contact_from=TruncMonth("starts_on", output_field=DateField()), contact_past=past
-    ).alias(contact_done=Subquery(counted, output_field=IntegerField()))
-    red = started & Q(contact_done__lt=F("contact_past") * 2)
-    whens = [When(red, then=Value(RED))]
+    whens = [When(started & Q(first_missing_month__lt=current), then=Value(RED))]
     left = calendar.monthrange(today.year, today.month)[1] - today.day
     if left < AMBER_DAYS:
-        student, family = MonthlyContact.With.STUDENT, MonthlyContact.With.FAMILY
-        missing = ~Exists(_contacts(contact_with=student, month=current)) | ~Exists(
-            _contacts(contact_with=family, month=current)
-        )
-        whens.append(When(started & missing, then=Value(AMBER)))
+        whens.append(When(started & Q(first_missing_month=current), then=Value(AMBER)))
     colour = Case(*whens, default=Value(GREEN), output_field=CharField())
     return placements.annotate(contact_colour=colour)
 
@@ -269,27 +299,65 @@ class _Month(NamedTuple):
 
 
 def attach_contact_months(placements: list[Placement]) -> list[Placement]:
-    """`placement_state`'s months for these placements (a page), as light rows in one query
-    (what `monitored`'s prefetch gives, without a model instance per contact)."""
-    months: dict[int, list[_Month]] = {p.pk: [] for p in placements}
-    rows = MonthlyContact.objects.filter(placement__in=list(months)).order_by()
-    for pk, month, side in rows.values_list("placement_id", "month", "contact_with"):
-        months[pk].append(_Month(month, side))
+    """`placement_state`'s months for these placements (a page), as light rows in one query:
+    only the contacts from each placement's stored `first_missing_month` on (the months
+    before it are complete on both sides), a few rows a placement rather than two a month."""
+    months = _months_from_gap([p.pk for p in placements])
     for placement in placements:
         placement.contact_months = months[placement.pk]  # type: ignore[attr-defined]
+        placement.contact_months_from = placement.first_missing_month  # type: ignore[attr-defined]
     return placements
+
+
+def _months_from_gap(ids: list[int]) -> dict[int, list[_Month]]:
+    """The contacts of the placements `ids` from each one's `first_missing_month` on, by
+    placement (one query)."""
+    months: dict[int, list[_Month]] = {pk: [] for pk in ids}
+    rows = MonthlyContact.objects.filter(
+        placement__in=ids, month__gte=F("placement__first_missing_month")
+    ).order_by()
+    for pk, month, side in rows.values_list("placement_id", "month", "contact_with"):
+        months[pk].append(_Month(month, side))
+    return months
+
+
+# What a dashboard row shows, read as values (no model instance).
+DASHBOARD_FIELDS = ("pk", "starts_on", "first_missing_month")
+DASHBOARD_RELATED = {
+    "first_name": F("student__person__first_name"),
+    "last_name": F("student__person__last_name"),
+    "committee": F("student__quota__host__name"),
+    "family_name": F("approval__family__family_name"),
+    "coordinator_name": F("coordinator__name"),
+}
 
 
 def dashboard_rows(
     ids: Iterable[int], today: datetime.date | None = None
-) -> list[tuple[Placement, ContactState]]:
-    """The placements `ids` (a page of a `dashboard_index`), in that order, each with its
-    full state and reasons (`placement_state`; a fixed number of queries)."""
+) -> list[tuple[dict[str, Any], ContactState]]:
+    """The placements `ids` (a page of a `dashboard_index`), in that order, each as a row of
+    `DASHBOARD_FIELDS` and `DASHBOARD_RELATED` (values, plus `name`) with its full state and
+    reasons (`months_state` on the contacts from its stored first missing month; two
+    queries)."""
     today = today or association_today()
     ids = list(ids)
-    placements = list(monitored(Placement.objects.filter(pk__in=ids), contacts=False))
-    found = {p.pk: p for p in attach_contact_months(placements)}
-    return [(found[pk], placement_state(found[pk], today)) for pk in ids if pk in found]
+    found = {
+        row["pk"]: row
+        for row in Placement.objects.filter(pk__in=ids)
+        .order_by()
+        .values(*DASHBOARD_FIELDS, **DASHBOARD_RELATED)
+    }
+    months = _months_from_gap(list(found))
+    rows = []
+    for pk in ids:
+        if (row := found.get(pk)) is None:
+            continue
+        row["name"] = f"{row['first_name']} {row['last_name']}"
+        state = months_state(
+            row["starts_on"], today, months[pk], complete_before=row["first_missing_month"]
+        )
+        rows.append((row, state))
+    return rows
 
 
 @transaction.atomic
@@ -342,6 +410,7 @@ def record_contact(
     )
     contact.full_clean()
     contact.save()
+    refresh_contact_gap(placement)
     log_activity(
         placement,
         "exchanges.contact.recorded",

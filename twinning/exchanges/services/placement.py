@@ -28,6 +28,7 @@ The ranking's rules (score, higher first; then the nearest school, then the fami
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -566,21 +567,44 @@ def record_orientation(
 # --- Reads for the pages -------------------------------------------------------------------------
 
 
-def listed_placements() -> QuerySet[Placement]:
-    """Current placements with what the lists show, in a constant number of queries."""
+# What a placement list's row shows, read as values (no model instance): name -> lookup.
+LISTED_VALUES = {
+    "student_pk": F("student_id"),
+    "first_name": F("student__person__first_name"),
+    "last_name": F("student__person__last_name"),
+    "season_name": F("student__season__name"),
+    "committee_slug": F("student__quota__host__slug"),
+    "committee_name": F("student__quota__host__name"),
+    "family_name": F("approval__family__family_name"),
+    "school_name": F("school__name"),
+    "coordinator_name": F("coordinator__name"),
+    "status": F("student__status"),
+}
+
+
+def listed_placements() -> QuerySet[Placement, Any]:
+    """Current placements as the lists show them (`LISTED_VALUES` and the start), by the
+    student's name: one query of values, sliced by the page; `with_orientations` then adds
+    the page's orientations."""
     return (
         Placement.objects.current()
-        .select_related(
-            "student__person",
-            "student__season",
-            "student__quota__host",
-            "approval__family",
-            "school",
-            "coordinator",
-        )
-        .prefetch_related("student__orientations")
         .order_by("student__person__last_name", "student__person__first_name", "pk")
+        .values("pk", "starts_on", **LISTED_VALUES)
     )
+
+
+def with_orientations(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`listed_placements` rows (a page), each with `status_label` and `orientations` (the
+    kinds held: `pre_arrival`, `post_arrival`), in one query."""
+    rows = list(rows)
+    held: dict[int, set[str]] = {row["student_pk"]: set() for row in rows}
+    found = Orientation.objects.filter(student_id__in=list(held)).order_by()
+    for student, kind in found.values_list("student_id", "kind"):
+        held[student].add(kind)
+    for row in rows:
+        row["status_label"] = Student.Status(row["status"]).label
+        row["orientations"] = dict.fromkeys(held[row["student_pk"]], True)
+    return rows
 
 
 def history(student: Student) -> QuerySet[Placement]:
@@ -606,9 +630,11 @@ __all__ = [
     "Suggestion",
     "allergy_conflict",
     "change_placement",
+    "listed_placements",
     "place_student",
     "record_orientation",
     "record_preferences",
     "record_school_distance",
     "suggest_families",
+    "with_orientations",
 ]

@@ -22,9 +22,15 @@ def _check_manages(member: Any, by: Any) -> None:
     require(by, "exchanges.manage_committee", member)
 
 
+# The attribute a list page may prefetch the trainings into (`to_attr`: the compliance page).
+TRAININGS = "training_list"
+
+
 def current_training(coordinator: Coordinator, on: datetime.date) -> Training | None:
     """The coordinator's training valid on `on` (the one that runs longest), if any."""
-    valid = [t for t in coordinator.trainings.all() if t.completed_on <= on < t.expires_on]
+    found = getattr(coordinator, TRAININGS, None)
+    found = coordinator.trainings.all() if found is None else found
+    valid = [t for t in found if t.completed_on <= on < t.expires_on]
     return max(valid, key=lambda t: t.expires_on) if valid else None
 
 

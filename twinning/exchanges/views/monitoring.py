@@ -117,11 +117,11 @@ def _compliance(request: HttpRequest, member: Member | None) -> HttpResponse:
     today = association_today()
     failing = request.GET.get("failing") == "1"
     if failing:
-        page = paginate(request, compliance.failing_ids(placements, today))
-        shown = compliance.by_ids(list(page.object_list), today)
+        ids = compliance.failing_ids(placements, today)
     else:
-        page = paginate(request, compliance.compliance_placements(placements, today))
-        shown = list(page.object_list)
+        ids = compliance.listed_ids(placements)
+    page = paginate(request, ids)
+    shown = compliance.by_ids(list(page.object_list), today)
     monitoring.attach_contact_months(shown)
     context = {
         "member": member,

@@ -201,14 +201,6 @@ def student_orientation(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Lists ---------------------------------------------------------------------------------------
 
 
-def _rows(placements: Any) -> list[tuple[Placement, dict[str, Any]]]:
-    """Each placement with its student's orientations by kind (prefetched)."""
-    return [
-        (p, {o.kind: o for o in p.student.orientations.all()})  # type: ignore[attr-defined]
-        for p in placements
-    ]
-
-
 @login_required
 @require_safe
 def placement_list(request: HttpRequest, slug: str) -> HttpResponse:
@@ -218,7 +210,7 @@ def placement_list(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "member": member,
         "page": page,
-        "rows": _rows(page.object_list),
+        "rows": services.with_orientations(page.object_list),
         "waiting": waiting,
         "distance_form": DistanceForm(member=member),
     }
@@ -239,7 +231,7 @@ def staff_placements(request: HttpRequest) -> HttpResponse:
     page = paginate(request, found)
     context = {
         "page": page,
-        "rows": _rows(page.object_list),
+        "rows": services.with_orientations(page.object_list),
         "seasons": seasons,
         "committees": hosting_committees(),
         "season": season,

@@ -3,7 +3,7 @@ and its students with their status and the guardian's consent."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +15,13 @@ from twinning.core.special import may_read_special
 from twinning.exchanges.forms import QuotaForm, SeasonForm
 from twinning.exchanges.models import Quota, Season, Student
 from twinning.exchanges.services import students as services
-from twinning.network.models import Member
+from twinning.exchanges.views.common import hosting_committees
+
+
+def _count(rows: QuerySet) -> Subquery:
+    """How many `rows`: a correlated COUNT without GROUP BY (one row, 0 when none)."""
+    counted = rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Subquery(counted, output_field=IntegerField())
 
 
 @staff_required
@@ -30,10 +36,13 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Season created: now record the places offered."))
             return redirect("exchanges:season", slug=season.slug)
+    # Each count a correlated subquery on its own index: a join of quotas and students with
+    # COUNT(DISTINCT) read every quota-student pair (40,000 at 2,000 students).
     seasons = Season.objects.annotate(
-        offers=Count("quotas", distinct=True), nominated=Count("students", distinct=True)
+        offers=_count(Quota.objects.filter(season=OuterRef("pk"))),
+        nominated=_count(Student.objects.filter(season=OuterRef("pk"))),
     ).order_by("-arrival_date", "pk")
-    committees = Member.objects.filter(exchange_quotas__isnull=False).distinct().order_by("name")
+    committees = hosting_committees().only("name", "slug")
     context = {"form": form, "seasons": seasons, "committees": committees}
     context["reads_incidents"] = may_read_special(request.user)  # section 3's incidents
     return render(request, "exchanges/staff_home.html", context)
