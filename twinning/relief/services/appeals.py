@@ -29,10 +29,13 @@ from twinning.relief import emails
 from twinning.relief.models import FOLDER, Appeal, Follower, Need, PartnerLink, Photo, Update
 
 
+RESERVED_SLUGS = {"mine", "link"}  # /relief/mine/ and /relief/link/<token>/ are pages
+
+
 def _unique_slug(title: str) -> str:
     base = slugify(title)[:200] or "appeal"
     slug, n = base, 1
-    while Appeal.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Appeal.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
