@@ -275,7 +275,7 @@ def test_an_appeal_without_an_update_for_90_days_leaves_the_active_list_until_it
 
 
 def test_donors_who_opted_in_get_the_update_with_a_working_unsubscribe(
-    appeal, committee_admin_user
+    appeal, committee_admin_user, django_capture_on_commit_callbacks
 ):
     record_pledge(
         appeal=appeal,

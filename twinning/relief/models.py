@@ -19,11 +19,20 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from twinning.core.models import TimeStampedModel
+from twinning.members.payments import currency_digits
 from twinning.network.models import Community, Member, Partnership
 
 FOLDER = "relief"  # private storage folder of receipts and photos (core.orphans)
 REPORT_DAYS = 90  # an open appeal without an update for this long is flagged and unlisted
 AMOUNT: dict[str, Any] = {"max_digits": 15, "decimal_places": 3}
+
+
+def shown(amount: Decimal | None, currency: str) -> str:
+    """An amount with its currency's own digits: 120.50 USD, 5000 JPY, 1.250 KWD."""
+    if amount is None:
+        return ""
+    digits = currency_digits(currency) if currency else 2
+    return f"{amount.quantize(Decimal(1).scaleb(-digits))} {currency}"
 
 
 class AppealQuerySet(models.QuerySet["Appeal"]):
@@ -119,6 +128,10 @@ class Appeal(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("relief:appeal_detail", kwargs={"slug": self.slug})
+
+    @property
+    def goal_shown(self) -> str:
+        return shown(self.goal, self.currency)
 
     def is_overdue(self, today: datetime.date) -> bool:
         return self.status == self.Status.OPEN and (today - self.reported_on).days > REPORT_DAYS
@@ -254,6 +267,10 @@ class Pledge(TimeStampedModel):
             ),
         ]
 
+    @property
+    def amount_shown(self) -> str:
+        return shown(self.amount, self.currency)
+
     def __str__(self) -> str:
         return f"{self.public_name}: {self.amount or self.quantity}"
 
@@ -290,6 +307,10 @@ class Donation(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="relief_donation_positive"),
         ]
+
+    @property
+    def amount_shown(self) -> str:
+        return shown(self.amount, self.currency)
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"
@@ -344,6 +365,10 @@ class Expense(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="relief_expense_positive"),
         ]
+
+    @property
+    def amount_shown(self) -> str:
+        return shown(self.amount, self.currency)
 
     def __str__(self) -> str:
         return self.description
@@ -505,9 +530,6 @@ class Follower(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.email
-
-
-ZERO = Decimal(0)
 
 
 def stored_file_names() -> set[str]:

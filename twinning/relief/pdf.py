@@ -35,7 +35,7 @@ def render_receipt(donation: Donation) -> bytes:
     rows = [
         [_("Receipt number"), donation.number],
         [_("Received from"), donation.name or _("Anonymous")],
-        [_("Amount"), f"{donation.amount} {donation.currency}"],
+        [_("Amount"), donation.amount_shown],
         [_("Received on"), donation.received_on.isoformat()],
         [_("Paid by"), f"{label_of(donation.provider)} ({donation.method})"],
         [_("Reference"), donation.reference or "-"],

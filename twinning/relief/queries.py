@@ -12,9 +12,15 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
+from twinning.members.payments import currency_digits
 from twinning.relief.models import Appeal, Donation, Expense, Need, Pledge, Shipment, ShipmentLine
 
 ZERO = Decimal(0)
+
+
+def exact(amount: Decimal, currency: str) -> Decimal:
+    """An amount shown with its currency's digits (120.50 USD, 5000 JPY, 1.250 KWD)."""
+    return amount.quantize(Decimal(1).scaleb(-currency_digits(currency)))
 
 
 @dataclass
@@ -32,9 +38,13 @@ def balances(appeal: Appeal) -> list[Balance]:
     """Money in, approved money out and the balance, per currency (two queries)."""
     rows: dict[str, Balance] = {}
     for row in appeal.donations.values("currency").annotate(t=Sum("amount")).order_by():
-        rows.setdefault(row["currency"], Balance(row["currency"])).received = row["t"]
+        rows.setdefault(row["currency"], Balance(row["currency"])).received = exact(
+            row["t"], row["currency"]
+        )
     for row in appeal.expenses.approved().values("currency").annotate(t=Sum("amount")).order_by():
-        rows.setdefault(row["currency"], Balance(row["currency"])).spent = row["t"]
+        rows.setdefault(row["currency"], Balance(row["currency"])).spent = exact(
+            row["t"], row["currency"]
+        )
     return sorted(rows.values(), key=lambda b: (b.currency != appeal.currency, b.currency))
 
 
@@ -55,9 +65,21 @@ LEDGER_HEADER = ("date", "direction", "who or what", "amount", "currency")
 def ledger_rows(appeal: Appeal) -> Iterator[tuple[Any, ...]]:
     """Every line of the public ledger (streamed for the CSV), then the balances."""
     for d in money_in(appeal).iterator(chunk_size=2000):
-        yield (d.received_on.isoformat(), "in", d.public_name, d.amount, d.currency)
+        yield (
+            d.received_on.isoformat(),
+            "in",
+            d.public_name,
+            exact(d.amount, d.currency),
+            d.currency,
+        )
     for e in money_out(appeal).iterator(chunk_size=2000):
-        yield (e.spent_on.isoformat(), "out", e.description, -e.amount, e.currency)
+        yield (
+            e.spent_on.isoformat(),
+            "out",
+            e.description,
+            -exact(e.amount, e.currency),
+            e.currency,
+        )
     for b in balances(appeal):
         yield ("", "balance", "", b.balance, b.currency)
 
@@ -75,7 +97,7 @@ def progress(appeal: Appeal) -> Progress:
     totals = appeal.donations.filter(currency=appeal.currency).aggregate(
         t=Sum("amount"), n=Count("pk")
     )
-    raised = totals["t"] or ZERO
+    raised = exact(totals["t"] or ZERO, appeal.currency)
     percent = min(100, int(raised * 100 / appeal.goal)) if appeal.goal else 0
     return Progress(raised, percent, appeal.pledges.count(), totals["n"])
 
