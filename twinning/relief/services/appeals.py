@@ -184,6 +184,13 @@ def add_need(
     return need
 
 
+def _name_of(by: Any) -> str:
+    """Who confirmed, as shown: the user's name or e-mail; the association for SYSTEM."""
+    if getattr(by, "is_authenticated", False):
+        return str(by.get_full_name() or by.email)
+    return get_association().name
+
+
 def _is_partner_account(by: Any, appeal: Appeal) -> bool:
     from twinning.relief.rules import is_partner_side
 
@@ -198,7 +205,7 @@ def confirm_need(*, need: Need, by: Any) -> Need:
     if need.confirmed_at is None:
         need.confirmed_at = timezone.now()
         need.confirmed_by = acting_user(by)
-        need.confirmed_by_name = by.get_full_name() or by.email
+        need.confirmed_by_name = _name_of(by)
         need.save(update_fields=["confirmed_at", "confirmed_by", "confirmed_by_name"])
         log_activity(need, "relief.need.confirmed", by=by, data={"via": "account"})
     return need
