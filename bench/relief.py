@@ -23,7 +23,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.common import page_queries  # noqa: E402
 from bench.run import BENCH_DIR, env_for, section  # noqa: E402
 
 RUN_DIR = BENCH_DIR / "relief"
@@ -176,6 +175,21 @@ def p50(client, path: str, runs: int) -> tuple[float, float]:
         times.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
     return statistics.median(times) * 1000, statistics.median(cpu) * 1000
+
+
+def page_queries(client, pages: dict[str, str]) -> dict[str, int]:
+    """SQL queries per page, the streamed CSV read to its end (bench.common's helper does not
+    read a streamed body, whose queries run while it is read)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    found = {}
+    for label, path in pages.items():
+        read(client, path)
+        with CaptureQueriesContext(connection) as queries:
+            read(client, path)
+        found[label] = len(queries)
+    return found
 
 
 def main() -> None:

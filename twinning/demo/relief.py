@@ -197,7 +197,7 @@ def _fill(appeal: Appeal, started: datetime.date, *, closed: bool) -> None:
     )
     for need in (goods, money):
         confirm_need(need=need, by=SYSTEM)  # the partner's council confirmed these two
-    set_appeal_status(appeal=appeal, status="open", by=SYSTEM)
+    appeal = set_appeal_status(appeal=appeal, status="open", by=SYSTEM)
     received = started + datetime.timedelta(days=5)
     donors = [("Springfield Rotary", False), ("Maria Gonzalez", False), ("A neighbour", True)]
     total = Decimal(0)

@@ -28,6 +28,8 @@ from twinning.relief.services import (
 )
 from twinning.relief.views import appeal_for
 
+SHIPMENTS_SHOWN = 20  # the latest; a long appeal's page stays light
+
 
 @require_safe
 def appeal_list(request: HttpRequest) -> HttpResponse:
@@ -69,7 +71,8 @@ def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "balances": queries.balances(appeal),
             "money_in": paginate(request, queries.money_in(appeal)),
             "money_out": queries.money_out(appeal),
-            "shipments": queries.shipments(appeal),
+            "shipments": queries.shipments(appeal)[:SHIPMENTS_SHOWN],
+            "shipment_count": appeal.shipments.count(),
             "photos": appeal.photos.all(),
             "can_pledge": request.user.has_perm("relief.pledge_appeal", appeal)
             and appeal.status == Appeal.Status.OPEN,
