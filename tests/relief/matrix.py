@@ -5,7 +5,7 @@ may pledge (any committee may); the public reads the appeal and its ledger only.
 
 import datetime
 
-from tests.matrix import EVERYONE, SIGNED_IN, STAFF_ACTION, STAFF_PAGE
+from tests.matrix import EVERYONE, STAFF_ACTION, STAFF_PAGE
 from tests.relief.helpers import goods_pledge, make_appeal, partner_city, shipped
 from twinning.core.authz import SYSTEM
 from twinning.core.dates import association_today
@@ -18,11 +18,12 @@ ORGANISERS = (302, 404, 200, 404, 404, 200)
 PLEDGERS = (302, 404, 200, 200, 404, 200)
 PARTNER_SIDE = (302, 404, 404, 404, 404, 200)
 MISSING = (302, 404, 404, 404, 404, 404)
+COMMITTEES = (302, 404, 200, 200, 404, 404)
 
 MATRIX = {
     "relief:appeal_list": ("/relief/", EVERYONE),
     "relief:partner_link": ("/relief/link/not-a-token/", NOBODY),
-    "relief:my_appeals": ("/relief/mine/", SIGNED_IN),
+    "relief:my_appeals": ("/relief/mine/", COMMITTEES),
     "relief:appeal_detail": ("/relief/{relief_appeal}/", EVERYONE),
     "relief:ledger_csv": ("/relief/{relief_appeal}/ledger.csv", EVERYONE),
     "relief:photo_file": ("/relief/{relief_appeal}/photos/0/thumb/", NOBODY),

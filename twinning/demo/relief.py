@@ -195,8 +195,8 @@ def _fill(appeal: Appeal, started: datetime.date, *, closed: bool) -> None:
         unit="people",
         by=SYSTEM,
     )
-    for need in (goods, money):
-        confirm_need(need=need, by=SYSTEM)  # the partner's council confirmed these two
+    # The partner's council confirmed these two (the skills need waits for it).
+    goods, money = (confirm_need(need=need, by=SYSTEM) for need in (goods, money))
     appeal = set_appeal_status(appeal=appeal, status="open", by=SYSTEM)
     received = started + datetime.timedelta(days=5)
     donors = [("Springfield Rotary", False), ("Maria Gonzalez", False), ("A neighbour", True)]

@@ -48,7 +48,10 @@ from twinning.relief.views import appeal_for
 @login_required
 @require_safe
 def my_appeals(request: HttpRequest) -> HttpResponse:
+    """A committee admin's appeals (404 for anyone who runs no committee: not their page)."""
     user = request.user
+    if not user.administered_members.exists():
+        raise Http404
     appeals = (
         Appeal.objects.filter(Q(organisers__admins=user) | Q(community__members__admins=user))
         .distinct()
