@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from twinning.core.forms import add_service_error
 from twinning.core.media import media_response, private_storage
+from twinning.network.models import Member
 from twinning.relief import queries
 from twinning.relief.forms import (
     ExpenseForm,
@@ -50,7 +51,7 @@ from twinning.relief.views import appeal_for
 def my_appeals(request: HttpRequest) -> HttpResponse:
     """A committee admin's appeals (404 for anyone who runs no committee: not their page)."""
     user = request.user
-    if not user.administered_members.exists():
+    if not Member.objects.filter(admins=user.pk).exists():
         raise Http404
     appeals = (
         Appeal.objects.filter(Q(organisers__admins=user) | Q(community__members__admins=user))
