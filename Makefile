@@ -99,6 +99,7 @@ bench: install ## the benchmarks in bench/ (figures against an in-run baseline)
 	$(PYTHON) bench/impact.py
 	$(PYTHON) bench/events.py
 	$(PYTHON) bench/grants.py
+	$(PYTHON) bench/relief.py
 	$(PYTHON) bench/awards.py
 	$(PYTHON) bench/exchanges.py
 	$(PYTHON) bench/matchmaking.py

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "twinning.exchanges",
     "twinning.library",
     "twinning.matchmaking",
+    "twinning.relief",
     "twinning.demo",
 ]
 

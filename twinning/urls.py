@@ -63,6 +63,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("twinning.awards.urls")),
     path("", include("twinning.library.urls")),
     path("", include("twinning.matchmaking.urls")),
+    path("", include("twinning.relief.urls")),
     path("accounts/", include("twinning.accounts.urls")),
     # The admin signs staff in through our sign-in and second-factor pages.
     path("admin/login/", admin_login),

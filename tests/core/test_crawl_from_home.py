@@ -45,6 +45,7 @@ NOT_LINKS = {
     "events:speaker_photo": "a speaker's photo shown inside the event's pages (<img>)",
     "awards:attachment": "a nomination's photo shown inside its page (<img>; PDFs are links)",
     "awards:winner_photo": "a winner's photo shown inside the winner's page (<img>)",
+    "relief:photo_file": "an appeal's photo shown inside its page (<img>)",
     "events:agenda_ics": "a person's calendar feed: calendar apps subscribe to it",
     # Reached from an e-mail: single-use or signed links, and where they lead.
     "accounts:password_reset_confirm": "the e-mailed password reset link",
@@ -58,6 +59,7 @@ NOT_LINKS = {
     "review:invitation_open": "the e-mailed judge invitation",
     "review:invitation_accept": "where the e-mailed judge invitation leads",
     "outbox:unsubscribe": "the unsubscribe link in e-mails",
+    "relief:partner_link": "the e-mailed single-use link of a partner city's contact",
     "events:attendee_details": "the e-mailed details link of a delegation's attendee",
     "events:waiting_list_offer": "the e-mailed waiting-list offer",
     "grants:sign_link": "the e-mailed signature link of a partner without an account",

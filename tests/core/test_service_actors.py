@@ -51,6 +51,8 @@ from tests.matchmaking.actor_helpers import actor_world as matchmaking_actor_wor
 from tests.members.matrix import build_world as members_world
 from tests.outbox.matrix import MATRIX_TEMPLATE
 from tests.outbox.matrix import build_world as outbox_world
+from tests.relief.actor_helpers import ACTOR_CASES as RELIEF_CASES
+from tests.relief.actor_helpers import actor_world as relief_actor_world
 from tests.review.matrix import build_world as review_world
 from tests.review.reviewable import Study
 from tests.showcase.conftest import consent_for, make_edition, make_student
@@ -144,6 +146,7 @@ class World:
         self.library = library_actor_world()
         self.documents = documents_actor_world(self.member, self.partnership)
         self.matchmaking = matchmaking_actor_world(self.springfield)
+        self.relief = relief_actor_world()
 
     def _showcase(self) -> None:
         """An open edition with a consented student's draft entry, shown in the exhibit and
@@ -720,6 +723,7 @@ CASES.update(AWARDS_CASES)
 CASES.update(LIBRARY_CASES)
 CASES.update(DOCUMENTS_CASES)
 CASES.update(MATCHMAKING_CASES)
+CASES.update(RELIEF_CASES)
 
 # Services that take `by` only to record it, with the reason they check no actor.
 EXEMPT = {

@@ -153,6 +153,75 @@ def from_minor_units(value: int, currency: str) -> Decimal:
     return Decimal(int(value)).scaleb(-currency_digits(currency))
 
 
+# --- Money not owed on an invoice ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MoneyReceived:
+    """Money a provider confirms arrived outside any invoice (a donation to a relief appeal):
+    checked here, stored by the caller on its own row (the invoice path stores a `Payment`)."""
+
+    provider: str
+    method: str
+    amount: Decimal
+    amount_minor: int
+    currency: str
+    received_on: Any
+    reference: str
+
+
+def receive_money(
+    *,
+    provider: str,
+    amount: Any,
+    currency: str,
+    method: str,
+    received_on: Any,
+    reference: str = "",
+) -> MoneyReceived:
+    """The generic entry point beside `record_payment`: the same providers, methods and
+    currency precision, for money that does not pay an invoice. Raises ValidationError for an
+    unknown provider or method, a non-positive amount, more decimals than the currency has, or
+    a date in the future. The caller checks its actor and writes its own row and audit entry."""
+    from twinning.core.dates import association_today
+    from twinning.members.models import Payment
+
+    try:
+        get_provider(provider)
+    except UnknownProvider:
+        raise ValidationError({"provider": _("This payment provider is not available.")}) from None
+    if method not in Payment.Method.values:
+        raise ValidationError({"method": _("Choose how the money was paid.")})
+    code = (currency or "").strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise ValidationError({"currency": _("Use a three-letter currency code, e.g. USD.")})
+    try:
+        value = Decimal(str(amount))
+    except ArithmeticError:
+        raise ValidationError({"amount": _("Enter an amount such as 120.50.")}) from None
+    if not value.is_finite() or value <= 0:
+        raise ValidationError({"amount": _("The amount must be more than zero.")})
+    digits = currency_digits(code)
+    if value.scaleb(digits) != value.scaleb(digits).to_integral_value():
+        raise ValidationError(
+            {
+                "amount": _("%(currency)s has %(digits)d decimals: %(amount)s cannot be received.")
+                % {"currency": code, "digits": digits, "amount": value}
+            }
+        )
+    if received_on > association_today():
+        raise ValidationError({"received_on": _("The date of receipt cannot be in the future.")})
+    return MoneyReceived(
+        provider=provider,
+        method=method,
+        amount=value.quantize(Decimal(1).scaleb(-digits)),
+        amount_minor=to_minor_units(value, code),
+        currency=code,
+        received_on=received_on,
+        reference=reference.strip(),
+    )
+
+
 def register_default_providers() -> None:
     """Called by MembersConfig.ready(): the manual provider and Stripe Checkout."""
     from twinning.members.payments.manual import ManualProvider
@@ -165,6 +234,7 @@ def register_default_providers() -> None:
 __all__ = [
     "CheckoutResult",
     "CheckoutStart",
+    "MoneyReceived",
     "OnlineProvider",
     "PaymentProvider",
     "ProviderError",
@@ -176,6 +246,7 @@ __all__ = [
     "label_of",
     "online_providers",
     "providers",
+    "receive_money",
     "register_provider",
     "to_minor_units",
 ]

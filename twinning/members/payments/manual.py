@@ -16,6 +16,27 @@ class ManualProvider:
     def is_available(self) -> bool:
         return True
 
+    def receive(
+        self,
+        *,
+        amount: Decimal,
+        currency: str,
+        method: str,
+        received_on: datetime.date,
+        reference: str,
+    ) -> Any:
+        """Money staff record that pays no invoice (a relief donation): checked, not stored."""
+        from twinning.members.payments import receive_money
+
+        return receive_money(
+            provider=self.key,
+            amount=amount,
+            currency=currency,
+            method=method,
+            received_on=received_on,
+            reference=reference,
+        )
+
     def record(
         self,
         *,

@@ -72,6 +72,7 @@ class Command(BaseCommand):
             self._seed_awards()
             self._seed_exchanges()
             seed_library(staff=staff)
+            self._seed_relief()
         self._print_logins(association.name, device)
 
     def _seed_events(self, coordinator, attendees: int) -> None:  # type: ignore[no-untyped-def]
@@ -110,6 +111,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {len(demo.accepted)} students accepted, {len(demo.approved)} families approved"
             )
+
+    def _seed_relief(self) -> None:
+        from twinning.demo.relief import seed_relief
+
+        self.stdout.write("Building the relief appeals and projects...")
+        with transaction.atomic():
+            made = seed_relief()
+        self.stdout.write(f"  {len(made)} appeals and projects")
 
     def _load_registry(self) -> None:
         from twinning.network.models import Community, GazetteerPlace

@@ -1,0 +1,170 @@
+"""Public pages: active appeals and projects on the world map, an appeal's page (goal and
+progress, confirmed needs with their fulfilment, updates, the ledger, shipments), the ledger
+as CSV, photos, and the partner contact's single-use link."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from twinning.core.authz import NotAllowed
+from twinning.core.dates import association_today
+from twinning.core.exports import csv_lines
+from twinning.core.forms import add_service_error
+from twinning.core.maps import Place, cached_places_map_svg
+from twinning.core.media import media_response, private_storage
+from twinning.core.paging import paginate
+from twinning.relief import queries
+from twinning.relief.forms import PartnerNeedsForm, ReceiptForm
+from twinning.relief.models import Appeal, PartnerLink, Photo
+from twinning.relief.services import (
+    NewNeed,
+    confirm_needs_with_link,
+    confirm_receipt_with_link,
+    link_for_token,
+)
+from twinning.relief.views import appeal_for
+
+SHIPMENTS_SHOWN = 20  # the latest; a long appeal's page stays light
+
+
+@require_safe
+def appeal_list(request: HttpRequest) -> HttpResponse:
+    today = association_today()
+    appeals = list(
+        Appeal.objects.active(today)
+        .select_related("community__country")
+        .order_by("kind", "-starts_on", "title")
+    )
+    places = [
+        Place(a.title, a.community.latitude, a.community.longitude)
+        for a in appeals
+        if a.community.latitude is not None and a.community.longitude is not None
+    ]
+    closed = Appeal.objects.filter(status=Appeal.Status.CLOSED).order_by("-starts_on")[:20]
+    return render(
+        request,
+        "relief/appeal_list.html",
+        {
+            "appeals": appeals,
+            "closed": closed,
+            "map": cached_places_map_svg(places, label=_("Active appeals and projects")),
+        },
+    )
+
+
+@require_safe
+def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    appeal = appeal_for(request, slug, "relief.view_appeal")
+    return render(
+        request,
+        "relief/appeal_detail.html",
+        {
+            "appeal": appeal,
+            "overdue": appeal.is_overdue(association_today()),
+            "progress": queries.progress(appeal),
+            "needs": queries.confirmed_needs(appeal),
+            "updates": appeal.updates.all()[:10],
+            "balances": queries.balances(appeal),
+            "money_in": paginate(request, queries.money_in(appeal)),
+            "money_out": queries.money_out(appeal),
+            "shipments": queries.shipments(appeal)[:SHIPMENTS_SHOWN],
+            "shipment_count": appeal.shipments.count(),
+            "photos": appeal.photos.all(),
+            "can_pledge": request.user.has_perm("relief.pledge_appeal", appeal)
+            and appeal.status == Appeal.Status.OPEN,
+            "can_organise": request.user.has_perm("relief.organise_appeal", appeal),
+            "can_partner": request.user.has_perm("relief.partner_appeal", appeal),
+        },
+    )
+
+
+@require_safe
+def ledger_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+    appeal = appeal_for(request, slug, "relief.view_appeal")
+    response = StreamingHttpResponse(
+        csv_lines(queries.LEDGER_HEADER, queries.ledger_rows(appeal)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="ledger-{appeal.slug}.csv"'
+    return response
+
+
+@require_safe
+def photo_file(request: HttpRequest, slug: str, pk: int, size: str) -> HttpResponseBase:
+    appeal = appeal_for(request, slug, "relief.view_appeal")
+    photo = get_object_or_404(Photo, appeal=appeal, pk=pk)
+    name = photo.thumb_name if size == "thumb" else photo.file_name
+    return media_response(
+        private_storage, name, content_type="image/webp", download_name="photo.webp", inline=True
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def partner_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The partner contact's single-use link: confirm the needs, or a shipment's receipt."""
+    link = link_for_token(token)
+    if link is None:
+        raise Http404
+    if link.purpose == PartnerLink.Purpose.NEEDS:
+        return _needs_by_link(request, link, token)
+    return _receipt_by_link(request, link, token)
+
+
+def _needs_by_link(request: HttpRequest, link: PartnerLink, token: str) -> HttpResponse:
+    form = PartnerNeedsForm(request.POST or None, appeal=link.appeal)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        new = []
+        if data["new_title"]:
+            new.append(
+                NewNeed(
+                    data["new_kind"] or "goods",
+                    data["new_title"],
+                    data["new_quantity"] or 0,
+                    data["new_unit"],
+                )
+            )
+        try:
+            confirm_needs_with_link(
+                token=token, name=data["name"], confirm=[n.pk for n in data["confirm"]], new=new
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        except NotAllowed:
+            raise Http404 from None
+        else:
+            messages.success(request, _("Thank you: the needs you confirmed are now shown."))
+            return redirect(link.appeal)
+    return render(request, "relief/partner_needs.html", {"appeal": link.appeal, "form": form})
+
+
+def _receipt_by_link(request: HttpRequest, link: PartnerLink, token: str) -> HttpResponse:
+    shipment = link.shipment
+    if shipment is None:
+        raise Http404
+    form = ReceiptForm(request.POST or None, request.FILES or None, shipment=shipment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            confirm_receipt_with_link(
+                token=token,
+                name=form.cleaned_data["name"],
+                counts=form.counts(),
+                note=form.cleaned_data["note"],
+                photo=form.cleaned_data["photo"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        except NotAllowed:
+            raise Http404 from None
+        else:
+            messages.success(request, _("Thank you: the receipt is recorded."))
+            return redirect(link.appeal)
+    return render(
+        request,
+        "relief/receipt_form.html",
+        {"appeal": link.appeal, "shipment": shipment, "form": form, "ask_name": True},
+    )
