@@ -94,9 +94,11 @@ def test_impact_queries_do_not_grow_with_the_activities(
         ActivityFactory(member=springfield_member, partnerships=[partnership], state="verified")
     anonymous.get("/impact/")  # computed once, then cached under the data's fingerprint
 
-    # the activities' fingerprint and the registry's; the exchange's panel after the cached
-    # body (students who went, kept figures: docs/apps/exchanges.md)
-    with django_assert_num_queries(4):
+    # the activities' fingerprint and the registry's; after the cached body the exchange's
+    # panel (students who went, kept figures: docs/apps/exchanges.md), the expertise
+    # exchange's (1: matchmaking) and relief's (4: partnership names, money in, money out,
+    # goods delivered)
+    with django_assert_num_queries(9):
         response = anonymous.get("/impact/")
 
     assert response.context["figures"]["totals"]["activities"] == item_count
@@ -126,8 +128,8 @@ def test_impact_computation_queries_do_not_grow(
     anonymous.get("/accounts/login/")  # the association's settings, cached
 
     # fingerprints (2), activities by year and kind, by country and region, partnerships by
-    # status, dormant; the exchange's panel (2)
-    with django_assert_num_queries(8):
+    # status, dormant; the exchange's panel (2), the expertise exchange's (1), relief's (4)
+    with django_assert_num_queries(13):
         anonymous.get("/impact/")
 
 

@@ -49,6 +49,7 @@ def test_every_app_that_stores_private_files_registers_its_folders():
         "exchanges",
         "grants/receipts",
         "library",
+        "relief",
         "showcase/derivatives",
         "showcase/originals",
     ]
