@@ -284,8 +284,8 @@ def test_filtered_impact_queries_do_not_grow_with_activities_and_countries(
     anonymous.get("/accounts/login/")  # the association's settings, cached
 
     # fingerprints (2), activities by year and kind, by country and region, partnerships by
-    # status, dormant; the exchange's panel (2)
-    with django_assert_num_queries(8):
+    # status, dormant; the exchange's panel (2), the expertise exchange's (1), relief's (4)
+    with django_assert_num_queries(13):
         response = anonymous.get("/impact/?year=2025&region=europe&country=US")
 
     assert response.context["figures"]["totals"]["activities"] == size
