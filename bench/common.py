@@ -211,3 +211,18 @@ def page_queries(client: Any, pages: dict[str, str]) -> dict[str, int]:
             client.get(path)
         found[label] = len(queries)
     return found
+
+
+def p50_in_process(client, path: str, runs: int) -> tuple[float, float]:
+    """p50 of wall and CPU time (ms) of `path` through a Django test client, after two warm-ups."""
+    for _ in range(2):
+        client.get(path)
+    times, cpu = [], []
+    for _ in range(runs):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        response = client.get(path)
+        times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path}: {response.status_code}")
+    return statistics.median(times) * 1000, statistics.median(cpu) * 1000

@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.common import page_queries  # noqa: E402
+from bench.common import p50_in_process, page_queries  # noqa: E402
 from bench.run import BENCH_DIR, env_for, section  # noqa: E402
 
 RUN_DIR = BENCH_DIR / "library"
@@ -274,18 +274,7 @@ def timed(label: str, function, runs: int = 15) -> float:
     return value
 
 
-def p50(client, path: str, runs: int) -> tuple[float, float]:
-    for _ in range(2):
-        client.get(path)
-    times, cpu = [], []
-    for _ in range(runs):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        response = client.get(path)
-        times.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-        if response.status_code != 200:
-            raise RuntimeError(f"{path}: {response.status_code}")
-    return statistics.median(times) * 1000, statistics.median(cpu) * 1000
+p50 = p50_in_process
 
 
 STAFF_PAGES = {
