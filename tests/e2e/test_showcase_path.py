@@ -157,6 +157,13 @@ def test_student_to_public_exhibit_without_metadata(live_server, browser, browse
     assert served.headers["content-type"].startswith("image/")
     assert 0x8825 not in exif and 0x013B not in exif and 0x8298 not in exif
     assert b"Secretname" not in data
+    # The display image is lazy-loaded: wait until the browser has decoded it, then
+    # read its size (reading at once raced the load and saw 0 on a busy CI machine).
+    page.locator("main figure img").first.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => { const i = document.querySelector('main figure img');"
+        " return i !== null && i.complete && i.naturalWidth > 0; }"
+    )
     assert page.evaluate("document.querySelector('main figure img').naturalWidth") == 320
 
     assert browser_page.outside_requests() == []
