@@ -31,7 +31,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from twinning.accounts.models import User
-from twinning.accounts.sessions import SIGNED_IN_AT
+from twinning.accounts.sessions import SIGNED_IN_AT, TOUCHED_AT
 user, _ = User.objects.get_or_create(email="bench-staff@example.org", defaults={"is_staff": True})
 device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
 session = SessionStore()
@@ -39,7 +39,7 @@ session[SESSION_KEY] = str(user.pk)
 session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session["otp_device_id"] = device.persistent_id
-session[SIGNED_IN_AT] = int(time.time())
+session[SIGNED_IN_AT] = session[TOUCHED_AT] = int(time.time())
 session.save()
 print(session.session_key)
 """

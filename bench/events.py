@@ -133,7 +133,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from twinning.accounts.models import User
-from twinning.accounts.sessions import SIGNED_IN_AT
+from twinning.accounts.sessions import SIGNED_IN_AT, TOUCHED_AT
 cookies = []
 for i in range(int(sys.argv[1])):
     user, _ = User.objects.get_or_create(email=f"bench-person-{i}@example.org",
@@ -142,7 +142,7 @@ for i in range(int(sys.argv[1])):
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session[SIGNED_IN_AT] = int(time.time())
+    session[SIGNED_IN_AT] = session[TOUCHED_AT] = int(time.time())
     session.save()
     cookies.append(session.session_key)
 print(json.dumps(cookies))

@@ -93,7 +93,7 @@ def all_routes() -> list[Route]:
 # --- "Nothing changed": what a refused request must leave as it was -------------------------
 
 WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
-# Every signed-in request pushes its session's expiry forward (SESSION_SAVE_EVERY_REQUEST).
+# A signed-in request pushes its session's expiry forward (at most once a minute).
 NOT_DATA = frozenset({"django_session"})
 
 

@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "twinning.core.authz.NotAllowedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "twinning.core.navigation.ForgetRolesMiddleware",
-    "twinning.accounts.sessions.AbsoluteSessionLimitMiddleware",
+    "twinning.accounts.sessions.SessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -178,7 +178,9 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Idle timeouts (AUTH-7): every request of a signed-in user saves the session and so pushes its
 # expiry forward; sign-in sets the expiry per session, 30 min for privileged roles (staff,
 # committee admins), 2 h for everyone else. (No absolute limit yet.)
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle expiry moves forward at most once a minute (accounts.sessions), not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = 60
 SESSION_IDLE_TIMEOUT = 2 * 60 * 60
 SESSION_IDLE_TIMEOUT_PRIVILEGED = 30 * 60
 SESSION_ABSOLUTE_TIMEOUT = 14 * 24 * 60 * 60

@@ -36,7 +36,7 @@ def test_user_admin_list_query_count(superuser_staff, django_assert_num_queries,
     UserFactory.create_batch(item_count)
     superuser_staff.get("/admin/accounts/user/")  # warm the association cache
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         response = superuser_staff.get("/admin/accounts/user/")
 
     assert len(response.context["cl"].result_list) == item_count + 1

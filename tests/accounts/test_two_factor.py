@@ -7,9 +7,12 @@ from urllib.parse import quote
 
 import pytest
 import time_machine
+from django.contrib.sessions.models import Session
 from django.core import mail
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import path, reverse
 from django.utils import timezone
 from django_otp.oath import totp
@@ -225,6 +228,37 @@ def test_public_session_survives_31_minutes_idle(public):
         response = public.get(reverse("accounts:profile"))
 
     assert response.status_code == 200
+
+
+def _session_writes(client, path: str) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"]]
+
+
+def test_pages_within_a_minute_of_the_last_touch_do_not_rewrite_the_session(public):
+    public.get(reverse("accounts:profile"))
+    writes = _session_writes(public, reverse("accounts:profile"))
+
+    assert not [sql for sql in writes if sql.lstrip().upper().startswith("UPDATE")]
+
+
+def test_a_page_a_minute_after_the_last_touch_pushes_the_idle_expiry_forward(public):
+    public.get(reverse("accounts:profile"))
+    before = Session.objects.get().expire_date
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        writes = _session_writes(public, reverse("accounts:profile"))
+
+    assert [sql for sql in writes if sql.lstrip().upper().startswith("UPDATE")]
+    assert Session.objects.get().expire_date >= before + timedelta(minutes=2)
+
+
+def test_staff_active_every_few_minutes_stay_signed_in_past_the_idle_limit(staff):
+    start = timezone.now()
+    for minutes in (10, 20, 30, 40, 50):
+        with time_machine.travel(start + timedelta(minutes=minutes)):
+            assert staff.get(STAFF_PAGE).status_code == 200
 
 
 # --- Setting up an authenticator -------------------------------------------------------------

@@ -67,7 +67,7 @@ def test_the_documents_home_queries_do_not_grow_with_the_documents(
 
     # session, user, member, the admin check, the membership's status, the member's
     # communities, partnerships, count, page, and the session's idle-time stamp
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         response = committee_admin.get(f"/portal/{member.slug}/documents/")
 
     assert len(response.context["page"].object_list) == count
@@ -294,7 +294,7 @@ def test_staffs_text_list_queries_do_not_grow_with_the_texts(
     staff.get("/staff/documents/")  # warm the caches
 
     # session, user, the second factor, the texts, and the session's idle-time stamp
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         response = staff.get("/staff/documents/")
 
     rows = {row["kind"].key: row["languages"] for row in response.context["rows"]}

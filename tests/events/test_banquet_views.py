@@ -465,15 +465,15 @@ def _bigger(event, n):
 @pytest.mark.parametrize(
     "page",
     [
-        ("banquet", 12),
-        ("banquet_move", 13),
-        ("banquet_honorees", 10),
-        ("banquet_run_of_show", 9),
-        ("banquet_run_of_show_print", 8),
-        ("banquet_chart", 9),
-        ("banquet_find_table", 8),
-        ("banquet_place_cards", 8),
-        ("banquet_chart_pdf", 9),
+        ("banquet", 9),
+        ("banquet_move", 10),
+        ("banquet_honorees", 7),
+        ("banquet_run_of_show", 6),
+        ("banquet_run_of_show_print", 5),
+        ("banquet_chart", 6),
+        ("banquet_find_table", 5),
+        ("banquet_place_cards", 5),
+        ("banquet_chart_pdf", 6),
     ],
 )
 @pytest.mark.parametrize("n", [1, 15])

@@ -70,7 +70,7 @@ def test_registration_list_runs_constant_queries(staff, rows, django_assert_num_
     _bulk(event, ticket, rows, member=MemberFactory())
     staff.get("/staff/events/conf/registrations/")  # the session's roles are detected once
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         response = staff.get("/staff/events/conf/registrations/")
 
     assert response.text.count("Guest 0") == min(rows, 50)
@@ -199,7 +199,7 @@ def test_waiting_list_page_in_constant_queries(staff, count, django_assert_num_q
         WaitingListEntry.objects.create(event=event, name=f"Party {i}", email=f"p{i}@x.org")
     staff.get("/staff/events/conf/waiting-list/")
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = staff.get("/staff/events/conf/waiting-list/")
 
     assert response.text.count('<th scope="row">Party ') == count

@@ -152,7 +152,7 @@ def test_my_registrations_lists_my_orders_in_constant_queries(
         _register(event, make_ticket(event), public_user)
     public.get("/events/registration/mine/")  # the session's roles are detected once
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = public.get("/events/registration/mine/")
 
     assert response.text.count("Ada L (Full conference)") == count

@@ -239,7 +239,7 @@ def test_my_tickets_query_count_does_not_grow_with_the_tickets(
     url = reverse("events:my_tickets")
     committee_admin.get(url)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         response = committee_admin.get(url)
 
     assert response.content.decode().count('.pdf"') == item_count * 2

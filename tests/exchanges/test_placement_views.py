@@ -366,8 +366,8 @@ def _placed(member, count: int):
 
 
 PAGES = {
-    "placement_list": ("committee_admin", "/exchanges/committees/{member}/placements/", 13),
-    "staff_placements": ("staff", "/staff/exchanges/placements/?season=counted", 11),
+    "placement_list": ("committee_admin", "/exchanges/committees/{member}/placements/", 10),
+    "staff_placements": ("staff", "/staff/exchanges/placements/?season=counted", 8),
 }
 
 

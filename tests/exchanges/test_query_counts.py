@@ -53,15 +53,15 @@ def _contact_client(contacts) -> Client:
 
 
 PAGES = {
-    "staff_home": ("staff", "/staff/exchanges/", 10),  # + the welfare capability (2)
-    "season": ("staff", "/staff/exchanges/seasons/{season}/", 11),
-    "committee": ("committee_admin", "/exchanges/committees/{member}/", 13),
-    "family_list": ("committee_admin", "/exchanges/committees/{member}/families/", 8),
-    "student_list": ("committee_admin", "/exchanges/committees/{member}/students/", 8),
-    "school_list": ("committee_admin", "/exchanges/committees/{member}/schools/", 8),
-    "coordinator_list": ("committee_admin", "/exchanges/committees/{member}/coordinators/", 9),
-    "sending_home": ("contact", "/exchanges/sending/", 6),
-    "family_home": ("family", "/exchanges/host/", 11),  # with the placed students
+    "staff_home": ("staff", "/staff/exchanges/", 7),  # + the welfare capability (2)
+    "season": ("staff", "/staff/exchanges/seasons/{season}/", 8),
+    "committee": ("committee_admin", "/exchanges/committees/{member}/", 10),
+    "family_list": ("committee_admin", "/exchanges/committees/{member}/families/", 5),
+    "student_list": ("committee_admin", "/exchanges/committees/{member}/students/", 5),
+    "school_list": ("committee_admin", "/exchanges/committees/{member}/schools/", 5),
+    "coordinator_list": ("committee_admin", "/exchanges/committees/{member}/coordinators/", 6),
+    "sending_home": ("contact", "/exchanges/sending/", 3),
+    "family_home": ("family", "/exchanges/host/", 8),  # with the placed students
 }
 
 

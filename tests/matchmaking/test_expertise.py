@@ -481,7 +481,7 @@ def test_the_staff_list_query_count_is_constant(staff, world, django_assert_num_
     _many(world, count)
     staff.get(_url("staff_expertise"))
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         assert staff.get(_url("staff_expertise")).status_code == 200
 
 
@@ -496,9 +496,9 @@ def test_the_committee_pages_query_counts_are_constant(
     committee_admin.get(home)
     committee_admin.get(detail)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         assert committee_admin.get(home).status_code == 200
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         assert committee_admin.get(detail).status_code == 200
 
 
@@ -509,5 +509,5 @@ def test_staff_request_page_query_count_is_constant(staff, world, django_assert_
     page = _url("staff_expertise_request", pk=request.pk)
     staff.get(page)
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         assert staff.get(page).status_code == 200

@@ -307,7 +307,7 @@ def test_the_staff_list_query_count_is_constant(staff, django_assert_num_queries
         profile(CommunityFactory(name=f"Listed {i}", slug=f"listed-{i}"))
     staff.get(reverse("matchmaking:staff_profile_list"))
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         assert staff.get(reverse("matchmaking:staff_profile_list")).status_code == 200
 
 

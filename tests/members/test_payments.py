@@ -485,7 +485,7 @@ def test_the_invoice_page_with_payment_options_keeps_its_query_count(
 ):
     committee_admin.get(_page(springfield_member, invoice))  # warm the association cache
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         response = committee_admin.get(_page(springfield_member, invoice))
 
     assert "Pay 300.00 USD now" in response.content.decode()

@@ -447,7 +447,7 @@ def test_my_members_query_count_is_constant(
         member.admins.add(committee_admin_user)
     committee_admin.get("/api/me/members")
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         response = committee_admin.get("/api/me/members")
 
     assert len(_json(response)) == count
@@ -715,7 +715,7 @@ def test_my_proposals_query_count_is_constant(
         )
     committee_admin.get("/api/me/proposals")
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         response = committee_admin.get("/api/me/proposals")
 
     assert _json(response)["count"] == count

@@ -211,9 +211,9 @@ def test_portal_member_queries_do_not_grow_with_partnerships(
     url = reverse("network:portal_member", kwargs={"slug": springfield_member.slug})
     committee_admin.get(url)
 
-    # session, user; member, communities, partnerships, proposals; session save (3); the
+    # session, user; member, communities, partnerships, proposals; the
     # exchange's panel (communities, partnerships, students who went, kept figures)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         response = committee_admin.get(url)
 
     assert len(response.context["communities"][0]["partnerships"]) == n

@@ -1,10 +1,12 @@
 """Session lifetime policy (AUTH-7): idle and absolute limits, shorter when privileged.
 
-With SESSION_SAVE_EVERY_REQUEST each request of a signed-in user pushes the expiry forward,
-so the per-session expiry set at sign-in is an idle timeout. The absolute limit counts from
-the sign-in, whatever the activity: 12 hours for staff and committee admins, 14 days for
-everyone else; past it, `AbsoluteSessionLimitMiddleware` signs the user out and sends them to
-sign in again.
+A signed-in user's request pushes the session's expiry forward, so the per-session expiry set
+at sign-in is an idle timeout. It does so at most once a minute (`SESSION_TOUCH_SECONDS`): the
+middleware rewrites the session only when its last touch is older than that, instead of
+`SESSION_SAVE_EVERY_REQUEST`'s write transaction on every page. The idle limit is therefore
+exact to within a minute. The absolute limit counts from the sign-in, whatever the activity:
+12 hours for staff and committee admins, 14 days for everyone else; past it,
+`SessionLimitMiddleware` signs the user out and sends them to sign in again.
 """
 
 import time
@@ -19,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 SIGNED_IN_AT = "signed_in_at"
+TOUCHED_AT = "touched_at"
 
 
 def session_idle_seconds(user: Any) -> int:
@@ -46,11 +49,14 @@ def set_session_expiry(sender: Any, request: HttpRequest | None, user: Any, **kw
     """`user_logged_in` receiver: every way of signing in (our form, the admin) gets it."""
     if request is not None and hasattr(request, "session"):
         request.session.set_expiry(session_idle_seconds(user))
-        request.session[SIGNED_IN_AT] = int(time.time())
+        now = int(time.time())
+        request.session[SIGNED_IN_AT] = now
+        request.session[TOUCHED_AT] = now
 
 
-class AbsoluteSessionLimitMiddleware:
-    """Sign out a session older than its absolute limit (after AuthenticationMiddleware)."""
+class SessionLimitMiddleware:
+    """Sign out a session older than its absolute limit; otherwise push its idle expiry
+    forward, at most once a minute (after AuthenticationMiddleware)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -68,4 +74,9 @@ class AbsoluteSessionLimitMiddleware:
                 logout(request)
                 messages.info(request, _("Your session has ended. Please sign in again."))
                 return redirect_to_login(request.get_full_path())
+            now = int(time.time())
+            touched_at = request.session.get(TOUCHED_AT)
+            if touched_at is None or now - int(touched_at) >= settings.SESSION_TOUCH_SECONDS:
+                # A modified session is saved by SessionMiddleware with a fresh expiry.
+                request.session[TOUCHED_AT] = now
         return self.get_response(request)
