@@ -201,6 +201,66 @@ print(json.dumps(out))
 )
 
 
+# The same pages in-process (Django's test client, the same stack as the bare baseline view),
+# wall and this process's CPU time: the CPU figure holds when other work shares the machine.
+IN_PROCESS_SCRIPT = (
+    STAFF_CLIENT
+    + r"""
+import sys
+from django.urls import reverse
+from bench.common import p50_in_process
+from twinning.events.models import Attendee
+slug = "bench-conference"
+done = Attendee.objects.filter(
+    event__slug=slug, state="confirmed", checked_in_at__isnull=False
+).values_list("code", flat=True).first()
+checkin = reverse("events:checkin", args=[slug])
+
+def answer():
+    response = client.post(checkin, {"code": done}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200, response.status_code
+
+def p50_call(call, runs):
+    import statistics, time
+    for _ in range(2):
+        call()
+    wall, cpu = [], []
+    for _ in range(runs):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        call()
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return statistics.median(wall) * 1000, statistics.median(cpu) * 1000
+
+runs = int(sys.argv[1])
+out = {
+    "baseline (bare view, 20 rows)": p50_in_process(client, "/bench/baseline/", runs * 3),
+    "event page (anonymous)": p50_in_process(
+        anonymous, reverse("events:event_detail", args=[slug]), runs),
+    "staff registration list, page 1": p50_in_process(
+        client, reverse("events:staff_registrations", args=[slug]), runs),
+    "check-in answer, already in (POST, htmx)": p50_call(answer, runs),
+}
+print(json.dumps(out))
+"""
+)
+
+
+def in_process() -> None:
+    section(
+        "In-process at 10,000 registrations, the test client through the whole middleware "
+        "stack (ms; wall and CPU, each beside the baseline's; goal: p50 within 10x)"
+    )
+    found = json.loads(run(IN_PROCESS_SCRIPT, "30"))
+    base_wall, base_cpu = found[BASELINE[0]]
+    print(f"  {'page':<42} {'p50 ms':>8} {'x base':>7} {'cpu ms':>7} {'x base':>7}")
+    for label, (wall, cpu) in found.items():
+        print(
+            f"  {label:<42} {wall:>8.1f} {wall / base_wall:>7.1f} {cpu:>7.1f} "
+            f"{cpu / base_cpu:>7.1f}"
+        )
+
+
 def run(script: str, *args: str) -> str:
     return run_script(RUN_DIR, script, *args)
 
@@ -354,6 +414,7 @@ def main() -> None:
     print(f"  {'page':<34} {'1,000':>7} {'10,000':>7}")
     for label in counts[1_000]:
         print(f"  {label:<34} {counts[1_000][label][1]:>7} {counts[10_000][label][1]:>7}")
+    in_process()
     latency(cookie, json.loads(run(FORM_SCRIPT)))
     section(
         f"Registration flow (register page, order, order page), {FLOW_SECONDS} s per row, "
