@@ -359,13 +359,15 @@ def test_the_monitoring_sections_replace_no_other_apps_section():
 
 def _sql_colour(placement, today, student, family) -> tuple[str, str]:
     """The colour `with_contact_colour` computes for `placement` started on its `starts_on`
-    with contacts in `student`'s and `family`'s months, beside `contact_state`'s. The contacts
+    with contacts in `student`'s and `family`'s months, beside `contact_state`'s; the
+    dashboards' count of each colour (`colour_counts`, a conditional aggregation) and their
+    filter by colour (`dashboard_order`) must say the same. The contacts
     are written in bulk, so the stored `first_missing_month` is refreshed as the services do
     (`refresh_contact_gap`) and must equal the month `first_missing_month` names."""
     from twinning.exchanges.models import Placement
     from twinning.exchanges.services.monitoring import (
         colour_counts,
-        dashboard_index,
+        dashboard_order,
         first_missing_month,
         refresh_contact_gap,
         with_contact_colour,
@@ -386,9 +388,8 @@ def _sql_colour(placement, today, student, family) -> tuple[str, str]:
         starts_on=placement.starts_on, student_months=student, family_months=family
     )
     [sql] = with_contact_colour(found, today).values_list("contact_colour", flat=True)
-    assert dashboard_index(found, today) == [(placement.pk, sql)]
-    counts = colour_counts(dashboard_index(found, today))
-    assert counts == {c: int(c == sql) for c in (RED, AMBER, GREEN)}
+    assert [row["pk"] for row in dashboard_order(found, today, colour=sql)] == [placement.pk]
+    assert colour_counts(found, today) == {c: int(c == sql) for c in (RED, AMBER, GREEN)}
     python = _state(today, student, family, starts_on=placement.starts_on).colour
     return sql, python
 

@@ -45,20 +45,24 @@ def _placements(request: HttpRequest, member: Member | None) -> tuple[Any, str]:
 
 
 def _dashboard(request: HttpRequest, member: Member | None) -> HttpResponse:
-    """Red first, 50 a page; the counts of each colour cover every placement (SQL), and
-    `?state=` keeps one colour (staff also filter by `?committee=`)."""
+    """Red first, 50 a page; the counts of each colour cover every placement, and `?state=`
+    keeps one colour (staff also filter by `?committee=`). The database counts, filters, sorts
+    and cuts the page (`colour_counts`, `dashboard_order`); the page's rows are then given
+    their states (`dashboard_rows`)."""
     placements, committee = _placements(request, member)
     today = association_today()
     state = request.GET.get("state", "")
     state = state if state in monitoring.ORDER else ""
-    index = monitoring.dashboard_index(placements, today)
-    shown = [row for row in index if row[1] == state] if state else index
-    page = paginate(request, shown)
+    counts = monitoring.colour_counts(placements, today)
+    shown = monitoring.dashboard_order(placements, today, colour=state)
+    page = paginate(
+        request, monitoring.Counted(shown, counts[state] if state else sum(counts.values()))
+    )
     context = {
         "member": member,
         "page": page,
-        "rows": monitoring.dashboard_rows((pk for pk, _colour in page.object_list), today),
-        "counts": monitoring.colour_counts(index),
+        "rows": monitoring.dashboard_rows(page.object_list, today),
+        "counts": counts,
         "state": state,
         "states": [(colour, monitoring.LABELS[colour]) for colour in monitoring.ORDER],
         "committee": committee,
