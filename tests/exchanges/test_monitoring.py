@@ -124,6 +124,43 @@ def test_the_colour_follows_the_rule(start, offset, student, family):
         assert state.colour == GREEN
 
 
+@given(
+    start=st.dates(D(2027, 1, 1), D(2028, 6, 30)),
+    offset=st.integers(-40, 500),
+    student=st.sets(st.integers(-2, 20)),
+    family=st.sets(st.integers(-2, 20)),
+)
+def test_the_state_from_the_stored_first_missing_month_is_the_full_state(
+    start, offset, student, family
+):
+    """The dashboards and the compliance page read only the months from the stored
+    `first_missing_month` on (`complete_before`): the colour and every reason are those of
+    the rule given every month."""
+    from twinning.core.dates import add_months
+    from twinning.exchanges.services.monitoring import contact_state, first_missing_month
+
+    first = start.replace(day=1)
+    today = start + datetime.timedelta(days=offset)
+    student_months = {add_months(first, i) for i in student}
+    family_months = {add_months(first, i) for i in family}
+    gap = first_missing_month(
+        starts_on=start, student_months=student_months, family_months=family_months
+    )
+
+    full = contact_state(
+        starts_on=start, today=today, student_months=student_months, family_months=family_months
+    )
+    from_gap = contact_state(
+        starts_on=start,
+        today=today,
+        student_months={mo for mo in student_months if mo >= gap},
+        family_months={mo for mo in family_months if mo >= gap},
+        complete_before=gap,
+    )
+
+    assert from_gap == full
+
+
 # --- Recording a contact ---------------------------------------------------------------------
 
 

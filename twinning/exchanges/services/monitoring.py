@@ -114,8 +114,11 @@ def contact_state(
     today: datetime.date,
     student_months: Iterable[datetime.date],
     family_months: Iterable[datetime.date],
+    complete_before: datetime.date | None = None,
 ) -> ContactState:
-    """The rule of the module docstring, for one placement."""
+    """The rule of the module docstring, for one placement. With `complete_before` (a month
+    from the start's on, the stored `first_missing_month`), every month before it counts as
+    done on both sides whatever the months given: only the months from it on are looked at."""
     if starts_on > today:
         when = date_format(starts_on, "DATE_FORMAT")
         return ContactState(GREEN, (_("The placement starts on %(date)s.") % {"date": when},))
@@ -123,8 +126,11 @@ def contact_state(
         (_("the student"), set(student_months)),
         (_("the host family"), set(family_months)),
     )
+    first = month_of(starts_on)
+    if complete_before is not None and complete_before > first:
+        first = complete_before  # the months before it are done on both sides
     reasons, overdue = [], set()
-    for month in months_from(starts_on, today):
+    for month in months_from(first, today):
         for side, done in sides:
             if month not in done:
                 overdue.add(month)
@@ -136,7 +142,7 @@ def contact_state(
         return ContactState(RED, tuple(reasons), tuple(sorted(overdue)))
     current = month_of(today)
     left = calendar.monthrange(today.year, today.month)[1] - today.day
-    missing = [side for side, done in sides if current not in done]
+    missing = [side for side, done in sides if current >= first and current not in done]
     if missing and left < AMBER_DAYS:
         reasons = [
             _("No contact with %(side)s yet this month; %(days)d day(s) left after today.")
@@ -238,13 +244,17 @@ def months_state(
     """`contact_state` from contact rows (each with `month` and `contact_with`). With
     `complete_before` (the placement's stored `first_missing_month`), the rows need only start
     at that month: every month from the start's up to it is complete on both sides, by the
-    stored month's definition (`first_missing_month`)."""
-    done = months_from(starts_on, complete_before) if complete_before else []
-    student, family = list(done), list(done)
+    stored month's definition (`first_missing_month`), and is not looked at again."""
+    student: list[datetime.date] = []
+    family: list[datetime.date] = []
     for row in rows:
         (student if row.contact_with == MonthlyContact.With.STUDENT else family).append(row.month)
     return contact_state(
-        starts_on=starts_on, today=today, student_months=student, family_months=family
+        starts_on=starts_on,
+        today=today,
+        student_months=student,
+        family_months=family,
+        complete_before=complete_before,
     )
 
 

@@ -145,3 +145,65 @@ def contact_rows(rows: Sequence[tuple[Mapping[str, Any], Any]], member: Any) -> 
         )
     # Every value above went through `escape`; the fragments around them are this module's.
     return mark_safe("".join(written))
+
+
+# --- The compliance page (exchanges/monitoring/compliance.html) -----------------------------
+
+SECTION = (
+    '<section class="card"><h2><a href="{url}">{name}</a></h2><p>{summary}</p>'
+    '<div class="table-wrap" tabindex="0" role="region" aria-label="{region}">'
+    '<table class="table"><thead><tr><th scope="col">{rule}</th><th scope="col">{outcome}</th>'
+    '<th scope="col">{reason}</th></tr></thead><tbody>{checks}</tbody></table></div></section>'
+)
+CHECK_ROW = '<tr><th scope="row">{label}</th><td>{badge}</td><td>{reason}</td></tr>'
+OUTCOME = '<span class="badge badge--{kind}"><span aria-hidden="true">{icon} </span>{words}</span>'
+
+
+@register.simple_tag
+def compliance_sections(rows: Sequence[tuple[Any, Sequence[Any]]]) -> SafeString:
+    """A card for each `services.compliance.page_rows` row: the student linked to the
+    placement's contacts, the committee, family and school, and a table of every rule with
+    its outcome in words (an icon beside them) and the reason."""
+    before, after = url_around("exchanges:placement_contacts")
+    section = (
+        SECTION.replace("{rule}", escape(_("Rule")))
+        .replace("{outcome}", escape(_("Outcome")))
+        .replace("{reason}", escape(_("Reason")))
+    )
+    summary = _("%(committee)s: the %(family)s family, %(school)s.")
+    region = _("Rules for %(name)s")
+    labels: dict[str, str] = {}
+    outcomes: dict[tuple[bool, str], str] = {}
+    written = []
+    for row, checks in rows:
+        cells = []
+        for check in checks:
+            if check.rule not in labels:
+                labels[check.rule] = escape(check.label)
+            key = (check.passed, check.outcome)
+            if key not in outcomes:
+                kind, icon = ("ok", "✔") if check.passed else ("danger", "✖")
+                outcomes[key] = OUTCOME.format(kind=kind, icon=icon, words=escape(check.outcome))
+            cells.append(
+                CHECK_ROW.format(
+                    label=labels[check.rule], badge=outcomes[key], reason=escape(check.reason)
+                )
+            )
+        name = escape(row.name)
+        written.append(
+            section.format(
+                url=escape(before + str(row.pk) + after),
+                name=name,
+                summary=summary
+                % {
+                    "committee": escape(row.committee),
+                    "family": escape(row.family_name),
+                    "school": escape(row.school_name),
+                },
+                region=region % {"name": name},
+                checks="".join(cells),
+            )
+        )
+    # Every value above went through `escape` (the translated sentences around them are the
+    # catalogue's, as `{% blocktranslate %}` writes them); the fragments are this module's.
+    return mark_safe("".join(written))

@@ -115,8 +115,9 @@ def placement_contacts(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _compliance(request: HttpRequest, member: Member | None) -> HttpResponse:
-    """50 placements a page with their rules; `?failing=1` keeps those failing a rule (staff
-    also filter by `?committee=`)."""
+    """50 placements a page with their rules (read as values, `page_rows`, and written by one
+    tag, `compliance_sections`); `?failing=1` keeps those failing a rule (staff also filter by
+    `?committee=`)."""
     placements, committee = _placements(request, member)
     today = association_today()
     failing = request.GET.get("failing") == "1"
@@ -125,12 +126,10 @@ def _compliance(request: HttpRequest, member: Member | None) -> HttpResponse:
     else:
         ids = compliance.listed_ids(placements)
     page = paginate(request, ids)
-    shown = compliance.by_ids(list(page.object_list), today)
-    monitoring.attach_contact_months(shown)
     context = {
         "member": member,
         "page": page,
-        "rows": [(p, compliance.checks(p, today)) for p in shown],
+        "rows": compliance.page_rows(list(page.object_list), today),
         "failing": failing,
         "committee": committee,
         "committees": hosting_committees() if member is None else None,
