@@ -31,7 +31,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -198,8 +197,7 @@ def page_rows(ids: list[int], today: datetime.date | None = None) -> list[tuple[
     return [(row, check(row)) for row in shown]
 
 
-def _day(day: datetime.date) -> str:
-    return date_format(day, "DATE_FORMAT")
+_day = monitoring.day_label
 
 
 def _adults(row: Row) -> tuple[bool, str]:

@@ -24,6 +24,7 @@ placement's coordinator once per overdue placement-month: a `ContactAlert` row p
 
 import calendar
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -43,8 +44,8 @@ from django.db.models import (
 )
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from twinning.core.authz import acting_user, require
 from twinning.core.dates import association_today
@@ -90,8 +91,21 @@ def months_from(first: datetime.date, before: datetime.date) -> list[datetime.da
     return months
 
 
+@functools.lru_cache(maxsize=4096)
+def _formatted(language: str, day: datetime.date, name: str) -> str:
+    return date_format(day, name)
+
+
 def month_label(month: datetime.date) -> str:
-    return date_format(month, "YEAR_MONTH_FORMAT")
+    """The month in words in the active language, formatted once per language and month (a
+    page names the same months on many rows; `date_format` and the month names' translation
+    cost more than the rest of a reason)."""
+    return _formatted(get_language(), month, "YEAR_MONTH_FORMAT")
+
+
+def day_label(day: datetime.date) -> str:
+    """The day in words (`DATE_FORMAT`), formatted once per language and day (as `month_label`)."""
+    return _formatted(get_language(), day, "DATE_FORMAT")
 
 
 @dataclass(frozen=True)
