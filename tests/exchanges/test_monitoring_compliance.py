@@ -357,6 +357,33 @@ def test_the_dashboard_counts_every_colour_puts_red_first_and_filters_one(two, s
     assert fine.student.name in only_green and red.student.name not in only_green
 
 
+def test_the_dashboard_orders_each_colour_by_the_students_name(two, staff, springfield_member):
+    red, _fine = two
+    later = _named(m.placed(springfield_member, slug="zed", email="zed@abroad.example"), "Zora")
+    first = _named(m.placed(springfield_member, slug="ada", email="ada@abroad.example"), "Ada")
+
+    body = staff.get("/staff/exchanges/monitoring/?state=red").content.decode()
+
+    names = [world.student.name for world in (first, red, later)]
+    assert [body.index(name) for name in names] == sorted(body.index(name) for name in names)
+
+
+def test_names_with_markup_are_shown_as_text_in_the_long_tables(two, staff):
+    red, _fine = two
+    red.family.family_name = '<b class="x">Simpson</b>'
+    red.family.save()
+
+    for path in (
+        "/staff/exchanges/monitoring/",
+        "/staff/exchanges/compliance/",
+        "/staff/exchanges/placements/",
+    ):
+        body = staff.get(path).content.decode()
+
+        assert "&lt;b class=&quot;x&quot;&gt;Simpson&lt;/b&gt;" in body, path
+        assert '<b class="x">' not in body, path
+
+
 def test_the_committees_dashboard_filters_by_state_too(two, committee_admin):
     red, fine = two
     path = f"/exchanges/committees/{red.member.slug}/monitoring/?state=red"
