@@ -10,6 +10,12 @@ monthly contacts (issue 10, "What it must show").
    whose colour counts the database computes for every placement); the filtered pages (red
    only, failing a rule only) are measured too, and the staff exchange home, a page without
    a list, for comparison.
+3. The same pages in-process (the Django test client, the same stack as the baseline view):
+   p50 of wall time and of this process's CPU time beside the baseline's (`p50_in_process`;
+   the CPU figure is the steadier one on a machine shared with other work).
+
+`--in-process` keeps an existing bench database (seeding only what is missing) and skips the
+gunicorn timing: 1 and 3 only, for comparing a change quickly.
 
 The data is synthetic and made in bulk: 20 hosting committees, each with a coordinator (and a
 training), a school (acceptance letter signed), a quota of a 24-month season; per student a
@@ -235,6 +241,17 @@ print(json.dumps(out))
 )
 
 
+# p50 of wall and CPU time per page in-process, the baseline first (bench/common.py's helper).
+IN_PROCESS_SCRIPT = (
+    STAFF_CLIENT
+    + r"""
+from bench.common import p50_in_process
+pages, runs = json.loads(sys.argv[1]), int(sys.argv[2])
+print(json.dumps({label: p50_in_process(client, path, runs) for label, path in pages.items()}))
+"""
+)
+
+
 def run(script: str, *args: str) -> str:
     return run_script(RUN_DIR, script, *args)
 
@@ -250,6 +267,19 @@ def latency(cookie: str) -> None:
     latency_table(RUN_DIR, scenarios)
 
 
+def in_process(runs: int = 15) -> None:
+    section(
+        "In-process at 2,000 students (Django test client; ms, p50 of wall and CPU time; goal: "
+        f"within 10x baseline; load average {os.getloadavg()[0]:.1f})"
+    )
+    pages = {BASELINE[0]: BASELINE[1], **PAGES}
+    found = json.loads(run(IN_PROCESS_SCRIPT, json.dumps(pages), str(runs)))
+    wall, cpu = found[BASELINE[0]]
+    print(f"  {'page':<34} {'wall':>8} {'x base':>7} {'CPU':>8} {'x base':>7}")
+    for label, (w, c) in found.items():
+        print(f"  {label:<34} {w:8.1f} {w / wall:7.1f} {c:8.1f} {c / cpu:7.1f}")
+
+
 def main() -> None:
     os.environ.pop("DATABASE_URL", None)  # the bench's own SQLite file unless told
     os.environ["EMAIL_URL"] = "dummymail://"
@@ -259,18 +289,24 @@ def main() -> None:
         "other engineers' tests running): figures may be noisy; compare each with the "
         "baseline measured beside it."
     )
-    fresh_run_dir(RUN_DIR)
+    quick = "--in-process" in sys.argv[1:]
+    reused = quick and (RUN_DIR / "twinning.sqlite3").exists()
+    if not reused:
+        fresh_run_dir(RUN_DIR)
     cookie = run(STAFF_SESSION_SCRIPT)
     counts = {}
-    for size in (200, 2_000):
+    sizes = (2_000,) if reused else (200, 2_000)  # a reused database has its 2,000 already
+    for size in sizes:
         students, contacts = run(SEED_SCRIPT, str(size)).split()
         print(f"  seeded {int(students):,} placed students, {int(contacts):,} monthly contacts")
         counts[size] = json.loads(run(QUERY_SCRIPT, json.dumps(PAGES)))
     section("SQL queries per page (goal: the same at both sizes)")
-    print(f"  {'page':<34} {'200':>7} {'2,000':>7}")
+    print(f"  {'page':<34} " + " ".join(f"{size:>7,}" for size in sizes))
     for label in PAGES:
-        print(f"  {label:<34} {counts[200][label]:>7} {counts[2_000][label]:>7}")
-    latency(cookie)
+        print(f"  {label:<34} " + " ".join(f"{counts[size][label]:>7}" for size in sizes))
+    in_process()
+    if not quick:
+        latency(cookie)
 
 
 if __name__ == "__main__":

@@ -124,6 +124,43 @@ def test_the_colour_follows_the_rule(start, offset, student, family):
         assert state.colour == GREEN
 
 
+@given(
+    start=st.dates(D(2027, 1, 1), D(2028, 6, 30)),
+    offset=st.integers(-40, 500),
+    student=st.sets(st.integers(-2, 20)),
+    family=st.sets(st.integers(-2, 20)),
+)
+def test_the_state_from_the_stored_first_missing_month_is_the_full_state(
+    start, offset, student, family
+):
+    """The dashboards and the compliance page read only the months from the stored
+    `first_missing_month` on (`complete_before`): the colour and every reason are those of
+    the rule given every month."""
+    from twinning.core.dates import add_months
+    from twinning.exchanges.services.monitoring import contact_state, first_missing_month
+
+    first = start.replace(day=1)
+    today = start + datetime.timedelta(days=offset)
+    student_months = {add_months(first, i) for i in student}
+    family_months = {add_months(first, i) for i in family}
+    gap = first_missing_month(
+        starts_on=start, student_months=student_months, family_months=family_months
+    )
+
+    full = contact_state(
+        starts_on=start, today=today, student_months=student_months, family_months=family_months
+    )
+    from_gap = contact_state(
+        starts_on=start,
+        today=today,
+        student_months={mo for mo in student_months if mo >= gap},
+        family_months={mo for mo in family_months if mo >= gap},
+        complete_before=gap,
+    )
+
+    assert from_gap == full
+
+
 # --- Recording a contact ---------------------------------------------------------------------
 
 
@@ -359,13 +396,15 @@ def test_the_monitoring_sections_replace_no_other_apps_section():
 
 def _sql_colour(placement, today, student, family) -> tuple[str, str]:
     """The colour `with_contact_colour` computes for `placement` started on its `starts_on`
-    with contacts in `student`'s and `family`'s months, beside `contact_state`'s. The contacts
+    with contacts in `student`'s and `family`'s months, beside `contact_state`'s; the
+    dashboards' count of each colour (`colour_counts`, a conditional aggregation) and their
+    filter by colour (`dashboard_order`) must say the same. The contacts
     are written in bulk, so the stored `first_missing_month` is refreshed as the services do
     (`refresh_contact_gap`) and must equal the month `first_missing_month` names."""
     from twinning.exchanges.models import Placement
     from twinning.exchanges.services.monitoring import (
         colour_counts,
-        dashboard_index,
+        dashboard_order,
         first_missing_month,
         refresh_contact_gap,
         with_contact_colour,
@@ -386,9 +425,8 @@ def _sql_colour(placement, today, student, family) -> tuple[str, str]:
         starts_on=placement.starts_on, student_months=student, family_months=family
     )
     [sql] = with_contact_colour(found, today).values_list("contact_colour", flat=True)
-    assert dashboard_index(found, today) == [(placement.pk, sql)]
-    counts = colour_counts(dashboard_index(found, today))
-    assert counts == {c: int(c == sql) for c in (RED, AMBER, GREEN)}
+    assert [row["pk"] for row in dashboard_order(found, today, colour=sql)] == [placement.pk]
+    assert colour_counts(found, today) == {c: int(c == sql) for c in (RED, AMBER, GREEN)}
     python = _state(today, student, family, starts_on=placement.starts_on).colour
     return sql, python
 

@@ -13,7 +13,7 @@ from twinning.core.authz import SYSTEM
 from twinning.core.dates import association_today
 from twinning.exchanges.models import HomeVisit, Placement, School, Student, Training
 from twinning.exchanges.services import families, placement
-from twinning.exchanges.services.compliance import compliance_rows, orientation_status
+from twinning.exchanges.services.compliance import compliance_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +24,8 @@ def placed(springfield_member):
 
 
 def _checks(placement):
-    rows = dict(compliance_rows(Placement.objects.filter(pk=placement.pk)))
-    return {check.rule: check for check in rows[Placement.objects.get(pk=placement.pk)]}
+    rows = {row.pk: found for row, found in compliance_rows(Placement.objects.all())}
+    return {check.rule: check for check in rows[placement.pk]}
 
 
 def test_a_screened_placement_passes_the_screening_rules(placed):
@@ -120,8 +120,8 @@ def test_an_arrived_student_without_the_orientation_after_arrival_fails_then_pas
     )
     Student.objects.filter(pk=placed.student.pk).update(status=Student.Status.ARRIVED)
 
-    assert _checks(placed.placement)["orientation"].passed is False
-    assert orientation_status(Placement.objects.get(pk=placed.placement.pk)) == (
+    check = _checks(placed.placement)["orientation"]
+    assert (check.passed, check.reason) == (
         False,
         "Arrived, but no orientation after arrival is recorded.",
     )
@@ -355,6 +355,33 @@ def test_the_dashboard_counts_every_colour_puts_red_first_and_filters_one(two, s
     assert red.student.name in only_red and fine.student.name not in only_red
     assert "1 overdue, 0 due soon, 1 on track." in only_red  # the counts cover every placement
     assert fine.student.name in only_green and red.student.name not in only_green
+
+
+def test_the_dashboard_orders_each_colour_by_the_students_name(two, staff, springfield_member):
+    red, _fine = two
+    later = _named(m.placed(springfield_member, slug="zed", email="zed@abroad.example"), "Zora")
+    first = _named(m.placed(springfield_member, slug="ada", email="ada@abroad.example"), "Ada")
+
+    body = staff.get("/staff/exchanges/monitoring/?state=red").content.decode()
+
+    names = [world.student.name for world in (first, red, later)]
+    assert [body.index(name) for name in names] == sorted(body.index(name) for name in names)
+
+
+def test_names_with_markup_are_shown_as_text_in_the_long_tables(two, staff):
+    red, _fine = two
+    red.family.family_name = '<b class="x">Simpson</b>'
+    red.family.save()
+
+    for path in (
+        "/staff/exchanges/monitoring/",
+        "/staff/exchanges/compliance/",
+        "/staff/exchanges/placements/",
+    ):
+        body = staff.get(path).content.decode()
+
+        assert "&lt;b class=&quot;x&quot;&gt;Simpson&lt;/b&gt;" in body, path
+        assert '<b class="x">' not in body, path
 
 
 def test_the_committees_dashboard_filters_by_state_too(two, committee_admin):

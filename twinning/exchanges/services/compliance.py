@@ -1,8 +1,8 @@
 """The compliance page: for each current placement, every rule of 22 CFR 62.25 the app
-tracks, passed or failed, with the reason in words (`checks`, on placements read in a fixed
-number of queries by `compliance_placements`; a page reads only its own, the CSV every one a
-chunk at a time, `export_rows`; "failing a rule" is also stated for the database,
-`failing_rule`, so the page can keep those without reading every placement).
+tracks, passed or failed, with the reason in words (`checks`, on light rows read as values in
+a fixed number of queries by `page_rows`, no model instance; a page reads only its own 50, the
+CSV every one a chunk at a time, `export_rows`; "failing a rule" is also stated for the
+database, `failing_rule`, so the page can keep those without reading every placement).
 
 Rules: every adult of the household checked (the approval, and today's household: anyone 18 or
 over on the season's departure has a latest background check that is clear), a suitable home
@@ -13,8 +13,9 @@ mandatory report to the Department of State still owed. An incident's details ne
 the last rule counts."""
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db.models import (
     Case,
@@ -24,14 +25,12 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -78,133 +77,131 @@ class Check:
 ARRIVED = (Student.Status.ARRIVED, Student.Status.COMPLETED, Student.Status.RETURNED_EARLY)
 
 
-def orientation_status(placement: Placement) -> tuple[bool, str]:
+def orientation_status(row: "Row") -> tuple[bool, str]:
     """Whether the student had their orientation before arrival and, once arrived, after it
-    (`Orientation`, recorded by `services.placement.record_orientation`; the orientations
-    come prefetched with `compliance_placements`)."""
-    student = placement.student
-    rows = getattr(student, "orientation_list", None)
-    held = {o.kind: o for o in (student.orientations.all() if rows is None else rows)}
-    pre = held.get(Orientation.Kind.PRE_ARRIVAL)
-    post = held.get(Orientation.Kind.POST_ARRIVAL)
+    (`Orientation`, recorded by `services.placement.record_orientation`; `row.orientations`:
+    the day each kind was held)."""
+    pre = row.orientations.get(Orientation.Kind.PRE_ARRIVAL)
+    post = row.orientations.get(Orientation.Kind.POST_ARRIVAL)
     if pre is None:
         return False, _("No orientation before arrival is recorded.")
-    if student.status in ARRIVED and post is None:
+    if row.status in ARRIVED and post is None:
         return False, _("Arrived, but no orientation after arrival is recorded.")
     if post is None:
         return True, _("Before arrival on %(date)s; the one after arrival comes later.") % {
-            "date": _day(pre.held_on)
+            "date": _day(pre)
         }
     return True, _("Before arrival on %(before)s, after arrival on %(after)s.") % {
-        "before": _day(pre.held_on),
-        "after": _day(post.held_on),
+        "before": _day(pre),
+        "after": _day(post),
     }
 
 
 # The page's and the export's order: by committee, then the student's name.
 LISTED = ("student__quota__host__name", "student__person__last_name", "pk")
 
-# The columns `checks`, the page and the CSV read (`only`: the timestamps, texts and addresses
-# of the seven rows joined to each placement are not converted).
-READ = (
-    "starts_on",
-    "first_missing_month",
-    "student__status",
-    "student__person__first_name",
-    "student__person__last_name",
-    "student__quota__host__name",
-    "student__quota__host__slug",
-    "student__season__departure_date",
-    "approval__family__family_name",
-    "approval__home_visit__suitable",
-    "approval__home_visit__visited_on",
-    "school__name",
-    "school__letter_file",
-    "school__letter_signed_on",
-    "coordinator__name",
-)
+# What a row of the page and the CSV reads of the placement and the rows joined to it, as
+# values (`page_rows`).
+ROW_VALUES = {
+    "student_pk": F("student_id"),
+    "status": F("student__status"),
+    "first_name": F("student__person__first_name"),
+    "last_name": F("student__person__last_name"),
+    "committee": F("student__quota__host__name"),
+    "departure": F("student__season__departure_date"),
+    "family_pk": F("approval__family_id"),
+    "family_name": F("approval__family__family_name"),
+    "visit_suitable": F("approval__home_visit__suitable"),
+    "visited_on": F("approval__home_visit__visited_on"),
+    "school_name": F("school__name"),
+    "letter_file": F("school__letter_file"),
+    "letter_signed_on": F("school__letter_signed_on"),
+    "coordinator_pk": F("coordinator_id"),
+    "coordinator_name": F("coordinator__name"),
+}
 
 
-def compliance_placements(
-    placements: PlacementQuerySet, today: datetime.date | None = None, *, colour: bool = False
-) -> PlacementQuerySet:
-    """Current placements with everything the rules read but their contacts, in a fixed
-    number of queries: `checks` needs the contacts' months too
-    (`monitoring.attach_contact_months`, for the rows shown); `failing_placements` needs
-    their colour, which `colour` has the database compute (`contact_colour`)."""
-    found = placements.current()
-    if colour:
-        found = monitoring.with_contact_colour(found, today)
-    found = (
-        found.select_related(
-            "student__person",
-            "student__quota__host",
-            "student__season",
-            "approval__family",
-            "approval__home_visit",
-            "school",
-            "coordinator",
+def _reports_owed() -> Coalesce:
+    """The student's mandatory reports to the Department of State not yet filed."""
+    owed = (
+        Incident.objects.filter(
+            student=OuterRef("student"), requires_mandatory_report=True, reported_on__isnull=True
         )
-        .only(*READ)
-        .prefetch_related(
-            # Lists (`to_attr`, as `families.adults`, `families.latest_check`,
-            # `staff.current_training` and `orientation_status` read them): no related
-            # manager is made per row.
-            Prefetch(
-                "approval__family__household",
-                queryset=HouseholdMember.objects.only(
-                    "family_id", "name", "date_of_birth"
-                ).prefetch_related(
-                    Prefetch(
-                        "background_checks",
-                        queryset=BackgroundCheck.objects.only("person_id", "checked_on", "result"),
-                        to_attr=CHECKS,
-                    )
-                ),
-                to_attr=HOUSEHOLD,
-            ),
-            Prefetch(
-                "coordinator__trainings",
-                queryset=Training.objects.only(
-                    "coordinator_id", "course", "completed_on", "expires_on"
-                ),
-                to_attr=TRAININGS,
-            ),
-            Prefetch(
-                "student__orientations",
-                queryset=Orientation.objects.only("student_id", "kind", "held_on"),
-                to_attr="orientation_list",
-            ),
-        )
-        .annotate(
-            reports_owed=Coalesce(
-                Subquery(
-                    Incident.objects.filter(
-                        student=OuterRef("student"),
-                        requires_mandatory_report=True,
-                        reported_on__isnull=True,
-                    )
-                    .order_by()
-                    .values("student")
-                    .annotate(n=Count("pk"))
-                    .values("n"),
-                    output_field=IntegerField(),
-                ),
-                0,
-            )
-        )
-        .order_by(*LISTED)
+        .order_by()
+        .values("student")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
-    return found
+    return Coalesce(Subquery(owed, output_field=IntegerField()), 0)
 
 
-def _day(day: datetime.date) -> str:
-    return date_format(day, "DATE_FORMAT")
+class Row(SimpleNamespace):
+    """One current placement as the rules, the page and the CSV read it (`page_rows`): its
+    `ROW_VALUES`, `pk`, `starts_on`, `first_missing_month` and `reports_owed`; `family` with its
+    household, each person with their checks, and `coordinator` with their trainings (lists,
+    as `families.adults`, `families.latest_check` and `staff.current_training` read them);
+    `orientations` (the day each kind was held) and the contact months
+    (`monitoring.attach_contact_months`)."""
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
 
 
-def _adults(placement: Placement) -> tuple[bool, str]:
-    departure = placement.student.season.departure_date
-    grown = adults(placement.approval.family, horizon=departure)
+def page_rows(ids: list[int], today: datetime.date | None = None) -> list[tuple[Row, list[Check]]]:
+    """The current placements `ids` in that order, each with its `checks`, read as values in
+    six queries whatever their number (the placements, the households, their checks, the
+    coordinators' trainings, the orientations and the contact months): no model instance."""
+    today = today or association_today()
+    found = (
+        Placement.objects.current()
+        .filter(pk__in=ids)
+        .order_by()
+        .values(
+            "pk", "starts_on", "first_missing_month", reports_owed=_reports_owed(), **ROW_VALUES
+        )
+    )
+    rows = {values["pk"]: Row(**values, orientations={}) for values in found}
+    families = {row.family_pk: SimpleNamespace(**{HOUSEHOLD: []}) for row in rows.values()}
+    people = {}
+    household = HouseholdMember.objects.filter(family_id__in=list(families)).order_by(
+        "date_of_birth", "pk"
+    )
+    for pk, family, name, born in household.values_list("pk", "family_id", "name", "date_of_birth"):
+        people[pk] = SimpleNamespace(pk=pk, name=name, date_of_birth=born, **{CHECKS: []})
+        getattr(families[family], HOUSEHOLD).append(people[pk])
+    checks_of = BackgroundCheck.objects.filter(person__family_id__in=list(families)).order_by()
+    for pk, person, on, result in checks_of.values_list("pk", "person_id", "checked_on", "result"):
+        getattr(people[person], CHECKS).append(SimpleNamespace(pk=pk, checked_on=on, result=result))
+    coordinators = {
+        row.coordinator_pk: SimpleNamespace(name=row.coordinator_name, **{TRAININGS: []})
+        for row in rows.values()
+    }
+    trainings = Training.objects.filter(coordinator_id__in=list(coordinators)).order_by()
+    for coordinator, course, completed, expires in trainings.values_list(
+        "coordinator_id", "course", "completed_on", "expires_on"
+    ):
+        getattr(coordinators[coordinator], TRAININGS).append(
+            SimpleNamespace(course=course, completed_on=completed, expires_on=expires)
+        )
+    students = {row.student_pk: row for row in rows.values()}
+    orientations = Orientation.objects.filter(student_id__in=list(students)).order_by()
+    for student, kind, held in orientations.values_list("student_id", "kind", "held_on"):
+        students[student].orientations[kind] = held
+    for row in rows.values():
+        row.family = families[row.family_pk]
+        row.coordinator = coordinators[row.coordinator_pk]
+    shown = [rows[pk] for pk in ids if pk in rows]
+    monitoring.attach_contact_months(shown)  # type: ignore[arg-type]
+    check = _checker(today)
+    return [(row, check(row)) for row in shown]
+
+
+_day = monitoring.day_label
+
+
+def _adults(row: Row) -> tuple[bool, str]:
+    grown = adults(row.family, horizon=row.departure)  # type: ignore[arg-type]
     if not grown:
         return False, _("No adult is recorded in the household.")
     problems = []
@@ -212,86 +209,88 @@ def _adults(placement: Placement) -> tuple[bool, str]:
         check = latest_check(person)
         if check is None:
             problems.append(_("%(name)s has no background check.") % {"name": person.name})
-        elif check.result != check.Result.CLEAR:
+        elif check.result != BackgroundCheck.Result.CLEAR:
             problems.append(_("%(name)s's latest check is not clear.") % {"name": person.name})
     if problems:
         return False, " ".join(problems)
     return True, _("%(count)d adult(s), 18 or over by %(date)s, checked clear.") % {
         "count": len(grown),
-        "date": _day(departure),
+        "date": _day(row.departure),
     }
 
 
-def _home_visit(placement: Placement) -> tuple[bool, str]:
-    visit = placement.approval.home_visit
-    if not visit.suitable:
+def _home_visit(row: Row) -> tuple[bool, str]:
+    if not row.visit_suitable:
         return False, _("The home visit did not find the home suitable.")
-    if visit.visited_on > placement.starts_on:
+    if row.visited_on > row.starts_on:
         return False, _("Visited on %(visit)s, after the placement started (%(start)s).") % {
-            "visit": _day(visit.visited_on),
-            "start": _day(placement.starts_on),
+            "visit": _day(row.visited_on),
+            "start": _day(row.starts_on),
         }
-    return True, _("Visited on %(date)s.") % {"date": _day(visit.visited_on)}
+    return True, _("Visited on %(date)s.") % {"date": _day(row.visited_on)}
 
 
-def _letter(placement: Placement) -> tuple[bool, str]:
-    school = placement.school
-    if not school.has_letter or school.letter_signed_on is None:
+def _letter(row: Row) -> tuple[bool, str]:
+    if not row.letter_file or row.letter_signed_on is None:
         return False, _("%(school)s has no signed acceptance letter on file.") % {
-            "school": school.name
+            "school": row.school_name
         }
     return True, _("%(school)s, signed on %(date)s.") % {
-        "school": school.name,
-        "date": _day(school.letter_signed_on),
+        "school": row.school_name,
+        "date": _day(row.letter_signed_on),
     }
 
 
-def _training(placement: Placement, today: datetime.date) -> tuple[bool, str]:
-    training = current_training(placement.coordinator, today)
+def _training(row: Row, today: datetime.date) -> tuple[bool, str]:
+    training = current_training(row.coordinator, today)  # type: ignore[arg-type]
     if training is None:
         return False, _("%(name)s's training is expired or not recorded.") % {
-            "name": placement.coordinator.name
+            "name": row.coordinator_name
         }
     return True, _("%(name)s: %(course)s, until %(date)s.") % {
-        "name": placement.coordinator.name,
+        "name": row.coordinator_name,
         "course": training.course,
         "date": _day(training.expires_on),
     }
 
 
-def _incidents(placement: Placement) -> tuple[bool, str]:
-    owed = int(getattr(placement, "reports_owed", 0))
-    if owed:
+def _incidents(row: Row) -> tuple[bool, str]:
+    if row.reports_owed:
         return False, _("%(count)d report(s) to the Department of State not yet filed.") % {
-            "count": owed
+            "count": row.reports_owed
         }
     return True, _("No report owed.")
 
 
-def _results(
-    placement: Placement, today: datetime.date, contacts: tuple[bool, str]
-) -> dict[str, tuple[bool, str]]:
-    return {
-        "adults_checked": _adults(placement),
-        "home_visit": _home_visit(placement),
-        "school_letter": _letter(placement),
-        "training": _training(placement, today),
-        "orientation": orientation_status(placement),
-        "contacts": contacts,
-        "incidents": _incidents(placement),
-    }
-
-
-def checks(placement: Placement, today: datetime.date) -> list[Check]:
-    """Every rule for one placement fetched through `compliance_placements` (no query)."""
-    state = monitoring.placement_state(placement, today)
-    results = _results(placement, today, (state.colour != RED, " ".join(state.reasons)))
+def _checker(today: datetime.date) -> Callable[[Row], list[Check]]:
+    """`checks` for many rows on `today`: the rules' labels and the words "pass" and "fail"
+    translated once."""
+    labels = [(key, str(label)) for key, label in RULES]
     words = {True: _("pass"), False: _("fail")}
-    return [
-        Check(key, str(label), passed, reason, words[passed])
-        for key, label in RULES
-        for passed, reason in [results[key]]
-    ]
+
+    def check(row: Row) -> list[Check]:
+        state = monitoring.placement_state(row, today)  # type: ignore[arg-type]
+        results = {
+            "adults_checked": _adults(row),
+            "home_visit": _home_visit(row),
+            "school_letter": _letter(row),
+            "training": _training(row, today),
+            "orientation": orientation_status(row),
+            "contacts": (state.colour != RED, " ".join(state.reasons)),
+            "incidents": _incidents(row),
+        }
+        return [
+            Check(key, label, passed, reason, words[passed])
+            for key, label in labels
+            for passed, reason in [results[key]]
+        ]
+
+    return check
+
+
+def checks(row: Row, today: datetime.date) -> list[Check]:
+    """Every rule for one row of `page_rows` (no query)."""
+    return _checker(today)(row)
 
 
 def _born_by(day: datetime.date) -> datetime.date:
@@ -308,8 +307,8 @@ def _born_by(day: datetime.date) -> datetime.date:
 def failing_rule(today: datetime.date) -> Q:
     """The condition "fails at least one of `checks`' rules" for the database, rule by rule
     the same as the Python above (tests/exchanges/test_monitoring_compliance.py checks both
-    agree); the placements are annotated with `contact_colour` (`with_contact_colour`) and
-    `adult_born_by` (`with_adult_cutoff`)."""
+    agree); the placements are annotated with `contact_colour`
+    (`monitoring.with_contact_colour`) and `adult_born_by` (`with_adult_cutoff`)."""
     adults = HouseholdMember.objects.filter(
         family=OuterRef("approval__family"), date_of_birth__lte=OuterRef("adult_born_by")
     )
@@ -369,36 +368,28 @@ def failing_placements(
     """The current placements that fail at least one rule, in the page's order, decided by
     the database (nothing is read but what the page shows)."""
     today = today or association_today()
-    found = with_adult_cutoff(compliance_placements(placements, today, colour=True))
-    return found.filter(failing_rule(today))
+    found = with_adult_cutoff(monitoring.with_contact_colour(placements.current(), today))
+    return found.filter(failing_rule(today)).order_by(*LISTED)
 
 
 def listed_ids(placements: PlacementQuerySet) -> list[int]:
     """The ids of the current `placements` in the page's order (one query of ids: the page's
-    rows are then read by `by_ids`, so the heavy query reads 50 placements, not sort them
+    rows are then read by `page_rows`, so the heavy query reads 50 placements, not sort them
     all)."""
     return list(placements.current().order_by(*LISTED).values_list("pk", flat=True))
 
 
 def failing_ids(placements: PlacementQuerySet, today: datetime.date | None = None) -> list[int]:
     """The ids of `failing_placements`, in order (one query, evaluating the rules once for the
-    count and the page alike; `by_ids` then reads a page of them)."""
+    count and the page alike; `page_rows` then reads a page of them)."""
     return list(failing_placements(placements, today).values_list("pk", flat=True))
-
-
-def by_ids(ids: list[int], today: datetime.date | None = None) -> list[Placement]:
-    """The placements `ids` in that order, with what `checks` reads but their contacts."""
-    found = compliance_placements(Placement.objects.filter(pk__in=ids), today)
-    rows = {p.pk: p for p in found}
-    return [rows[pk] for pk in ids if pk in rows]
 
 
 def compliance_rows(
     placements: PlacementQuerySet, today: datetime.date | None = None
-) -> list[tuple[Placement, list[Check]]]:
-    today = today or association_today()
-    found = monitoring.attach_contact_months(list(compliance_placements(placements, today)))
-    return [(p, checks(p, today)) for p in found]
+) -> list[tuple[Row, list[Check]]]:
+    """Every current placement of `placements` with its checks, in the page's order."""
+    return page_rows(listed_ids(placements), today)
 
 
 # Placements read at a time for the CSV: every one is exported, a chunk after another.
@@ -407,19 +398,18 @@ CSV_CHUNK = 250
 
 def export_rows(
     placements: PlacementQuerySet, today: datetime.date | None = None
-) -> Iterator[tuple[Placement, list[Check]]]:
+) -> Iterator[tuple[Row, list[Check]]]:
     """Every current placement with its checks, for the export: `CSV_CHUNK` placements read
-    at a time (their ids first, then each chunk in the fixed queries of
-    `compliance_placements`), so memory stays bounded however many there are."""
+    at a time (their ids first, then each chunk in the fixed queries of `page_rows`), so
+    memory stays bounded however many there are."""
     today = today or association_today()
     ids = listed_ids(placements)
     for start in range(0, len(ids), CSV_CHUNK):
-        chunk = ids[start : start + CSV_CHUNK]
-        yield from compliance_rows(Placement.objects.filter(pk__in=chunk), today)
+        yield from page_rows(ids[start : start + CSV_CHUNK], today)
 
 
 def csv_rows(
-    rows: Iterable[tuple[Placement, list[Check]]],
+    rows: Iterable[tuple[Row, list[Check]]],
 ) -> tuple[list[str], Iterator[list[str]]]:
     """The export's header and rows, made as they are read (through `core.exports.csv_lines`,
     formula-safe)."""
@@ -430,13 +420,13 @@ def csv_rows(
     return header, (_csv_row(placement, found) for placement, found in rows)
 
 
-def _csv_row(placement: Placement, found: list[Check]) -> list[str]:
+def _csv_row(placement: Row, found: list[Check]) -> list[str]:
     row = [
-        placement.student.name,
-        placement.student.quota.host.name,
-        placement.approval.family.family_name,
-        placement.school.name,
-        placement.coordinator.name,
+        placement.name,
+        placement.committee,
+        placement.family_name,
+        placement.school_name,
+        placement.coordinator_name,
         placement.starts_on.isoformat(),
     ]
     for check in found:

@@ -5,8 +5,8 @@ The red/amber/green rule, computed in one place (`contact_state`, a pure functio
 placement's start, today and the months with a contact on each side; the daily task feeds it
 the months prefetched in one query for all placements, `monitored`, and the dashboards the
 months of their page's placements, `dashboard_rows`; to count, filter and order every
-placement the dashboards use the same rule stated for the database, `with_contact_colour`,
-which the tests hold to `contact_state`):
+placement the dashboards use the same rule stated for the database, `colour_conditions`
+(`colour_counts`, `dashboard_order`), which the tests hold to `contact_state`):
 
 - the placement's months run from the month of `starts_on` to the current month (the
   association's calendar); a placement that has not started is green ("starts on ...");
@@ -24,6 +24,7 @@ placement's coordinator once per overdue placement-month: a `ContactAlert` row p
 
 import calendar
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -33,7 +34,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import (
     Case,
     CharField,
+    Count,
     F,
+    IntegerField,
     Prefetch,
     Q,
     Value,
@@ -41,8 +44,8 @@ from django.db.models import (
 )
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from twinning.core.authz import acting_user, require
 from twinning.core.dates import association_today
@@ -88,8 +91,21 @@ def months_from(first: datetime.date, before: datetime.date) -> list[datetime.da
     return months
 
 
+@functools.lru_cache(maxsize=4096)
+def _formatted(language: str, day: datetime.date, name: str) -> str:
+    return date_format(day, name)
+
+
 def month_label(month: datetime.date) -> str:
-    return date_format(month, "YEAR_MONTH_FORMAT")
+    """The month in words in the active language, formatted once per language and month (a
+    page names the same months on many rows; `date_format` and the month names' translation
+    cost more than the rest of a reason)."""
+    return _formatted(get_language(), month, "YEAR_MONTH_FORMAT")
+
+
+def day_label(day: datetime.date) -> str:
+    """The day in words (`DATE_FORMAT`), formatted once per language and day (as `month_label`)."""
+    return _formatted(get_language(), day, "DATE_FORMAT")
 
 
 @dataclass(frozen=True)
@@ -112,8 +128,11 @@ def contact_state(
     today: datetime.date,
     student_months: Iterable[datetime.date],
     family_months: Iterable[datetime.date],
+    complete_before: datetime.date | None = None,
 ) -> ContactState:
-    """The rule of the module docstring, for one placement."""
+    """The rule of the module docstring, for one placement. With `complete_before` (a month
+    from the start's on, the stored `first_missing_month`), every month before it counts as
+    done on both sides whatever the months given: only the months from it on are looked at."""
     if starts_on > today:
         when = date_format(starts_on, "DATE_FORMAT")
         return ContactState(GREEN, (_("The placement starts on %(date)s.") % {"date": when},))
@@ -121,8 +140,11 @@ def contact_state(
         (_("the student"), set(student_months)),
         (_("the host family"), set(family_months)),
     )
+    first = month_of(starts_on)
+    if complete_before is not None and complete_before > first:
+        first = complete_before  # the months before it are done on both sides
     reasons, overdue = [], set()
-    for month in months_from(starts_on, today):
+    for month in months_from(first, today):
         for side, done in sides:
             if month not in done:
                 overdue.add(month)
@@ -134,7 +156,7 @@ def contact_state(
         return ContactState(RED, tuple(reasons), tuple(sorted(overdue)))
     current = month_of(today)
     left = calendar.monthrange(today.year, today.month)[1] - today.day
-    missing = [side for side, done in sides if current not in done]
+    missing = [side for side, done in sides if current >= first and current not in done]
     if missing and left < AMBER_DAYS:
         reasons = [
             _("No contact with %(side)s yet this month; %(days)d day(s) left after today.")
@@ -236,61 +258,106 @@ def months_state(
     """`contact_state` from contact rows (each with `month` and `contact_with`). With
     `complete_before` (the placement's stored `first_missing_month`), the rows need only start
     at that month: every month from the start's up to it is complete on both sides, by the
-    stored month's definition (`first_missing_month`)."""
-    done = months_from(starts_on, complete_before) if complete_before else []
-    student, family = list(done), list(done)
+    stored month's definition (`first_missing_month`), and is not looked at again."""
+    student: list[datetime.date] = []
+    family: list[datetime.date] = []
     for row in rows:
         (student if row.contact_with == MonthlyContact.With.STUDENT else family).append(row.month)
     return contact_state(
-        starts_on=starts_on, today=today, student_months=student, family_months=family
+        starts_on=starts_on,
+        today=today,
+        student_months=student,
+        family_months=family,
+        complete_before=complete_before,
     )
 
 
 # --- The same rule in SQL, for the colour's counts, filter and order over every placement ------
 
 
+def colour_conditions(today: datetime.date) -> dict[str, Q]:
+    """`contact_state`'s red and amber stated for the database on the placement's stored
+    `first_missing_month` (green is neither): a placement not started is green; it is red when
+    that month is before this one (a past month lacks a side); in the last `AMBER_DAYS` of the
+    month (a test on today, the same for every placement) it is amber when that month is this
+    one (a side missing this month; outside those days no condition is given for amber). A
+    comparison of one column: no contact is read."""
+    current = month_of(today)
+    started = Q(starts_on__lte=today)
+    found = {RED: started & Q(first_missing_month__lt=current)}
+    left = calendar.monthrange(today.year, today.month)[1] - today.day
+    if left < AMBER_DAYS:
+        found[AMBER] = started & Q(first_missing_month=current)
+    return found
+
+
 def with_contact_colour(
     placements: PlacementQuerySet, today: datetime.date | None = None
 ) -> PlacementQuerySet:
-    """`contact_state`'s colour computed by the database, as `contact_colour`, so the
-    dashboards count, filter and order every placement without reading its contacts; only the
-    page shown is then read in full through `placement_state`. The same rule as
-    `contact_state` (tests/exchanges/test_monitoring.py checks that both agree), stated on the
-    placement's stored `first_missing_month` (`first_missing_month`, kept by
-    `refresh_contact_gap`): a placement not started is green; it is red when that month is
-    before this one (a past month lacks a side); in the last `AMBER_DAYS` of the month (a test
-    on today, the same for every placement) it is amber when that month is this one (a side
-    missing this month). A comparison of one column: no contact is read."""
-    today = today or association_today()
-    current = month_of(today)
-    started = Q(starts_on__lte=today)
-    whens = [When(started & Q(first_missing_month__lt=current), then=Value(RED))]
-    left = calendar.monthrange(today.year, today.month)[1] - today.day
-    if left < AMBER_DAYS:
-        whens.append(When(started & Q(first_missing_month=current), then=Value(AMBER)))
+    """`contact_state`'s colour computed by the database, as `contact_colour`
+    (`colour_conditions`), so the dashboards count, filter and order every placement without
+    reading its contacts; only the page shown is then read in full through `months_state`.
+    The same rule as `contact_state` (tests/exchanges/test_monitoring.py checks that both
+    agree)."""
+    found = colour_conditions(today or association_today())
+    whens = [When(condition, then=Value(colour)) for colour, condition in found.items()]
     colour = Case(*whens, default=Value(GREEN), output_field=CharField())
     return placements.annotate(contact_colour=colour)
 
 
-def dashboard_index(
+def colour_counts(
     placements: PlacementQuerySet, today: datetime.date | None = None
-) -> list[tuple[int, str]]:
-    """Every current placement's id and colour, red first, then amber, then green, each by
-    the student's name: one query of light rows whatever their number, from which the
-    dashboards count the colours, keep one and cut their page (`dashboard_rows`)."""
-    rows = with_contact_colour(placements.current().order_by(), today).values_list(  # type: ignore[misc]
-        "pk", "contact_colour", "student__person__first_name", "student__person__last_name"
-    )
-    ordered = sorted(rows, key=lambda r: (ORDER[r[1]], r[2], r[3], r[0]))
-    return [(pk, colour) for pk, colour, _first, _last in ordered]
-
-
-def colour_counts(index: Iterable[tuple[int, str]]) -> dict[str, int]:
-    """How many placements of a `dashboard_index` are red, amber and green."""
+) -> dict[str, int]:
+    """How many current `placements` are red, amber and green, counted by the database in one
+    query (conditional aggregation on `colour_conditions`), whatever their number."""
+    found = colour_conditions(today or association_today())
     counts = dict.fromkeys(ORDER, 0)
-    for _pk, colour in index:
-        counts[colour] += 1
+    counts.update(
+        placements.current()
+        .order_by()
+        .aggregate(
+            **{GREEN: Count("pk")},
+            **{colour: Count("pk", filter=condition) for colour, condition in found.items()},
+        )
+    )
+    counts[GREEN] -= counts[RED] + counts[AMBER]  # every placement, less the red and amber
     return counts
+
+
+def dashboard_order(
+    placements: PlacementQuerySet, today: datetime.date | None = None, *, colour: str = ""
+) -> Any:
+    """The current `placements` (of one `colour`, if given) in the dashboards' order, sorted by
+    the database: red first, then amber, then green, each by the student's name; as rows of
+    `DASHBOARD_FIELDS` and `DASHBOARD_RELATED` (values: a page is one slice, `dashboard_rows`
+    adds the states)."""
+    found = with_contact_colour(placements.current(), today)
+    if colour:
+        found = found.filter(contact_colour=colour)  # type: ignore[misc]
+    rank = Case(
+        *(When(contact_colour=c, then=Value(n)) for c, n in ORDER.items()),
+        output_field=IntegerField(),
+    )
+    return found.order_by(
+        rank, "student__person__first_name", "student__person__last_name", "pk"
+    ).values(*DASHBOARD_FIELDS, **DASHBOARD_RELATED)
+
+
+class Counted:
+    """A queryset whose length is already known (the dashboards' `colour_counts`), for Django's
+    Paginator: it slices the queryset without a COUNT query of its own."""
+
+    def __init__(self, queryset: Any, count: int) -> None:
+        self.queryset, self._count = queryset, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.queryset[index]
 
 
 class _Month(NamedTuple):
@@ -333,31 +400,21 @@ DASHBOARD_RELATED = {
 
 
 def dashboard_rows(
-    ids: Iterable[int], today: datetime.date | None = None
+    rows: Iterable[dict[str, Any]], today: datetime.date | None = None
 ) -> list[tuple[dict[str, Any], ContactState]]:
-    """The placements `ids` (a page of a `dashboard_index`), in that order, each as a row of
-    `DASHBOARD_FIELDS` and `DASHBOARD_RELATED` (values, plus `name`) with its full state and
-    reasons (`months_state` on the contacts from its stored first missing month; two
-    queries)."""
+    """A page of `dashboard_order` rows, each (plus `name`) with its full state and reasons
+    (`months_state` on the contacts from its stored first missing month; one query)."""
     today = today or association_today()
-    ids = list(ids)
-    found = {
-        row["pk"]: row
-        for row in Placement.objects.filter(pk__in=ids)
-        .order_by()
-        .values(*DASHBOARD_FIELDS, **DASHBOARD_RELATED)
-    }
-    months = _months_from_gap(list(found))
-    rows = []
-    for pk in ids:
-        if (row := found.get(pk)) is None:
-            continue
+    rows = list(rows)
+    months = _months_from_gap([row["pk"] for row in rows])
+    found = []
+    for row in rows:
         row["name"] = f"{row['first_name']} {row['last_name']}"
         state = months_state(
-            row["starts_on"], today, months[pk], complete_before=row["first_missing_month"]
+            row["starts_on"], today, months[row["pk"]], complete_before=row["first_missing_month"]
         )
-        rows.append((row, state))
-    return rows
+        found.append((row, state))
+    return found
 
 
 @transaction.atomic

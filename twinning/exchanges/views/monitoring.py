@@ -45,20 +45,24 @@ def _placements(request: HttpRequest, member: Member | None) -> tuple[Any, str]:
 
 
 def _dashboard(request: HttpRequest, member: Member | None) -> HttpResponse:
-    """Red first, 50 a page; the counts of each colour cover every placement (SQL), and
-    `?state=` keeps one colour (staff also filter by `?committee=`)."""
+    """Red first, 50 a page; the counts of each colour cover every placement, and `?state=`
+    keeps one colour (staff also filter by `?committee=`). The database counts, filters, sorts
+    and cuts the page (`colour_counts`, `dashboard_order`); the page's rows are then given
+    their states (`dashboard_rows`)."""
     placements, committee = _placements(request, member)
     today = association_today()
     state = request.GET.get("state", "")
     state = state if state in monitoring.ORDER else ""
-    index = monitoring.dashboard_index(placements, today)
-    shown = [row for row in index if row[1] == state] if state else index
-    page = paginate(request, shown)
+    counts = monitoring.colour_counts(placements, today)
+    shown = monitoring.dashboard_order(placements, today, colour=state)
+    page = paginate(
+        request, monitoring.Counted(shown, counts[state] if state else sum(counts.values()))
+    )
     context = {
         "member": member,
         "page": page,
-        "rows": monitoring.dashboard_rows((pk for pk, _colour in page.object_list), today),
-        "counts": monitoring.colour_counts(index),
+        "rows": monitoring.dashboard_rows(page.object_list, today),
+        "counts": counts,
         "state": state,
         "states": [(colour, monitoring.LABELS[colour]) for colour in monitoring.ORDER],
         "committee": committee,
@@ -111,8 +115,9 @@ def placement_contacts(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _compliance(request: HttpRequest, member: Member | None) -> HttpResponse:
-    """50 placements a page with their rules; `?failing=1` keeps those failing a rule (staff
-    also filter by `?committee=`)."""
+    """50 placements a page with their rules (read as values, `page_rows`, and written by one
+    tag, `compliance_sections`); `?failing=1` keeps those failing a rule (staff also filter by
+    `?committee=`)."""
     placements, committee = _placements(request, member)
     today = association_today()
     failing = request.GET.get("failing") == "1"
@@ -121,12 +126,10 @@ def _compliance(request: HttpRequest, member: Member | None) -> HttpResponse:
     else:
         ids = compliance.listed_ids(placements)
     page = paginate(request, ids)
-    shown = compliance.by_ids(list(page.object_list), today)
-    monitoring.attach_contact_months(shown)
     context = {
         "member": member,
         "page": page,
-        "rows": [(p, compliance.checks(p, today)) for p in shown],
+        "rows": compliance.page_rows(list(page.object_list), today),
         "failing": failing,
         "committee": committee,
         "committees": hosting_committees() if member is None else None,
