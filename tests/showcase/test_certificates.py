@@ -147,7 +147,11 @@ def test_staffs_edit_of_the_certificate_text_reaches_the_students_next_certifica
 
     text = PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages[0].extract_text()
     assert saved.status_code == 302
-    assert text.split("\n")[1:] == ["Bravo", "Zoë", f"of Springfield, {edition.year}"]
+    assert [line.strip() for line in text.splitlines()][1:] == [
+        "Bravo",
+        "Zoë",
+        f"of Springfield, {edition.year}",
+    ]
 
 
 def test_a_kept_certificate_holds_the_first_name_community_and_edition_only(certified):

@@ -222,8 +222,9 @@ def register_standard_kinds() -> None:
             description=_("A certificate for someone who took part in an exchange."),
             title=_("Certificate of participation"),
             body=_(
-                "This certifies that {{ recipient }} took part in {{ activity }} between "
-                "{{ community.name }} and {{ partner.name }} on {{ activity_date }}.\n\n"
+                "{{ recipient }}\n\n"
+                "took part in {{ activity }} between {{ community.name }} and "
+                "{{ partner.name }} on {{ activity_date }}.\n\n"
                 "{{ our_signatory }}, {{ member_name }}"
             ),
             placeholders=PARTNERSHIP,
@@ -243,6 +244,7 @@ def register_standard_kinds() -> None:
             description=_("A certificate for the winner of an award."),
             title=_("{{ award }}"),
             body=_(
+                "{{ recipient }}\n\n"
                 "{{ association_name }} presents {{ award }} to {{ recipient }}"
                 "{% if citation %} for {{ citation }}{% endif %}.\n\n"
                 "{{ award_date }}\n\n{{ our_signatory }}, {{ member_name }}"
