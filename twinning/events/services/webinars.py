@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from twinning.core.authz import SYSTEM, NotAllowed
 from twinning.core.reverse import absolute_url
 from twinning.core.services import log_activity
+from twinning.documents.services import certificate_pdf as document_certificate
 from twinning.events.emails.public import WEBINAR_JOIN, WEBINAR_REMINDER
 from twinning.events.models import AttendanceRecord, Attendee, Event, WebinarReminder
 from twinning.events.services.events import may_organise, require_organiser
@@ -336,8 +337,6 @@ def _certificate(attendee: Attendee, event: Event, minutes: int) -> bytes:
     """The documents app's `attendance_certificate` (staff's text, one landscape page) in the
     attendee's language where a text exists; made on each download from the attendance
     records, so nothing more is kept."""
-    from twinning.documents.services import certificate_pdf as document_certificate
-
     user = attendee.user
     return document_certificate(
         kind="attendance_certificate",
