@@ -6,8 +6,9 @@ it comes from the npm registry (`dejavu-fonts-ttf` in package.json) and `make in
 it to `settings.PDF_FONT_DIR`. Nothing is fetched at run time. Scripts beyond DejaVu's
 coverage are set in Noto Sans: Japanese (JP), Simplified Chinese (SC) and Korean (KR), from
 the npm registry too (`@expo-google-fonts/noto-sans-*`, TrueType outlines, which reportlab
-embeds; the CFF-based Noto Sans CJK cannot be). `paragraph()` is the one place that picks them:
-each run of CJK characters in a paragraph is set in the font of its script, the rest in DejaVu.
+embeds; the CFF-based Noto Sans CJK cannot be), regular and bold. `paragraph()` is the one place
+that picks them: each run of CJK characters in a paragraph is set in the font of its script (in
+its bold weight where the text is bold), the rest in DejaVu.
 """
 
 import re

@@ -26,7 +26,7 @@ from reportlab.platypus import (
 )
 
 from twinning.core.pdf import paragraph, stylesheet
-from twinning.documents.kinds import CERTIFICATE
+from twinning.documents.kinds import CERTIFICATE, LETTER
 
 WIDTH = 170 * mm
 
@@ -72,7 +72,7 @@ def document_pdf(
     *,
     texts: list[dict[str, Any]],
     association: Any,
-    layout: str = "letter",
+    layout: str = LETTER,
     title: str | None = None,
 ) -> bytes:
     """The PDF of a document's texts (one language, or two side by side) in `layout`;
@@ -130,7 +130,11 @@ def _certificate_styles() -> dict[str, ParagraphStyle]:
     centred = {"alignment": TA_CENTER, "textColor": INK}
     return {
         "association": ParagraphStyle(
-            "association", fontName=regular, fontSize=16, leading=20, **centred
+            "association",
+            fontName=regular,
+            fontSize=16,
+            leading=20,
+            **centred | {"textColor": ACCENT},
         ),
         "title": ParagraphStyle("title", fontName=bold, fontSize=36, leading=44, **centred),
         "lead": ParagraphStyle("lead", fontName=bold, fontSize=30, leading=36, **centred),
@@ -153,7 +157,6 @@ def _certificate_pdf(text: dict[str, Any], association: Any, *, title: str) -> b
     """One landscape A4 page, whatever the text's length (KeepInFrame shrinks it)."""
     styles = _certificate_styles()
     language = text["language"]
-    styles["association"].textColor = ACCENT
     flow: list[Flowable] = [
         paragraph(_markup(association.name), styles["association"], language=language),
         Spacer(1, 10 * mm),
