@@ -1,6 +1,7 @@
 """Certificates are documents: staff edit their texts on the documents pages (placeholders and
 syntax checked), the next certificate is written from the new text, the certificate layout is
-one landscape page, and a kept certificate holds only the values its kind declares."""
+one landscape page, and a kept certificate holds only the values its kind declares and can be
+made again word for word."""
 
 import io
 
@@ -15,6 +16,8 @@ from twinning.documents.services import (
     certificate_pdf,
     generate_document,
     issue_certificate,
+    regenerate_document,
+    save_document_template,
 )
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +148,24 @@ def test_a_committees_certificate_of_participation_is_set_in_the_certificate_lay
     lines = [line.strip() for line in page.extract_text().splitlines()]
     assert lines[1:3] == ["Certificate of participation", "Ana Souza"]
     assert lines[3].startswith("took part in the youth exchange between Springfield")
+
+
+def test_a_kept_certificate_is_made_again_word_for_word_after_staff_change_the_text(
+    django_capture_on_commit_callbacks,
+):
+    document, _data = issue_certificate(
+        kind="attendance_certificate", values=ATTENDANCE, language="en"
+    )
+    save_document_template(
+        kind="attendance_certificate", language="en", title="New", body="{{ attendee }}", by=SYSTEM
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = regenerate_document(document=document, by=SYSTEM)
+
+    again.refresh_from_db()
+    assert again.texts == document.texts
+    assert (
+        "Certificate of attendance"
+        in PdfReader(private_storage.open(again.file_name)).pages[0].extract_text()
+    )

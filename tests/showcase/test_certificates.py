@@ -1,5 +1,7 @@
-"""Certificates: made in the background after publishing, Unicode names rendered, no student
-data in the PDF's metadata, downloadable only by the student and their guardian."""
+"""Certificates: made in the background after publishing from the documents app's text (staff
+edit it), Unicode names rendered, no student data in the PDF's metadata, only the first name,
+community, edition and result kept and forgotten on erasure and retention, downloadable only
+by the student and their guardian."""
 
 import datetime
 import io
