@@ -30,7 +30,7 @@ install: $(STAMP) ## virtualenv in .venv, Python and npm dependencies, static fi
 	@cp -r node_modules/leaflet/dist/. twinning/static/vendor/leaflet/
 	@cp node_modules/topojson-client/dist/topojson-client.min.js twinning/static/vendor/topojson/
 	@mkdir -p twinning/core/fonts && cp node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf node_modules/dejavu-fonts-ttf/LICENSE twinning/core/fonts/
-	@for script in jp sc kr; do F=node_modules/@expo-google-fonts/noto-sans-$$script; cp $$F/400Regular/NotoSans*_400Regular.ttf twinning/core/fonts/ && cp $$F/LICENSE_FONT twinning/core/fonts/LICENSE-NotoSans-$$script; done
+	@for script in jp sc kr; do F=node_modules/@expo-google-fonts/noto-sans-$$script; cp $$F/400Regular/NotoSans*_400Regular.ttf $$F/700Bold/NotoSans*_700Bold.ttf twinning/core/fonts/ && cp $$F/LICENSE_FONT twinning/core/fonts/LICENSE-NotoSans-$$script; done
 	@cp node_modules/world-atlas/countries-110m.json node_modules/world-atlas/countries-50m.json node_modules/world-atlas/LICENSE twinning/static/vendor/world-atlas/
 	@$(MANAGE) compilemessages --ignore '.venv/*' --ignore 'node_modules/*' --verbosity 0
 	@$(MANAGE) collectstatic --noinput --verbosity 0

@@ -52,3 +52,23 @@ def test_ideographs_without_kana_or_language_are_set_as_chinese():
     assert cjk_markup("北京") == f'<font face="{cjk_font_name("zh")}">北京</font>'
     assert cjk_markup("東京", language="ja") == f'<font face="{cjk_font_name("ja")}">東京</font>'
     assert cjk_markup("Zoë Дмитрий") == "Zoë Дмитрий"
+
+
+def test_a_bold_japanese_name_is_set_in_the_bold_cjk_weight():
+    buffer = io.BytesIO()
+    sheet = stylesheet()
+    SimpleDocTemplate(buffer).build(
+        [
+            paragraph("東京都", sheet["Title"], language="ja"),
+            paragraph("<b>大阪市</b> 京都市", sheet["Normal"], language="ja"),
+        ]
+    )
+
+    reader = PdfReader(io.BytesIO(buffer.getvalue()))
+
+    assert reader.pages[0].extract_text().split() == ["東京都", "大阪市", "京都市"]
+    fonts = {
+        str(f.get_object()["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values()
+    }
+    assert any("NotoSansJP-Bold" in name for name in fonts)
+    assert any("NotoSansJP-Regular" in name for name in fonts)

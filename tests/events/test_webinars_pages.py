@@ -2,10 +2,12 @@
 with the roles they refuse."""
 
 import datetime
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from pypdf import PdfReader
 
 from tests.conftest import _client_for
 from tests.events.public_helpers import make_attendee, make_event, make_webinar
@@ -105,6 +107,9 @@ def test_the_attendee_downloads_their_certificate_and_others_cannot(anonymous, p
 
     assert f"/events/{webinar.slug}/certificate/" in page
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    pdf = PdfReader(io.BytesIO(response.content))
+    assert len(pdf.pages) == 1 and pdf.pages[0].mediabox.width > pdf.pages[0].mediabox.height
+    assert "Certificate of attendance" in pdf.pages[0].extract_text()
     assert "no-store" in response["Cache-Control"]
     assert anonymous.get(f"/events/{webinar.slug}/certificate/").status_code == 302
     assert public.get(f"/events/{webinar.slug}/certificate/").status_code == 404

@@ -1,5 +1,7 @@
-"""Certificates: made in the background after publishing, Unicode names rendered, no student
-data in the PDF's metadata, downloadable only by the student and their guardian."""
+"""Certificates: made in the background after publishing from the documents app's text (staff
+edit it), Unicode names rendered, no student data in the PDF's metadata, only the first name,
+community, edition and result kept and forgotten on erasure and retention, downloadable only
+by the student and their guardian."""
 
 import datetime
 import io
@@ -8,27 +10,24 @@ import pytest
 from pypdf import PdfReader
 
 from tests.showcase.judging_helpers import entrant, judged_edition, published, submitted_entry
+from twinning.core.media import private_storage
 from twinning.showcase.models import Certificate, Entry
-from twinning.showcase.pdf import CertificateText, font_covers, render_certificate
 
 
-def test_certificate_renders_a_unicode_name_and_keeps_it_out_of_the_metadata():
-    name = "Zoë Łukasz Nguyễn Ağaoğlu"
+def test_certificate_renders_a_unicode_name_and_keeps_it_out_of_the_metadata(
+    edition, springfield, staff_user, django_capture_on_commit_callbacks
+):
+    name = "Zoë-Łukasz Nguyễn Ağaoğlu"
+    entry = submitted_entry(edition, entrant(edition, springfield, first_name=name))
+    judged_edition(edition, [entry], staff_user=staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        published(edition, [entry], staff_user=staff_user)
 
-    data = render_certificate(
-        CertificateText(
-            heading="Winner: place 1",
-            name=name,
-            line="for “Bridges”, Photography",
-            edition="Young Artists and Authors Showcase 2026: Bridges",
-            association="Twinning Association",
-            date="1 June 2026",
-        )
-    )
+    reader = PdfReader(private_storage.open(Certificate.objects.get(entry=entry).file_name))
 
-    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height  # landscape
     assert name in reader.pages[0].extract_text()
-    assert font_covers(name)
     assert "Zoë" not in str(dict(reader.metadata))
     assert reader.metadata["/Author"] == "Twinning Association"
 
@@ -114,7 +113,7 @@ def test_a_certificate_is_dated_in_the_associations_calendar(certified):
 
     from twinning.core.models import Association
     from twinning.core.services import ASSOCIATION_CACHE_KEY
-    from twinning.showcase.certificates import certificate_text
+    from twinning.showcase.certificates import issue_certificate
 
     mine, _theirs = certified
     association = Association.load()
@@ -125,6 +124,85 @@ def test_a_certificate_is_dated_in_the_associations_calendar(certified):
     edition.results_published_at = datetime.datetime(2026, 6, 1, 23, 30, tzinfo=datetime.UTC)
     edition.save(update_fields=["results_published_at"])
 
-    text = certificate_text(Entry.objects.get(pk=mine.pk), Certificate.Kind.PARTICIPANT, None)
+    certificate = issue_certificate(entry=Entry.objects.get(pk=mine.pk), decision=None)
 
-    assert text.date == "June 2, 2026"
+    text = PdfReader(private_storage.open(certificate.file_name)).pages[0].extract_text()
+    assert "June 2, 2026" in text
+
+
+def test_staffs_edit_of_the_certificate_text_reaches_the_students_next_certificate(
+    edition, springfield, staff_user, staff, django_capture_on_commit_callbacks
+):
+    from tests.conftest import _client_for
+
+    entry = submitted_entry(edition, entrant(edition, springfield, first_name="Zoë"))
+    judged_edition(edition, [entry], staff_user=staff_user)
+    saved = staff.post(
+        "/staff/documents/showcase_certificate/en/",
+        {"title": "Bravo", "body": "{{ first_name }}\n\nof {{ community }}, {{ year }}"},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        published(edition, [entry], staff_user=staff_user)
+    certificate = Certificate.objects.get(entry=entry)
+
+    response = _client_for(entry.student.user).get(f"/showcase/certificates/{certificate.pk}/")
+
+    text = PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages[0].extract_text()
+    assert saved.status_code == 302
+    assert [line.strip() for line in text.splitlines()][1:] == [
+        "Bravo",
+        "Zoë",
+        f"of Springfield, {edition.year}",
+    ]
+
+
+def test_a_kept_certificate_holds_the_first_name_community_and_edition_only(certified):
+    mine, _theirs = certified
+
+    document = Certificate.objects.get(entry=mine).document
+
+    kept = str(document.inputs) + str(document.texts)
+    assert document.inputs["first_name"] == "Zoë"
+    assert mine.student.last_name not in kept
+    assert mine.title not in kept
+    assert "date_of_birth" not in document.inputs and "school" not in kept.lower()
+
+
+def test_erasure_deletes_the_students_certificate_its_kept_texts_and_its_file(
+    certified, staff_user, django_capture_on_commit_callbacks
+):
+    from twinning.documents.models import GeneratedDocument
+    from twinning.showcase.privacy import execute_erasure, request_erasure
+
+    mine, theirs = certified
+    certificate = Certificate.objects.get(entry=mine)
+    erasure = request_erasure(student=mine.student, requested_by="student")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        execute_erasure(request=erasure, by=staff_user)
+
+    assert list(Certificate.objects.values_list("entry", flat=True)) == [theirs.pk]
+    assert not GeneratedDocument.objects.filter(pk=certificate.document_id).exists()
+    assert not private_storage.exists(certificate.file_name)
+    assert GeneratedDocument.objects.count() == 1
+    assert "Zoë" not in str(list(GeneratedDocument.objects.values_list("inputs", "texts")))
+
+
+def test_retention_deletes_a_participants_certificate_and_its_kept_texts(
+    certified, django_capture_on_commit_callbacks
+):
+    from twinning.documents.models import GeneratedDocument
+    from twinning.showcase.privacy import apply_edition_retention, retention_due_on
+
+    mine, theirs = certified
+    gone = Certificate.objects.get(entry=theirs)
+    day = retention_due_on(mine.edition) + datetime.timedelta(days=1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_edition_retention(edition=mine.edition, today=day)
+
+    assert list(Certificate.objects.values_list("entry", flat=True)) == [mine.pk]
+    assert list(GeneratedDocument.objects.values_list("pk", flat=True)) == [
+        Certificate.objects.get(entry=mine).document_id
+    ]
+    assert not private_storage.exists(gone.file_name)

@@ -400,6 +400,14 @@ class Honour(TimeStampedModel):
     title = models.CharField(_("title"), max_length=200)
     story = models.TextField(_("the story"), blank=True)
     certificate_file = models.CharField(max_length=200, blank=True)
+    # The certificate as the documents app keeps it (texts and values, to make it again).
+    certificate_document = models.OneToOneField(
+        "documents.GeneratedDocument",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = HonourQuerySet.as_manager()
 

@@ -6,8 +6,9 @@ it comes from the npm registry (`dejavu-fonts-ttf` in package.json) and `make in
 it to `settings.PDF_FONT_DIR`. Nothing is fetched at run time. Scripts beyond DejaVu's
 coverage are set in Noto Sans: Japanese (JP), Simplified Chinese (SC) and Korean (KR), from
 the npm registry too (`@expo-google-fonts/noto-sans-*`, TrueType outlines, which reportlab
-embeds; the CFF-based Noto Sans CJK cannot be). `paragraph()` is the one place that picks them:
-each run of CJK characters in a paragraph is set in the font of its script, the rest in DejaVu.
+embeds; the CFF-based Noto Sans CJK cannot be), regular and bold. `paragraph()` is the one place
+that picks them: each run of CJK characters in a paragraph is set in the font of its script (in
+its bold weight where the text is bold), the rest in DejaVu.
 """
 
 import re
@@ -58,6 +59,12 @@ CJK_FILES = {
     "zh": "NotoSansSC_400Regular.ttf",
     "ko": "NotoSansKR_400Regular.ttf",
 }
+# The bold weights (700) of the same packages, for bold CJK text (headings, <b>).
+CJK_BOLD_FILES = {
+    "ja": "NotoSansJP_700Bold.ttf",
+    "zh": "NotoSansSC_700Bold.ttf",
+    "ko": "NotoSansKR_700Bold.ttf",
+}
 # Han ideographs (with extension A and the compatibility block), kana, Hangul, CJK punctuation
 # and full-width forms: a run of these is set in a CJK font.
 _CJK_RUN = re.compile(
@@ -69,14 +76,18 @@ _HANGUL = re.compile("[\u3130-\u318f\uac00-\ud7af]")
 
 
 @cache
-def cjk_font_name(language: str) -> str:
-    """Register the CJK font of `language` ("ja", "zh" or "ko") once and return its name."""
-    path = Path(settings.PDF_FONT_DIR) / CJK_FILES[language]
+def cjk_font_name(language: str, *, bold: bool = False) -> str:
+    """Register the CJK font of `language` ("ja", "zh" or "ko") once and return its name, or
+    its bold weight's (the regular stands in when the bold file is missing)."""
+    folder = Path(settings.PDF_FONT_DIR)
+    path = folder / CJK_FILES[language]
     if not path.is_file():
         raise FileNotFoundError(f"{path} is missing: run `make install` (it copies the fonts).")
-    name = f"Twinning-CJK-{language}"
+    if bold:
+        bold_path = folder / CJK_BOLD_FILES[language]
+        path = bold_path if bold_path.is_file() else path
+    name = f"Twinning-CJK-{language}{'-Bold' if bold else ''}"
     pdfmetrics.registerFont(TTFont(name, str(path)))
-    pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
     return name
 
 
@@ -93,11 +104,26 @@ def _cjk_language(run: str, *, markup: str, language: str | None) -> str:
     return "ja" if _KANA.search(markup) else "zh"
 
 
-def cjk_markup(markup: str, *, language: str | None = None) -> str:
-    """reportlab markup with each run of CJK characters wrapped in the font of its script."""
+_BOLD_TAG = re.compile(r"<(/?)(?:b|strong)\s*>", re.IGNORECASE)
+
+
+def _bold_at(markup: str, position: int, *, bold: bool) -> bool:
+    """Whether text at `position` is bold: the style's weight, turned on by an open <b>.
+    reportlab's <font face> resets the weight to the face's own, so the face must be chosen
+    bold here."""
+    depth = 0
+    for tag in _BOLD_TAG.finditer(markup, 0, position):
+        depth += -1 if tag.group(1) else 1
+    return bold or depth > 0
+
+
+def cjk_markup(markup: str, *, language: str | None = None, bold: bool = False) -> str:
+    """reportlab markup with each run of CJK characters wrapped in the font of its script, in
+    its bold weight where the text is bold (`bold`: the paragraph's style is)."""
 
     def wrap(match: re.Match[str]) -> str:
-        font = cjk_font_name(_cjk_language(match.group(0), markup=markup, language=language))
+        script = _cjk_language(match.group(0), markup=markup, language=language)
+        font = cjk_font_name(script, bold=_bold_at(markup, match.start(), bold=bold))
         return f'<font face="{font}">{match.group(0)}</font>'
 
     return _CJK_RUN.sub(wrap, markup)
@@ -105,4 +131,5 @@ def cjk_markup(markup: str, *, language: str | None = None) -> str:
 
 def paragraph(markup: str, style: Any, *, language: str | None = None) -> Paragraph:
     """A reportlab Paragraph whose Chinese, Japanese and Korean runs print (see cjk_markup)."""
-    return Paragraph(cjk_markup(markup, language=language), style)
+    bold = style.fontName == font_names()[1]
+    return Paragraph(cjk_markup(markup, language=language, bold=bold), style)

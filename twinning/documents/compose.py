@@ -160,7 +160,7 @@ def _locale(language: str) -> Locale:
 
 def _values_in(kind: DocumentKind, inputs: dict[str, Any], language: str) -> dict[str, Any]:
     """The values as a language writes them: dates (stored as ISO) in its long form."""
-    dates = {f.name for f in kind.fields if f.kind == "date"} | {"today"}
+    dates = {f.name for f in kind.fields if f.kind == "date"} | kind.dates | {"today"}
     values = dict(inputs)
     for name in dates:
         raw = values.get(name)
@@ -217,6 +217,16 @@ def language_name(code: str) -> str:
         return str(translation.get_language_info(code)["name_translated"])
     except KeyError:
         return code
+
+
+def text_language(kind: DocumentKind, wanted: str | None) -> str:
+    """`wanted` when `kind` has a text in it, else the association's language when it has
+    one, else the source language (whose text the code holds)."""
+    available = template_languages(kind)
+    for language in (wanted, association_language()):
+        if language and language in available:
+            return language
+    return source_language()
 
 
 def languages_with_text(kind: DocumentKind) -> list[str]:

@@ -49,10 +49,20 @@ class DocumentKind:
     # Shown on the committee's documents page; False for kinds another app generates (the
     # visa letter comes from a delegation's travellers in activities).
     in_portal: bool = True
+    # How the PDF is laid out (documents.pdf): LETTER, on the letterhead, or CERTIFICATE, one
+    # landscape page.
+    layout: str = "letter"
+    # Placeholders another app fills with an ISO date, written in each language's long form
+    # (as a date field is).
+    dates: frozenset[str] = frozenset()
 
     @property
     def allowed_placeholders(self) -> frozenset[str]:
         return self.placeholders | DOCUMENT_PLACEHOLDERS | {f.name for f in self.fields}
+
+
+LETTER = "letter"
+CERTIFICATE = "certificate"
 
 
 class UnknownKind(LookupError):
@@ -212,8 +222,9 @@ def register_standard_kinds() -> None:
             description=_("A certificate for someone who took part in an exchange."),
             title=_("Certificate of participation"),
             body=_(
-                "This certifies that {{ recipient }} took part in {{ activity }} between "
-                "{{ community.name }} and {{ partner.name }} on {{ activity_date }}.\n\n"
+                "{{ recipient }}\n\n"
+                "took part in {{ activity }} between {{ community.name }} and "
+                "{{ partner.name }} on {{ activity_date }}.\n\n"
                 "{{ our_signatory }}, {{ member_name }}"
             ),
             placeholders=PARTNERSHIP,
@@ -223,6 +234,7 @@ def register_standard_kinds() -> None:
                 Field("activity_date", _("Date"), kind="date"),
                 SIGNATORIES[0],
             ),
+            layout=CERTIFICATE,
         )
     )
     register_kind(
@@ -232,6 +244,7 @@ def register_standard_kinds() -> None:
             description=_("A certificate for the winner of an award."),
             title=_("{{ award }}"),
             body=_(
+                "{{ recipient }}\n\n"
                 "{{ association_name }} presents {{ award }} to {{ recipient }}"
                 "{% if citation %} for {{ citation }}{% endif %}.\n\n"
                 "{{ award_date }}\n\n{{ our_signatory }}, {{ member_name }}"
@@ -245,6 +258,7 @@ def register_standard_kinds() -> None:
                 SIGNATORIES[0],
             ),
             for_partnership=False,
+            layout=CERTIFICATE,
         )
     )
     register_kind(
@@ -284,5 +298,90 @@ def register_standard_kinds() -> None:
             ),
             for_partnership=False,
             in_portal=False,
+        )
+    )
+    register_certificate_kinds()
+
+
+def register_certificate_kinds() -> None:
+    """The certificates awards, the showcase and events make for their people (in_portal
+    False: made by those apps, their texts edited here like every document's). In the
+    certificate layout the body's first paragraph is set large: the recipient."""
+    _ = gettext_lazy
+    register_kind(
+        DocumentKind(
+            key="honour_certificate",
+            name=_("Awards: certificate of an honour"),
+            description=_(
+                "The certificate of a winner or an honourable mention of the annual awards, "
+                "made when the results are announced."
+            ),
+            title=_("{% if winner %}Winner{% else %}Honourable mention{% endif %}"),
+            body=_(
+                "{{ recipient }}\n\n"
+                "{{ category }}: “{{ work_title }}”, {{ community }}\n\n"
+                "Annual Awards {{ year }}\n\n"
+                "{{ announced_on }}"
+            ),
+            placeholders=frozenset(
+                {"winner", "recipient", "category", "work_title", "community", "year"}
+                | {"announced_on"}
+            ),
+            dates=frozenset({"announced_on"}),
+            for_partnership=False,
+            in_portal=False,
+            layout=CERTIFICATE,
+        )
+    )
+    # A young person's certificate: only their first name and community, the edition and the
+    # result are written (and kept) on it (RELIABILITY section 3).
+    register_kind(
+        DocumentKind(
+            key="showcase_certificate",
+            name=_("Showcase: certificate of a young participant"),
+            description=_(
+                "The certificate of a participant, finalist or winner of a showcase edition, "
+                "made when the results are published; only the first name and community are "
+                "printed."
+            ),
+            title=_(
+                "{% if place %}Winner: place {{ place }}{% elif finalist %}Finalist"
+                "{% else %}Certificate of participation{% endif %}"
+            ),
+            body=_(
+                "{{ first_name }}\n\n"
+                "{{ community }}, {{ category }}\n\n"
+                "Young Artists and Authors Showcase {{ year }}: {{ theme }}\n\n"
+                "{{ published_on }}"
+            ),
+            placeholders=frozenset(
+                {"first_name", "community", "category", "place", "finalist", "year", "theme"}
+                | {"published_on"}
+            ),
+            dates=frozenset({"published_on"}),
+            for_partnership=False,
+            in_portal=False,
+            layout=CERTIFICATE,
+        )
+    )
+    register_kind(
+        DocumentKind(
+            key="attendance_certificate",
+            name=_("Events: certificate of attendance"),
+            description=_(
+                "The certificate a person who attended a webinar downloads from its page."
+            ),
+            title=_("Certificate of attendance"),
+            body=_(
+                "{{ attendee }}\n\n"
+                "attended the webinar “{{ event_title }}” on {{ event_date }}, for "
+                "{{ minutes }} minutes."
+                "{% if partner %}\n\nGiven with {{ partner }}.{% endif %}"
+            ),
+            placeholders=frozenset({"attendee", "event_title", "event_date", "minutes", "partner"}),
+            dates=frozenset({"event_date"}),
+            for_partnership=False,
+            in_portal=False,
+            layout=CERTIFICATE,
         )
     )

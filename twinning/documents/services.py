@@ -5,7 +5,9 @@ a background task), making a kept document again, and building a PDF.
 A committee admin acts for their own member only, while its membership is current
 (`documents.generate_document`); a partnership must be one of the member's communities'.
 Other apps (activities' visa letter) call `generate_document` with SYSTEM and `build=False`,
-and build the PDF themselves from the document's texts (`documents.pdf.document_pdf`)."""
+and build the PDF themselves from the document's texts (`document_file`). Awards, the
+showcase and events make their certificates here too: `issue_certificate` keeps one (texts,
+values, PDF bytes for the app's own storage), `certificate_pdf` writes one kept nowhere."""
 
 import datetime
 import logging
@@ -20,6 +22,7 @@ from django.utils.translation import gettext as _
 from twinning.core.authz import NotAllowed, acting_user, require
 from twinning.core.services import get_association, log_activity
 from twinning.documents.compose import (
+    Composition,
     association_language,
     base_values,
     compose,
@@ -27,8 +30,9 @@ from twinning.documents.compose import (
     our_side,
     registry_values,
     render_sources,
+    text_language,
 )
-from twinning.documents.kinds import check_texts, get_kind
+from twinning.documents.kinds import CERTIFICATE, check_texts, get_kind
 from twinning.documents.models import DocumentTemplate, GeneratedDocument
 from twinning.network.models import Member, Partnership
 
@@ -222,14 +226,80 @@ def _enqueue_build(document_id: int) -> None:
     build_document_task.enqueue(document_id=document_id)
 
 
+def document_file(document: GeneratedDocument) -> bytes:
+    """The PDF of a kept document's texts, in its kind's layout. A certificate's metadata
+    title is the kind's name: nothing about the recipient (a young person's name) is in it."""
+    from twinning.documents.pdf import document_pdf
+
+    spec = get_kind(document.kind)
+    title = str(spec.name) if spec.layout == CERTIFICATE else None
+    return document_pdf(
+        texts=document.texts, association=get_association(), layout=spec.layout, title=title
+    )
+
+
+# --- Certificates of the apps above (awards, showcase, events) ----------------------------------
+
+
+def _certificate_composition(
+    kind: str, values: dict[str, Any], language: str | None
+) -> Composition:
+    spec = get_kind(kind)
+    given = {k: v for k, v in values.items() if k in spec.placeholders}
+    for name in spec.dates:
+        if isinstance(given.get(name), datetime.date):
+            given[name] = given[name].isoformat()
+    inputs = {**base_values(), **given}
+    return compose(spec, inputs=inputs, languages=[text_language(spec, language)])
+
+
+def certificate_pdf(*, kind: str, values: dict[str, Any], language: str | None) -> bytes:
+    """A certificate written now from staff's current text (in `language` where one exists,
+    else the association's or the source language) and kept nowhere: for a certificate the
+    calling app makes again on every download from its own rows (events' attendance). The
+    calling app has checked its actor."""
+    from twinning.documents.pdf import document_pdf
+
+    composition = _certificate_composition(kind, values, language)
+    spec = get_kind(kind)
+    return document_pdf(
+        texts=composition.texts,
+        association=get_association(),
+        layout=spec.layout,
+        title=str(spec.name),
+    )
+
+
+@transaction.atomic
+def issue_certificate(
+    *, kind: str, values: dict[str, Any], language: str | None
+) -> tuple[GeneratedDocument, bytes]:
+    """Write a certificate and keep it as a GeneratedDocument (no member: it belongs to the
+    calling app's row, which links it) with the texts and only the values the kind declares;
+    return it and its PDF, which the calling app stores in its own folder (as the visa
+    letter). The caller discards it (`discard_document`) with its row."""
+    composition = _certificate_composition(kind, values, language)
+    document = GeneratedDocument(
+        kind=kind,
+        sources=composition.sources,
+        inputs=composition.inputs,
+        texts=composition.texts,
+        state=GeneratedDocument.State.READY,
+        generated_at=timezone.now(),
+    )
+    document.full_clean()
+    document.save()
+    log_activity(document, "documents.certificate.issued", data={"kind": kind})
+    return document, document_file(document)
+
+
 @transaction.atomic
 def build_document(*, document: GeneratedDocument) -> GeneratedDocument:
     """Build (or rebuild) a document's PDF from its kept texts into private storage."""
     from twinning.core.media import delete_stored, private_storage, store_bytes
-    from twinning.documents.pdf import document_pdf
 
     document = GeneratedDocument.objects.select_for_update().get(pk=document.pk)
-    data = document_pdf(texts=document.texts, association=get_association())
+    data = document_file(document)
     old = document.file_name
     document.file_name = store_bytes(data, extension="pdf", folder="documents")
     document.state = GeneratedDocument.State.READY

@@ -2,10 +2,11 @@
 access export, erasure on request, and retention on schedule. Scores stay, anonymised: the
 review engine's items lose their title and conflict keys, never their scores.
 
-The showcase writes only its own tables (entries, files, erasure requests): the student, their
-guardian and consents are youth's and go through `youth.privacy`; the review engine, the
-audit log and the outbox each forget through their own service (`review.privacy`,
-`core.privacy`, `outbox.privacy`)."""
+The showcase writes only its own tables (entries, files, erasure requests, certificates): the
+student, their guardian and consents are youth's and go through `youth.privacy`; the review
+engine, the audit log, the outbox and the documents app (a certificate's kept texts) each
+forget through their own service (`review.privacy`, `core.privacy`, `outbox.privacy`,
+`documents.services.discard_document` via `certificates.forget_certificates`)."""
 
 import datetime
 import hashlib
@@ -22,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from twinning.core.dates import add_months, association_date, association_today
 from twinning.core.media import private_storage
 from twinning.core.services import log_activity
+from twinning.showcase.certificates import forget_certificates
 from twinning.showcase.models import PROGRAM, Edition, Entry, EntryFile, ErasureRequest
 from twinning.youth import privacy as youth_privacy
 
@@ -203,6 +205,7 @@ def _erase_student(student: Person, entry_ids: list[int]) -> None:
 
 def _erase_entries(entries: list[Entry], now: datetime.datetime) -> None:
     ids = [entry.pk for entry in entries]
+    forget_certificates(entry_ids=ids)
     _delete_files(list(EntryFile.objects.filter(entry_id__in=ids)))
     EntryFile.objects.filter(entry_id__in=ids).delete()
     Entry.objects.filter(pk__in=ids).update(
@@ -294,6 +297,7 @@ def apply_edition_retention(*, edition: Edition, today: datetime.date | None = N
         counts[category][state] = counts[category].get(state, 0) + n
     students = {e.student_id for e in expired if e.student_id}
     ids = [e.pk for e in expired]
+    forget_certificates(entry_ids=ids)
     _delete_files(list(EntryFile.objects.filter(entry_id__in=ids)))
     _anonymise_review_items(ids)
     Entry.objects.filter(pk__in=ids).delete()
@@ -319,6 +323,7 @@ def delete_unconsented_students(*, now: datetime.datetime | None = None) -> int:
     for student in stale:
         entries = list(student.entries.all())
         entry_ids = [e.pk for e in entries]
+        forget_certificates(entry_ids=entry_ids)
         _delete_files(list(EntryFile.objects.filter(entry__in=entries)))
         _erase_student(student, entry_ids)
         _anonymise_review_items(entry_ids)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from twinning.core.authz import SYSTEM, NotAllowed
 from twinning.core.reverse import absolute_url
 from twinning.core.services import log_activity
+from twinning.documents.services import certificate_pdf as document_certificate
 from twinning.events.emails.public import WEBINAR_JOIN, WEBINAR_REMINDER
 from twinning.events.models import AttendanceRecord, Attendee, Event, WebinarReminder
 from twinning.events.services.events import may_organise, require_organiser
@@ -333,55 +334,18 @@ def certificate_pdf(*, attendee: Attendee, by: Any) -> bytes:
 
 
 def _certificate(attendee: Attendee, event: Event, minutes: int) -> bytes:
-    """One A4 page in the platform's Unicode fonts (twinning.core.pdf)."""
-    from xml.sax.saxutils import escape
-
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
-
-    from twinning.core.models import Association
-    from twinning.core.pdf import stylesheet
-
-    styles = stylesheet()
-    association = Association.load()
-    day = event.starts_at.astimezone(event.zone)
-    out = io.BytesIO()
-    document = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        title=_("Certificate of attendance"),
-        author=association.name,
-        leftMargin=2.5 * cm,
-        rightMargin=2.5 * cm,
-        topMargin=4 * cm,
+    """The documents app's `attendance_certificate` (staff's text, one landscape page) in the
+    attendee's language where a text exists; made on each download from the attendance
+    records, so nothing more is kept."""
+    user = attendee.user
+    return document_certificate(
+        kind="attendance_certificate",
+        values={
+            "attendee": attendee.name,
+            "event_title": event.title,
+            "event_date": event.starts_at.astimezone(event.zone).date(),
+            "minutes": minutes,
+            "partner": event.partner.name if event.partner is not None else "",
+        },
+        language=(getattr(user, "language", "") if user is not None else "") or None,
     )
-    lines = [
-        Paragraph(escape(association.name), styles["Heading2"]),
-        Spacer(1, 1.5 * cm),
-        Paragraph(escape(_("Certificate of attendance")), styles["Title"]),
-        Spacer(1, 1 * cm),
-        Paragraph(
-            escape(
-                _("This certifies that %(name)s attended the webinar") % {"name": attendee.name}
-            ),
-            styles["BodyText"],
-        ),
-        Paragraph(escape(event.title), styles["Heading1"]),
-        Paragraph(
-            escape(
-                _("on %(date)s, for %(minutes)s minutes.")
-                % {"date": date_format(day, "DATE_FORMAT"), "minutes": minutes}
-            ),
-            styles["BodyText"],
-        ),
-    ]
-    if event.partner is not None:
-        lines.append(
-            Paragraph(
-                escape(_("Given with %(partner)s.") % {"partner": event.partner.name}),
-                styles["BodyText"],
-            )
-        )
-    document.build(lines)
-    return out.getvalue()

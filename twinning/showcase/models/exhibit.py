@@ -141,6 +141,15 @@ class Certificate(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     place = models.PositiveSmallIntegerField(_("place"), null=True, blank=True)
     file_name = models.CharField(_("stored file"), max_length=200)
+    # The certificate as the documents app keeps it: the texts and the few values written on
+    # it (first name, community, edition, result), discarded with this row.
+    document = models.OneToOneField(
+        "documents.GeneratedDocument",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("certificate")
