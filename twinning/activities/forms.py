@@ -106,15 +106,17 @@ class ActivityForm(forms.Form):
     agreements_signed = forms.IntegerField(
         label=_("Agreements signed"), min_value=0, max_value=1000, initial=0
     )
+    # Outcome indicators (mostly of peer learning): left empty, they count as none.
     policies_adopted = forms.IntegerField(
         label=_("Policies adopted"),
         min_value=0,
         max_value=1000,
         initial=0,
+        required=False,
         help_text=_("Peer learning: policies or regulations adopted thanks to the exchange."),
     )
     people_trained = forms.IntegerField(
-        label=_("People trained"), min_value=0, max_value=PEOPLE_LIMIT, initial=0
+        label=_("People trained"), min_value=0, max_value=PEOPLE_LIMIT, initial=0, required=False
     )
     follow_ups = forms.CharField(
         label=_("Follow-ups"),
@@ -131,6 +133,12 @@ class ActivityForm(forms.Form):
         if with_counterpart:
             # An exchange with a community that is not a partner: it names no partnership.
             del self.fields["partnerships"]
+
+    def clean_policies_adopted(self) -> int:
+        return self.cleaned_data.get("policies_adopted") or 0
+
+    def clean_people_trained(self) -> int:
+        return self.cleaned_data.get("people_trained") or 0
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
