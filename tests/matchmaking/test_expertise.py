@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import _client_for
-from tests.matchmaking.helpers import ask, committee, current, offer, partners, town
+from tests.matchmaking.helpers import ask, committee, offer, partners, town
 from twinning.activities.models import Activity
 from twinning.core.authz import SYSTEM, NotAllowed
 from twinning.matchmaking.models import ExpertiseMatch, ExpertiseOffer, ExpertiseRequest
@@ -27,26 +27,6 @@ from twinning.matchmaking.services import (
 from twinning.outbox.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(springfield, springfield_member, committee_admin_user):
-    """Springfield's committee (current) and its partner Kragujevac; Portland's committee
-    offers water expertise; Lyon is a community abroad with no member."""
-    current(springfield_member)
-    kragujevac = town("Kragujevac", "RS")
-    link = partners(springfield, kragujevac)
-    portland = town("Portland", "US")
-    portland_member, portland_admin = committee("Portland Sister Cities", portland)
-    return {
-        "springfield": springfield,
-        "member": springfield_member,
-        "kragujevac": kragujevac,
-        "partnership": link,
-        "portland": portland,
-        "portland_member": portland_member,
-        "portland_admin": portland_admin,
-    }
 
 
 def _url(name: str, **kwargs) -> str:
