@@ -392,6 +392,7 @@ def _report_activity(
     request, offer = match.request, match.offer
     trained = "visitors_over_30" if match.form == ExchangeForm.VISIT else "hosts_over_30"
     label = field_label(request.field)
+    participants: dict[str, Any] = {trained: people_trained}
     activity = create_activity(
         **_reporting(match),
         by=by,
@@ -407,7 +408,7 @@ def _report_activity(
         policies_adopted=policies_adopted,
         people_trained=people_trained,
         follow_ups=match.outcome,
-        **{trained: people_trained},
+        **participants,
     )
     submit_activity(activity=activity, by=by)
     return verify_activity(activity=activity, by=by)

@@ -179,7 +179,7 @@ def portal_request_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRes
     asked = _request_of(member, pk)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("reason", [])))
+        messages.error(request, " ".join(str(e) for e in form.errors.get("reason", [])))
         return redirect("matchmaking:portal_request", slug=member.slug, pk=asked.pk)
     try:
         withdraw_request(request=asked, reason=form.cleaned_data["reason"], by=request.user)
@@ -211,7 +211,7 @@ def portal_match_decline(request: HttpRequest, slug: str, pk: int) -> HttpRespon
     )
     form = DeclineForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("reason", [])))
+        messages.error(request, " ".join(str(e) for e in form.errors.get("reason", [])))
         return back
     try:
         decline_match(
