@@ -122,11 +122,11 @@ def register() -> None:
     )
     register_template(
         EXPERTISE_WITHDRAWN,
-        subject=_("{{ community }} withdrew its request for help"),
+        subject=_("The request of {{ community }} for help is withdrawn"),
         body=_(
             "Hello,\n\n"
-            "{{ community }} has withdrawn its request for help in {{ field }}; any exchange "
-            "planned for it will not take place.\n\n"
+            "The request of {{ community }} for help in {{ field }} has been withdrawn; any "
+            "exchange planned for it will not take place.\n\n"
             "Why: {{ reason }}"
         ),
         description=_(

@@ -485,7 +485,7 @@ def _close(request: ExpertiseRequest, *, reason: str, by: Any, via: str) -> Expe
         template=emails.EXPERTISE_WITHDRAWN,
         context={
             "community": request.community.name,
-            "field": field_label(request.field) if request.field else "",
+            "field": field_label(request.field) if request.field else _("municipal services"),
             "reason": reason or _("No reason was given."),
         },
         related=request,
