@@ -95,10 +95,10 @@ def test_impact_queries_do_not_grow_with_the_activities(
     anonymous.get("/impact/")  # computed once, then cached under the data's fingerprint
 
     # the activities' fingerprint and the registry's; after the cached body the exchange's
-    # panel (students who went, kept figures: docs/apps/exchanges.md), the expertise
-    # exchange's (1: matchmaking) and relief's (4: partnership names, money in, money out,
-    # goods delivered)
-    with django_assert_num_queries(9):
+    # panel (students who went, kept figures: docs/apps/exchanges.md) and relief's (4:
+    # partnership names, money in, money out, goods delivered); the expertise exchange's
+    # outcomes are activities with their indicators, counted in the cached figures
+    with django_assert_num_queries(8):
         response = anonymous.get("/impact/")
 
     assert response.context["figures"]["totals"]["activities"] == item_count
@@ -128,8 +128,9 @@ def test_impact_computation_queries_do_not_grow(
     anonymous.get("/accounts/login/")  # the association's settings, cached
 
     # fingerprints (2), activities by year and kind, by country and region, partnerships by
-    # status, dormant; the exchange's panel (2), the expertise exchange's (1), relief's (4)
-    with django_assert_num_queries(13):
+    # status, dormant; the exchange's panel (2), relief's (4). The expertise exchange's
+    # outcomes are activities of their own: no panel of their own.
+    with django_assert_num_queries(12):
         anonymous.get("/impact/")
 
 

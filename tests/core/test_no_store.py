@@ -28,6 +28,7 @@ SECRET_LINK_ROUTES = [
     "events:agenda_ics",
     "grants:sign_link",
     "matchmaking:expertise_link",
+    "matchmaking:expertise_link_withdraw",
     "members:invitation_open",
     "outbox:unsubscribe",
     "relief:partner_link",

@@ -2,14 +2,20 @@
 resource's language (en, fr, es, de), accents folded, ranked, with facets; only what the user
 may open."""
 
+import importlib
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.library.helpers import committee, document, docx_upload, link, pdf_upload, topic
-from twinning.library.models import Resource, Version
+from twinning.core.authz import SYSTEM
+from twinning.library.models import Resource, SearchEntry, Version
 from twinning.library.search import search
+from twinning.library.services.resources import update_resource
+
+vectors_migration = importlib.import_module("twinning.library.migrations.0005_search_vectors")
 
 pytestmark = pytest.mark.django_db
 ANONYMOUS = AnonymousUser()
@@ -257,3 +263,50 @@ def _member_access():
     from twinning.library.access import Access
 
     return Access(good=[object()])
+
+
+def _explain(sql: str) -> str:
+    """PostgreSQL's plan for `sql` with sequential scans, plain index scans and nested loops
+    discouraged: a test's tables are tiny, so the planner would otherwise read the entry by
+    its key, whatever the other indexes; this asks whether the match can use the GIN one."""
+    with connection.cursor() as cursor:
+        for setting in ("enable_seqscan", "enable_indexscan", "enable_nestloop"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute("EXPLAIN " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_entry_keeps_its_vectors_in_step_with_the_text():
+    resource = link("Twinning handbook", summary="Youth exchanges.")
+
+    resource.title = "Partnership guide"
+    update_resource(resource=resource, by=SYSTEM)
+
+    entry = SearchEntry.objects.get(resource=resource)
+    assert "'partnership':1A" in str(entry.stems_vector)
+    assert titles(search("partnership", user=ANONYMOUS)) == ["Partnership guide"]
+    assert titles(search("handbook", user=ANONYMOUS)) == []
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_query_matches_through_the_gin_index_not_per_row_tsvectors():
+    link("Twinning handbook")
+
+    with CaptureQueriesContext(connection) as captured:
+        assert titles(search("twinning", user=ANONYMOUS)) == ["Twinning handbook"]
+
+    (sql,) = [q["sql"] for q in captured.captured_queries if "@@" in q["sql"]]
+    assert "to_tsvector" not in sql
+    assert "Bitmap Index Scan on library_searchentry_vectors_gin" in _explain(sql)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_migration_fills_the_vectors_of_existing_entries():
+    link("Twinning handbook")
+    SearchEntry.objects.update(stems_vector=None, words_vector=None)
+
+    with connection.cursor() as cursor:
+        cursor.execute(vectors_migration.FILL)
+
+    assert titles(search("twin", user=ANONYMOUS)) == ["Twinning handbook"]

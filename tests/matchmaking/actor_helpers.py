@@ -68,6 +68,15 @@ ACTOR_CASES = {
         "people_trained": 1,
         "outcome": "",
     },
+    f"{_M}expertise.withdraw_request": lambda w: {
+        "request": w.matchmaking.expertise.request,
+        "reason": "Rogue",
+    },
+    f"{_M}expertise.decline_match": lambda w: {
+        "match": w.matchmaking.expertise.match,
+        "member": w.matchmaking.expertise.member,
+        "reason": "Rogue",
+    },
 }
 
 

@@ -53,7 +53,15 @@ MATRIX = {
         OWN_ACTION,
     ),
     "matchmaking:portal_invite": (_X + "invite/", OWN_ACTION),
+    "matchmaking:portal_request_withdraw": (_X + "requests/{mm_request}/withdraw/", OWN_ACTION),
+    "matchmaking:portal_match_decline": (_X + "matches/{mm_match}/decline/", OWN_ACTION),
     "matchmaking:expertise_link": ("/expertise/request/not-a-token/", NOBODY),
+    # POST-only, and a link that does not exist is a 404 (tests/matchmaking/
+    # test_expertise_withdrawal.py)
+    "matchmaking:expertise_link_withdraw": (
+        "/expertise/request/not-a-token/withdraw/",
+        (405,) * 6,
+    ),
     "matchmaking:staff_expertise": ("/staff/matchmaking/expertise/", STAFF_PAGE),
     "matchmaking:staff_expertise_request": (
         "/staff/matchmaking/expertise/requests/{mm_request}/",

@@ -29,7 +29,7 @@ def test_the_demo_builds_the_expertise_exchange_once():
     assert states == ["invited", "matched", "open"]
     match = ExpertiseMatch.objects.get()
     assert match.request.community.name == "Sapporo"
-    assert (match.policies_adopted, match.people_trained) == (2, 12)
+    assert (match.activity.policies_adopted, match.activity.people_trained) == (2, 12)
     assert match.activity.state == Activity.State.VERIFIED
     assert match.activity.sector == "municipal"
     assert ExpertiseRequest.objects.get(state="invited").community.name == "Gera"

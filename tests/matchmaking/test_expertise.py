@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import _client_for
-from tests.matchmaking.helpers import ask, committee, current, offer, partners, town
+from tests.matchmaking.helpers import ask, committee, offer, partners, town
 from twinning.activities.models import Activity
 from twinning.core.authz import SYSTEM, NotAllowed
 from twinning.matchmaking.models import ExpertiseMatch, ExpertiseOffer, ExpertiseRequest
 from twinning.matchmaking.services import (
+    decline_match,
     invite_partner_request,
     match_request,
     record_outcome,
@@ -26,26 +27,6 @@ from twinning.matchmaking.services import (
 from twinning.outbox.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(springfield, springfield_member, committee_admin_user):
-    """Springfield's committee (current) and its partner Kragujevac; Portland's committee
-    offers water expertise; Lyon is a community abroad with no member."""
-    current(springfield_member)
-    kragujevac = town("Kragujevac", "RS")
-    link = partners(springfield, kragujevac)
-    portland = town("Portland", "US")
-    portland_member, portland_admin = committee("Portland Sister Cities", portland)
-    return {
-        "springfield": springfield,
-        "member": springfield_member,
-        "kragujevac": kragujevac,
-        "partnership": link,
-        "portland": portland,
-        "portland_member": portland_member,
-        "portland_admin": portland_admin,
-    }
 
 
 def _url(name: str, **kwargs) -> str:
@@ -332,13 +313,20 @@ def test_the_outcome_is_reported_in_activities_and_counts_on_impact(staff, anony
     )
     assert activity.member == world["member"]
     assert list(activity.partnerships.all()) == [world["partnership"]]
-    assert activity.visitors_over_30 == 14
-    impact = anonymous.get(reverse("activities:impact")).content.decode()
-    assert "Municipal peer learning" in impact
-    assert "policies adopted" in impact and ">14<" in impact
+    assert (activity.visitors_over_30, activity.policies_adopted, activity.people_trained) == (
+        14,
+        2,
+        14,
+    )
+    impact = anonymous.get(reverse("activities:impact"))
+    assert "Municipal peer learning" in impact.content.decode()
+    totals = impact.context["figures"]["totals"]
+    assert (totals["policies_adopted"], totals["people_trained"]) == (2, 14)
 
 
-def test_an_exchange_between_members_that_are_not_partners_keeps_its_outcome_only(staff, world):
+def test_an_exchange_between_members_that_are_not_partners_is_an_activity_between_them(
+    staff, anonymous, world
+):
     request = ask(world["member"], world["springfield"])
     match = match_request(
         request=request, offer=offer(world["portland_member"], world["portland"]), by=SYSTEM
@@ -350,15 +338,31 @@ def test_an_exchange_between_members_that_are_not_partners_keeps_its_outcome_onl
         end_date=datetime.date(2026, 3, 1),
         policies_adopted=1,
         people_trained=3,
-        outcome="",
+        outcome="A new leak survey.",
         by=SYSTEM,
     )
 
     match.refresh_from_db()
-    assert match.is_recorded and match.activity is None
-    assert not Activity.objects.exists()
+    activity = match.activity
+    assert (activity.member, activity.community, activity.counterpart) == (
+        world["member"],
+        world["springfield"],
+        world["portland"],
+    )
+    assert list(activity.partnerships.all()) == []
+    assert (activity.state, activity.policies_adopted, activity.people_trained) == (
+        Activity.State.VERIFIED,
+        1,
+        3,
+    )
     html = staff.get(_url("staff_expertise_outcome", pk=match.pk)).content.decode()
-    assert "the two communities are not partners" in html
+    assert activity.title in html
+    totals = anonymous.get(reverse("activities:impact")).context["figures"]["totals"]
+    assert (totals["activities"], totals["policies_adopted"], totals["people_trained"]) == (
+        1,
+        1,
+        3,
+    )
 
 
 def test_an_outcome_with_reversed_dates_changes_nothing(staff, world):
@@ -467,13 +471,30 @@ def test_the_homes_link_to_the_exchange(committee_admin, staff, world):
 
 
 def _many(world, count: int) -> None:
+    """`count` offering members, each with an offer and a request; Springfield asks `count`
+    times; a third of its requests are matched: declined, recorded, or waiting."""
     for i in range(count):
         place = town(f"Offering {i}", "US")
         member, _admin = committee(f"Offering Committee {i}", place)
-        offer(member, place, languages=["en", "fr"][: 1 + i % 2])
+        made = offer(member, place, languages=["en", "fr"][: 1 + i % 2])
         partners(place, world["kragujevac"])
-        ask(world["member"], world["springfield"], problem=f"Problem {i}")
+        asked = ask(world["member"], world["springfield"], problem=f"Problem {i}")
         ask(member, place, field="health", problem=f"Health {i}")
+        if i % 3:
+            continue
+        match = match_request(request=asked, offer=made, by=SYSTEM)
+        if i % 9 == 0:
+            decline_match(match=match, member=member, reason="Not this year.", by=SYSTEM)
+        elif i % 9 == 3:
+            record_outcome(
+                match=match,
+                start_date=datetime.date(2026, 3, 1),
+                end_date=datetime.date(2026, 3, 2),
+                policies_adopted=1,
+                people_trained=i,
+                outcome="",
+                by=SYSTEM,
+            )
 
 
 @pytest.mark.parametrize("count", [3, 30])
@@ -496,7 +517,8 @@ def test_the_committee_pages_query_counts_are_constant(
     committee_admin.get(home)
     committee_admin.get(detail)
 
-    with django_assert_num_queries(8):
+    # the home: + the matches of the member's offers, which it may decline
+    with django_assert_num_queries(9):
         assert committee_admin.get(home).status_code == 200
     with django_assert_num_queries(11):
         assert committee_admin.get(detail).status_code == 200

@@ -1,6 +1,7 @@
 """The impact figures as CSV and XLSX: one row per breakdown entry (year, sector, kind,
-region, country). Text cells are made formula-safe (INPUT-6): an apostrophe in CSV, a
-string-typed cell in XLSX, and characters XML cannot hold removed."""
+region, country), with the peer-learning outcome indicators (policies adopted, people
+trained). Text cells are made formula-safe (INPUT-6): an apostrophe in CSV, a string-typed
+cell in XLSX, and characters XML cannot hold removed."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -17,6 +18,8 @@ COLUMNS = [
     "volunteer_hours",
     "money_raised",
     "money_spent",
+    "policies_adopted",
+    "people_trained",
 ]
 
 
@@ -31,6 +34,8 @@ def _rows_of(display: dict[str, Any], breakdown: str) -> Iterator[list[Any]]:
             row["volunteer_hours"],
             row["money_raised"],
             row["money_spent"],
+            row["policies_adopted"],
+            row["people_trained"],
         ]
 
 

@@ -106,6 +106,18 @@ class ActivityForm(forms.Form):
     agreements_signed = forms.IntegerField(
         label=_("Agreements signed"), min_value=0, max_value=1000, initial=0
     )
+    # Outcome indicators (mostly of peer learning): left empty, they count as none.
+    policies_adopted = forms.IntegerField(
+        label=_("Policies adopted"),
+        min_value=0,
+        max_value=1000,
+        initial=0,
+        required=False,
+        help_text=_("Peer learning: policies or regulations adopted thanks to the exchange."),
+    )
+    people_trained = forms.IntegerField(
+        label=_("People trained"), min_value=0, max_value=PEOPLE_LIMIT, initial=0, required=False
+    )
     follow_ups = forms.CharField(
         label=_("Follow-ups"),
         widget=forms.Textarea,
@@ -113,9 +125,20 @@ class ActivityForm(forms.Form):
         help_text=_("What comes next: visits, projects, agreements."),
     )
 
-    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, member: Member, with_counterpart: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["partnerships"].queryset = member_partnership_choices(member)  # type: ignore[attr-defined]
+        if with_counterpart:
+            # An exchange with a community that is not a partner: it names no partnership.
+            del self.fields["partnerships"]
+
+    def clean_policies_adopted(self) -> int:
+        return self.cleaned_data.get("policies_adopted") or 0
+
+    def clean_people_trained(self) -> int:
+        return self.cleaned_data.get("people_trained") or 0
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -126,7 +149,11 @@ class ActivityForm(forms.Form):
 
     @staticmethod
     def initial_for(activity: Activity) -> dict[str, Any]:
-        initial = {name: getattr(activity, name) for name in ActivityForm.base_fields}
+        initial = {
+            name: getattr(activity, name)
+            for name in ActivityForm.base_fields
+            if name != "partnerships"
+        }
         initial["partnerships"] = list(activity.partnerships.values_list("pk", flat=True))
         return initial
 

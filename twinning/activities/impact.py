@@ -36,7 +36,13 @@ from django.db.models.functions import Cast, ExtractYear, Round
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from twinning.activities.models import PARTICIPANT_FIELDS, Activity, Kind, Sector
+from twinning.activities.models import (
+    OUTCOME_FIELDS,
+    PARTICIPANT_FIELDS,
+    Activity,
+    Kind,
+    Sector,
+)
 from twinning.activities.queries import DORMANT_YEARS_DEFAULT, dormant_partnerships
 from twinning.core.dates import association_today
 from twinning.network.models import Partnership, Region
@@ -101,24 +107,23 @@ class ImpactFilters:
 
     def activity_match(self, prefix: str = "") -> Q | None:
         """The activities the figures count, as a condition on Activity (`prefix` to reach it
-        from another model): of the year, with a partnership in the country, and one in the
-        region (not necessarily the same one). None without filters."""
+        from another model): of the year, with a partnership in the country (or, without a
+        partnership, one of its two communities there), and one in the region (not
+        necessarily the same one). None without filters."""
         through = Activity.partnerships.through.objects
         match = Q()
         if self.year:
             match &= Q(**{f"{prefix}start_date__year": self.year})
-        if self.country:
-            place = Q(community_a__country_id=self.country) | Q(
-                community_b__country_id=self.country
-            )
+        for path, value in (("country_id", self.country), ("country__region", self.region)):
+            if not value:
+                continue
+            place = Q(**{f"community_a__{path}": value}) | Q(**{f"community_b__{path}": value})
             ids = through.filter(partnership__in=Partnership.objects.filter(place))
-            match &= Q(**{f"{prefix}pk__in": ids.values("activity_id")})
-        if self.region:
-            place = Q(community_a__country__region=self.region) | Q(
-                community_b__country__region=self.region
+            match &= (
+                Q(**{f"{prefix}pk__in": ids.values("activity_id")})
+                | Q(**{f"{prefix}community__{path}": value})
+                | Q(**{f"{prefix}counterpart__{path}": value})
             )
-            ids = through.filter(partnership__in=Partnership.objects.filter(place))
-            match &= Q(**{f"{prefix}pk__in": ids.values("activity_id")})
         return match or None
 
     def partnership_match(self) -> Q:
@@ -141,7 +146,7 @@ class ImpactFilters:
 # exactly on both databases.
 
 MONEY = ("money_raised", "money_spent")
-_FIGURES = ("activities", "participants", "volunteer_hours", *MONEY)
+_FIGURES = ("activities", "participants", "volunteer_hours", *MONEY, *OUTCOME_FIELDS)
 _TOTALS_ONLY = ("visitors", "hosts", "under_18", "age_18_30", "over_30", "agreements")
 
 
@@ -169,6 +174,7 @@ def _aggregates(prefix: str = "", *, totals: bool = False) -> dict[str, Any]:
         "participants": sum_of(*PARTICIPANT_FIELDS),
         "volunteer_hours": sum_of("volunteer_hours"),
         **{name: Sum(_cents(prefix + name)) for name in MONEY},
+        **{name: sum_of(name) for name in OUTCOME_FIELDS},
     }
     if totals:
         aggregates |= {
@@ -209,10 +215,28 @@ def _as_money(bucket: dict[str, Any]) -> dict[str, Any]:
     return {**bucket, **{name: Decimal(bucket[name]).scaleb(-2) for name in MONEY}}
 
 
+# The two sides of an activity without a partnership (our community and the counterpart), as
+# the keys `_place_groups` gives the two sides of a partnership: None for the others.
+_PAIR_SIDES = {"a": "community", "b": "counterpart"}
+
+
 def _activity_groups(filters: ImpactFilters) -> list[dict[str, Any]]:
-    """Verified activities by year, sector and kind (one query)."""
+    """Verified activities by year, sector and kind, and for an activity without a
+    partnership by the countries and regions of its two communities (one query)."""
+    keys: dict[str, Any] = {"year": ExtractYear("start_date")}
+    for side, field in _PAIR_SIDES.items():
+        keys[f"country_{side}"] = F(f"{field}__country_id")
+        keys[f"name_{side}"] = F(f"{field}__country__name")
+        keys[f"region_{side}"] = F(f"{field}__country__region")
     rows = Activity.objects.verified()
-    return list(_grouped(rows, filters, "", "sector", "kind", year=ExtractYear("start_date")))
+    return list(_grouped(rows, filters, "", "sector", "kind", **keys))
+
+
+def _pair_place_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The activities without a partnership as place rows (each has no earlier partnership:
+    an activity names either partnerships or the pair)."""
+    before = {f"{place}_{side}_before": False for place in ("country", "region") for side in "ab"}
+    return [row | before for row in rows if row["country_b"] is not None]
 
 
 def _place_groups(filters: ImpactFilters) -> list[dict[str, Any]]:
@@ -265,7 +289,8 @@ def _compute(filters: ImpactFilters) -> dict[str, Any]:
     by_sector: dict[str, dict] = defaultdict(_empty)
     by_kind: dict[str, dict] = defaultdict(_empty)
     years = set()
-    for row in _activity_groups(filters):
+    activity_rows = _activity_groups(filters)
+    for row in activity_rows:
         years.add(row["year"])  # every year with a verified activity, filtered or not
         if not row["counted"]:
             continue
@@ -274,7 +299,7 @@ def _compute(filters: ImpactFilters) -> dict[str, Any]:
         _add(by_sector[row["sector"]], row)
         _add(by_kind[row["kind"]], row)
 
-    place_rows = _place_groups(filters)
+    place_rows = _place_groups(filters) + _pair_place_rows(activity_rows)
     country_names = {}  # every country with a verified activity, filtered or not
     for row in place_rows:
         country_names[row["country_a"]] = row["name_a"]
@@ -319,7 +344,9 @@ def impact_figures(filters: ImpactFilters, *, version: str | None = None) -> dic
     Computing them costs four queries (and the fingerprint two, unless the caller passes the
     `version` it already has) whatever the number of activities."""
     version = version or impact_fingerprint()
-    key = f"activities:impact:figures:{filters.key()}:{version}"
+    # v2: the outcome indicators and the activities without a partnership (a figures dict
+    # cached before them lacks their keys).
+    key = f"activities:impact:figures:v2:{filters.key()}:{version}"
     figures = cache.get(key)
     if figures is None:
         figures = _compute(filters)

@@ -1,5 +1,6 @@
 """Activities and exchanges reported by member organisations: the activity itself (sector,
-kind, the partnerships it belongs to, dates, participants, hours, money, outcomes, photos),
+kind, the partnerships it belongs to (or, for an exchange with a community that is not yet a
+partner, the two communities), dates, participants, hours, money, outcomes, photos),
 a delegation's travellers and itinerary with their invitation letters, and the association's
 annual report built from the verified activities."""
 
@@ -13,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from twinning.core.models import TimeStampedModel
-from twinning.network.models import Member, Partnership
+from twinning.network.models import Community, Member, Partnership
 
 
 class Sector(models.TextChoices):
@@ -87,6 +88,10 @@ PARTICIPANT_FIELDS = (
     "hosts_over_30",
 )
 
+# Outcome indicators of peer learning (the municipal expertise exchange reports them; any
+# activity may): counted in the impact figures and exports beside participants and hours.
+OUTCOME_FIELDS = ("policies_adopted", "people_trained")
+
 
 class ActivityQuerySet(models.QuerySet["Activity"]):
     def of_member(self, member: Member) -> "ActivityQuerySet":
@@ -101,7 +106,9 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
 
     def for_list(self) -> "ActivityQuerySet":
         """What a list row shows: the member and the partnerships with their communities."""
-        return self.select_related("member").prefetch_related(
+        return self.select_related(
+            "member", "community__country", "counterpart__country"
+        ).prefetch_related(
             models.Prefetch(
                 "partnerships",
                 queryset=Partnership.objects.select_related("community_a", "community_b"),
@@ -133,6 +140,26 @@ class Activity(TimeStampedModel):
     partnerships = models.ManyToManyField(
         Partnership, verbose_name=_("partnerships"), related_name="activities"
     )
+    # An exchange with a community that is not (yet) a partner of the member (a peer-learning
+    # exchange matched by the expertise exchange, say) names no partnership: it names the
+    # member's community that took part and the other one. Either partnerships or this pair.
+    community = models.ForeignKey(
+        Community,
+        verbose_name=_("our community"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    counterpart = models.ForeignKey(
+        Community,
+        verbose_name=_("with"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("A community that is not a partner of ours (yet)."),
+    )
     description = models.TextField(_("description"), blank=True)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
@@ -151,6 +178,8 @@ class Activity(TimeStampedModel):
     )
     money_spent = models.DecimalField(_("money spent"), max_digits=12, decimal_places=2, default=0)
     agreements_signed = models.PositiveSmallIntegerField(_("agreements signed"), default=0)
+    policies_adopted = models.PositiveSmallIntegerField(_("policies adopted"), default=0)
+    people_trained = models.PositiveIntegerField(_("people trained"), default=0)
     follow_ups = models.TextField(
         _("follow-ups"), blank=True, help_text=_("What comes next: visits, projects, agreements.")
     )
@@ -194,6 +223,17 @@ class Activity(TimeStampedModel):
                 ),
                 name="activity_kind_in_sector",
                 violation_error_message=_("Choose a kind of activity of the chosen sector."),
+            ),
+            models.CheckConstraint(
+                condition=Q(community__isnull=True, counterpart__isnull=True)
+                | (
+                    Q(community__isnull=False, counterpart__isnull=False)
+                    & ~Q(community=models.F("counterpart"))
+                ),
+                name="activity_counterpart_pair",
+                violation_error_message=_(
+                    "Name both our community and the other one, two different communities."
+                ),
             ),
         ]
         indexes = [

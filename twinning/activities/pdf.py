@@ -115,6 +115,8 @@ def annual_report_pdf(*, year: int, display: dict[str, Any], association: Any) -
         [_("Money raised"), _money(totals["money_raised"])],
         [_("Money spent"), _money(totals["money_spent"])],
         [_("Agreements signed"), _number(totals["agreements"])],
+        [_("Policies adopted"), _number(totals["policies_adopted"])],
+        [_("People trained"), _number(totals["people_trained"])],
     ]
     table = Table(rows, colWidths=[90 * mm, 50 * mm])
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#9aa7b4"))]))

@@ -193,19 +193,18 @@ class ActivityFilters:
             queryset = queryset.filter(
                 Q(title__icontains=self.q) | Q(member__name__icontains=self.q)
             )
-        place = Q()
-        if self.country:
-            place = Q(community_a__country_id=self.country) | Q(
-                community_b__country_id=self.country
-            )
-        elif self.region:
-            place = Q(community_a__country__region=self.region) | Q(
-                community_b__country__region=self.region
-            )
-        if place:
+        for path, value in (("country_id", self.country), ("country__region", self.region)):
+            if not value:
+                continue
+            place = Q(**{f"community_a__{path}": value}) | Q(**{f"community_b__{path}": value})
             queryset = queryset.filter(
-                pk__in=Activity.partnerships.through.objects.filter(
-                    partnership__in=Partnership.objects.filter(place)
-                ).values("activity_id")
+                Q(
+                    pk__in=Activity.partnerships.through.objects.filter(
+                        partnership__in=Partnership.objects.filter(place)
+                    ).values("activity_id")
+                )
+                | Q(**{f"community__{path}": value})
+                | Q(**{f"counterpart__{path}": value})
             )
+            break  # the country, else the region
         return queryset

@@ -27,7 +27,7 @@ from twinning.activities.queries import member_partnerships
 from twinning.core.authz import SYSTEM, acting_user, is_verified_staff, require
 from twinning.core.reverse import absolute_url
 from twinning.core.services import get_association, log_activity
-from twinning.network.models import Member, Partnership
+from twinning.network.models import Community, Member, Partnership
 
 # The fields a committee fills in on the report form (anything else is refused, C4).
 ACTIVITY_FIELDS = (
@@ -49,6 +49,8 @@ ACTIVITY_FIELDS = (
     "money_raised",
     "money_spent",
     "agreements_signed",
+    "policies_adopted",
+    "people_trained",
     "follow_ups",
 )
 
@@ -96,23 +98,69 @@ def _checked_partnerships(member: Member, partnerships: Any) -> list[Partnership
     return chosen
 
 
+def _check_counterpart(member: Member, community: Any, counterpart: Community) -> None:
+    """An activity without a partnership: `community` is one of the member's own, and
+    `counterpart` another community it has no partnership with (else the report belongs on
+    that partnership)."""
+    if community is None or not member.communities.filter(pk=community.pk).exists():
+        raise ValidationError({"community": _("Choose one of your member's communities.")})
+    if counterpart.pk == community.pk:
+        raise ValidationError({"counterpart": _("Choose another community than your own.")})
+    if Partnership.objects.between(community, counterpart).exists():
+        raise ValidationError(
+            {
+                "counterpart": _(
+                    "%(a)s and %(b)s are partners: report the activity on their partnership."
+                )
+                % {"a": community.name, "b": counterpart.name}
+            }
+        )
+
+
 @transaction.atomic
-def create_activity(*, member: Member, partnerships: Any, by: Any, **fields: Any) -> Activity:
-    """Start a draft report of an activity for `member`, on some of its partnerships.
+def create_activity(
+    *,
+    member: Member,
+    by: Any,
+    partnerships: Any = None,
+    community: Community | None = None,
+    counterpart: Community | None = None,
+    **fields: Any,
+) -> Activity:
+    """Start a draft report of an activity for `member`, on some of its partnerships; or, for
+    an exchange with a community that is not (yet) a partner, between one of the member's
+    communities (`community`) and that `counterpart`, on no partnership.
     Raises NotAllowed for a user who does not run the member, ValidationError for bad input."""
     _check_reporter(member, by)
     fields = _clean_fields(fields)
-    chosen = _checked_partnerships(member, partnerships)
-    activity = Activity(member=member, created_by=acting_user(by), **fields)
+    if counterpart is not None:
+        if partnerships:
+            raise ValidationError(
+                {
+                    "partnerships": _(
+                        "An activity with a community that is not a partner names no partnership."
+                    )
+                }
+            )
+        _check_counterpart(member, community, counterpart)
+        chosen: list[Partnership] = []
+    else:
+        community = None
+        chosen = _checked_partnerships(member, partnerships)
+    activity = Activity(
+        member=member,
+        community=community,
+        counterpart=counterpart,
+        created_by=acting_user(by),
+        **fields,
+    )
     activity.full_clean()
     activity.save()
     activity.partnerships.set(chosen)
-    log_activity(
-        activity,
-        "activities.activity.created",
-        by=by,
-        data={"title": activity.title, "kind": activity.kind, "member": member.name},
-    )
+    data = {"title": activity.title, "kind": activity.kind, "member": member.name}
+    if counterpart is not None:
+        data["counterpart"] = counterpart.name
+    log_activity(activity, "activities.activity.created", by=by, data=data)
     return activity
 
 
@@ -130,7 +178,15 @@ def update_activity(
         setattr(activity, name, value)
     activity.full_clean()
     activity.save()
-    if partnerships is not None:
+    if activity.counterpart_id is not None and partnerships:
+        raise ValidationError(
+            {
+                "partnerships": _(
+                    "An activity with a community that is not a partner names no partnership."
+                )
+            }
+        )
+    if partnerships is not None and activity.counterpart_id is None:
         chosen = _checked_partnerships(activity.member, partnerships)
         before = set(activity.partnerships.values_list("pk", flat=True))
         if before != {p.pk for p in chosen}:
@@ -147,7 +203,7 @@ def update_activity(
 
 def _submission_problems(activity: Activity) -> list[str]:
     problems = []
-    if not activity.partnerships.exists():
+    if activity.counterpart_id is None and not activity.partnerships.exists():
         problems.append(_("Choose at least one of your partnerships."))
     if activity.is_delegation:
         if not activity.travellers.exists():
@@ -449,6 +505,9 @@ def _enqueue_letter(letter_id: int) -> None:
 
 
 def _partner_names(activity: Activity) -> list[str]:
+    if activity.counterpart_id is not None:
+        pair = (activity.community, activity.counterpart)
+        return [" – ".join(f"{c.name} ({c.country.name})" for c in pair if c is not None)]
     return [
         f"{p.community_a.name} ({p.community_a.country.name}) – "
         f"{p.community_b.name} ({p.community_b.country.name})"

@@ -15,9 +15,11 @@ Each word asked also matches the start of a word of the resource (a user typing 
 - SQLite: the FTS5 table `library_search_fts` (migrations 0003, 0004), stems matched in the
   title and body columns, `"word"*` prefix queries in the words column, `bm25` with the title
   weighted above the body and the body above a prefix;
-- PostgreSQL: `to_tsvector('simple', ...)` over the same stemmed text (the stemming is ours,
+- PostgreSQL: `to_tsvector('simple', ...)` of the same stemmed text (the stemming is ours,
   so the 'simple' configuration keeps it as it is), weights A (title), B (body) and C
-  (words), `to_tsquery` with `'stem':AB` and `'word':*C`, `ts_rank` with the same proportions.
+  (words), stored in the entry when it is written (`stems_vector`, `words_vector`; a GIN
+  index on their concatenation, migration 0005), `to_tsquery` with `'stem':AB` and
+  `'word':*C`, `ts_rank` with the same proportions.
 
 Both see the same words, so a query ranks resources the same way on both."""
 
@@ -27,8 +29,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connection
+from django.db.models import F
+from django.db.models.expressions import CombinedExpression
 
 from twinning.library.access import Access, access_for, open_levels
 from twinning.library.models import Resource, SearchEntry, Topic
@@ -79,7 +88,18 @@ def index_resource(resource: Resource) -> SearchEntry:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             write_fts_row(cursor, resource.pk, fields)
+    else:
+        SearchEntry.objects.filter(pk=entry.pk).update(**stored_vectors())
     return entry
+
+
+def stored_vectors() -> dict[str, Any]:
+    """PostgreSQL: the entry's tsvectors, built from its own columns (an UPDATE's values)."""
+    return {
+        "stems_vector": SearchVector("title_terms", weight="A", config="simple")
+        + SearchVector("body_terms", weight="B", config="simple"),
+        "words_vector": SearchVector("words", weight="C", config="simple"),
+    }
 
 
 def unindex_resource(resource_id: int) -> None:
@@ -146,10 +166,10 @@ def _postgresql_ranked_ids(terms: list[Term], levels: list[str]) -> list[int]:
     keep stems to the title and body and prefixes to the words). ts_rank ignores a query's
     weights and adds up every word a prefix reaches, so the rank is the stems' rank over
     the title and body plus the prefixes' over the words alone."""
-    stemmed = SearchVector("title_terms", weight="A", config="simple") + SearchVector(
-        "body_terms", weight="B", config="simple"
-    )
-    begun = SearchVector("words", weight="C", config="simple")
+    stemmed = F("stems_vector")
+    begun = F("words_vector")
+    # The expression the GIN index of migration 0005 is built on, so `@@` uses it.
+    document = CombinedExpression(stemmed, "||", begun, output_field=SearchVectorField())
     match = SearchQuery(_tsquery(terms), config="simple", search_type="raw")
     stems_only = SearchQuery(_tsquery(terms, prefixes=False), config="simple", search_type="raw")
     rank: Any = SearchRank(stemmed, stems_only, weights=_TS_RANK_WEIGHTS)
@@ -161,7 +181,7 @@ def _postgresql_ranked_ids(terms: list[Term], levels: list[str]) -> list[int]:
         rank += SearchRank(begun, started, weights=_TS_RANK_WEIGHTS)
     return list(
         SearchEntry.objects.filter(resource__access__in=levels)
-        .annotate(document=stemmed + begun)
+        .annotate(document=document)
         .filter(document=match)
         .annotate(rank=rank)
         .order_by("-rank", "resource_id")

@@ -7,6 +7,9 @@ from twinning.outbox.registry import register_template
 INTRODUCTION = "matchmaking.introduction"
 EXPERTISE_LINK = "matchmaking.expertise_link"
 EXPERTISE_MATCH = "matchmaking.expertise_match"
+EXPERTISE_RECEIVED = "matchmaking.expertise_received"
+EXPERTISE_WITHDRAWN = "matchmaking.expertise_withdrawn"
+EXPERTISE_DECLINED = "matchmaking.expertise_declined"
 
 
 def register() -> None:
@@ -93,5 +96,63 @@ def register() -> None:
             "summary": "Our utility cut its losses by half.",
             "form": "A video call",
             "contacts": "ana@example.org, bob@example.org",
+        },
+    )
+    register_template(
+        EXPERTISE_RECEIVED,
+        subject=_("Your request for help in {{ field }} is open"),
+        body=_(
+            "Hello {{ name }},\n\n"
+            "We have received the request of {{ community }} for help in {{ field }} and look "
+            "for peers who can help. We will introduce you by e-mail once we find them.\n\n"
+            "If you no longer need help, withdraw the request here (the link works once):\n"
+            "{{ url }}"
+        ),
+        description=_(
+            "To a partner abroad that wrote an expertise request: the link to withdraw it."
+        ),
+        placeholders=["name", "community", "field", "url"],
+        secret_links=("url",),
+        sample={
+            "name": "Ana",
+            "community": "Kragujevac",
+            "field": "Water",
+            "url": "https://example.org/expertise/request/abc/",
+        },
+    )
+    register_template(
+        EXPERTISE_WITHDRAWN,
+        subject=_("The request of {{ community }} for help is withdrawn"),
+        body=_(
+            "Hello,\n\n"
+            "The request of {{ community }} for help in {{ field }} has been withdrawn; any "
+            "exchange planned for it will not take place.\n\n"
+            "Why: {{ reason }}"
+        ),
+        description=_(
+            "To the other side when an expertise request is withdrawn: the offering member "
+            "if it was matched, the partner or the member that sent the partner's link."
+        ),
+        placeholders=["community", "field", "reason"],
+        sample={"community": "Kragujevac", "field": "Water", "reason": "Solved locally."},
+    )
+    register_template(
+        EXPERTISE_DECLINED,
+        subject=_("{{ by_community }} declined the exchange in {{ field }}"),
+        body=_(
+            "Hello,\n\n"
+            "{{ by_community }} has declined the peer-learning exchange in {{ field }} with "
+            "{{ other_community }}.\n\n"
+            "Why: {{ reason }}\n\n"
+            "A request declined this way is open again: the association looks for another "
+            "offer."
+        ),
+        description=_("To the other side of an expertise match that one side declined."),
+        placeholders=["by_community", "other_community", "field", "reason"],
+        sample={
+            "by_community": "Springfield",
+            "other_community": "Kragujevac",
+            "field": "Water",
+            "reason": "Our engineers are not available this year.",
         },
     )

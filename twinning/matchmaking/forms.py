@@ -247,3 +247,27 @@ class OutcomeForm(forms.Form):
         if start and end and end < start:
             self.add_error("end_date", _("The end date cannot be before the start date."))
         return data
+
+
+class WithdrawForm(forms.Form):
+    """Withdraw a request: why, optionally (the other side is told)."""
+
+    reason = forms.CharField(
+        label=_("Why (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("We pass it on to the other side."),
+    )
+
+
+class DeclineForm(forms.Form):
+    """Decline a match: why (the other side is told)."""
+
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("We pass it on to the other side."),
+        error_messages={"required": _("Tell the other side why, in a few words.")},
+    )

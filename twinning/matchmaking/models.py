@@ -335,7 +335,7 @@ class ExpertiseRequest(TimeStampedModel):
         INVITED = "invited", _("Link sent to the partner")
         OPEN = "open", _("Open")
         MATCHED = "matched", _("Matched")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", _("Withdrawn")
 
     class Via(models.TextChoices):
         ACCOUNT = "account", _("the committee's account")
@@ -370,12 +370,16 @@ class ExpertiseRequest(TimeStampedModel):
     forms = models.JSONField(_("how"), default=list, blank=True)
     contact_name = models.CharField(_("contact name"), max_length=150, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    # The partner's single-use link (core.tokens: only the SHA-256 of its secret is kept).
+    # The partner's single-use link (core.tokens: only the SHA-256 of its secret is kept):
+    # while `invited`, the link to write the request (LINK_DAYS days); once written, the link
+    # the partner may withdraw it with, until the exchange's outcome is recorded.
     token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     token_sent_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("why it was withdrawn"), blank=True)
 
     objects = ExpertiseRequestQuerySet.as_manager()
 
@@ -413,6 +417,10 @@ class ExpertiseRequest(TimeStampedModel):
 
 
 class ExpertiseMatchQuerySet(models.QuerySet["ExpertiseMatch"]):
+    def live(self) -> "ExpertiseMatchQuerySet":
+        """Not declined by either side."""
+        return self.filter(declined_at__isnull=True)
+
     def for_list(self) -> "ExpertiseMatchQuerySet":
         return self.select_related(
             "request__community__country", "offer__community__country", "activity"
@@ -424,11 +432,20 @@ class ExpertiseMatchQuerySet(models.QuerySet["ExpertiseMatch"]):
 
 class ExpertiseMatch(TimeStampedModel):
     """A request met by an offer: a peer-learning exchange. Once it took place, staff record
-    its outcome (policies adopted, people trained), and the exchange is reported in
-    activities (sector municipal, the field as its kind) so it counts on /impact/."""
+    its outcome, and the exchange is reported in activities (sector municipal, the field as
+    its kind, the policies adopted and people trained as the activity's own indicators) so it
+    counts on /impact/. Either side may decline it first (with a reason): the request is then
+    open again, and a request has at most one match not declined."""
 
-    request = models.OneToOneField(
-        ExpertiseRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="match"
+    class Side(models.TextChoices):
+        REQUEST = "request", _("the side asking")
+        OFFER = "offer", _("the side offering")
+
+    request = models.ForeignKey(
+        ExpertiseRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="matches",
     )
     offer = models.ForeignKey(
         ExpertiseOffer, verbose_name=_("offer"), on_delete=models.PROTECT, related_name="matches"
@@ -440,8 +457,6 @@ class ExpertiseMatch(TimeStampedModel):
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
-    policies_adopted = models.PositiveSmallIntegerField(_("policies adopted"), default=0)
-    people_trained = models.PositiveIntegerField(_("people trained"), default=0)
     outcome = models.TextField(_("outcome"), blank=True)
     recorded_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
     activity = models.ForeignKey(
@@ -452,6 +467,14 @@ class ExpertiseMatch(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
+    declined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    declined_side = models.CharField(
+        _("declined by"), max_length=10, choices=Side.choices, blank=True
+    )
+    decline_reason = models.TextField(_("why it was declined"), blank=True)
 
     objects = ExpertiseMatchQuerySet.as_manager()
 
@@ -466,7 +489,13 @@ class ExpertiseMatch(TimeStampedModel):
                 | Q(end_date__gte=models.F("start_date")),
                 name="expertise_match_ends_after_start",
                 violation_error_message=_("The end date cannot be before the start date."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=Q(declined_at__isnull=True),
+                name="expertise_one_live_match_per_request",
+                violation_error_message=_("This request is matched already."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -475,3 +504,7 @@ class ExpertiseMatch(TimeStampedModel):
     @property
     def is_recorded(self) -> bool:
         return self.recorded_at is not None
+
+    @property
+    def is_declined(self) -> bool:
+        return self.declined_at is not None

@@ -26,8 +26,23 @@ urlpatterns = [
         expertise.portal_match,
         name="portal_match",
     ),
+    path(
+        _X_PORTAL + "requests/<int:pk>/withdraw/",
+        expertise.portal_request_withdraw,
+        name="portal_request_withdraw",
+    ),
+    path(
+        _X_PORTAL + "matches/<int:pk>/decline/",
+        expertise.portal_match_decline,
+        name="portal_match_decline",
+    ),
     path(_X_PORTAL + "invite/", expertise.portal_invite, name="portal_invite"),
     path("expertise/request/<str:token>/", expertise.expertise_link, name="expertise_link"),
+    path(
+        "expertise/request/<str:token>/withdraw/",
+        expertise.expertise_link_withdraw,
+        name="expertise_link_withdraw",
+    ),
     path(_X_STAFF, expertise.staff_expertise, name="staff_expertise"),
     path(
         _X_STAFF + "requests/<int:pk>/",

@@ -107,7 +107,10 @@ def activity_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, _("This report is with staff and cannot be changed now."))
         return redirect("activities:portal_activity_detail", slug=slug, pk=pk)
     form = ActivityForm(
-        request.POST or None, member=member, initial=ActivityForm.initial_for(activity)
+        request.POST or None,
+        member=member,
+        with_counterpart=activity.counterpart_id is not None,
+        initial=ActivityForm.initial_for(activity),
     )
     context = {"member": member, "form": form, "activity": activity}
     if request.method == "POST":

@@ -2,8 +2,11 @@
 requests for help; a partner abroad's request through a single-use link the committee sends
 (the grants' signature-link way: 256 random bits, only their SHA-256 kept, spent on use);
 the match of a request with an offer (staff, or the requesting committee), introduced to both
-sides through the outbox; and its outcome, recorded by staff, which activities' own services
-report and verify as a peer-learning activity so it counts on /impact/."""
+sides through the outbox; a request's withdrawal by the side asking (its committee, or the
+partner through its link) and a match declined by either side, each told to the other side;
+and the outcome, recorded by staff, which activities' own services report and verify as a
+peer-learning activity with its indicators (policies adopted, people trained), so it counts
+on /impact/ and in activities' exports."""
 
 import datetime
 import secrets
@@ -149,7 +152,7 @@ def invite_partner_request(
             "member": member.name,
             "community": partner.name,
             "days": str(LINK_DAYS),
-            "url": absolute_url(reverse("matchmaking:expertise_link", kwargs={"token": token})),
+            "url": _link_url(token),
         },
         related=request,
         by=by,
@@ -184,14 +187,47 @@ def submit_request_by_link(*, token: str, contact_name: str, **fields: Any) -> E
         raise NotAllowed("matchmaking.expertise_link")
     request = ExpertiseRequest.objects.select_for_update().get(pk=found.pk)
     request.state = ExpertiseRequest.State.OPEN
-    request.token_hash = ""  # spent
+    # The writing link is spent; the partner receives another, to withdraw the request.
+    withdraw_token = secrets.token_urlsafe(32)
+    request.token_hash = hash_token(withdraw_token)
+    request.token_sent_at = timezone.now()
     if contact_name.strip():
         request.contact_name = contact_name.strip()
     _set(request, fields, REQUEST_FIELDS)
     log_activity(
         request, "matchmaking.request.created", data={"field": request.field, "via": "link"}
     )
+    queue_email(
+        to=request.contact_email,
+        template=emails.EXPERTISE_RECEIVED,
+        context={
+            "name": request.contact_name,
+            "community": request.community.name,
+            "field": field_label(request.field),
+            "url": _link_url(withdraw_token),
+        },
+        related=request,
+    )
     return request
+
+
+def _link_url(token: str) -> str:
+    return absolute_url(reverse("matchmaking:expertise_link", kwargs={"token": token}))
+
+
+def request_for_withdrawal(token: str) -> ExpertiseRequest | None:
+    """The request a partner's withdrawal link is for, while it can still be withdrawn."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        ExpertiseRequest.objects.filter(
+            token_hash=hash_token(token),
+            state__in=[ExpertiseRequest.State.OPEN, ExpertiseRequest.State.MATCHED],
+            via=ExpertiseRequest.Via.LINK,
+        )
+        .select_related("community__country", "member")
+        .first()
+    )
 
 
 def _addresses(member: Member) -> list[str]:
@@ -200,11 +236,18 @@ def _addresses(member: Member) -> list[str]:
     )
 
 
+def _request_side(request: ExpertiseRequest) -> list[str]:
+    """Who speaks for the side asking: the member's committee admins, and the partner's
+    contact for a partner's request."""
+    addresses = _addresses(request.member)
+    if request.contact_email:
+        addresses.append(request.contact_email)
+    return sorted(set(addresses))
+
+
 def _introduce(match: ExpertiseMatch, by: Any) -> None:
     request, offer = match.request, match.offer
-    request_side = _addresses(request.member)
-    if request.contact_email:
-        request_side.append(request.contact_email)
+    request_side = _request_side(request)
     offer_side = _addresses(offer.member)
     context = {
         "field": field_label(request.field),
@@ -244,6 +287,10 @@ def match_request(
         raise ValidationError(_("This offer is in another field."))
     if form and form not in offer.forms:
         raise ValidationError({"form": _("Choose a way of working the offer proposes.")})
+    if ExpertiseMatch.objects.filter(request=request, offer=offer).exists():
+        raise ValidationError(
+            _("This offer was matched with this request before, and declined: choose another.")
+        )
     partners = partners_among({request.community_id})
     reasons = offer_reasons(want_of(request), want_of(offer), partners)
     match = ExpertiseMatch(
@@ -267,21 +314,28 @@ def match_request(
     return match
 
 
-def _reporting(match: ExpertiseMatch) -> tuple[Member, Partnership] | None:
-    """Which member reports the exchange in activities, on which partnership: the partnership
-    between the two communities when there is one (reported by the requesting member when it
-    holds a side, else by the offering member); else the partnership a partner's link came
-    through (reported by the member that sent it); else none (activities reports an activity
-    on a partnership of the member: two members that are not partners have none)."""
+def _reporting(match: ExpertiseMatch) -> dict[str, Any]:
+    """Who reports the exchange in activities, and on what: the partnership between the two
+    communities when there is one (reported by the requesting member when it holds a side,
+    else by the offering member); else the partnership a partner's link came through
+    (reported by the member that sent it); else no partnership: the requesting member (or, if
+    the community asking is not its own, the offering member) reports an exchange between its
+    community and the other one, which are not (yet) partners."""
     request, offer = match.request, match.offer
     between = Partnership.objects.between(request.community, offer.community).first()
     if between is not None:
         for member in (request.member, offer.member):
             if member_partnerships(member).filter(pk=between.pk).exists():
-                return member, between
+                return {"member": member, "partnerships": [between]}
     if request.partnership is not None:
-        return request.member, request.partnership
-    return None
+        return {"member": request.member, "partnerships": [request.partnership]}
+    if request.member.communities.filter(pk=request.community_id).exists():
+        return {
+            "member": request.member,
+            "community": request.community,
+            "counterpart": offer.community,
+        }
+    return {"member": offer.member, "community": offer.community, "counterpart": request.community}
 
 
 @transaction.atomic
@@ -296,26 +350,29 @@ def record_outcome(
     by: Any,
 ) -> ExpertiseMatch:
     """Staff record what came of a matched exchange once it took place: its dates, the
-    policies adopted and the people trained, in words. The exchange is then reported in
-    activities through activities' own services (created, submitted and verified: sector
-    municipal, the field as its kind, the people trained as participants over 30) so it
-    counts on /impact/; the indicators themselves are matchmaking's, shown there in its panel.
-    Recorded once."""
+    policies adopted and the people trained, in words. The exchange is reported in activities
+    through activities' own services (created, submitted and verified: sector municipal, the
+    field as its kind, the people trained as participants over 30, and the two indicators as
+    the activity's own), so it counts on /impact/ and in its exports; matchmaking keeps the
+    link to that activity, not a second tally. Recorded once; a declined match is not."""
     require(by, "matchmaking.manage")
     match = ExpertiseMatch.objects.select_for_update().get(pk=match.pk)
+    if match.is_declined:
+        raise ValidationError(_("This match was declined: there is no outcome to record."))
     if match.is_recorded:
         raise ValidationError(_("The outcome of this exchange is recorded already."))
     if policies_adopted < 0 or people_trained < 0:
         raise ValidationError(_("Counts cannot be negative."))
     match.start_date, match.end_date = start_date, end_date
-    match.policies_adopted, match.people_trained = policies_adopted, people_trained
     match.outcome = outcome.strip()
     match.recorded_at = timezone.now()
     match.full_clean()
-    reporting = _reporting(match)
-    if reporting is not None:
-        match.activity = _report_activity(match, *reporting, by=by)
+    match.activity = _report_activity(
+        match, policies_adopted=policies_adopted, people_trained=people_trained, by=by
+    )
     match.save()
+    # The exchange took place: the partner's withdrawal link has nothing left to withdraw.
+    ExpertiseRequest.objects.filter(pk=match.request_id).update(token_hash="")
     log_activity(
         match,
         "matchmaking.expertise.outcome",
@@ -323,21 +380,21 @@ def record_outcome(
         data={
             "policies_adopted": policies_adopted,
             "people_trained": people_trained,
-            "activity": match.activity_id,
+            "activity": match.activity.pk,
         },
     )
     return match
 
 
 def _report_activity(
-    match: ExpertiseMatch, member: Member, partnership: Partnership, *, by: Any
+    match: ExpertiseMatch, *, policies_adopted: int, people_trained: int, by: Any
 ) -> Activity:
     request, offer = match.request, match.offer
     trained = "visitors_over_30" if match.form == ExchangeForm.VISIT else "hosts_over_30"
     label = field_label(request.field)
+    participants: dict[str, Any] = {trained: people_trained}
     activity = create_activity(
-        member=member,
-        partnerships=[partnership],
+        **_reporting(match),
         by=by,
         title=(
             _("Peer learning in %(field)s: %(offer)s with %(request)s")
@@ -348,12 +405,191 @@ def _report_activity(
         description=f"{request.problem}\n\n{offer.summary}"[:5000],
         start_date=match.start_date,
         end_date=match.end_date,
-        follow_ups=(
-            _("Policies adopted: %(p)d. People trained: %(t)d.")
-            % {"p": match.policies_adopted, "t": match.people_trained}
-            + ("\n\n" + match.outcome if match.outcome else "")
-        ),
-        **{trained: match.people_trained},
+        policies_adopted=policies_adopted,
+        people_trained=people_trained,
+        follow_ups=match.outcome,
+        **participants,
     )
     submit_activity(activity=activity, by=by)
     return verify_activity(activity=activity, by=by)
+
+
+# --- Withdrawal and decline ----------------------------------------------------------------------
+
+REASON_LIMIT = 2000
+
+
+def _reason(reason: str, *, required: bool) -> str:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise ValidationError({"reason": _("Tell the other side why, in a few words.")})
+    if len(reason) > REASON_LIMIT:
+        raise ValidationError(
+            {"reason": _("Keep the reason under %(n)d characters.") % {"n": REASON_LIMIT}}
+        )
+    return reason
+
+
+def _live_match(request: ExpertiseRequest) -> ExpertiseMatch | None:
+    return (
+        ExpertiseMatch.objects.live()
+        .select_for_update()
+        .select_related("offer__community", "offer__member")
+        .filter(request=request)
+        .first()
+    )
+
+
+def _tell(
+    addresses: list[str], *, template: str, context: dict[str, Any], related: Any, by: Any
+) -> None:
+    for address in sorted(set(addresses)):
+        queue_email(to=address, template=template, context=context, related=related, by=by)
+
+
+def _close(request: ExpertiseRequest, *, reason: str, by: Any, via: str) -> ExpertiseRequest:
+    """Withdraw `request` (locked): a live match not yet recorded is declined with it, and
+    the other side (the offering member, and whoever speaks for the side asking but did not
+    withdraw it) is told by e-mail."""
+    if request.state not in (
+        ExpertiseRequest.State.INVITED,
+        ExpertiseRequest.State.OPEN,
+        ExpertiseRequest.State.MATCHED,
+    ):
+        raise ValidationError(_("This request is withdrawn already."))
+    match = _live_match(request)
+    if match is not None and match.is_recorded:
+        raise ValidationError(
+            _("This exchange has taken place and its outcome is recorded: it stays on record.")
+        )
+    old = request.state
+    request.state = ExpertiseRequest.State.CLOSED
+    request.withdrawn_at = timezone.now()
+    request.withdrawn_reason = reason
+    request.token_hash = ""  # the partner's link, whichever it was, is spent
+    request.save()
+    told = []
+    if via == "link":  # the partner withdrew: the member that sent the link hears of it
+        told += _addresses(request.member)
+    elif request.contact_email:  # the committee withdrew a partner's request
+        told.append(request.contact_email)
+    if match is not None:
+        match.declined_at = timezone.now()
+        match.declined_by = acting_user(by)
+        match.declined_side = ExpertiseMatch.Side.REQUEST
+        match.decline_reason = reason
+        match.save()
+        told += _addresses(match.offer.member)
+    _tell(
+        told,
+        template=emails.EXPERTISE_WITHDRAWN,
+        context={
+            "community": request.community.name,
+            "field": field_label(request.field) if request.field else _("municipal services"),
+            "reason": reason or _("No reason was given."),
+        },
+        related=request,
+        by=by,
+    )
+    log_activity(
+        request,
+        "matchmaking.request.withdrawn",
+        by=by,
+        data={
+            "from": old,
+            "via": via,
+            "match": match.pk if match else None,
+            "reason": reason[:500],
+        },
+    )
+    return request
+
+
+@transaction.atomic
+def withdraw_request(*, request: ExpertiseRequest, reason: str, by: Any) -> ExpertiseRequest:
+    """The side asking withdraws its request (the requesting member's committee admins, or
+    staff): a link not yet used stops working, a match not yet recorded is declined, and the
+    other side is told. The reason is optional. ValidationError once withdrawn or recorded."""
+    require(by, "matchmaking.act_for_member", request.member)
+    reason = _reason(reason, required=False)
+    request = ExpertiseRequest.objects.select_for_update().get(pk=request.pk)
+    return _close(request, reason=reason, by=by, via="account")
+
+
+@transaction.atomic
+def withdraw_request_by_link(*, token: str, reason: str) -> ExpertiseRequest:
+    """The partner abroad withdraws its request through its link: the invitation it has not
+    used yet (it needs no help after all), or the withdrawal link it received once it wrote
+    the request. The link is then spent; the member that sent it (and the offering member,
+    if matched) is told. NotAllowed for an unknown, used or expired link."""
+    found = request_for_link(token) or request_for_withdrawal(token)
+    if found is None:
+        raise NotAllowed("matchmaking.expertise_link")
+    reason = _reason(reason, required=False)
+    request = ExpertiseRequest.objects.select_for_update().get(pk=found.pk)
+    return _close(request, reason=reason, by=None, via="link")
+
+
+@transaction.atomic
+def decline_match(*, match: ExpertiseMatch, member: Member, reason: str, by: Any) -> ExpertiseMatch:
+    """One side declines a match before it took place, with a reason: `member` is the side
+    (the offering or the requesting member; its committee admins, or staff). The request is
+    open again for another offer (never this one again) and the other side is told by
+    e-mail. NotAllowed for a member that is neither side; ValidationError once declined or
+    recorded, or without a reason."""
+    require(by, "matchmaking.act_for_member", member)
+    match = (
+        ExpertiseMatch.objects.select_for_update()
+        .select_related(
+            "request__community", "request__member", "offer__community", "offer__member"
+        )
+        .get(pk=match.pk)
+    )
+    request, offer = match.request, match.offer
+    if member.pk == request.member_id:
+        side = ExpertiseMatch.Side.REQUEST
+    elif member.pk == offer.member_id:
+        side = ExpertiseMatch.Side.OFFER
+    else:
+        raise NotAllowed("matchmaking.act_for_member")
+    reason = _reason(reason, required=True)
+    if match.is_declined:
+        raise ValidationError(_("This match is declined already."))
+    if match.is_recorded:
+        raise ValidationError(
+            _("This exchange has taken place and its outcome is recorded: it stays on record.")
+        )
+    match.declined_at = timezone.now()
+    match.declined_by = acting_user(by)
+    match.declined_side = side
+    match.decline_reason = reason
+    match.save()
+    ExpertiseRequest.objects.filter(pk=request.pk).update(
+        state=ExpertiseRequest.State.OPEN, updated_at=timezone.now()
+    )
+    other = (
+        _addresses(offer.member) if side == ExpertiseMatch.Side.REQUEST else _request_side(request)
+    )
+    _tell(
+        other,
+        template=emails.EXPERTISE_DECLINED,
+        context={
+            "field": field_label(request.field),
+            "by_community": (
+                request if side == ExpertiseMatch.Side.REQUEST else offer
+            ).community.name,
+            "other_community": (
+                offer if side == ExpertiseMatch.Side.REQUEST else request
+            ).community.name,
+            "reason": reason,
+        },
+        related=match,
+        by=by,
+    )
+    log_activity(
+        match,
+        "matchmaking.expertise.declined",
+        by=by,
+        data={"side": side, "request": request.pk, "offer": offer.pk, "reason": reason[:500]},
+    )
+    return match

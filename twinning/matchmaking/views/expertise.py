@@ -2,7 +2,8 @@
 offers suggested for each request, and the link it sends a partner abroad) under
 /portal/<member>/matchmaking/expertise/; the partner's single-use page; staff's open requests
 with their suggested offers, a request's page, and a match's outcome under
-/staff/matchmaking/expertise/.
+/staff/matchmaking/expertise/; a request's withdrawal (its committee, or the partner
+through its link) and a match declined by either side.
 
 As the rest of matchmaking: another committee's member, offer or request answers 404 (C12); a
 member whose membership lapsed is told why and how to renew (403)."""
@@ -11,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,26 +20,33 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from twinning.accounts.decorators import staff_required
 from twinning.activities.queries import member_partnership_choices
+from twinning.core.authz import NotAllowed
 from twinning.core.forms import add_service_error
 from twinning.matchmaking.access import membership_is_current
 from twinning.matchmaking.forms import (
+    DeclineForm,
     InviteForm,
     LinkRequestForm,
     MatchForm,
     OfferForm,
     OutcomeForm,
     RequestForm,
+    WithdrawForm,
 )
 from twinning.matchmaking.models import ExpertiseMatch, ExpertiseOffer, ExpertiseRequest
 from twinning.matchmaking.queries import offer_suggestions
 from twinning.matchmaking.services import (
     create_request,
+    decline_match,
     invite_partner_request,
     match_request,
     record_outcome,
     request_for_link,
+    request_for_withdrawal,
     save_offer,
     submit_request_by_link,
+    withdraw_request,
+    withdraw_request_by_link,
 )
 from twinning.matchmaking.views.portal import _lapsed, _member
 from twinning.network.models import Member
@@ -68,15 +77,26 @@ def portal_expertise(request: HttpRequest, slug: str) -> HttpResponse:
     if refused:
         return refused
     offers = ExpertiseOffer.objects.of_member(member).select_related("community")
+    matched_with = ExpertiseMatch.objects.live().filter(request=OuterRef("pk"))
     requests = list(
         ExpertiseRequest.objects.of_member(member)
-        .select_related("community__country", "match__offer__community")
+        .select_related("community__country")
+        .annotate(matched_with=Subquery(matched_with.values("offer__community__name")[:1]))
+        .order_by("-created_at", "-pk")
+    )
+    # Matches of the member's offers still to take place: the offering side may decline them.
+    offer_matches = list(
+        ExpertiseMatch.objects.live()
+        .filter(offer__member=member, recorded_at__isnull=True)
+        .select_related("request__community__country", "offer__community")
         .order_by("-created_at", "-pk")
     )
     context = {
         "member": member,
         "offers": list(offers.order_by("-is_open", "field", "pk")),
         "requests": requests,
+        "offer_matches": offer_matches,
+        "decline_form": DeclineForm(),
         "invite_form": InviteForm(partnerships=member_partnership_choices(member)),
     }
     return render(request, "matchmaking/expertise/portal_home.html", context)
@@ -142,10 +162,66 @@ def portal_request(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "member": member,
         "asked": asked,
         "rows": offer_suggestions([asked], limit=BEST).get(asked.pk, []) if open_now else [],
-        "match": ExpertiseMatch.objects.for_list().filter(request=asked).first(),
+        "match": ExpertiseMatch.objects.for_list().live().filter(request=asked).first(),
         "match_form": MatchForm(),
+        "withdraw_form": WithdrawForm(),
+        "decline_form": DeclineForm(),
     }
     return render(request, "matchmaking/expertise/portal_request.html", context)
+
+
+@login_required
+@require_POST
+def portal_request_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    member, refused = _current_member(request, slug)
+    if refused:
+        return refused
+    asked = _request_of(member, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("reason", [])))
+        return redirect("matchmaking:portal_request", slug=member.slug, pk=asked.pk)
+    try:
+        withdraw_request(request=asked, reason=form.cleaned_data["reason"], by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("matchmaking:portal_request", slug=member.slug, pk=asked.pk)
+    messages.success(
+        request, _("Your request is withdrawn; we have told the other side, if there was one.")
+    )
+    return redirect("matchmaking:portal_expertise", slug=member.slug)
+
+
+@login_required
+@require_POST
+def portal_match_decline(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Either side declines a match: the requesting member on its request's page, the
+    offering member on its exchange page."""
+    member, refused = _current_member(request, slug)
+    if refused:
+        return refused
+    match = get_object_or_404(
+        ExpertiseMatch.objects.of_member(member).select_related("request", "offer__community"),
+        pk=pk,
+    )
+    back = (
+        redirect("matchmaking:portal_request", slug=member.slug, pk=match.request_id)
+        if match.request.member_id == member.pk
+        else redirect("matchmaking:portal_expertise", slug=member.slug)
+    )
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("reason", [])))
+        return back
+    try:
+        decline_match(
+            match=match, member=member, reason=form.cleaned_data["reason"], by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The match is declined; we have told the other side why."))
+    return back
 
 
 @login_required
@@ -208,7 +284,12 @@ def portal_invite(request: HttpRequest, slug: str) -> HttpResponse:
 def expertise_link(request: HttpRequest, token: str) -> HttpResponse:
     invited = request_for_link(token)
     if invited is None:
-        raise Http404
+        written = request_for_withdrawal(token)
+        if written is None or request.method == "POST":
+            raise Http404
+        # The link the partner received once it wrote the request: to withdraw it.
+        context = {"asked": written, "form": WithdrawForm()}
+        return render(request, "matchmaking/expertise/link_withdraw.html", context)
     form = LinkRequestForm(request.POST or None, initial={"contact_name": invited.contact_name})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -218,8 +299,29 @@ def expertise_link(request: HttpRequest, token: str) -> HttpResponse:
             add_service_error(form, error)
         else:
             return render(request, "matchmaking/expertise/link_done.html", {"invited": invited})
-    context = {"invited": invited, "form": form}
+    context = {"invited": invited, "form": form, "withdraw_form": WithdrawForm()}
     return render(request, "matchmaking/expertise/link_form.html", context)
+
+
+@require_POST
+def expertise_link_withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    """The partner withdraws through its link (the invitation, or the withdrawal link)."""
+    asked = request_for_link(token) or request_for_withdrawal(token)
+    if asked is None:
+        raise Http404
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        context = {"asked": asked, "form": form}
+        return render(request, "matchmaking/expertise/link_withdraw.html", context, status=400)
+    try:
+        withdraw_request_by_link(token=token, reason=form.cleaned_data["reason"])
+    except NotAllowed as error:
+        raise Http404 from error
+    except ValidationError as error:
+        add_service_error(form, error)
+        context = {"asked": asked, "form": form}
+        return render(request, "matchmaking/expertise/link_withdraw.html", context, status=400)
+    return render(request, "matchmaking/expertise/link_withdrawn.html", {"asked": asked})
 
 
 # --- Staff -------------------------------------------------------------------------------------
@@ -260,7 +362,7 @@ def staff_request(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "asked": asked,
         "rows": offer_suggestions([asked], limit=BEST).get(asked.pk, []) if open_now else [],
-        "match": ExpertiseMatch.objects.for_list().filter(request=asked).first(),
+        "match": ExpertiseMatch.objects.for_list().live().filter(request=asked).first(),
         "match_form": MatchForm(),
     }
     return render(request, "matchmaking/expertise/staff_request.html", context)
