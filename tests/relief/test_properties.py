@@ -9,7 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.relief.helpers import goods_pledge, shipped
+from tests.relief.helpers import (
+    goods_pledge,
+    kept_totals,
+    ledger_lines,
+    recomputed_totals,
+    shipped,
+)
 from twinning.core.authz import SYSTEM
 from twinning.core.dates import association_today
 from twinning.members.payments import from_minor_units
@@ -91,14 +97,21 @@ def test_the_ledger_balances_per_currency(partner, staff_user, moves):
             expected[currency] -= amount
 
     balances = {b.currency: b for b in queries.balances(appeal)}
-    rows = list(queries.ledger_rows(appeal))
+    rows = ledger_lines(appeal)
     for currency, balance in balances.items():
         assert balance.received - balance.spent == balance.balance
         assert balance.balance == expected[currency]
         assert balance.balance >= 0
-        lines = sum((r[3] for r in rows if r[4] == currency and r[1] in ("in", "out")), Decimal(0))
+        lines = sum(
+            (Decimal(r[3]) for r in rows if r[4] == currency and r[1] in ("in", "out")),
+            Decimal(0),
+        )
         assert lines == balance.balance
+        assert [Decimal(r[3]) for r in rows if r[4] == currency and r[1] == "balance"] == [
+            balance.balance
+        ]
     assert set(balances) == {c for d, c, _m in moves if d == "in"}
+    assert kept_totals(appeal) == recomputed_totals(appeal)
 
 
 shipments = st.lists(
