@@ -23,9 +23,12 @@ COMMITTEES = (302, 404, 200, 200, 404, 404)
 MATRIX = {
     "relief:appeal_list": ("/relief/", EVERYONE),
     "relief:partner_link": ("/relief/link/not-a-token/", NOBODY),
+    "relief:receipt_link": ("/relief/receipt/not-a-token/", NOBODY),
     "relief:my_appeals": ("/relief/mine/", COMMITTEES),
     "relief:appeal_detail": ("/relief/{relief_appeal}/", EVERYONE),
+    "relief:ledger_page": ("/relief/{relief_appeal}/ledger/", EVERYONE),
     "relief:ledger_csv": ("/relief/{relief_appeal}/ledger.csv", EVERYONE),
+    "relief:shipment_list": ("/relief/{relief_appeal}/shipments/", EVERYONE),
     "relief:photo_file": ("/relief/{relief_appeal}/photos/0/thumb/", NOBODY),
     "relief:pledge": ("/relief/{relief_appeal}/pledge/", PLEDGERS),
     "relief:update_add": ("/relief/{relief_appeal}/updates/new/", ORGANISERS),

@@ -1,6 +1,8 @@
 """Property tests (hypothesis): the ledger always balances per currency (money in minus
 approved money out is the balance, whatever is refused on the way), and a need's fulfilment is
-exactly the sum of confirmed receipts, never what was only pledged or shipped."""
+exactly the sum of confirmed receipts, never what was only pledged or shipped; a money need's
+is the sum of the gifts received against it, never beyond what was received; and the running
+totals always equal the sums over the rows."""
 
 import datetime
 from decimal import Decimal
@@ -28,6 +30,7 @@ from twinning.relief.services import (
     create_appeal,
     decide_expense,
     record_donation,
+    record_pledge,
     set_appeal_status,
 )
 
@@ -140,3 +143,48 @@ def test_fulfilment_is_exactly_what_confirmed_receipts_counted(partner, plan):
     need.refresh_from_db()
     assert need.fulfilled == sum(c for _s, c, ok in plan if ok)
     assert need.pledged == sum(s for s, _c, _ok in plan)
+
+
+gifts = st.lists(
+    st.tuples(
+        st.sampled_from(["gift", "pledge"]),
+        st.booleans(),  # against the money need
+        st.integers(min_value=1, max_value=2_000_000),  # cents
+    ),
+    min_size=1,
+    max_size=10,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=FIXTURES)
+@given(gifts)
+def test_a_money_need_is_fulfilled_by_gifts_received_against_it_never_beyond(partner, plan):
+    appeal = _appeal(partner.community)
+    need = add_need(
+        appeal=appeal, kind="money", title="Funds", quantity=1000, unit="USD", by=SYSTEM
+    )
+    confirm_need(need=need, by=SYSTEM)
+
+    for what, against, cents in plan:
+        amount = from_minor_units(cents, "USD")
+        if what == "pledge":
+            record_pledge(appeal=appeal, kind="money", amount=amount, name="P", by=SYSTEM)
+            continue
+        record_donation(
+            appeal=appeal,
+            amount=amount,
+            currency="USD",
+            received_on=association_today(),
+            name="Donor",
+            need=need if against else None,
+            by=SYSTEM,
+        )
+
+    need.refresh_from_db()
+    received = kept_totals(appeal).get("USD", (Decimal(0),))[0]
+    assert need.received_money == sum(
+        (from_minor_units(c, "USD") for w, a, c in plan if w == "gift" and a), Decimal(0)
+    )
+    assert need.received_money <= received
+    assert need.fulfilled == 0  # a money need counts money, never pledged or shipped units
+    assert kept_totals(appeal) == recomputed_totals(appeal)

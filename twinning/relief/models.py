@@ -328,6 +328,9 @@ class Donation(TimeStampedModel):
         verbose_name = _("donation")
         verbose_name_plural = _("donations")
         ordering = ["received_on", "pk"]
+        indexes = [  # the ledger's pages, latest first or oldest first, without a sort
+            models.Index(fields=["appeal", "received_on", "id"], name="relief_donation_ledger"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="relief_donation_positive"),
         ]
@@ -467,6 +470,9 @@ class Shipment(TimeStampedModel):
         verbose_name = _("shipment")
         verbose_name_plural = _("shipments")
         ordering = ["created_at", "pk"]
+        indexes = [  # the appeal's page shows the latest
+            models.Index(fields=["appeal", "created_at", "id"], name="relief_shipment_latest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.carrier} {self.tracking}".strip() or f"#{self.pk}"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,12 +44,14 @@ class Balance:
         return self.received - self.spent
 
 
-def balances(appeal: Appeal) -> list[Balance]:
+def balances(appeal: Appeal, totals: list[LedgerTotal] | None = None) -> list[Balance]:
     """Money in, approved money out and the balance, per currency: the running totals the
-    money services keep (one query, whatever the number of donations)."""
+    money services keep (one query, or none given the appeal's `totals`)."""
+    if totals is None:
+        totals = list(LedgerTotal.objects.filter(appeal=appeal))
     rows = [
         Balance(t.currency, exact(t.received, t.currency), exact(t.spent, t.currency))
-        for t in LedgerTotal.objects.filter(appeal=appeal)
+        for t in totals
         if t.received or t.spent
     ]
     return sorted(rows, key=lambda b: (b.currency != appeal.currency, b.currency))
@@ -83,10 +85,12 @@ class Progress:
     donors: int
 
 
-def progress(appeal: Appeal) -> Progress:
+def progress(appeal: Appeal, totals: list[LedgerTotal] | None = None) -> Progress:
     """Money received in the appeal's own currency against its goal (its running total), and
-    the number of pledges and donations (one query)."""
-    total = LedgerTotal.objects.filter(appeal=appeal, currency=appeal.currency).first()
+    the number of pledges and donations (one query, or none given the appeal's `totals`)."""
+    if totals is None:
+        totals = list(LedgerTotal.objects.filter(appeal=appeal, currency=appeal.currency))
+    total = next((t for t in totals if t.currency == appeal.currency), None)
     raised = exact(total.received if total else ZERO, appeal.currency)
     percent = min(100, int(raised * 100 / appeal.goal)) if appeal.goal else 0
     return Progress(raised, percent, appeal.pledge_count, total.donations if total else 0)
@@ -97,9 +101,12 @@ def confirmed_needs(appeal: Appeal) -> QuerySet[Need]:
 
 
 def shipments(appeal: Appeal) -> QuerySet[Shipment]:
+    """The appeal's shipments, latest first, with their lines (and needs) and events."""
     return (
         appeal.shipments.select_related("receipt")
-        .prefetch_related("lines__need", "events")
+        .prefetch_related(
+            Prefetch("lines", queryset=ShipmentLine.objects.select_related("need")), "events"
+        )
         .order_by("-created_at", "-pk")
     )
 

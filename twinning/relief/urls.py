@@ -11,6 +11,7 @@ urlpatterns = [
     path("relief/<slug:slug>/", public.appeal_detail, name="appeal_detail"),
     path("relief/<slug:slug>/ledger/", public.ledger_page, name="ledger_page"),
     path("relief/<slug:slug>/ledger.csv", public.ledger_csv, name="ledger_csv"),
+    path("relief/<slug:slug>/shipments/", public.shipment_list, name="shipment_list"),
     path("relief/<slug:slug>/photos/<int:pk>/<str:size>/", public.photo_file, name="photo_file"),
     path("relief/<slug:slug>/pledge/", committee.pledge, name="pledge"),
     path("relief/<slug:slug>/updates/new/", committee.update_add, name="update_add"),

@@ -34,7 +34,7 @@ from twinning.relief.services import (
 )
 from twinning.relief.views import appeal_for
 
-SHIPMENTS_SHOWN = 20  # the latest; a long appeal's page stays light
+SHIPMENTS_SHOWN = 5  # the latest; the shipments' pages have them all
 LEDGER_SHOWN = 10  # the latest lines of money in and out; the ledger's pages have them all
 
 
@@ -66,21 +66,23 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
     appeal = appeal_for(request, slug, "relief.view_appeal")
+    totals = list(appeal.totals.all())
+    shipments = list(queries.shipments(appeal)[: SHIPMENTS_SHOWN + 1])
     return render(
         request,
         "relief/appeal_detail.html",
         {
             "appeal": appeal,
             "overdue": appeal.is_overdue(association_today()),
-            "progress": queries.progress(appeal),
+            "progress": queries.progress(appeal, totals),
             "needs": queries.confirmed_needs(appeal),
             "updates": appeal.updates.all()[:10],
-            "balances": queries.balances(appeal),
+            "balances": queries.balances(appeal, totals),
             "money_in": queries.latest_money_in(appeal, LEDGER_SHOWN),
             "money_out": queries.latest_money_out(appeal, LEDGER_SHOWN),
             "shown": LEDGER_SHOWN,
-            "shipments": queries.shipments(appeal)[:SHIPMENTS_SHOWN],
-            "shipment_count": appeal.shipments.count(),
+            "shipments": shipments[:SHIPMENTS_SHOWN],
+            "more_shipments": len(shipments) > SHIPMENTS_SHOWN,
             "photos": appeal.photos.all(),
             "can_pledge": request.user.has_perm("relief.pledge_appeal", appeal)
             and appeal.status == Appeal.Status.OPEN,
@@ -105,6 +107,17 @@ def ledger_page(request: HttpRequest, slug: str) -> HttpResponse:
             "balances": queries.balances(appeal),
             "page": paginate(request, lines),
         },
+    )
+
+
+@require_safe
+def shipment_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every shipment of the appeal, latest first, a page at a time."""
+    appeal = appeal_for(request, slug, "relief.view_appeal")
+    return render(
+        request,
+        "relief/shipment_list.html",
+        {"appeal": appeal, "page": paginate(request, queries.shipments(appeal), per_page=20)},
     )
 
 
