@@ -37,6 +37,7 @@ MATRIX = {
         "/relief/{relief_appeal}/partner/shipments/{relief_shipment}/",
         PARTNER_SIDE,
     ),
+    "relief:skills_delivered": ("/relief/{relief_appeal}/partner/pledges/0/delivered/", POST_ONLY),
     "relief:appeal_manage": ("/relief/{relief_appeal}/manage/", ORGANISERS),
     "relief:need_add": ("/relief/{relief_appeal}/manage/needs/", POST_ONLY),
     "relief:partner_link_send": ("/relief/{relief_appeal}/manage/link/", POST_ONLY),

@@ -374,3 +374,70 @@ def test_the_shipments_page_reads_a_fixed_number_of_queries(
         response = anonymous.get(f"/relief/{appeal.slug}/shipments/")
 
     assert response.content.decode().count('class="card"') == item_count
+
+
+# --- Skills needs ------------------------------------------------------------------------------
+
+
+def _skills_pledge(appeal, quantity=3):
+    need = add_need(
+        appeal=appeal, kind="skills", title="Engineers", quantity=5, unit="people", by=SYSTEM
+    )
+    need = confirm_need(need=need, by=SYSTEM)
+    return goods_pledge(appeal, need, quantity)
+
+
+def test_the_partner_side_confirms_skills_delivered_and_the_need_counts_them(
+    appeal, partner_client, anonymous
+):
+    pledge = _skills_pledge(appeal)
+
+    partner_client.post(
+        f"/relief/{appeal.slug}/partner/pledges/{pledge.pk}/delivered/", {"quantity": 2}
+    )
+
+    need = Need.objects.get(pk=pledge.need_id)
+    assert (need.pledged, need.fulfilled) == (3, 2)
+    assert (
+        f'data-testid="need-{need.pk}"' in anonymous.get(appeal.get_absolute_url()).content.decode()
+    )
+
+
+def test_skills_beyond_what_the_pledge_promised_are_refused_with_a_message(appeal, partner_client):
+    pledge = _skills_pledge(appeal, quantity=3)
+
+    response = partner_client.post(
+        f"/relief/{appeal.slug}/partner/pledges/{pledge.pk}/delivered/",
+        {"quantity": 4},
+        follow=True,
+    )
+
+    assert "Only 3 of this pledge are still to deliver." in response.content.decode()
+    assert Need.objects.get(pk=pledge.need_id).fulfilled == 0
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("committee_admin", 404), ("other_committee_admin", 404)]
+)
+def test_only_the_partner_side_and_staff_confirm_skills_delivered(request, appeal, role, status):
+    pledge = _skills_pledge(appeal)
+
+    response = request.getfixturevalue(role).post(
+        f"/relief/{appeal.slug}/partner/pledges/{pledge.pk}/delivered/", {"quantity": 1}
+    )
+
+    assert response.status_code == status
+    assert Need.objects.get(pk=pledge.need_id).fulfilled == 0
+
+
+def test_a_goods_pledge_is_not_confirmed_as_skills_delivered(appeal, partner_client):
+    pledge = goods_pledge(appeal, appeal.needs.get(), 3)
+
+    response = partner_client.post(
+        f"/relief/{appeal.slug}/partner/pledges/{pledge.pk}/delivered/",
+        {"quantity": 1},
+        follow=True,
+    )
+
+    assert "Only a pledge of skills" in response.content.decode()
+    assert appeal.needs.get().fulfilled == 0

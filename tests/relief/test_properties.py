@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,6 +28,7 @@ from twinning.relief.services import (
     add_need,
     confirm_need,
     confirm_receipt,
+    confirm_skills_delivered,
     create_appeal,
     decide_expense,
     record_donation,
@@ -188,3 +190,34 @@ def test_a_money_need_is_fulfilled_by_gifts_received_against_it_never_beyond(par
     assert need.received_money <= received
     assert need.fulfilled == 0  # a money need counts money, never pledged or shipped units
     assert kept_totals(appeal) == recomputed_totals(appeal)
+
+
+deliveries = st.lists(
+    st.tuples(st.integers(min_value=1, max_value=6), st.integers(min_value=0, max_value=8)),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=FIXTURES)
+@given(deliveries)
+def test_a_skills_need_is_fulfilled_by_confirmed_deliveries_never_beyond_the_pledges(partner, plan):
+    appeal = _appeal(partner.community)
+    need = confirm_need(
+        need=add_need(
+            appeal=appeal, kind="skills", title="Days", quantity=20, unit="days", by=SYSTEM
+        ),
+        by=SYSTEM,
+    )
+    confirmed = 0
+    for promised, delivered in plan:
+        pledge = goods_pledge(appeal, need, promised)
+        try:
+            confirm_skills_delivered(pledge=pledge, quantity=delivered, by=SYSTEM)
+        except ValidationError:
+            continue
+        confirmed += delivered
+
+    need.refresh_from_db()
+    assert need.fulfilled == confirmed == sum(d for p, d in plan if 0 < d <= p)
+    assert need.fulfilled <= need.pledged

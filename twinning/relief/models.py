@@ -258,6 +258,8 @@ class Pledge(TimeStampedModel):
     amount = models.DecimalField(_("amount"), null=True, blank=True, **AMOUNT)
     currency = models.CharField(_("currency"), max_length=3, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
+    # A pledge of skills: how much of it the partner side (or staff) confirmed as delivered.
+    delivered = models.PositiveIntegerField(_("delivered"), default=0)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -267,6 +269,10 @@ class Pledge(TimeStampedModel):
         verbose_name_plural = _("pledges")
         ordering = ["-created_at", "-pk"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(delivered=0) | Q(delivered__lte=models.F("quantity")),
+                name="relief_pledge_delivered_within_quantity",
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(kind="money", amount__gt=0, quantity__isnull=True)

@@ -21,6 +21,11 @@ urlpatterns = [
         committee.receipt_confirm,
         name="receipt_confirm",
     ),
+    path(
+        "relief/<slug:slug>/partner/pledges/<int:pk>/delivered/",
+        committee.skills_delivered,
+        name="skills_delivered",
+    ),
     path("relief/<slug:slug>/manage/", committee.appeal_manage, name="appeal_manage"),
     path("relief/<slug:slug>/manage/needs/", committee.need_add, name="need_add"),
     path("relief/<slug:slug>/manage/link/", committee.partner_link_send, name="partner_link_send"),

@@ -31,6 +31,7 @@ from twinning.relief.services.shipments import (
     acknowledge_differences,
     confirm_receipt,
     confirm_receipt_with_link,
+    confirm_skills_delivered,
     create_shipment,
     set_shipment_status,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "confirm_needs_with_link",
     "confirm_receipt",
     "confirm_receipt_with_link",
+    "confirm_skills_delivered",
     "create_appeal",
     "create_shipment",
     "decide_expense",

@@ -185,7 +185,7 @@ def record_donation(
     if need is not None:
         Need.objects.filter(pk=need.pk).update(received_money=F("received_money") + donation.amount)
     if donation.email:
-        send_receipt_link(donation, by=by)
+        send_receipt_link(donation, author=by)
     if follow:
         follow_appeal(appeal, donation.email)
     log_activity(

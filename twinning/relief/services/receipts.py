@@ -22,8 +22,9 @@ from twinning.relief.models import Donation
 RECEIPT_LINK_DAYS = 30
 
 
-def send_receipt_link(donation: Donation, *, by: Any) -> None:
-    """Part of `record_donation`: queue the donor's e-mail with a new link to the receipt."""
+def send_receipt_link(donation: Donation, *, author: Any) -> None:
+    """Part of `record_donation` (after its actor check): queue the donor's e-mail with a new
+    link to the receipt; `author` is recorded as the message's author."""
     token = secrets.token_urlsafe(32)
     donation.receipt_token_hash = hash_token(token)
     donation.receipt_sent_at = timezone.now()
@@ -42,7 +43,7 @@ def send_receipt_link(donation: Donation, *, by: Any) -> None:
             "link": absolute_url(reverse("relief:receipt_link", kwargs={"token": token})),
         },
         related=donation.appeal,
-        by=by,
+        by=author,
         key=f"relief-receipt-{donation.pk}",
     )
 
