@@ -165,7 +165,7 @@ def test_a_money_need_is_fulfilled_by_gifts_received_against_it_never_beyond(par
     need = add_need(
         appeal=appeal, kind="money", title="Funds", quantity=1000, unit="USD", by=SYSTEM
     )
-    confirm_need(need=need, by=SYSTEM)
+    need = confirm_need(need=need, by=SYSTEM)
 
     for what, against, cents in plan:
         amount = from_minor_units(cents, "USD")
