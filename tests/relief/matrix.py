@@ -22,6 +22,8 @@ COMMITTEES = (302, 404, 200, 200, 404, 404)
 
 MATRIX = {
     "relief:appeal_list": ("/relief/", EVERYONE),
+    "api:list_appeals": ("/api/relief/appeals", EVERYONE),
+    "api:get_appeal": ("/api/relief/appeals/{relief_appeal}", EVERYONE),
     "relief:partner_link": ("/relief/link/not-a-token/", NOBODY),
     "relief:receipt_link": ("/relief/receipt/not-a-token/", NOBODY),
     "relief:my_appeals": ("/relief/mine/", COMMITTEES),
