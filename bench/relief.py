@@ -157,7 +157,7 @@ def clients():
 
 def pages(appeal) -> dict[str, str]:
     return {
-        "public appeal page (needs, ledger page, shipments)": f"/relief/{appeal.slug}/",
+        "public appeal page (needs, latest lines, shipments)": f"/relief/{appeal.slug}/",
         CSV_LABEL: f"/relief/{appeal.slug}/ledger.csv",
     }
 
