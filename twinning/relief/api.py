@@ -128,7 +128,7 @@ def list_appeals(request: HttpRequest) -> Any:
 
 @router.get(
     "/relief/appeals/{slug}",
-    response={200: AppealDetailOut, **errors(401, 403, 404)},
+    response={200: AppealDetailOut, **errors(401, 403, 404, 422)},
     **public_or_token(REGISTRY_READ),
 )
 def get_appeal(request: HttpRequest, slug: str) -> Any:

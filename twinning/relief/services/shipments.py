@@ -215,7 +215,7 @@ def acknowledge_differences(*, receipt: ShipmentReceipt, by: Any) -> ShipmentRec
 
 
 @transaction.atomic
-def confirm_skills_delivered(*, pledge: Pledge, quantity: int, by: Any) -> Pledge:
+def confirm_skills_delivered(*, pledge: Pledge, quantity: int | str, by: Any) -> Pledge:
     """The partner side (or staff) confirms that `quantity` of a pledge of skills was
     delivered (people came, days of training were given): the skills need's fulfilment grows
     by it, never beyond what the pledge promised. ValidationError otherwise."""
