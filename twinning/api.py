@@ -23,6 +23,7 @@ from twinning.core.authz import NotAllowed
 from twinning.matchmaking.api import router as matchmaking_router
 from twinning.network.api import router as network_router
 from twinning.network.tokens import ScopeMissing, TokenRefused, declared_security
+from twinning.relief.api import router as relief_router
 
 
 class TwinningAPI(NinjaAPI):
@@ -50,6 +51,7 @@ api = TwinningAPI(
 )
 api.add_router("/", network_router)
 api.add_router("/", matchmaking_router)
+api.add_router("/", relief_router)
 
 
 def _error_details(error: ValidationError) -> list[dict[str, Any]]:

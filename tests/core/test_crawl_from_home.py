@@ -60,6 +60,7 @@ NOT_LINKS = {
     "review:invitation_accept": "where the e-mailed judge invitation leads",
     "outbox:unsubscribe": "the unsubscribe link in e-mails",
     "relief:partner_link": "the e-mailed single-use link of a partner city's contact",
+    "relief:receipt_link": "the e-mailed single-use link to a donor's receipt",
     "events:attendee_details": "the e-mailed details link of a delegation's attendee",
     "events:waiting_list_offer": "the e-mailed waiting-list offer",
     "grants:sign_link": "the e-mailed signature link of a partner without an account",

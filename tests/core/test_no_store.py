@@ -13,7 +13,9 @@ from tests.core.test_route_matrix import MATRIX, world  # noqa: F401 (the fixtur
 from tests.matrix import all_routes
 
 # The only answers that may be cached although the visitor is signed in: the same for everyone.
-DECLARED_PUBLIC = {"network:map_data"}
+# relief's ledger CSV of a public appeal: the same file for everyone (never an e-mail), with
+# its ETag (a draft's stays private, no-store).
+DECLARED_PUBLIC = {"network:map_data", "relief:ledger_csv"}
 # Pages opened through a link mailed to someone: whoever holds it sees that person's data.
 SECRET_LINK_ROUTES = [
     "accounts:password_reset_confirm",
@@ -32,6 +34,7 @@ SECRET_LINK_ROUTES = [
     "members:invitation_open",
     "outbox:unsubscribe",
     "relief:partner_link",
+    "relief:receipt_link",
     "review:invitation_open",
     "showcase:consent_open",
     "showcase:guardian_link",

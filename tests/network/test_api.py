@@ -738,6 +738,8 @@ def test_openapi_schema_is_public_and_lists_every_endpoint(anonymous):
         "/api/me/members/{slug}",
         "/api/me/proposals",
         "/api/partnerships",
+        "/api/relief/appeals",  # relief's (issue 12)
+        "/api/relief/appeals/{slug}",
         "/api/seeking",  # matchmaking's (issue 11)
     ]
     assert sorted(schema["paths"]["/api/me/members/{slug}"]) == ["get", "patch"]

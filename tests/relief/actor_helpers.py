@@ -12,7 +12,7 @@ from tests.relief.helpers import goods_pledge, make_appeal, partner_city, shippe
 from twinning.core.authz import SYSTEM
 from twinning.core.dates import association_today
 from twinning.relief.models import Expense, ShipmentReceipt
-from twinning.relief.services import confirm_receipt
+from twinning.relief.services import add_need, confirm_need, confirm_receipt
 from twinning.relief.services.money import exact_amount
 
 
@@ -25,6 +25,13 @@ def actor_world() -> SimpleNamespace:
     other = shipped(appeal, [goods_pledge(appeal, need, 2)])
     line = other.lines.get()
     receipt = confirm_receipt(shipment=other, counts={line.pk: 1}, by=SYSTEM)
+    skills = confirm_need(
+        need=add_need(
+            appeal=appeal, kind="skills", title="Engineers", quantity=3, unit="people", by=SYSTEM
+        ),
+        by=SYSTEM,
+    )
+    skills_pledge = goods_pledge(appeal, skills, 2)
     expense = Expense.objects.create(
         appeal=appeal,
         description="Rogue",
@@ -44,6 +51,7 @@ def actor_world() -> SimpleNamespace:
         expense=expense,
         receipt=ShipmentReceipt.objects.get(pk=receipt.pk),
         community=partner.community,
+        skills_pledge=skills_pledge,
     )
 
 
@@ -106,4 +114,5 @@ ACTOR_CASES = {
         "counts": {w.relief.line.pk: 3},
     },
     f"{_S}acknowledge_differences": lambda w: {"receipt": w.relief.receipt},
+    f"{_S}confirm_skills_delivered": lambda w: {"pledge": w.relief.skills_pledge, "quantity": 1},
 }

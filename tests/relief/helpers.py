@@ -2,15 +2,19 @@
 its committee and admin (the partner side), an appeal organised by a given committee, needs
 confirmed by the partner side, pledges, money received and shipments."""
 
+import csv
 import datetime
+import io
 from decimal import Decimal
 from types import SimpleNamespace
+
+from django.db.models import Count, Sum
 
 from tests.factories import CommunityFactory, MemberFactory, PartnershipFactory, UserFactory
 from twinning.core.authz import SYSTEM
 from twinning.core.dates import association_today
 from twinning.network.models import Community, Member
-from twinning.relief.models import Appeal, Need, Pledge
+from twinning.relief.models import Appeal, Donation, Expense, LedgerTotal, Need, Pledge
 from twinning.relief.services import (
     add_need,
     confirm_need,
@@ -19,6 +23,7 @@ from twinning.relief.services import (
     record_pledge,
     set_appeal_status,
 )
+from twinning.relief.services.ledger import ledger_csv_text
 
 
 def partner_city(name: str = "Kragujevac") -> SimpleNamespace:
@@ -99,3 +104,45 @@ def goods_pledge(appeal: Appeal, need: Need, quantity: int, name: str = "Springf
 
 def shipped(appeal: Appeal, pledges: list[Pledge]):
     return create_shipment(appeal=appeal, lines=[(p, p.quantity) for p in pledges], by=SYSTEM)
+
+
+def ledger_lines(appeal: Appeal) -> list[list[str]]:
+    """The ledger's CSV as a user's spreadsheet reads it (without the header)."""
+    text = ledger_csv_text(appeal).lstrip("\ufeff")
+    return list(csv.reader(io.StringIO(text)))[1:]
+
+
+def kept_totals(appeal: Appeal) -> dict[str, tuple[Decimal, Decimal, Decimal, int]]:
+    """The running totals the services keep, per currency."""
+    return {
+        t.currency: (t.received, t.spent, t.pledged, t.donations)
+        for t in LedgerTotal.objects.filter(appeal=appeal)
+    }
+
+
+def recomputed_totals(appeal: Appeal) -> dict[str, tuple[Decimal, Decimal, Decimal, int]]:
+    """The same totals summed over the rows, for the tests to compare."""
+    found: dict[str, list] = {}
+
+    def cell(currency: str) -> list:
+        return found.setdefault(currency, [Decimal(0), Decimal(0), Decimal(0), 0])
+
+    for r in (
+        Donation.objects.filter(appeal=appeal)
+        .values("currency")
+        .annotate(t=Sum("amount"), n=Count("pk"))
+    ):
+        cell(r["currency"])[0], cell(r["currency"])[3] = r["t"], r["n"]
+    for r in (
+        Expense.objects.filter(appeal=appeal, state="approved")
+        .values("currency")
+        .annotate(t=Sum("amount"))
+    ):
+        cell(r["currency"])[1] = r["t"]
+    for r in (
+        Pledge.objects.filter(appeal=appeal, kind="money")
+        .values("currency")
+        .annotate(t=Sum("amount"))
+    ):
+        cell(r["currency"])[2] = r["t"]
+    return {c: tuple(v) for c, v in found.items()}  # type: ignore[misc]

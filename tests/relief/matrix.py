@@ -22,10 +22,15 @@ COMMITTEES = (302, 404, 200, 200, 404, 404)
 
 MATRIX = {
     "relief:appeal_list": ("/relief/", EVERYONE),
+    "api:list_appeals": ("/api/relief/appeals", EVERYONE),
+    "api:get_appeal": ("/api/relief/appeals/{relief_appeal}", EVERYONE),
     "relief:partner_link": ("/relief/link/not-a-token/", NOBODY),
+    "relief:receipt_link": ("/relief/receipt/not-a-token/", NOBODY),
     "relief:my_appeals": ("/relief/mine/", COMMITTEES),
     "relief:appeal_detail": ("/relief/{relief_appeal}/", EVERYONE),
+    "relief:ledger_page": ("/relief/{relief_appeal}/ledger/", EVERYONE),
     "relief:ledger_csv": ("/relief/{relief_appeal}/ledger.csv", EVERYONE),
+    "relief:shipment_list": ("/relief/{relief_appeal}/shipments/", EVERYONE),
     "relief:photo_file": ("/relief/{relief_appeal}/photos/0/thumb/", NOBODY),
     "relief:pledge": ("/relief/{relief_appeal}/pledge/", PLEDGERS),
     "relief:update_add": ("/relief/{relief_appeal}/updates/new/", ORGANISERS),
@@ -34,6 +39,7 @@ MATRIX = {
         "/relief/{relief_appeal}/partner/shipments/{relief_shipment}/",
         PARTNER_SIDE,
     ),
+    "relief:skills_delivered": ("/relief/{relief_appeal}/partner/pledges/0/delivered/", POST_ONLY),
     "relief:appeal_manage": ("/relief/{relief_appeal}/manage/", ORGANISERS),
     "relief:need_add": ("/relief/{relief_appeal}/manage/needs/", POST_ONLY),
     "relief:partner_link_send": ("/relief/{relief_appeal}/manage/link/", POST_ONLY),

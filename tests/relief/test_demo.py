@@ -5,6 +5,7 @@ an update; a second run adds nothing."""
 import pytest
 
 from tests.factories import MemberFactory, UserFactory
+from tests.relief.helpers import kept_totals, recomputed_totals
 from twinning.core.dates import association_today
 from twinning.demo import personas
 from twinning.demo.relief import seed_relief
@@ -44,3 +45,16 @@ def test_the_closed_demo_appeal_is_fully_reported(organiser):
     assert all(s.status == "delivered" for s in closed.shipments.all())
     assert all(n.is_fulfilled for n in closed.needs.filter(kind="goods"))
     assert closed.pledges.exists() and closed.expenses.approved().exists()
+
+
+def test_the_demos_running_totals_equal_the_sums_over_its_rows(organiser):
+    seed_relief()
+
+    appeals = list(Appeal.objects.all())
+    assert len(appeals) == 5
+    for appeal in appeals:
+        assert kept_totals(appeal) == recomputed_totals(appeal)
+        assert appeal.pledge_count == appeal.pledges.count()
+        money = appeal.needs.get(kind="money")
+        assert money.received_money == sum(d.amount for d in money.donations.all())
+        assert money.received_money > 0

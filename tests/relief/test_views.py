@@ -270,7 +270,7 @@ def test_the_manage_page_reads_a_fixed_number_of_queries(
 
 
 LIST_QUERIES = 2
-DETAIL_QUERIES = 16
+DETAIL_QUERIES = 10
 STAFF_LIST_QUERIES = 22
 MINE_QUERIES = 18
-MANAGE_QUERIES = 28
+MANAGE_QUERIES = 27

@@ -9,6 +9,7 @@ from twinning.outbox.registry import register_template
 PARTNER_NEEDS = "relief.partner_needs"
 PARTNER_RECEIPT = "relief.partner_receipt"
 UPDATE = "relief.update"
+DONATION_RECEIPT = "relief.donation_receipt"
 
 
 def register() -> None:
@@ -44,4 +45,19 @@ def register() -> None:
         description=_("A progress update, to donors who asked for the appeal's updates."),
         placeholders=["appeal", "title", "body", "url"],
         transactional=False,
+    )
+    register_template(
+        DONATION_RECEIPT,
+        subject=_("Your receipt for “{{ title }}”"),
+        body=_(
+            "Hello {{ name }},\n\n"
+            "{{ association }} received your gift of {{ amount }} for “{{ title }}”. Thank "
+            "you: it is used for this appeal only, and its public ledger shows every amount "
+            "received and spent.\n\n"
+            "Your receipt {{ number }} (PDF) can be downloaded once, within {{ days }} days, "
+            "here:\n{{ link }}"
+        ),
+        description=_("To a donor whose gift was received: a single-use link to the receipt."),
+        placeholders=["name", "association", "amount", "title", "number", "days", "link"],
+        secret_links=["link"],
     )

@@ -85,6 +85,17 @@ class DonationForm(forms.Form):
     anonymous = forms.BooleanField(label=_("Show as anonymous"), required=False)
     email = forms.EmailField(label=_("Donor's e-mail (never shown)"), required=False)
     follow = forms.BooleanField(label=_("The donor wants the updates by e-mail"), required=False)
+    need = forms.ModelChoiceField(
+        label=_("For the money need (optional)"),
+        queryset=Need.objects.none(),
+        required=False,
+        help_text=_("The gift then counts towards that need (in the appeal's currency)."),
+    )
+
+    def __init__(self, *args: Any, appeal: Appeal, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["need"]
+        field.queryset = appeal.needs.confirmed().filter(kind=Need.Kind.MONEY)
 
 
 class ExpenseForm(forms.Form):

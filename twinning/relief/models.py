@@ -107,6 +107,11 @@ class Appeal(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Kept by the money services in the same transaction as the rows they count (F()):
+    # the ledger's version (bumped by every change of the ledger: the CSV snapshot's key)
+    # and the number of pledges.
+    ledger_version = models.PositiveIntegerField(default=0, editable=False)
+    pledge_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AppealQuerySet.as_manager()
 
@@ -192,6 +197,8 @@ class Need(TimeStampedModel):
     confirmed_by_name = models.CharField(_("confirmed by"), max_length=150, blank=True)
     pledged = models.PositiveIntegerField(_("pledged"), default=0)
     fulfilled = models.PositiveIntegerField(_("received"), default=0)
+    # A money need (in the appeal's currency): the sum of the donations received against it.
+    received_money = models.DecimalField(_("money received"), default=Decimal(0), **AMOUNT)
 
     objects = NeedQuerySet.as_manager()
 
@@ -211,12 +218,17 @@ class Need(TimeStampedModel):
         return self.confirmed_at is not None
 
     @property
+    def received(self) -> Decimal | int:
+        """What counts as received: money for a money need, confirmed units otherwise."""
+        return self.received_money if self.kind == self.Kind.MONEY else self.fulfilled
+
+    @property
     def percent(self) -> int:
-        return min(100, self.fulfilled * 100 // self.quantity) if self.quantity else 0
+        return min(100, int(self.received * 100 // self.quantity)) if self.quantity else 0
 
     @property
     def is_fulfilled(self) -> bool:
-        return self.fulfilled >= self.quantity
+        return self.received >= self.quantity
 
 
 class Pledge(TimeStampedModel):
@@ -246,6 +258,8 @@ class Pledge(TimeStampedModel):
     amount = models.DecimalField(_("amount"), null=True, blank=True, **AMOUNT)
     currency = models.CharField(_("currency"), max_length=3, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
+    # A pledge of skills: how much of it the partner side (or staff) confirmed as delivered.
+    delivered = models.PositiveIntegerField(_("delivered"), default=0)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -255,6 +269,10 @@ class Pledge(TimeStampedModel):
         verbose_name_plural = _("pledges")
         ordering = ["-created_at", "-pk"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(delivered=0) | Q(delivered__lte=models.F("quantity")),
+                name="relief_pledge_delivered_within_quantity",
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(kind="money", amount__gt=0, quantity__isnull=True)
@@ -287,6 +305,14 @@ class Donation(TimeStampedModel):
     pledge = models.ForeignKey(
         Pledge, null=True, blank=True, on_delete=models.SET_NULL, related_name="donations"
     )
+    need = models.ForeignKey(
+        Need,
+        verbose_name=_("money need"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="donations",
+    )
     name = models.CharField(_("donor's public name"), max_length=150)
     anonymous = models.BooleanField(_("anonymous"), default=False)
     email = models.EmailField(_("donor's e-mail (private)"), blank=True)
@@ -299,11 +325,18 @@ class Donation(TimeStampedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The donor's e-mailed link to their receipt (core.tokens.hash_token of its secret).
+    receipt_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    receipt_sent_at = models.DateTimeField(null=True, blank=True)
+    receipt_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("donation")
         verbose_name_plural = _("donations")
         ordering = ["received_on", "pk"]
+        indexes = [  # the ledger's pages, latest first or oldest first, without a sort
+            models.Index(fields=["appeal", "received_on", "id"], name="relief_donation_ledger"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="relief_donation_positive"),
         ]
@@ -322,6 +355,51 @@ class Donation(TimeStampedModel):
     @property
     def number(self) -> str:
         return f"R{self.appeal_id}-{self.pk:06d}"
+
+
+class LedgerTotal(models.Model):
+    """An appeal's running totals in one currency: money received, approved money out and
+    money pledged, and the number of donations. The money services add to them with F() in
+    the transaction that writes the row they count, so they always equal the sums over the
+    rows (`rebuild_totals` recomputes them; the tests compare)."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="totals")
+    currency = models.CharField(max_length=3)
+    received = models.DecimalField(default=Decimal(0), **AMOUNT)
+    spent = models.DecimalField(default=Decimal(0), **AMOUNT)
+    pledged = models.DecimalField(default=Decimal(0), **AMOUNT)
+    donations = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["currency"]
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "currency"], name="relief_total_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} {self.currency}"
+
+    @property
+    def balance(self) -> Decimal:
+        return self.received - self.spent
+
+
+class LedgerSnapshot(models.Model):
+    """The ledger's CSV as it stood at one `Appeal.ledger_version`, kept in private storage
+    and served until the version moves on (then deleted)."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="snapshots")
+    version = models.PositiveIntegerField()
+    file_name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "version"], name="relief_snapshot_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} v{self.version}"
 
 
 class ExpenseQuerySet(models.QuerySet["Expense"]):
@@ -398,6 +476,9 @@ class Shipment(TimeStampedModel):
         verbose_name = _("shipment")
         verbose_name_plural = _("shipments")
         ordering = ["created_at", "pk"]
+        indexes = [  # the appeal's page shows the latest
+            models.Index(fields=["appeal", "created_at", "id"], name="relief_shipment_latest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.carrier} {self.tracking}".strip() or f"#{self.pk}"
@@ -539,4 +620,5 @@ def stored_file_names() -> set[str]:
     names |= set(
         ShipmentReceipt.objects.exclude(photo_name="").values_list("photo_name", flat=True)
     )
+    names |= set(LedgerSnapshot.objects.values_list("file_name", flat=True))
     return names

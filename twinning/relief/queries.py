@@ -3,19 +3,29 @@ by what it bought, the balance per currency), an appeal's progress, the appeals 
 and the figures on `/impact/`. Each is a fixed number of queries whatever the number of
 pledges, donations or expenses."""
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from twinning.members.payments import currency_digits
-from twinning.relief.models import Appeal, Donation, Expense, Need, Pledge, Shipment, ShipmentLine
+from twinning.relief.models import (
+    Appeal,
+    Donation,
+    Expense,
+    LedgerTotal,
+    Need,
+    Pledge,
+    Shipment,
+    ShipmentLine,
+)
 
 ZERO = Decimal(0)
+ANONYMOUS = gettext_lazy("Anonymous")
 
 
 def exact(amount: Decimal, currency: str) -> Decimal:
@@ -34,18 +44,17 @@ class Balance:
         return self.received - self.spent
 
 
-def balances(appeal: Appeal) -> list[Balance]:
-    """Money in, approved money out and the balance, per currency (two queries)."""
-    rows: dict[str, Balance] = {}
-    for row in appeal.donations.values("currency").annotate(t=Sum("amount")).order_by():
-        rows.setdefault(row["currency"], Balance(row["currency"])).received = exact(
-            row["t"], row["currency"]
-        )
-    for row in appeal.expenses.approved().values("currency").annotate(t=Sum("amount")).order_by():
-        rows.setdefault(row["currency"], Balance(row["currency"])).spent = exact(
-            row["t"], row["currency"]
-        )
-    return sorted(rows.values(), key=lambda b: (b.currency != appeal.currency, b.currency))
+def balances(appeal: Appeal, totals: list[LedgerTotal] | None = None) -> list[Balance]:
+    """Money in, approved money out and the balance, per currency: the running totals the
+    money services keep (one query, or none given the appeal's `totals`)."""
+    if totals is None:
+        totals = list(LedgerTotal.objects.filter(appeal=appeal))
+    rows = [
+        Balance(t.currency, exact(t.received, t.currency), exact(t.spent, t.currency))
+        for t in totals
+        if t.received or t.spent
+    ]
+    return sorted(rows, key=lambda b: (b.currency != appeal.currency, b.currency))
 
 
 def money_in(appeal: Appeal) -> QuerySet[Donation]:
@@ -59,29 +68,13 @@ def money_out(appeal: Appeal) -> QuerySet[Expense]:
     return appeal.expenses.approved().order_by("spent_on", "pk")
 
 
-LEDGER_HEADER = ("date", "direction", "who or what", "amount", "currency")
+def latest_money_in(appeal: Appeal, count: int) -> list[Donation]:
+    """The latest `count` donations (the appeal's page; the ledger's pages have them all)."""
+    return list(money_in(appeal).order_by("-received_on", "-pk")[:count])
 
 
-def ledger_rows(appeal: Appeal) -> Iterator[tuple[Any, ...]]:
-    """Every line of the public ledger (streamed for the CSV), then the balances."""
-    for d in money_in(appeal).iterator(chunk_size=2000):
-        yield (
-            d.received_on.isoformat(),
-            "in",
-            d.public_name,
-            exact(d.amount, d.currency),
-            d.currency,
-        )
-    for e in money_out(appeal).iterator(chunk_size=2000):
-        yield (
-            e.spent_on.isoformat(),
-            "out",
-            e.description,
-            -exact(e.amount, e.currency),
-            e.currency,
-        )
-    for b in balances(appeal):
-        yield ("", "balance", "", b.balance, b.currency)
+def latest_money_out(appeal: Appeal, count: int) -> list[Expense]:
+    return list(money_out(appeal).order_by("-spent_on", "-pk")[:count])
 
 
 @dataclass
@@ -92,14 +85,15 @@ class Progress:
     donors: int
 
 
-def progress(appeal: Appeal) -> Progress:
-    """Money received in the appeal's own currency against its goal, and pledge counts."""
-    totals = appeal.donations.filter(currency=appeal.currency).aggregate(
-        t=Sum("amount"), n=Count("pk")
-    )
-    raised = exact(totals["t"] or ZERO, appeal.currency)
+def progress(appeal: Appeal, totals: list[LedgerTotal] | None = None) -> Progress:
+    """Money received in the appeal's own currency against its goal (its running total), and
+    the number of pledges and donations (one query, or none given the appeal's `totals`)."""
+    if totals is None:
+        totals = list(LedgerTotal.objects.filter(appeal=appeal, currency=appeal.currency))
+    total = next((t for t in totals if t.currency == appeal.currency), None)
+    raised = exact(total.received if total else ZERO, appeal.currency)
     percent = min(100, int(raised * 100 / appeal.goal)) if appeal.goal else 0
-    return Progress(raised, percent, appeal.pledges.count(), totals["n"])
+    return Progress(raised, percent, appeal.pledge_count, total.donations if total else 0)
 
 
 def confirmed_needs(appeal: Appeal) -> QuerySet[Need]:
@@ -107,9 +101,12 @@ def confirmed_needs(appeal: Appeal) -> QuerySet[Need]:
 
 
 def shipments(appeal: Appeal) -> QuerySet[Shipment]:
+    """The appeal's shipments, latest first, with their lines (and needs) and events."""
     return (
         appeal.shipments.select_related("receipt")
-        .prefetch_related("lines__need", "events")
+        .prefetch_related(
+            Prefetch("lines", queryset=ShipmentLine.objects.select_related("need")), "events"
+        )
         .order_by("-created_at", "-pk")
     )
 

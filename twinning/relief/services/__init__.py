@@ -13,6 +13,7 @@ from twinning.relief.services.appeals import (
     send_partner_link,
     set_appeal_status,
 )
+from twinning.relief.services.ledger import ledger_snapshot, rebuild_totals
 from twinning.relief.services.money import (
     balance,
     decide_expense,
@@ -21,15 +22,22 @@ from twinning.relief.services.money import (
     record_pledge,
     submit_expense,
 )
+from twinning.relief.services.receipts import (
+    RECEIPT_LINK_DAYS,
+    donation_for_receipt_token,
+    use_receipt_link,
+)
 from twinning.relief.services.shipments import (
     acknowledge_differences,
     confirm_receipt,
     confirm_receipt_with_link,
+    confirm_skills_delivered,
     create_shipment,
     set_shipment_status,
 )
 
 __all__ = [
+    "RECEIPT_LINK_DAYS",
     "NewNeed",
     "acknowledge_differences",
     "add_need",
@@ -39,16 +47,21 @@ __all__ = [
     "confirm_needs_with_link",
     "confirm_receipt",
     "confirm_receipt_with_link",
+    "confirm_skills_delivered",
     "create_appeal",
     "create_shipment",
     "decide_expense",
+    "donation_for_receipt_token",
     "exact_amount",
+    "ledger_snapshot",
     "link_for_token",
     "post_update",
+    "rebuild_totals",
     "record_donation",
     "record_pledge",
     "send_partner_link",
     "set_appeal_status",
     "set_shipment_status",
     "submit_expense",
+    "use_receipt_link",
 ]

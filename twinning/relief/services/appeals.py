@@ -28,7 +28,7 @@ from twinning.outbox.services import queue_email
 from twinning.relief import emails
 from twinning.relief.models import FOLDER, Appeal, Follower, Need, PartnerLink, Photo, Update
 
-RESERVED_SLUGS = {"mine", "link"}  # /relief/mine/ and /relief/link/<token>/ are pages
+RESERVED_SLUGS = {"mine", "link", "receipt"}  # /relief/mine/, link/<token>/, receipt/<token>/
 
 
 def _unique_slug(title: str) -> str:

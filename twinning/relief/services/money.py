@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,8 +20,10 @@ from twinning.core.services import log_activity
 from twinning.core.uploads import PDF_LIMITS, Kind
 from twinning.members.payments import currency_digits, receive_money
 from twinning.network.models import Member
-from twinning.relief.models import FOLDER, Appeal, Donation, Expense, Need, Pledge
+from twinning.relief.models import FOLDER, Appeal, Donation, Expense, LedgerTotal, Need, Pledge
 from twinning.relief.services.appeals import bump, follow_appeal
+from twinning.relief.services.ledger import add_to_totals, bump_ledger
+from twinning.relief.services.receipts import send_receipt_link
 
 
 def exact_amount(value: Any, currency: str, field: str = "amount") -> Decimal:
@@ -100,8 +102,11 @@ def record_pledge(
         pledge.quantity = int(quantity)
     pledge.full_clean()
     pledge.save()
+    bump(Appeal, appeal.pk, pledge_count=1)  # the appeal's row first: one lock order
     if pledge.quantity and need is not None:
         bump(Need, need.pk, pledged=pledge.quantity)
+    if pledge.amount is not None:
+        add_to_totals(appeal.pk, pledge.currency, pledged=pledge.amount)
     if follow:
         follow_appeal(appeal, pledge.email)
     log_activity(pledge, "relief.pledge.recorded", by=by, data={"kind": kind})
@@ -121,17 +126,32 @@ def record_donation(
     anonymous: bool = False,
     email: str = "",
     pledge: Pledge | None = None,
+    need: Need | None = None,
     follow: bool = False,
     provider: str = "manual",
     by: Any,
 ) -> Donation:
     """Money received for the appeal, recorded by staff through the manual provider (bank
-    reference, date, amount, currency at its own precision). Restricted to this appeal."""
+    reference, date, amount, currency at its own precision). Restricted to this appeal, and
+    to one of its confirmed money needs if given (in the appeal's currency): the need's
+    received money grows by it. In the same transaction: the appeal's totals and ledger
+    version, and (for a donor with an e-mail) the receipt's link queued in the outbox."""
     require(by, "relief.manage")
     if appeal.status == Appeal.Status.DRAFT:
         raise ValidationError(_("Money is recorded for open or closed appeals only."))
     if pledge is not None and pledge.appeal_id != appeal.pk:
         raise ValidationError({"pledge": _("That pledge is for another appeal.")})
+    if need is not None and (
+        need.appeal_id != appeal.pk or need.kind != Need.Kind.MONEY or need.confirmed_at is None
+    ):
+        raise ValidationError({"need": _("Choose one of this appeal's confirmed money needs.")})
+    if need is not None and str(currency).strip().upper() != appeal.currency:
+        raise ValidationError(
+            {
+                "need": _("A money need counts gifts in %(currency)s only.")
+                % {"currency": appeal.currency}
+            }
+        )
     received = receive_money(
         provider=provider,
         amount=amount,
@@ -157,8 +177,15 @@ def record_donation(
         received_on=received.received_on,
         recorded_by=acting_user(by),
     )
+    donation.need = need
     donation.full_clean()
     donation.save()
+    bump_ledger(appeal.pk)  # the appeal's row first: one lock order for every money service
+    add_to_totals(appeal.pk, donation.currency, received=donation.amount, donations=1)
+    if need is not None:
+        Need.objects.filter(pk=need.pk).update(received_money=F("received_money") + donation.amount)
+    if donation.email:
+        send_receipt_link(donation, author=by)
     if follow:
         follow_appeal(appeal, donation.email)
     log_activity(
@@ -171,9 +198,9 @@ def record_donation(
 
 
 def balance(appeal: Appeal, currency: str) -> Decimal:
-    received = appeal.donations.filter(currency=currency).aggregate(t=Sum("amount"))["t"]
-    spent = appeal.expenses.approved().filter(currency=currency).aggregate(t=Sum("amount"))["t"]
-    return (received or Decimal(0)) - (spent or Decimal(0))
+    """Money in minus approved money out in `currency` (the running totals)."""
+    total = LedgerTotal.objects.filter(appeal_id=appeal.pk, currency=currency).first()
+    return total.balance if total else Decimal(0)
 
 
 @transaction.atomic
@@ -223,7 +250,8 @@ def decide_expense(*, expense: Expense, approve: bool, by: Any) -> Expense:
     """Staff approve an expense (only within the appeal's balance in its currency, so money
     out never exceeds money in) or reject it."""
     require(by, "relief.manage")
-    Appeal.objects.select_for_update().get(pk=expense.appeal_id)  # one decision at a time
+    # One decision at a time, and no donation recorded meanwhile (they lock this row too).
+    Appeal.objects.select_for_update().get(pk=expense.appeal_id)
     expense = Expense.objects.select_for_update().get(pk=expense.pk)
     if expense.state != Expense.State.SUBMITTED:
         raise ValidationError(_("This expense was already decided."))
@@ -236,5 +264,8 @@ def decide_expense(*, expense: Expense, approve: bool, by: Any) -> Expense:
     expense.approved_by = acting_user(by) if approve else None
     expense.approved_at = timezone.now() if approve else None
     expense.save(update_fields=["state", "approved_by", "approved_at", "updated_at"])
+    if approve:
+        bump_ledger(expense.appeal_id)
+        add_to_totals(expense.appeal_id, expense.currency, spent=expense.amount)
     log_activity(expense, f"relief.expense.{expense.state}", by=by)
     return expense

@@ -212,3 +212,30 @@ def acknowledge_differences(*, receipt: ShipmentReceipt, by: Any) -> ShipmentRec
     receipt.save(update_fields=["acknowledged_at", "updated_at"])
     log_activity(receipt, "relief.receipt.acknowledged", by=by)
     return receipt
+
+
+@transaction.atomic
+def confirm_skills_delivered(*, pledge: Pledge, quantity: int | str, by: Any) -> Pledge:
+    """The partner side (or staff) confirms that `quantity` of a pledge of skills was
+    delivered (people came, days of training were given): the skills need's fulfilment grows
+    by it, never beyond what the pledge promised. ValidationError otherwise."""
+    require(by, "relief.partner_appeal", pledge.appeal)
+    pledge = Pledge.objects.select_for_update().select_related("need").get(pk=pledge.pk)
+    if pledge.need is None or pledge.need.kind != Need.Kind.SKILLS:
+        raise ValidationError(_("Only a pledge of skills is confirmed as delivered here."))
+    try:
+        count = int(quantity)
+    except (TypeError, ValueError):
+        count = 0
+    if count <= 0:
+        raise ValidationError({"quantity": _("Enter how many were delivered.")})
+    left = (pledge.quantity or 0) - pledge.delivered
+    if count > left:
+        raise ValidationError(
+            {"quantity": _("Only %(left)d of this pledge are still to deliver.") % {"left": left}}
+        )
+    bump(Pledge, pledge.pk, delivered=count)
+    bump(Need, pledge.need.pk, fulfilled=count)
+    pledge.refresh_from_db()
+    log_activity(pledge, "relief.skills.delivered", by=by, data={"quantity": count})
+    return pledge

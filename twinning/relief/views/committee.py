@@ -30,12 +30,13 @@ from twinning.relief.forms import (
     ShipmentStatusForm,
     UpdateForm,
 )
-from twinning.relief.models import Appeal, Expense, Shipment
+from twinning.relief.models import Appeal, Expense, Need, Pledge, Shipment
 from twinning.relief.services import (
     add_need,
     add_photo,
     confirm_need,
     confirm_receipt,
+    confirm_skills_delivered,
     create_shipment,
     post_update,
     record_pledge,
@@ -318,11 +319,29 @@ def partner_page(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("The needs are confirmed."))
             return redirect("relief:partner_page", slug=appeal.slug)
     shipments = appeal.shipments.filter(receipt__isnull=True).exclude(status=Shipment.Status.LOST)
+    skills = appeal.pledges.filter(need__kind=Need.Kind.SKILLS).select_related("need")
     return render(
         request,
         "relief/partner_page.html",
-        {"appeal": appeal, "form": form, "shipments": shipments},
+        {"appeal": appeal, "form": form, "shipments": shipments, "skills": skills},
     )
+
+
+@login_required
+@require_POST
+def skills_delivered(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The partner side confirms how much of a pledge of skills was delivered."""
+    appeal = appeal_for(request, slug, "relief.partner_appeal")
+    pledge = get_object_or_404(Pledge, appeal=appeal, pk=pk)
+    try:
+        confirm_skills_delivered(
+            pledge=pledge, quantity=request.POST.get("quantity", ""), by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thank you: the delivery is recorded."))
+    return redirect("relief:partner_page", slug=appeal.slug)
 
 
 @login_required

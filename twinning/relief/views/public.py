@@ -4,15 +4,16 @@ as CSV, photos, and the partner contact's single-use link."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from twinning.core.authz import NotAllowed
 from twinning.core.dates import association_today
-from twinning.core.exports import csv_lines
 from twinning.core.forms import add_service_error
 from twinning.core.maps import Place, cached_places_map_svg
 from twinning.core.media import media_response, private_storage
@@ -20,15 +21,21 @@ from twinning.core.paging import paginate
 from twinning.relief import queries
 from twinning.relief.forms import PartnerNeedsForm, ReceiptForm
 from twinning.relief.models import Appeal, PartnerLink, Photo
+from twinning.relief.pdf import render_receipt
 from twinning.relief.services import (
+    RECEIPT_LINK_DAYS,
     NewNeed,
     confirm_needs_with_link,
     confirm_receipt_with_link,
+    donation_for_receipt_token,
+    ledger_snapshot,
     link_for_token,
+    use_receipt_link,
 )
 from twinning.relief.views import appeal_for
 
-SHIPMENTS_SHOWN = 20  # the latest; a long appeal's page stays light
+SHIPMENTS_SHOWN = 5  # the latest; the shipments' pages have them all
+LEDGER_SHOWN = 10  # the latest lines of money in and out; the ledger's pages have them all
 
 
 @require_safe
@@ -59,20 +66,23 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
     appeal = appeal_for(request, slug, "relief.view_appeal")
+    totals = list(appeal.totals.all())
+    shipments = list(queries.shipments(appeal)[: SHIPMENTS_SHOWN + 1])
     return render(
         request,
         "relief/appeal_detail.html",
         {
             "appeal": appeal,
             "overdue": appeal.is_overdue(association_today()),
-            "progress": queries.progress(appeal),
+            "progress": queries.progress(appeal, totals),
             "needs": queries.confirmed_needs(appeal),
             "updates": appeal.updates.all()[:10],
-            "balances": queries.balances(appeal),
-            "money_in": paginate(request, queries.money_in(appeal)),
-            "money_out": queries.money_out(appeal),
-            "shipments": queries.shipments(appeal)[:SHIPMENTS_SHOWN],
-            "shipment_count": appeal.shipments.count(),
+            "balances": queries.balances(appeal, totals),
+            "money_in": queries.latest_money_in(appeal, LEDGER_SHOWN),
+            "money_out": queries.latest_money_out(appeal, LEDGER_SHOWN),
+            "shown": LEDGER_SHOWN,
+            "shipments": shipments[:SHIPMENTS_SHOWN],
+            "more_shipments": len(shipments) > SHIPMENTS_SHOWN,
             "photos": appeal.photos.all(),
             "can_pledge": request.user.has_perm("relief.pledge_appeal", appeal)
             and appeal.status == Appeal.Status.OPEN,
@@ -83,14 +93,84 @@ def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-def ledger_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+def ledger_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The whole ledger, a page at a time: money in (`?page=`) or money out (`?out=1`)."""
     appeal = appeal_for(request, slug, "relief.view_appeal")
-    response = StreamingHttpResponse(
-        csv_lines(queries.LEDGER_HEADER, queries.ledger_rows(appeal)),
-        content_type="text/csv; charset=utf-8",
+    out = request.GET.get("out") == "1"
+    lines = queries.money_out(appeal) if out else queries.money_in(appeal)
+    return render(
+        request,
+        "relief/ledger.html",
+        {
+            "appeal": appeal,
+            "out": out,
+            "balances": queries.balances(appeal),
+            "page": paginate(request, lines),
+        },
     )
-    response["Content-Disposition"] = f'attachment; filename="ledger-{appeal.slug}.csv"'
+
+
+@require_safe
+def shipment_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every shipment of the appeal, latest first, a page at a time."""
+    appeal = appeal_for(request, slug, "relief.view_appeal")
+    return render(
+        request,
+        "relief/shipment_list.html",
+        {"appeal": appeal, "page": paginate(request, queries.shipments(appeal), per_page=20)},
+    )
+
+
+@require_safe
+def ledger_csv(request: HttpRequest, slug: str) -> HttpResponseBase:
+    """The whole ledger as CSV: the stored snapshot of its current version (built once per
+    version), with an ETag and Last-Modified so a client that has it gets a 304."""
+    appeal = appeal_for(request, slug, "relief.view_appeal")
+    snapshot = ledger_snapshot(appeal)
+    etag = f'"relief-{appeal.pk}-{snapshot.version}"'
+    modified = snapshot.created_at.timestamp()
+    not_modified = get_conditional_response(request, etag=etag, last_modified=int(modified))
+    if not_modified is None:
+        response: HttpResponseBase = media_response(
+            private_storage,
+            snapshot.file_name,
+            content_type="text/csv",
+            download_name=f"ledger-{appeal.slug}.csv",
+            inline=False,
+            cache_control="private, no-store"
+            if appeal.status == Appeal.Status.DRAFT
+            else "public, no-cache",
+        )
+    else:
+        response = not_modified
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(modified)
     return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def receipt_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The donor's e-mailed link: a page with the receipt (opening it spends nothing); the
+    download (POST) spends the link. A wrong, used or expired link says so."""
+    donation = donation_for_receipt_token(token)
+    if donation is not None and request.method == "POST":
+        try:
+            donation = use_receipt_link(token=token)
+        except NotAllowed:
+            donation = None
+        else:
+            response = HttpResponse(render_receipt(donation), content_type="application/pdf")
+            response["Content-Disposition"] = (
+                f'attachment; filename="receipt-{donation.number}.pdf"'
+            )
+            return response
+    status = 200 if donation is not None else 404
+    return render(
+        request,
+        "relief/receipt_link.html",
+        {"donation": donation, "days": RECEIPT_LINK_DAYS},
+        status=status,
+    )
 
 
 @require_safe

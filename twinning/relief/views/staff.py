@@ -96,6 +96,7 @@ def staff_donation_add(request: HttpRequest, slug: str) -> HttpResponse:
     appeal = get_object_or_404(Appeal, slug=slug)
     form = DonationForm(
         request.POST or None,
+        appeal=appeal,
         initial={"currency": appeal.currency, "received_on": association_today()},
     )
     if request.method == "POST" and form.is_valid():
