@@ -220,7 +220,7 @@ def confirm_skills_delivered(*, pledge: Pledge, quantity: int | str, by: Any) ->
     delivered (people came, days of training were given): the skills need's fulfilment grows
     by it, never beyond what the pledge promised. ValidationError otherwise."""
     require(by, "relief.partner_appeal", pledge.appeal)
-    pledge = Pledge.objects.select_for_update().select_related("need").get(pk=pledge.pk)
+    pledge = Pledge.objects.select_for_update(of=("self",)).select_related("need").get(pk=pledge.pk)
     if pledge.need is None or pledge.need.kind != Need.Kind.SKILLS:
         raise ValidationError(_("Only a pledge of skills is confirmed as delivered here."))
     try:
