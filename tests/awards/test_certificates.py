@@ -5,15 +5,20 @@ nominating committee's admins only."""
 import io
 
 import pytest
+from django.core.cache import cache
 from pypdf import PdfReader
 
 from tests.awards.helpers import eligible_member
 from tests.awards.test_judging import _judged
 from tests.conftest import _client_for
 from tests.factories import UserFactory
+from tests.translations import catalogue
 from twinning.awards.models import Honour
 from twinning.awards.services import announce_results, decide_nomination
 from twinning.core.authz import SYSTEM
+from twinning.core.models import Association
+from twinning.core.services import ASSOCIATION_CACHE_KEY
+from twinning.documents.kinds import get_kind
 from twinning.documents.services import save_document_template
 from twinning.review.interface import items_for
 
@@ -67,3 +72,34 @@ def test_the_committee_downloads_its_certificate_and_another_committee_cannot(an
     assert lines[1:3] == ["Laureate", "Winning Committee"]
     assert page.mediabox.width > page.mediabox.height
     assert refused.status_code == 404
+
+
+def test_the_certificate_is_in_the_associations_language_from_the_catalogue(
+    cycle, staff_user, django_capture_on_commit_callbacks
+):
+    """An honour goes to a committee or a person named on the nomination, neither with a
+    language of their own on record: the certificate speaks the association's first language,
+    in the catalogue's translation when staff wrote no text in it."""
+    association = Association.load()
+    association.languages = ["fr", "en"]
+    association.save()
+    cache.delete(ASSOCIATION_CACHE_KEY)
+    members = [eligible_member(name="Comité lauréat"), eligible_member(name="Other Committee")]
+    cat, (win, _other) = _judged(cycle, members)
+    items = items_for(cat.round, [win])
+    decide_nomination(category=cat, item=items[win.pk], outcome="winner", by=staff_user)
+    kind = get_kind("honour_certificate")
+    french = {
+        kind.title: "{% if winner %}Lauréat{% else %}Mention honorable{% endif %}",
+        kind.body: "{{ recipient }}\n\n{{ category }} : « {{ work_title }} », {{ community }}\n\n"
+        "Prix annuels {{ year }}\n\n{{ announced_on }}",
+    }
+
+    with catalogue("fr", french), django_capture_on_commit_callbacks(execute=True):
+        announce_results(cycle=cycle, by=staff_user)
+
+    document = Honour.objects.get(nomination=win).certificate_document
+    assert document.languages == ["fr"]
+    assert document.texts[0]["title"] == "Lauréat"
+    assert document.texts[0]["body"].startswith("Comité lauréat\n\n")
+    assert f"Prix annuels {cycle.year}" in document.texts[0]["body"]

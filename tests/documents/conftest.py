@@ -1,6 +1,6 @@
 import pytest
 
-from tests.documents.helpers import current, kyoto_partnership
+from tests.documents.helpers import current, kyoto_partnership, lyon_partnership
 
 
 @pytest.fixture
@@ -11,3 +11,8 @@ def member(springfield_member, committee_admin_user):
 @pytest.fixture
 def kyoto(springfield, member):
     return kyoto_partnership(springfield, member)
+
+
+@pytest.fixture
+def lyon(springfield, member):
+    return lyon_partnership(springfield)

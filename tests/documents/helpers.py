@@ -49,6 +49,11 @@ def kyoto_partnership(springfield, springfield_member):
     return partnership
 
 
+def lyon_partnership(springfield):
+    lyon = CommunityFactory(name="Lyon", country__code="FR", country__name="France")
+    return PartnershipFactory(community_a=springfield, community_b=lyon)
+
+
 def japanese_agreement_text():
     title, body = JAPANESE_AGREEMENT
     return save_document_template(

@@ -7,6 +7,7 @@ from pypdf import PdfReader
 
 from tests.documents.helpers import AGREEMENT_VALUES, japanese_agreement_text, lapsed
 from twinning.core.authz import SYSTEM
+from twinning.documents.kinds import get_kind, translated_languages
 from twinning.documents.models import DocumentTemplate, GeneratedDocument
 from twinning.documents.services import generate_document, save_document_template
 
@@ -229,8 +230,19 @@ def test_staff_see_every_document_and_its_languages(staff):
     response = staff.get("/staff/documents/")
 
     rows = {row["kind"].key: row["languages"] for row in response.context["rows"]}
-    assert [code for code, _name, _v in rows["partnership_agreement"]] == ["en", "ja"]
+    # English is the code's; French, Spanish and German the catalogue's translation of it.
+    assert [
+        (lang["code"], lang["version"], lang["translated"])
+        for lang in rows["partnership_agreement"]
+    ] == [
+        ("en", 0, False),
+        ("fr", 0, True),
+        ("es", 0, True),
+        ("de", 0, True),
+        ("ja", 1, False),
+    ]
     assert "visa_letter" in rows
+    assert "standard, translated" in response.content.decode()
 
 
 def test_staff_save_a_japanese_text_as_a_new_version(staff):
@@ -298,4 +310,9 @@ def test_staffs_text_list_queries_do_not_grow_with_the_texts(
         response = staff.get("/staff/documents/")
 
     rows = {row["kind"].key: row["languages"] for row in response.context["rows"]}
-    assert len(rows["partnership_invitation"]) == len(languages) + 1
+    invitation = get_kind("partnership_invitation")
+    assert [lang["code"] for lang in rows["partnership_invitation"]] == [
+        "en",
+        *translated_languages(invitation),
+        *sorted(set(languages) - set(translated_languages(invitation))),
+    ]

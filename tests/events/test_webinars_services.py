@@ -3,6 +3,7 @@ outbox; the attendance CSV (every row imported or rejected with its line and rea
 recording link; certificates only for people who attended."""
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,7 +13,9 @@ from pypdf import PdfReader
 
 from tests.events.public_helpers import make_attendee, make_webinar
 from tests.factories import UserFactory
+from tests.translations import catalogue
 from twinning.core.authz import NotAllowed
+from twinning.documents.kinds import get_kind
 from twinning.events.models import AttendanceRecord, Attendee, WebinarReminder
 from twinning.events.services.webinars import (
     certificate_pdf,
@@ -267,3 +270,25 @@ def test_no_certificate_of_someone_else():
 
     with pytest.raises(NotAllowed):
         certificate_pdf(attendee=attendee, by=UserFactory())
+
+
+def test_the_certificate_is_in_the_attendees_language_from_the_catalogue():
+    """An attendee whose account says German gets a German certificate where the catalogue
+    translates its text, though staff wrote none in German."""
+    webinar = _past_webinar()
+    user = UserFactory(language="de")
+    attendee = _attended(webinar, user)
+    kind = get_kind("attendance_certificate")
+    german = {
+        kind.title: "Teilnahmebescheinigung",
+        kind.body: "{{ attendee }}\n\nhat am {{ event_date }} am Webinar „{{ event_title }}“ "
+        "teilgenommen, {{ minutes }} Minuten lang."
+        "{% if partner %}\n\nMit {{ partner }}.{% endif %}",
+    }
+
+    with catalogue("de", german):
+        data = certificate_pdf(attendee=attendee, by=user)
+
+    text = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
+    assert "Teilnahmebescheinigung" in text and "58 Minuten lang" in text
+    assert "Certificate of attendance" not in text

@@ -10,7 +10,9 @@ import pytest
 from pypdf import PdfReader
 
 from tests.showcase.judging_helpers import entrant, judged_edition, published, submitted_entry
+from tests.translations import catalogue
 from twinning.core.media import private_storage
+from twinning.documents.kinds import get_kind
 from twinning.showcase.models import Certificate, Entry
 
 
@@ -206,3 +208,33 @@ def test_retention_deletes_a_participants_certificate_and_its_kept_texts(
         Certificate.objects.get(entry=mine).document_id
     ]
     assert not private_storage.exists(gone.file_name)
+
+
+def test_the_certificate_is_in_the_students_language_from_the_catalogue(
+    edition, springfield, staff_user, django_capture_on_commit_callbacks
+):
+    """A student whose account says French gets a French certificate where the catalogue
+    translates its text, though staff wrote none in French; the other stays in English."""
+    french_student = entrant(edition, springfield, first_name="Zoë")
+    french_student.user.language = "fr"
+    french_student.user.save(update_fields=["language"])
+    mine = submitted_entry(edition, french_student, title="Mine")
+    theirs = submitted_entry(edition, entrant(edition, springfield, first_name="Sam"))
+    judged_edition(edition, [mine, theirs], staff_user=staff_user)
+    kind = get_kind("showcase_certificate")
+    french = {
+        kind.title: "{% if place %}Lauréat : place {{ place }}{% elif finalist %}Finaliste"
+        "{% else %}Certificat de participation{% endif %}",
+        kind.body: "{{ first_name }}\n\n{{ community }}, {{ category }}\n\n"
+        "Exposition des jeunes artistes et auteurs {{ year }} : {{ theme }}\n\n{{ published_on }}",
+    }
+
+    with catalogue("fr", french), django_capture_on_commit_callbacks(execute=True):
+        published(edition, [mine], staff_user=staff_user)
+
+    ours = Certificate.objects.get(entry=mine).document
+    other = Certificate.objects.get(entry=theirs).document
+    assert (ours.languages, other.languages) == (["fr"], ["en"])
+    assert ours.texts[0]["body"].startswith("Zoë\n\nSpringfield, ")
+    assert "Exposition des jeunes artistes et auteurs" in ours.texts[0]["body"]
+    assert "Young Artists and Authors Showcase" in other.texts[0]["body"]

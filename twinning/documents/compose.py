@@ -16,7 +16,12 @@ from django.utils import translation
 
 from twinning.core.dates import association_today
 from twinning.core.services import get_association
-from twinning.documents.kinds import DocumentKind, source_language
+from twinning.documents.kinds import (
+    DocumentKind,
+    default_text,
+    source_language,
+    translated_languages,
+)
 from twinning.documents.models import DocumentTemplate
 from twinning.network.models import Community, Member, Officer, Partnership
 from twinning.outbox.registry import check_text, render_checked
@@ -99,8 +104,14 @@ def association_language() -> str:
 
 
 def template_languages(kind: DocumentKind) -> set[str]:
-    """Languages a text exists in: the code's, and every language staff wrote one in."""
-    return {source_language()} | DocumentTemplate.objects.languages_of(kind.key)
+    """Languages a text exists in: the code's (the source language's, and every offered
+    language the catalogue translates it into, `kinds.default_text`), and every language
+    staff wrote one in."""
+    return (
+        {source_language()}
+        | set(translated_languages(kind))
+        | DocumentTemplate.objects.languages_of(kind.key)
+    )
 
 
 @functools.cache
@@ -127,8 +138,9 @@ def languages_for(
 
 
 def template_for(kind: DocumentKind, language: str) -> dict[str, Any]:
-    """The newest staff text in `language`, else the code's (version 0) for the source
-    language; LookupError when there is none."""
+    """The newest staff text in `language`, else the code's (version 0) in the source
+    language or in a language the catalogue translates it into (`kinds.default_text`);
+    LookupError when there is none."""
     found = DocumentTemplate.objects.filter(kind=kind.key, language=language).first()
     if found is not None:
         return {
@@ -137,14 +149,9 @@ def template_for(kind: DocumentKind, language: str) -> dict[str, Any]:
             "title": found.title,
             "body": found.body,
         }
-    if language.split("-", maxsplit=1)[0] == source_language():
-        with translation.override(language):
-            return {
-                "language": language,
-                "version": 0,
-                "title": str(kind.title),
-                "body": str(kind.body),
-            }
+    default = default_text(kind, language)
+    if default is not None:
+        return {"language": language, "version": 0, **default}
     raise LookupError(language)
 
 
@@ -220,10 +227,12 @@ def language_name(code: str) -> str:
 
 
 def text_language(kind: DocumentKind, wanted: str | None) -> str:
-    """`wanted` when `kind` has a text in it, else the association's language when it has
-    one, else the source language (whose text the code holds)."""
+    """`wanted` (or its base language: `fr` for `fr-ca`) when `kind` has a text in it, else
+    the association's language when it has one, else the source language (whose text the
+    code holds)."""
     available = template_languages(kind)
-    for language in (wanted, association_language()):
+    base = wanted.split("-", maxsplit=1)[0] if wanted else None
+    for language in (wanted, base, association_language()):
         if language and language in available:
             return language
     return source_language()

@@ -6,9 +6,13 @@ A kind's title and body are written in the outbox's safe template language
 libraries, no includes) and may use only the placeholders the kind declares: those the
 registry fills (`placeholders`) and the fields a committee fills in (`fields`). Staff replace
 the text per language (`DocumentTemplate`); the code's text is the source language's
-(`settings.LANGUAGE_CODE`). A higher app (awards, showcase, events) may register its own kind
+(`settings.LANGUAGE_CODE`) and, through the gettext catalogue, every offered language's
+(`settings.LANGUAGES`) whose catalogue translates both its title and its body
+(`default_text`). A higher app (awards, showcase, events) may register its own kind
 in its AppConfig.ready, or generate one of these with `services.generate_document`."""
 
+import logging
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -19,6 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from twinning.outbox.registry import COMMON_PLACEHOLDERS, check_text
+
+logger = logging.getLogger(__name__)
 
 # Placeholders every document may use, filled by the documents app itself.
 DOCUMENT_PLACEHOLDERS = COMMON_PLACEHOLDERS | {"today"}
@@ -109,6 +115,58 @@ def registered_kinds(*, in_portal: bool | None = None) -> list[DocumentKind]:
 def source_language() -> str:
     """The language the code's texts are written in."""
     return settings.LANGUAGE_CODE.split("-")[0]
+
+
+# Template syntax: what a text holds besides its own words.
+_SYNTAX = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.DOTALL)
+
+
+def _translated(text: str, source: str) -> bool:
+    """Whether the catalogue gave `source` a translation (`text`): it differs, or `source`
+    has no words of its own to translate (a title that is only `{{ award }}`)."""
+    return text != source or not re.search(r"\w", _SYNTAX.sub("", source))
+
+
+def default_text(kind: DocumentKind, language: str) -> dict[str, str] | None:
+    """The code's title and body in `language`: the source language's text; for another
+    language of settings.LANGUAGES, the gettext catalogue's translation when it translates
+    both the title and the body and the translation passes the kind's check; else None.
+    A translation that fails the check (a placeholder the kind does not offer, broken
+    syntax) is logged as a warning and not used: the document falls back to another
+    language rather than fail."""
+    if language.split("-", maxsplit=1)[0] == source_language():
+        with translation.override(language):
+            return {"title": str(kind.title), "body": str(kind.body)}
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        return None
+    with translation.override(None):
+        source = (str(kind.title), str(kind.body))
+    with translation.override(language):
+        title, body = str(kind.title), str(kind.body)
+    if not (_translated(title, source[0]) and _translated(body, source[1])):
+        return None
+    try:
+        check_texts(kind, title=title, body=body)
+    except ValidationError as error:
+        logger.warning(
+            "The %s translation of document %r is not used: %s",
+            language,
+            kind.key,
+            "; ".join(error.messages),
+        )
+        return None
+    return {"title": title, "body": body}
+
+
+def translated_languages(kind: DocumentKind) -> list[str]:
+    """The languages of settings.LANGUAGES, other than the source, the code's text of `kind`
+    is available in through the catalogue (`default_text`), in settings' order."""
+    return [
+        code
+        for code, _name in settings.LANGUAGES
+        if code.split("-", maxsplit=1)[0] != source_language()
+        and default_text(kind, code) is not None
+    ]
 
 
 # --- The standard documents ---------------------------------------------------------------------

@@ -23,7 +23,6 @@ from twinning.core.authz import NotAllowed, acting_user, require
 from twinning.core.services import get_association, log_activity
 from twinning.documents.compose import (
     Composition,
-    association_language,
     base_values,
     compose,
     languages_for,
@@ -118,7 +117,9 @@ def document_inputs(
 
 
 def _languages(kind: Any, member: Member, partnership: Partnership | None, language: str | None):
-    primary = language or association_language()
+    """The chosen language where the kind has a text in it (else the association's, else the
+    source language) and, for a bilingual kind, the partner's (`languages_for`)."""
+    primary = text_language(kind, language)
     partner_country = None
     if partnership is not None:
         partner_country = our_side(member, partnership)[1].country_id

@@ -37,6 +37,7 @@ from twinning.documents.kinds import (
     get_kind,
     registered_kinds,
     source_language,
+    translated_languages,
 )
 from twinning.documents.models import DocumentTemplate, GeneratedDocument
 from twinning.network.models import Member, Partnership
@@ -234,14 +235,23 @@ def staff_template_list(request: HttpRequest) -> HttpResponse:
     ):
         newest[(kind, language)] = max(version, newest.get((kind, language), 0))
     rows = []
+    source = source_language()
     for spec in registered_kinds():
-        languages = sorted({lang for (k, lang) in newest if k == spec.key} | {source_language()})
+        # The source language, then those the catalogue translates the code's text into (in
+        # settings' order), then the others staff wrote.
+        builtin = [source, *translated_languages(spec)]
+        written = sorted({lang for (k, lang) in newest if k == spec.key} - set(builtin))
         rows.append(
             {
                 "kind": spec,
                 "languages": [
-                    (code, language_name(code), newest.get((spec.key, code), 0))
-                    for code in languages
+                    {
+                        "code": code,
+                        "name": language_name(code),
+                        "version": newest.get((spec.key, code), 0),
+                        "translated": code != source and code in builtin,
+                    }
+                    for code in builtin + written
                 ],
             }
         )
@@ -289,6 +299,7 @@ def staff_template_edit(request: HttpRequest, kind: str, language: str) -> HttpR
         "language": language,
         "language_name": language_name(language),
         "current": current,
+        "translated": language.split("-", maxsplit=1)[0] != source_language(),
         "form": form,
         "placeholders": sorted(spec.allowed_placeholders),
         "versions": DocumentTemplate.objects.filter(kind=kind, language=language)[:20],
