@@ -270,9 +270,8 @@ def test_the_manage_page_reads_a_fixed_number_of_queries(
 
 
 LIST_QUERIES = 2
-DETAIL_QUERIES = (
-    10  # a first request renders the sections; a repeated one reads 1 (test_page_cache)
-)
+# A first request renders the page's sections; a repeated one reads 1 (test_page_cache.py).
+DETAIL_QUERIES = 10
 STAFF_LIST_QUERIES = 22
 MINE_QUERIES = 18
 MANAGE_QUERIES = 27
