@@ -21,12 +21,12 @@ from twinning.relief.services import (
     add_photo,
     confirm_need,
     confirm_receipt,
+    confirm_skills_delivered,
     decide_expense,
     post_update,
     record_donation,
     set_shipment_status,
 )
-from twinning.relief.services.shipments import confirm_skills_delivered
 
 pytestmark = pytest.mark.django_db
 
