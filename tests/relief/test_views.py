@@ -270,6 +270,7 @@ def test_the_manage_page_reads_a_fixed_number_of_queries(
 
 
 LIST_QUERIES = 2
+# A first request renders the page's sections; a repeated one reads 1 (test_page_cache.py).
 DETAIL_QUERIES = 10
 STAFF_LIST_QUERIES = 22
 MINE_QUERIES = 18

@@ -112,6 +112,11 @@ class Appeal(TimeStampedModel):
     # and the number of pledges.
     ledger_version = models.PositiveIntegerField(default=0, editable=False)
     pledge_count = models.PositiveIntegerField(default=0, editable=False)
+    # Bumped (F()) by every service that changes what the public page shows besides the
+    # appeal's own row and the ledger: needs and their counts, updates, photos, shipments.
+    # With `ledger_version` and `updated_at` it keys the page's cached sections
+    # (`views.public.appeal_sections`), so a change is seen at once, by construction.
+    page_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AppealQuerySet.as_manager()
 

@@ -116,6 +116,7 @@ def add_photo(*, appeal: Appeal, upload: Any, caption: str, by: Any) -> Photo:
     require(by, "relief.organise_appeal", appeal)
     if not caption.strip():
         raise ValidationError({"caption": _("Say what the photo shows (read by screen readers).")})
+    touch_page(appeal.pk)
     stored = store_upload(upload, allowed=(Kind.IMAGE,), limits=IMAGE_LIMITS, folder=FOLDER)
     names = [f.name for f in stored.files.values()]
     try:
@@ -179,6 +180,7 @@ def add_need(
         need.confirmed_at = timezone.now()
         need.confirmed_by = acting_user(by)
         need.confirmed_by_name = by.get_full_name() or by.email
+    touch_page(appeal.pk)
     need.save()
     log_activity(need, "relief.need.added", by=by, data={"confirmed": need.is_confirmed})
     return need
@@ -201,6 +203,7 @@ def _is_partner_account(by: Any, appeal: Appeal) -> bool:
 def confirm_need(*, need: Need, by: Any) -> Need:
     """The partner side (signed in) confirms a need as it stands."""
     require(by, "relief.partner_appeal", need.appeal)
+    touch_page(need.appeal_id)
     need = Need.objects.select_for_update().get(pk=need.pk)
     if need.confirmed_at is None:
         need.confirmed_at = timezone.now()
@@ -279,6 +282,7 @@ def confirm_needs_with_link(
         raise NotAllowed("relief.partner_link")
     if not name.strip():
         raise ValidationError({"name": _("Enter your name.")})
+    touch_page(link.appeal_id)
     now = timezone.now()
     wanted = set(confirm)
     needs = list(
@@ -324,6 +328,7 @@ def post_update(*, appeal: Appeal, title: str, body: str, by: Any) -> Update:
         author=acting_user(by),
     )
     update.full_clean()
+    touch_page(appeal.pk)
     update.save()
     Appeal.objects.filter(pk=appeal.pk, reported_on__lt=today).update(reported_on=today)
     url = absolute_url(appeal.get_absolute_url())
@@ -356,3 +361,11 @@ def bump(model: Any, pk: int, **fields: int) -> None:
     """Add to counters with F() (exact under concurrent writers; the row is locked by the
     UPDATE until the transaction ends)."""
     model.objects.filter(pk=pk).update(**{f: F(f) + v for f, v in fields.items()})
+
+
+def touch_page(appeal_id: int) -> None:
+    """What the appeal's public page shows has changed (needs, updates, photos, shipments):
+    a new `page_version`, so its cached sections are rendered anew on the next request. Part
+    of the calling service's transaction, and called before it locks any other row: the
+    appeal's row first, the one lock order of the money services (no deadlock)."""
+    bump(Appeal, appeal_id, page_version=1)

@@ -95,7 +95,9 @@ def rebuild_totals(appeals: Any = None) -> int:
     )
     for appeal in appeals:
         Appeal.objects.filter(pk=appeal.pk).update(
-            pledge_count=counts.get(appeal.pk, 0), ledger_version=F("ledger_version") + 1
+            pledge_count=counts.get(appeal.pk, 0),
+            ledger_version=F("ledger_version") + 1,
+            page_version=F("page_version") + 1,  # the money needs' received, below
         )
     money = dict(
         Donation.objects.filter(appeal_id__in=ids, need__isnull=False)

@@ -102,7 +102,8 @@ def record_pledge(
         pledge.quantity = int(quantity)
     pledge.full_clean()
     pledge.save()
-    bump(Appeal, appeal.pk, pledge_count=1)  # the appeal's row first: one lock order
+    # the appeal's row first (one lock order); the need's `pledged` is on the page
+    bump(Appeal, appeal.pk, pledge_count=1, page_version=1)
     if pledge.quantity and need is not None:
         bump(Need, need.pk, pledged=pledge.quantity)
     if pledge.amount is not None:

@@ -28,7 +28,7 @@ from twinning.relief.models import (
     ShipmentLine,
     ShipmentReceipt,
 )
-from twinning.relief.services.appeals import bump, link_for_token
+from twinning.relief.services.appeals import bump, link_for_token, touch_page
 
 
 @transaction.atomic
@@ -45,6 +45,7 @@ def create_shipment(
     chosen = [(p, int(q)) for p, q in lines if q]
     if not chosen:
         raise ValidationError(_("Put at least one pledge of goods in the shipment."))
+    touch_page(appeal.pk)
     shipment = Shipment.objects.create(
         appeal=appeal,
         carrier=carrier.strip()[:100],
@@ -81,6 +82,7 @@ def set_shipment_status(
 ) -> Shipment:
     """Move a shipment to a status on a date (today by default); organisers or staff."""
     require(by, "relief.organise_appeal", shipment.appeal)
+    touch_page(shipment.appeal_id)
     shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
     if status not in Shipment.Status.values:
         raise ValidationError({"status": _("Choose a status.")})
@@ -111,6 +113,7 @@ def _confirm(
     note: str,
     photo: Any,
 ) -> ShipmentReceipt:
+    touch_page(shipment.appeal_id)  # the appeal's row before the shipment's: one lock order
     shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
     if hasattr(shipment, "receipt"):
         raise ValidationError(_("This shipment's receipt is already confirmed."))
@@ -208,6 +211,7 @@ def confirm_receipt_with_link(
 def acknowledge_differences(*, receipt: ShipmentReceipt, by: Any) -> ShipmentReceipt:
     """Staff have looked at a receipt's differences: it leaves their list."""
     require(by, "relief.manage")
+    touch_page(receipt.shipment.appeal_id)
     receipt.acknowledged_at = timezone.now()
     receipt.save(update_fields=["acknowledged_at", "updated_at"])
     log_activity(receipt, "relief.receipt.acknowledged", by=by)
@@ -220,6 +224,7 @@ def confirm_skills_delivered(*, pledge: Pledge, quantity: int | str, by: Any) ->
     delivered (people came, days of training were given): the skills need's fulfilment grows
     by it, never beyond what the pledge promised. ValidationError otherwise."""
     require(by, "relief.partner_appeal", pledge.appeal)
+    touch_page(pledge.appeal_id)
     pledge = Pledge.objects.select_for_update(of=("self",)).select_related("need").get(pk=pledge.pk)
     if pledge.need is None or pledge.need.kind != Need.Kind.SKILLS:
         raise ValidationError(_("Only a pledge of skills is confirmed as delivered here."))

@@ -3,12 +3,16 @@ progress, confirmed needs with their fulfilment, updates, the ledger, shipments)
 as CSV, photos, and the partner contact's single-use link."""
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -36,6 +40,7 @@ from twinning.relief.views import appeal_for
 
 SHIPMENTS_SHOWN = 5  # the latest; the shipments' pages have them all
 LEDGER_SHOWN = 10  # the latest lines of money in and out; the ledger's pages have them all
+SECTIONS_SECONDS = 24 * 60 * 60  # a changed appeal has a new key: the day only frees memory
 
 
 @require_safe
@@ -66,15 +71,51 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
     appeal = appeal_for(request, slug, "relief.view_appeal")
-    totals = list(appeal.totals.all())
-    shipments = list(queries.shipments(appeal)[: SHIPMENTS_SHOWN + 1])
+    progress, sections = appeal_sections(appeal)
     return render(
         request,
         "relief/appeal_detail.html",
         {
             "appeal": appeal,
             "overdue": appeal.is_overdue(association_today()),
-            "progress": queries.progress(appeal, totals),
+            "progress": progress,
+            "sections": sections,
+            "can_pledge": request.user.has_perm("relief.pledge_appeal", appeal)
+            and appeal.status == Appeal.Status.OPEN,
+            "can_organise": request.user.has_perm("relief.organise_appeal", appeal),
+            "can_partner": request.user.has_perm("relief.partner_appeal", appeal),
+        },
+    )
+
+
+def appeal_sections(appeal: Appeal) -> tuple[queries.Progress, SafeString]:
+    """The progress and the rendered sections of the appeal's page (story, photos, needs,
+    updates, the ledger's balances and latest lines, the latest shipments): the same for
+    everyone, so cached under the appeal's versions. Every service that changes what they
+    show moves one of them in its own transaction (`ledger_version`: money in and out;
+    `page_version`: needs, updates, photos, shipments; `updated_at`: the appeal's own
+    fields), so a changed appeal has a new key: never stale, nothing to delete. A hit costs no
+    query; a miss the nine of the sections."""
+    key = ":".join(
+        (
+            "relief:appeal-sections",
+            str(appeal.pk),
+            appeal.updated_at.isoformat(),
+            str(appeal.ledger_version),
+            str(appeal.page_version),
+            str(appeal.pledge_count),
+            get_language() or "",
+        )
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    totals = list(appeal.totals.all())
+    shipments = list(queries.shipments(appeal)[: SHIPMENTS_SHOWN + 1])
+    html = render_to_string(
+        "relief/_appeal_sections.html",
+        {
+            "appeal": appeal,
             "needs": queries.confirmed_needs(appeal),
             "updates": appeal.updates.all()[:10],
             "balances": queries.balances(appeal, totals),
@@ -84,12 +125,11 @@ def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "shipments": shipments[:SHIPMENTS_SHOWN],
             "more_shipments": len(shipments) > SHIPMENTS_SHOWN,
             "photos": appeal.photos.all(),
-            "can_pledge": request.user.has_perm("relief.pledge_appeal", appeal)
-            and appeal.status == Appeal.Status.OPEN,
-            "can_organise": request.user.has_perm("relief.organise_appeal", appeal),
-            "can_partner": request.user.has_perm("relief.partner_appeal", appeal),
         },
     )
+    value = (queries.progress(appeal, totals), html)  # a SafeString, as pickled
+    cache.set(key, value, SECTIONS_SECONDS)
+    return value
 
 
 @require_safe
