@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock run worker demo fmt lint typecheck test test-postgres test-browser ci bench clean
+.PHONY: help install lock run worker demo messages fmt lint typecheck test test-postgres test-browser ci bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -57,6 +57,10 @@ demo: install ## migrate, load the real data (once), print the logins, start sit
 	  $(MANAGE) db_worker --no-reload & \
 	  $(MANAGE) run_scheduler & \
 	  $(MANAGE) runserver --noreload $(ADDR)
+
+messages: install ## update the fr, es and de catalogues from the code and templates (tests' strings are fixtures, not interface)
+	$(MANAGE) makemessages -l fr -l es -l de --ignore '.venv/*' --ignore 'node_modules/*' \
+	  --ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'bench/*' --verbosity 0
 
 fmt: install ## format and fix: ruff, djhtml
 	$(BIN)/ruff format .
