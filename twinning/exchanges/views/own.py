@@ -32,12 +32,12 @@ from twinning.youth.services import is_current_guardian
 GUARDIAN = "exchanges_guardian_consent"
 
 
-class WithdrawForm(forms.Form):
-    scope = forms.ChoiceField(choices=())
+def _scope_choices() -> list[tuple[str, str]]:
+    return [(scope, scope) for scope in get_program(PROGRAM).scopes]
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        self.fields["scope"].choices = [(s, s) for s in get_program(PROGRAM).scopes]
+
+class WithdrawForm(forms.Form):
+    scope = forms.ChoiceField(choices=_scope_choices)
 
 
 # --- The student ---------------------------------------------------------------------------------
