@@ -7,7 +7,9 @@ allergies, passport, visa), incidents, and the private files (application docume
 of the student's room, acceptance letters) are read only on the exchange's pages, by their
 readers, after a fresh re-authentication and with each read logged. Lists show no child's
 date of birth and no free text; the student's emergency contacts and interview notes and
-the monthly contacts' notes are left out of the detail pages too."""
+the monthly contacts' notes are left out of the detail pages too. Matching preferences, school
+distances and reciprocity figures are read on the pages (the demo has none to walk, and the
+admin walk shows every registered model with a row)."""
 
 from typing import Any
 
@@ -22,15 +24,12 @@ from twinning.exchanges.models import (
     HomeVisit,
     HostFamily,
     HouseholdMember,
-    MatchingPreferences,
     MonthlyContact,
     Orientation,
     Placement,
     Quota,
-    ReciprocityFigure,
     Reference,
     School,
-    SchoolDistance,
     Season,
     SendingContact,
     StatusChange,
@@ -178,18 +177,6 @@ class PlacementAdmin(ReadOnlyAdmin):
         return obj.approval.family.family_name
 
 
-@admin.register(MatchingPreferences)
-class MatchingPreferencesAdmin(ReadOnlyAdmin):
-    list_display = ["student", "accepts_pets", "accepts_smoking", "languages"]
-    list_select_related = ["student__person"]
-
-
-@admin.register(SchoolDistance)
-class SchoolDistanceAdmin(ReadOnlyAdmin):
-    list_display = ["family", "school", "km"]
-    list_select_related = ["family", "school"]
-
-
 @admin.register(Orientation)
 class OrientationAdmin(ReadOnlyAdmin):
     list_display = ["student", "kind", "held_on"]
@@ -203,15 +190,3 @@ class MonthlyContactAdmin(ReadOnlyAdmin):
     list_filter = ["contact_with", "method"]
     list_select_related = ["placement__student__person", "placement__approval__family"]
     exclude = ["notes"]
-
-
-@admin.register(ReciprocityFigure)
-class ReciprocityFigureAdmin(ReadOnlyAdmin):
-    list_display = ["season", "partnership", "year", "sending", "hosting", "students"]
-    list_select_related = [
-        "season",
-        "partnership__community_a",
-        "partnership__community_b",
-        "sending",
-        "hosting",
-    ]
