@@ -20,6 +20,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from twinning.core.authz import NotAllowed
+from twinning.exchanges.api import router as exchanges_router
 from twinning.matchmaking.api import router as matchmaking_router
 from twinning.network.api import router as network_router
 from twinning.network.tokens import ScopeMissing, TokenRefused, declared_security
@@ -39,7 +40,8 @@ api = TwinningAPI(
         "The registry of a sister-city association: countries, communities and the "
         "partnerships between them (public, read-only, paginated 50 a page), and, for a "
         "signed-in committee admin, their own member organisations' profiles and partnership "
-        "proposals (session authentication with Django's CSRF token on writes). Machine "
+        "proposals (session authentication with Django's CSRF token on writes); for the "
+        "association's staff, the high-school exchange's figures (no personal data). Machine "
         "clients send an API token, created in the committee portal, as `Authorization: "
         "Bearer twn_...`; each operation lists the scope the token needs under `security`, "
         "and a token acts for its own member organisation only."
@@ -52,6 +54,7 @@ api = TwinningAPI(
 api.add_router("/", network_router)
 api.add_router("/", matchmaking_router)
 api.add_router("/", relief_router)
+api.add_router("/", exchanges_router)
 
 
 def _error_details(error: ValidationError) -> list[dict[str, Any]]:

@@ -209,3 +209,10 @@ ACTOR_CASES.update(
         f"{_I}send_report_alerts": lambda w: {},
     }
 )
+
+# The guardian's withdrawal (youth's `withdraw_consent` checks the actor: the person, verified
+# staff, SYSTEM or the guardian's consent record).
+ACTOR_CASES["exchanges.services.consent.withdraw_exchange_consent"] = lambda w: {
+    "person": w.exchanges.student.person,
+    "scope": "participation",
+}

@@ -12,7 +12,15 @@ POST_ONLY = (405,) * 6
 SIGNED_IN_POST = (302, 405, 405, 405, 405, 405)
 COMMITTEE_PAGE = (302, 404, 200, 404, 404, 200)
 STUDENT_PAGE = (404, 404, 200, 404, 404, 200)
-RESTRICTED_PAGE = (404, 404, 404, 404, 404, 404)  # welfare staff and the coordinator only
+RESTRICTED_PAGE = (404, 404, 404, 404, 404, 404)
+OWN_STUDENT_PAGE = (
+    302,
+    404,
+    404,
+    404,
+    404,
+    404,
+)  # the exchange student themself only  # welfare staff and the coordinator only
 WELFARE_STAFF_PAGE = (302, 404, 404, 404, 302, 404)  # staff_required, then welfare only
 _C = "/exchanges/committees/{member}"
 
@@ -56,6 +64,11 @@ MATRIX = {
     "exchanges:nominate": ("/exchanges/sending/{exchange_quota}/nominate/", NOWHERE),
     "exchanges:consent_open": ("/exchanges/consent/not-a-token/", NOWHERE),
     "exchanges:consent_form": ("/exchanges/consent/", NOWHERE),
+    # The guardian's page needs the session their answer opened; the student's page is the
+    # exchange student's own (tests/exchanges/test_own_pages.py opens both).
+    "exchanges:guardian_home": ("/exchanges/guardian/", NOWHERE),
+    "exchanges:guardian_withdraw": ("/exchanges/guardian/withdraw/", POST_ONLY),
+    "exchanges:student_home": ("/exchanges/mine/", OWN_STUDENT_PAGE),
     "exchanges:family_apply": ("/exchanges/host/apply/", SIGNED_IN),
     "exchanges:family_home": ("/exchanges/host/", SIGNED_IN),
     "exchanges:family_household": (

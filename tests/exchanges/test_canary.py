@@ -3,7 +3,9 @@ number) and of their incidents (what happened, who was involved; section 3): eve
 page (each URL pattern of the `exchanges` namespace, filled with the world's objects), every
 page linked from those and from the role's home, downloads included, is requested as a host
 family, a sending contact (through the link), another committee, the hosting committee's
-admin and local coordinator, the student and a member of the public. The values never appear;
+admin and local coordinator, the student (their own page), another student, the guardian
+(their page, opened by answering the consent link) and a member of the public. The values
+never appear;
 the hosting committee's exchange coordinator and welfare staff do see them, so the scan is
 known to look in the right places."""
 
@@ -74,10 +76,29 @@ def _contact_client(world) -> Client:
     return client
 
 
+def _guardian_client(world) -> Client:
+    """The guardian, their session bound to the consent they answered through a new link (the
+    world's student was accepted on a consent given without one)."""
+    from twinning.core.authz import SYSTEM
+    from twinning.exchanges.services.students import resend_consent_link
+    from twinning.outbox.models import OutboxMessage
+
+    resend_consent_link(student=world.student, by=SYSTEM)
+    message = OutboxMessage.objects.filter(template="exchanges.guardian_consent").latest("pk")
+    (link,) = message.secret_links.values()
+    client = Client()
+    client.get("/" + link.split("/", 3)[3])
+    client.post("/exchanges/consent/", {"participation": "on", "medical": "on", "photos": "on"})
+    return client
+
+
 def test_restricted_details_never_reach_the_refused_roles(world, committee_admin):
     other_admin = UserFactory(email="admin@elsewhere.example")
     MemberFactory(name="Elsewhere").admins.add(other_admin)
+    another_student = h.nominate(world.quota, email="milan@kragujevac.example")
     roles = {
+        "guardian": _guardian_client(world),
+        "another_student": _client_for(another_student.person.user),
         "host_family": _client_for(world.family.user),
         "sending_contact": _contact_client(world),
         "committee_admin_of_another_committee": _client_for(other_admin),
@@ -103,9 +124,14 @@ def test_restricted_details_never_reach_the_refused_roles(world, committee_admin
     }
     paths = _paths(world)
 
-    leaks = {role: _leaks(_crawl(client, paths), CANARIES) for role, client in roles.items()}
+    crawled = {role: _crawl(client, paths) for role, client in roles.items()}
+    leaks = {role: _leaks(pages, CANARIES) for role, pages in crawled.items()}
 
     assert leaks == {role: {} for role in roles}
+    # The scan reached the new pages with what they show.
+    assert b"Withdraw" in crawled["guardian"]["/exchanges/guardian/"]
+    assert b"Your coordinator" in crawled["the_student_themself"]["/exchanges/mine/"]
+    assert b"Your coordinator" not in crawled["another_student"]["/exchanges/mine/"]
 
 
 def test_the_scan_finds_the_values_where_they_belong(world):

@@ -302,6 +302,55 @@ def test_changing_a_placement_ends_the_current_and_opens_the_new(world):
     assert opened.approval == second
 
 
+def test_changing_a_placement_tells_the_families_and_coordinators_concerned(world):
+    first = ph.place(world)
+    second = ph.approved_family(world.member, world.coordinator, "second@example.org")
+    new_coordinator = h.coordinator(world.member, email="new.coord@springfield.example")
+
+    placement.change_placement(
+        placement=first,
+        approval=second,
+        school=world.school,
+        coordinator=new_coordinator,
+        reason="CANARY-REASON the family moved away.",
+        by=SYSTEM,
+    )
+
+    mails = OutboxMessage.objects.filter(template="exchanges.placement_changed").order_by("to")
+    assert [m.to for m in mails] == sorted(
+        [
+            world.family.user.email,
+            "second@example.org",
+            world.coordinator.user.email,
+            "new.coord@springfield.example",
+        ]
+    )
+    by_address = {m.to: m.body for m in mails}
+    assert "/exchanges/host/" in by_address["second@example.org"]
+    assert f"/exchanges/students/{world.student.pk}/" in by_address[world.coordinator.user.email]
+    assert all(
+        "Simpson family" in body and "Carol Coordinator" in body for body in by_address.values()
+    )
+    assert not any("CANARY-REASON" in m.body or "CANARY-REASON" in m.subject for m in mails)
+    assert not any(c in m.body for m in mails for c in h.CANARIES)
+
+
+def test_a_refused_change_of_placement_sends_no_mail(world):
+    first = ph.place(world)
+
+    with pytest.raises(ValidationError):
+        placement.change_placement(
+            placement=first,
+            approval=world.approval,
+            school=world.school,
+            coordinator=world.coordinator,
+            reason=" ",
+            by=SYSTEM,
+        )
+
+    assert not OutboxMessage.objects.filter(template="exchanges.placement_changed").exists()
+
+
 def test_changing_a_placement_needs_a_reason(world):
     first = ph.place(world)
 

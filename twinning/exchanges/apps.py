@@ -8,12 +8,14 @@ class ExchangesConfig(AppConfig):
     verbose_name = _("High-school exchange")
 
     def ready(self) -> None:
-        from twinning.exchanges import emails, navigation, panels
+        # The API module registers its token scope (network.scopes) before any form reads it.
+        from twinning.exchanges import api, emails, navigation, panels  # noqa: F401
         from twinning.exchanges.services.students import register_youth_program
 
         register_youth_program()
         emails.register()
         emails.register_monitoring()
+        emails.register_placement()
         navigation.register()
         navigation.register_monitoring()
         from twinning.core.orphans import register_stored_files

@@ -1,5 +1,7 @@
 """The exchange's e-mails (outbox registry): the sending contact's link, the guardian's consent
-link, each status step of a student, a reference request, and the family's decision."""
+link, each status step of a student, a reference request, the family's decision, a change of
+placement (to the families and coordinators concerned) and a guardian's withdrawal of consent
+(to the coordinators)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +66,51 @@ def register() -> None:
         ),
         description=_("To a host family when their application is approved or declined."),
         placeholders=("family_name", "committee", "outcome", "page_url"),
+    )
+
+
+PLACEMENT_CHANGED = "exchanges.placement_changed"
+CONSENT_WITHDRAWN = "exchanges.consent_withdrawn"
+
+
+def register_placement() -> None:
+    """Section 3's e-mails about a placement and its consent. None names a restricted value,
+    the reason a placement changed, nor anything about a household beyond the family's name."""
+    register_template(
+        PLACEMENT_CHANGED,
+        subject=_("{{ student_name }}'s placement has changed"),
+        body=_(
+            "Hello,\n\nthe placement of {{ student_name }} ({{ season }}) has changed. From "
+            "{{ starts_on }}, {{ student_name }} lives with the {{ family_name }} family and "
+            "attends {{ school }}; the local coordinator is {{ coordinator_name }}.\n\n"
+            "Details (after signing in):\n{{ page_url }}\n"
+        ),
+        description=_(
+            "To the host families (the one the student leaves and the new one) and the local "
+            "coordinators of a placement that changed."
+        ),
+        placeholders=(
+            "student_name",
+            "season",
+            "starts_on",
+            "family_name",
+            "school",
+            "coordinator_name",
+            "page_url",
+        ),
+    )
+    register_template(
+        CONSENT_WITHDRAWN,
+        subject=_("Consent withdrawn: {{ student_name }}"),
+        body=_(
+            "Hello,\n\n{{ student_name }}'s guardian has withdrawn their consent to: "
+            "{{ scopes }}. This took effect at once.\n\nThe student's page:\n{{ page_url }}\n"
+        ),
+        description=_(
+            "To the hosting committee's coordinators of an exchange student whose guardian "
+            "withdrew a consent."
+        ),
+        placeholders=("student_name", "scopes", "page_url"),
     )
 
 

@@ -2,7 +2,7 @@
 hosting committee's exchange pages; a committee admin and the committee's coordinators reach
 their committee's families, students, schools and coordinators; a host family its
 application; a sending contact (through their account or the link kept in the session) their
-students; anyone signed in may apply to host."""
+students; an exchange student their own page; anyone signed in may apply to host."""
 
 from typing import Any, cast
 
@@ -34,8 +34,8 @@ def _committee_links(scope: Scope) -> list[Link]:
 
 
 def _exchange_roles(request: HttpRequest) -> dict[str, bool]:
-    """Whether the user coordinates, hosts or sends, in one query (kept on the request: the
-    three roles are detected together when the session's roles are refreshed)."""
+    """Whether the user coordinates, hosts, sends or is a student, in one query (kept on the
+    request: the four roles are detected together when the session's roles are refreshed)."""
     cached = getattr(request, "_exchange_roles", None)
     if cached is None:
         user = cast(Any, request.user)
@@ -46,11 +46,17 @@ def _exchange_roles(request: HttpRequest) -> dict[str, bool]:
                 coordinator=Exists(Coordinator.objects.filter(user=OuterRef("pk"))),
                 family=Exists(HostFamily.objects.filter(user=OuterRef("pk"))),
                 sending=Exists(SendingContact.objects.filter(user=OuterRef("pk"))),
+                student=Exists(Student.objects.filter(person__user=OuterRef("pk"))),
             )
-            .values("coordinator", "family", "sending")
+            .values("coordinator", "family", "sending", "student")
             .first()
         )
-        cached = row or {"coordinator": False, "family": False, "sending": False}
+        cached = row or {
+            "coordinator": False,
+            "family": False,
+            "sending": False,
+            "student": False,
+        }
         setattr(request, "_exchange_roles", cached)  # noqa: B010 (an attribute of our own)
     return cached
 
@@ -105,6 +111,14 @@ def _sending_links(scope: Scope) -> list[Link]:
     return [Link(_("Our nominated students"), url("exchanges:sending_home"))]
 
 
+def _student(request: HttpRequest) -> list[Scope]:
+    return [{}] if _exchange_roles(request)["student"] else []
+
+
+def _student_links(scope: Scope) -> list[Link]:
+    return [Link(_("My exchange"), url("exchanges:student_home"))]
+
+
 def _account_links(scope: Scope) -> list[Link]:
     return [Link(_("Host an exchange student"), url("exchanges:family_apply"))]
 
@@ -130,7 +144,11 @@ def register() -> None:
         detect=_sending_link,
         cached=False,
     )
+    register_role(
+        "exchange_student", order=59, label=lambda scope: _("Exchange student"), detect=_student
+    )
     register_section("exchange_coordinator", order=10, links=_coordinator_links)
+    register_section("exchange_student", order=10, links=_student_links)
     register_section("host_family", order=10, links=_family_links)
     register_section("sending_contact", order=10, links=_sending_links)
     register_section("sending_link", order=10, links=_sending_links)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from twinning.exchanges.views import committee, family, placement, sending, staff, students
+from twinning.exchanges.views import committee, family, own, placement, sending, staff, students
 
 app_name = "exchanges"
 
@@ -85,6 +85,10 @@ urlpatterns = [
     path("exchanges/sending/<int:quota>/nominate/", sending.nominate, name="nominate"),
     path("exchanges/consent/<str:token>/", sending.consent_open, name="consent_open"),
     path("exchanges/consent/", sending.consent_form, name="consent_form"),
+    path("exchanges/guardian/", own.guardian_home, name="guardian_home"),
+    path("exchanges/guardian/withdraw/", own.guardian_withdraw, name="guardian_withdraw"),
+    # The student themself.
+    path("exchanges/mine/", own.student_home, name="student_home"),
     # The host family and its referees.
     path("exchanges/host/apply/", family.family_apply, name="family_apply"),
     path("exchanges/host/", family.family_home, name="family_home"),

@@ -8,7 +8,8 @@
   file and a local coordinator whose training is current; the student becomes `placed`
   through `students.change_status` (status history, e-mails, audit).
 - `change_placement`: ends the current placement with its reason and opens the new one in
-  the same transaction (the history stays).
+  the same transaction (the history stays), and e-mails the families and local coordinators
+  concerned through the outbox (`exchanges.placement_changed`: never the reason).
 - `record_orientation`: the orientation before arrival and after it, once each.
 
 The ranking's rules (score, higher first; then the nearest school, then the family's name):
@@ -36,13 +37,17 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from twinning.core.authz import acting_user, require
 from twinning.core.dates import association_today
+from twinning.core.reverse import absolute_url
 from twinning.core.services import log_activity
 from twinning.core.special import log_special_read
+from twinning.exchanges.emails import PLACEMENT_CHANGED
 from twinning.exchanges.models import (
     Coordinator,
     FamilyApproval,
@@ -58,6 +63,7 @@ from twinning.exchanges.models import (
 from twinning.exchanges.rules import may_read_restricted
 from twinning.exchanges.services.staff import training_problem
 from twinning.exchanges.services.students import change_status
+from twinning.outbox.services import queue_email
 
 ALLERGY_PENALTY = 100
 SMOKING_PENALTY = 50
@@ -524,7 +530,42 @@ def change_placement(
         by=by,
         data={"student": student.pk, "ended": current.pk, "approval": locked.pk},
     )
+    _placement_changed_mail(ended=current, opened=opened, by=by)
     return opened
+
+
+def _placement_changed_mail(*, ended: Placement, opened: Placement, by: Any) -> None:
+    """Tell the families concerned (the one the student leaves and the new one) and the local
+    coordinators (the former and the new) of the new placement, once per address. A family
+    reads its own page, a coordinator the student's. Neither the reason nor anything
+    restricted goes in the mail."""
+    student = opened.student
+    family_page = absolute_url(reverse("exchanges:family_home"))
+    student_page = absolute_url(reverse("exchanges:student_detail", kwargs={"pk": student.pk}))
+    recipients: dict[str, str] = {}
+    for placement in (ended, opened):
+        family_user = placement.approval.family.user
+        coordinator_user = placement.coordinator.user
+        if coordinator_user.email:
+            recipients.setdefault(coordinator_user.email.lower(), student_page)
+        if family_user.email:
+            recipients.setdefault(family_user.email.lower(), family_page)
+    context = {
+        "student_name": student.name,
+        "season": student.season.name,
+        "starts_on": date_format(opened.starts_on, "DATE_FORMAT"),
+        "family_name": opened.approval.family.family_name,
+        "school": opened.school.name,
+        "coordinator_name": opened.coordinator.name,
+    }
+    for address, page_url in sorted(recipients.items()):
+        queue_email(
+            to=address,
+            template=PLACEMENT_CHANGED,
+            context={**context, "page_url": page_url},
+            related=opened,
+            by=by,
+        )
 
 
 # --- Orientation ---------------------------------------------------------------------------------

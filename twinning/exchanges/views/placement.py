@@ -143,7 +143,11 @@ def placement_change(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, flat_errors(error))
         return redirect("exchanges:student_matching", pk=student.pk)
     messages.success(
-        request, _("The placement is changed; the earlier one is kept in the history.")
+        request,
+        _(
+            "The placement is changed; the earlier one is kept in the history. The families "
+            "and coordinators concerned are told by e-mail."
+        ),
     )
     return redirect("exchanges:student_detail", pk=student.pk)
 

@@ -1,6 +1,7 @@
 """The sending committee's pages: the contact's single-use link (opening shows a button, the
 POST spends it and keeps the contact in the session), their places and students, and the
-nomination form. The guardian's consent link and answer (youth's consent services)."""
+nomination form. The guardian's consent link and answer (youth's consent services); the answer
+opens the guardian's page (views/own.py) for the session."""
 
 from django import forms
 from django.contrib import messages
@@ -18,6 +19,7 @@ from twinning.exchanges.models import Student
 from twinning.exchanges.navigation import CONTACT_SESSION
 from twinning.exchanges.services import students as services
 from twinning.exchanges.views.common import contact_for, session_contacts
+from twinning.exchanges.views.own import GUARDIAN
 from twinning.youth.programs import get_program
 from twinning.youth.services import (
     ConsentLinkExpired,
@@ -132,13 +134,15 @@ def consent_form(request: HttpRequest) -> HttpResponse:
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            answer_consent(token=token, granted=form.granted(), program=services.PROGRAM)
+            consent = answer_consent(token=token, granted=form.granted(), program=services.PROGRAM)
         except (ConsentLinkInvalid, ConsentLinkExpired):
             return _unusable(request)
         except ValidationError as error:
             add_service_error(form, error)
         else:
             del request.session[ANSWERING]
+            # The guardian's page (own.guardian_home) reads this, as the summit's does.
+            request.session[GUARDIAN] = consent.pk
             return render(request, "exchanges/consent_done.html")
     context = {"form": form, "student": consent.person, "notice": services.notice_text()}
     return render(request, "exchanges/consent_form.html", context)
