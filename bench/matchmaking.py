@@ -12,6 +12,9 @@ beside a baseline measured in the same run, never asserted.
 4. The municipal expertise exchange: staff's matching page (open requests, 20 a page, each
    with its best offers ranked in memory) and one request's page, at 1x (50 offers, 30 open
    requests) and 10x (500 offers, 300 open requests): p50 beside the baseline, queries at both.
+5. A committee's own pages (its membership checked: a current membership is made for the
+   seeker's member): its suggestions page over the full registry and its request's page with
+   the offers ranked for it; p50 beside the baseline, queries at both sizes.
 
 Rows are made in bulk (setting the stage); profiles through their model's checks are not
 needed for reading. Its own SQLite database under var/bench/matchmaking."""
@@ -206,7 +209,11 @@ def expertise_pages(request_pk: int) -> dict[str, str]:
 
 
 def expertise_timings(client, request_pk: int, base: float, base_cpu: float) -> None:
-    for label, path in expertise_pages(request_pk).items():
+    page_timings(client, expertise_pages(request_pk), base, base_cpu)
+
+
+def page_timings(client, paths: dict[str, str], base: float, base_cpu: float) -> None:
+    for label, path in paths.items():
         value, cpu = p50(client, path, 15)
         print(
             f"  {label:<52} {value:>8.1f} {value / base:>7.1f} {cpu:>7.1f} {cpu / base_cpu:>7.1f}"
@@ -227,6 +234,67 @@ def staff_client():
     session["otp_device_id"] = device.persistent_id
     session.save()
     return client
+
+
+def committee_client(tag: str):
+    """The committee admin of the `tag` registry's first member (holding the seeker), its
+    membership current: the committee's own pages, with their membership check."""
+    import datetime
+    from decimal import Decimal
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from twinning.accounts.models import User
+    from twinning.members.models import Membership, MembershipType
+    from twinning.members.services.summary import refresh_member_summaries
+    from twinning.network.models import Member
+
+    member = Member.objects.get(slug=f"{tag}-committee-0")
+    kind, _ = MembershipType.objects.get_or_create(
+        name="Bench membership", defaults={"period": "rolling"}
+    )
+    today, now = timezone.localdate(), timezone.now()
+    Membership.objects.create(
+        member=member,
+        membership_type=kind,
+        start=today - datetime.timedelta(days=30),
+        end=today + datetime.timedelta(days=300),
+        grace_end=today + datetime.timedelta(days=330),
+        fee=Decimal("300"),
+        applied_at=now,
+        approved_at=now,
+    )
+    refresh_member_summaries([member])
+    admin, _ = User.objects.get_or_create(email=f"admin@{tag}.bench.example")
+    member.admins.add(admin)
+    client = Client()
+    client.force_login(admin)
+    return client, member
+
+
+def committee_pages(member, seeker, request_pk: int) -> dict[str, str]:
+    portal = f"/portal/{member.slug}/matchmaking/"
+    return {
+        "committee's own suggestions page": f"{portal}{seeker.slug}/suggestions/",
+        "committee's request with its ranked offers": f"{portal}expertise/requests/{request_pk}/",
+    }
+
+
+def committee_request(tag: str, member, seeker, rng: random.Random) -> int:
+    """An open request of the committee's member for its own community (the committee's
+    request page), in a field with offers."""
+    from twinning.matchmaking.models import ExpertiseRequest
+
+    return ExpertiseRequest.objects.create(
+        member=member,
+        community=seeker,
+        via="account",
+        field=rng.choice(EXPERTISE_FIELDS),
+        problem="Our pipes leak.",
+        languages=rng.sample(LANGUAGES, 2),
+        forms=rng.sample(FORMS, 1),
+    ).pk
 
 
 def timed(label: str, function, runs: int = 9) -> float:
@@ -268,6 +336,11 @@ def main() -> None:
     few = counts(client, small_seeker)
     small_request = make_expertise("s", 50, 30, rng)
     few.update(page_queries(client, expertise_pages(small_request)))
+    small_committee, small_member = committee_client("s")
+    small_own = committee_request("s", small_member, small_seeker, rng)
+    few.update(
+        page_queries(small_committee, committee_pages(small_member, small_seeker, small_own))
+    )
 
     section("The expertise exchange at 1x: 50 offers, 30 open requests")
     base, base_cpu = p50(client, "/bench/baseline/", 60)
@@ -297,21 +370,25 @@ def main() -> None:
     print(f"  {'page':<52} {'p50 ms':>8} {'x base':>7} {'cpu ms':>7} {'x base':>7}")
     label = "baseline (bare view, 20 rows)"
     print(f"  {label:<52} {base:>8.1f} {1.0:>7.1f} {base_cpu:>7.1f} {1.0:>7.1f}")
-    for label, path in pages(seeker).items():
-        value, cpu = p50(client, path, 15)
-        print(
-            f"  {label:<52} {value:>8.1f} {value / base:>7.1f} {cpu:>7.1f} {cpu / base_cpu:>7.1f}"
-        )
+    page_timings(client, pages(seeker), base, base_cpu)
 
     big_request = make_expertise("b", 500, 300, rng)
+    big_committee, big_member = committee_client("b")
+    big_own = committee_request("b", big_member, seeker, rng)
     section("The expertise exchange at 10x: 550 offers, 330 open requests (both registries)")
     print(f"  {'page':<52} {'p50 ms':>8} {'x base':>7} {'cpu ms':>7} {'x base':>7}")
     print(f"  {BASE_LABEL:<52} {base:>8.1f} {1.0:>7.1f} {base_cpu:>7.1f} {1.0:>7.1f}")
     expertise_timings(client, big_request, base, base_cpu)
 
+    section("A committee's own pages at the full registry (its membership checked)")
+    print(f"  {'page':<52} {'p50 ms':>8} {'x base':>7} {'cpu ms':>7} {'x base':>7}")
+    print(f"  {BASE_LABEL:<52} {base:>8.1f} {1.0:>7.1f} {base_cpu:>7.1f} {1.0:>7.1f}")
+    page_timings(big_committee, committee_pages(big_member, seeker, big_own), base, base_cpu)
+
     section("SQL queries per page at a tenth of the registry and at the full one (goal: same)")
     many = counts(client, seeker)
     many.update(page_queries(client, expertise_pages(big_request)))
+    many.update(page_queries(big_committee, committee_pages(big_member, seeker, big_own)))
     print(f"  {'page':<52} {'1x':>6} {'10x':>7}")
     for label in few:
         print(f"  {label:<52} {few[label]:>6} {many[label]:>7}")

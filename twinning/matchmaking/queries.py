@@ -5,7 +5,7 @@ list of seeking profiles with its filters."""
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import FilteredRelation, Q, QuerySet
 
 from twinning.matchmaking.languages import official_languages
 from twinning.matchmaking.models import ExpertiseOffer, ExpertiseRequest, Interest, SeekingProfile
@@ -182,22 +182,39 @@ def offer_suggestions(
 ) -> dict[int, list[OfferRow]]:
     """For each request, the open offers that fit it, ranked, with their communities: three
     or four queries whatever the number of requests and offers. The open offers in the requests'
-    fields are ranked as plain values in memory; only the kept ones are read whole."""
+    fields are ranked as plain values in memory; only the kept ones are read whole. An offer
+    matched with a request before (and declined: the request is open again) is not suggested
+    for it again (`match_request` would refuse it)."""
     if not requests:
         return {}
+    # Each open offer once, or once per earlier match with one of these requests (a request
+    # open again had its matches declined: never suggest those offers to it again). The
+    # filtered join reads them in the same query.
+    before = FilteredRelation("matches", condition=Q(matches__request__in=[r.pk for r in requests]))
     rows = (
         ExpertiseOffer.objects.open()
         .filter(field__in={r.field for r in requests})
-        .values_list("pk", "community_id", "field", "languages", "forms")
+        .annotate(before=before)
+        .values_list("pk", "community_id", "field", "languages", "forms", "before__request_id")
         .order_by()
     )
-    wants = [
-        Want(pk, community, field, frozenset(languages or ()), frozenset(forms or ()))
-        for pk, community, field, languages, forms in rows
-    ]
+    wants: dict[int, Want] = {}
+    declined: dict[int, set[int]] = {}
+    for pk, community, field, languages, forms, declined_for in rows:
+        if pk not in wants:
+            wants[pk] = Want(
+                pk, community, field, frozenset(languages or ()), frozenset(forms or ())
+            )
+        if declined_for is not None:
+            declined.setdefault(declined_for, set()).add(pk)
     partners = partners_among({r.community_id for r in requests})
     ranked = {
-        request.pk: rank_offers(want_of(request), wants, partners, limit=limit)
+        request.pk: rank_offers(
+            want_of(request),
+            [w for pk, w in wants.items() if pk not in declined.get(request.pk, ())],
+            partners,
+            limit=limit,
+        )
         for request in requests
     }
     kept = {s.offer.pk for suggestions in ranked.values() for s in suggestions}
