@@ -6,8 +6,11 @@ beside a baseline measured in the same run, never asserted.
    profiles. Timed: reading the registry for the scoring (three queries) and the in-memory
    ranking of every community for one seeker.
 2. Pages (in-process, the same Django stack as the bare baseline view of bench/urls.py): a
-   profile's suggestions (staff's page: the same reads as the committee's) and the public
-   `/seeking/`; p50 beside the baseline (goal: within 10x), wall time and this process's CPU.
+   profile's suggestions (staff's page: the same reads as the committee's; warm, and as the
+   first request after a change of the registry) and the public `/seeking/`; p50 beside the
+   baseline (goal: within 10x), wall time and this process's CPU. Each page is requested
+   alternately with the baseline and compared with that paired baseline (the machine is
+   shared: load changes within a run); each section's own baseline is printed too.
 3. SQL queries of those pages at a tenth of the registry and at the full one (goal: the same).
 4. The municipal expertise exchange: staff's matching page (open requests, 20 a page, each
    with its best offers ranked in memory) and one request's page, at 1x (50 offers, 30 open
@@ -212,12 +215,47 @@ def expertise_timings(client, request_pk: int, base: float, base_cpu: float) -> 
     page_timings(client, expertise_pages(request_pk), base, base_cpu)
 
 
-def page_timings(client, paths: dict[str, str], base: float, base_cpu: float) -> None:
+def page_timings(
+    client, paths: dict[str, str], base: float, base_cpu: float, *, cold: bool = False
+) -> None:
+    """Each page's p50 (wall, CPU) and its ratio to the baseline measured alternately with it
+    (a baseline request before each page request, so both see the same load on a shared
+    machine); `base` is the section's own baseline, printed for reference."""
+    del base, base_cpu  # the paired baseline is the one compared with
     for label, path in paths.items():
-        value, cpu = p50(client, path, 15)
+        (value, cpu), (paired, paired_cpu) = paired_p50(client, path, 15, cold=cold)
         print(
-            f"  {label:<52} {value:>8.1f} {value / base:>7.1f} {cpu:>7.1f} {cpu / base_cpu:>7.1f}"
+            f"  {label:<52} {value:>8.1f} {value / paired:>7.1f} {cpu:>7.1f} "
+            f"{cpu / paired_cpu:>7.1f}   (paired baseline {paired:.1f} / {paired_cpu:.1f} ms)"
         )
+
+
+def paired_p50(
+    client, path: str, runs: int, *, cold: bool = False
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """p50 (wall, CPU ms) of `path` and of the baseline, requested alternately. `cold`: the
+    process's memo of the registry snapshot and its rankings is dropped before each request
+    of `path` (the first request after a change of the registry)."""
+    from twinning.matchmaking import queries
+
+    for _ in range(2):
+        client.get(path)
+        client.get("/bench/baseline/")
+    samples: dict[str, tuple[list[float], list[float]]] = {"page": ([], []), "base": ([], [])}
+    for _ in range(runs):
+        for kind, url in (("base", "/bench/baseline/"), ("page", path)):
+            if cold and kind == "page":
+                queries._memo = None
+            start, start_cpu = time.perf_counter(), time.process_time()
+            if client.get(url).status_code != 200:
+                raise RuntimeError(url)
+            samples[kind][0].append((time.perf_counter() - start) * 1000)
+            samples[kind][1].append((time.process_time() - start_cpu) * 1000)
+    page, base = samples["page"], samples["base"]
+    return (
+        (statistics.median(page[0]), statistics.median(page[1])),
+        (statistics.median(base[0]), statistics.median(base[1])),
+    )
 
 
 def staff_client():
@@ -311,11 +349,12 @@ def timed(label: str, function, runs: int = 9) -> float:
 p50 = p50_in_process
 
 
+SUGGESTIONS = "suggestions for one community (staff's page)"
+
+
 def pages(seeker) -> dict[str, str]:
     return {
-        "suggestions for one community (staff's page)": (
-            f"/staff/matchmaking/{seeker.slug}/suggestions/"
-        ),
+        SUGGESTIONS: f"/staff/matchmaking/{seeker.slug}/suggestions/",
         "public /seeking/ (30 a page, map)": "/seeking/",
         "public /seeking/ filtered (region, field)": "/seeking/?region=europe&field=youth",
     }
@@ -325,11 +364,31 @@ def counts(client, seeker) -> dict[str, int]:
     return page_queries(client, pages(seeker))
 
 
+def full_registry(rng: random.Random):
+    """Section 1: the full registry made, its read and its ranking timed; returns the seeker."""
+    from twinning.matchmaking.queries import read_registry, registry_version
+    from twinning.matchmaking.scoring import suggest
+    from twinning.network.models import Community, Partnership
+
+    section("A registry of 500 member communities, ~2,500 partners abroad, 300 profiles")
+    started = time.perf_counter()
+    seeker = make_registry("b", 500, 300, rng)
+    print(
+        f"  set up in {time.perf_counter() - started:.1f} s: {Community.objects.count():,} "
+        f"communities, {Partnership.objects.count():,} partnerships (both registries)"
+    )
+    registry = read_registry()
+    timed("reading the registry for the scoring (3 queries)", read_registry)
+    timed("the registry's version (2 queries)", registry_version)
+    timed(
+        "ranking every community for one seeker (in memory)",
+        lambda: suggest(registry, registry.nodes[seeker.pk]),
+    )
+    return seeker
+
+
 def main() -> None:
     setup_django()
-    from twinning.matchmaking.queries import registry_snapshot
-    from twinning.matchmaking.scoring import suggest
-
     rng = random.Random(11)
     client = staff_client()
     small_seeker = make_registry("s", 50, 30, rng)
@@ -349,21 +408,7 @@ def main() -> None:
     print(f"  {label:<52} {base:>8.1f} {1.0:>7.1f} {base_cpu:>7.1f} {1.0:>7.1f}")
     expertise_timings(client, small_request, base, base_cpu)
 
-    section("A registry of 500 member communities, ~2,500 partners abroad, 300 profiles")
-    started = time.perf_counter()
-    seeker = make_registry("b", 500, 300, rng)
-    from twinning.network.models import Community, Partnership
-
-    print(
-        f"  set up in {time.perf_counter() - started:.1f} s: {Community.objects.count():,} "
-        f"communities, {Partnership.objects.count():,} partnerships (both registries)"
-    )
-    registry = registry_snapshot()
-    timed("registry snapshot (3 queries)", registry_snapshot)
-    timed(
-        "ranking every community for one seeker (in memory)",
-        lambda: suggest(registry, registry.nodes[seeker.pk]),
-    )
+    seeker = full_registry(rng)
 
     section("Pages at the full registry (in-process, same stack as baseline)")
     base, base_cpu = p50(client, "/bench/baseline/", 60)
@@ -371,6 +416,8 @@ def main() -> None:
     label = "baseline (bare view, 20 rows)"
     print(f"  {label:<52} {base:>8.1f} {1.0:>7.1f} {base_cpu:>7.1f} {1.0:>7.1f}")
     page_timings(client, pages(seeker), base, base_cpu)
+    cold = {"the same, the registry changed since (read again)": pages(seeker)[SUGGESTIONS]}
+    page_timings(client, cold, base, base_cpu, cold=True)
 
     big_request = make_expertise("b", 500, 300, rng)
     big_committee, big_member = committee_client("b")

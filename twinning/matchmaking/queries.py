@@ -1,10 +1,13 @@
 """Reads of matchmaking for pages and the API: the registry as the scoring sees it (three
-queries whatever its size), a seeker's suggestions with their communities, and the public
-list of seeking profiles with its filters."""
+queries whatever its size, kept by the process while the registry's version is unchanged), a
+seeker's suggestions with their communities, and the public list of seeking profiles with its
+filters."""
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import FilteredRelation, Q, QuerySet
 
 from twinning.matchmaking.languages import official_languages
@@ -12,14 +15,17 @@ from twinning.matchmaking.models import ExpertiseOffer, ExpertiseRequest, Intere
 from twinning.matchmaking.scoring import (
     Node,
     OfferSuggestion,
+    Ranked,
     Registry,
     Suggestion,
     Want,
     Wishes,
+    explain,
+    rank,
     rank_offers,
-    suggest,
 )
-from twinning.network.models import Community, Partnership
+from twinning.network.mapdata import map_data_version
+from twinning.network.models import Community, Country, Partnership
 from twinning.network.text import fold
 
 
@@ -32,7 +38,59 @@ def _wishes(profile: Any) -> Wishes:
     )
 
 
+# The last snapshot this process read, with the version of the registry it was read at, and
+# the rankings made on it (per seeker and length): the suggestions pages of one registry
+# version reuse them (reading 3,300 communities, their partnerships and profiles, and ranking
+# them all for a seeker, cost more than the rest of the page). Per process, not in the shared
+# cache: unpickling it from there would cost about as much as reading it again.
+RANKINGS_KEPT = 500
+
+
+@dataclass
+class _Memo:
+    version: str
+    registry: Registry
+    rankings: dict[tuple[int, int], Ranked]
+
+
+_memo: _Memo | None = None
+
+
+def registry_version() -> str:
+    """A short hash that changes whenever a community, partnership, seeking profile or country
+    is added or removed, a community, partnership or profile saved, or network's map data
+    invalidated (its writes with `QuerySet.update()`): two queries of single aggregates,
+    whatever the registry's size (network's `map_data_version`, then the profiles' and
+    countries')."""
+    quote = connection.ops.quote_name
+    profiles = quote(SeekingProfile._meta.db_table)
+    countries = quote(Country._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {profiles}), "  # noqa: S608 (no input)
+            f"(SELECT MAX({quote('updated_at')}) FROM {profiles}), "
+            f"(SELECT COUNT(*) FROM {countries})"
+        )
+        row = cursor.fetchone()
+    parts = [map_data_version(), *map(str, row)]
+    return hashlib.blake2b("|".join(parts).encode(), digest_size=10).hexdigest()
+
+
 def registry_snapshot() -> Registry:
+    """The registry as the scoring sees it: read again (three queries) only when its version
+    changed since this process last read it (two queries to know)."""
+    return _current().registry
+
+
+def _current() -> _Memo:
+    global _memo  # noqa: PLW0603 (the process's one memo, replaced whole)
+    version = registry_version()
+    if _memo is None or _memo.version != version:
+        _memo = _Memo(version, read_registry(), {})
+    return _memo
+
+
+def read_registry() -> Registry:
     """Every community, every partnership and every profile, in three queries."""
     profiles = {
         row["community_id"]: row
@@ -86,10 +144,18 @@ class SuggestionRow:
 
 def suggestions_for(community: Community, *, limit: int = 20) -> list[SuggestionRow]:
     """The best partners for `community` with their communities and the interest either side
-    expressed: five queries over a registry of any size (the ranking is in memory)."""
-    registry = registry_snapshot()
-    seeker = registry.nodes[community.pk]
-    ranked = suggest(registry, seeker, limit=limit)
+    expressed, over a registry of any size (the ranking is in memory): four queries while the
+    registry is unchanged since this process read it (its version, two; the communities kept,
+    the interest), seven after a change (the registry read again, three). The ranking itself
+    is kept with the snapshot, per seeker, until the registry changes."""
+    memo = _current()
+    registry = memo.registry
+    key = (community.pk, limit)
+    if key not in memo.rankings:
+        if len(memo.rankings) >= RANKINGS_KEPT:
+            memo.rankings.clear()
+        memo.rankings[key] = rank(registry, registry.nodes[community.pk], limit=limit)
+    ranked = explain(registry, memo.rankings[key])
     pks = [s.node.pk for s in ranked]
     communities = Community.objects.select_related("country").in_bulk(pks)
     sent, received = interest_sets(community)
@@ -198,25 +264,23 @@ def offer_suggestions(
         .values_list("pk", "community_id", "field", "languages", "forms", "before__request_id")
         .order_by()
     )
-    wants: dict[int, Want] = {}
+    by_field: dict[str, dict[int, Want]] = {}  # each request is ranked against its field's only
     declined: dict[int, set[int]] = {}
     for pk, community, field, languages, forms, declined_for in rows:
-        if pk not in wants:
-            wants[pk] = Want(
+        in_field = by_field.setdefault(field, {})
+        if pk not in in_field:
+            in_field[pk] = Want(
                 pk, community, field, frozenset(languages or ()), frozenset(forms or ())
             )
         if declined_for is not None:
             declined.setdefault(declined_for, set()).add(pk)
     partners = partners_among({r.community_id for r in requests})
-    ranked = {
-        request.pk: rank_offers(
-            want_of(request),
-            [w for pk, w in wants.items() if pk not in declined.get(request.pk, ())],
-            partners,
-            limit=limit,
-        )
-        for request in requests
-    }
+    ranked = {}
+    for request in requests:
+        offers = by_field.get(request.field, {})
+        never = declined.get(request.pk)
+        fitting = [w for pk, w in offers.items() if pk not in never] if never else offers.values()
+        ranked[request.pk] = rank_offers(want_of(request), fitting, partners, limit=limit)
     kept = {s.offer.pk for suggestions in ranked.values() for s in suggestions}
     offers = ExpertiseOffer.objects.select_related("community__country", "member").in_bulk(kept)
     return {
