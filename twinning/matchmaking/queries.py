@@ -277,9 +277,13 @@ def offer_suggestions(
     partners = partners_among({r.community_id for r in requests})
     ranked = {}
     for request in requests:
-        offers = by_field.get(request.field, {})
+        field_offers = by_field.get(request.field, {})
         never = declined.get(request.pk)
-        fitting = [w for pk, w in offers.items() if pk not in never] if never else offers.values()
+        fitting = (
+            [w for pk, w in field_offers.items() if pk not in never]
+            if never
+            else field_offers.values()
+        )
         ranked[request.pk] = rank_offers(want_of(request), fitting, partners, limit=limit)
     kept = {s.offer.pk for suggestions in ranked.values() for s in suggestions}
     offers = ExpertiseOffer.objects.select_related("community__country", "member").in_bulk(kept)
