@@ -6,12 +6,18 @@ beside a baseline measured in the same run, never asserted.
    profiles. Timed: reading the registry for the scoring (three queries) and the in-memory
    ranking of every community for one seeker.
 2. Pages (in-process, the same Django stack as the bare baseline view of bench/urls.py): a
-   profile's suggestions (staff's page: the same reads as the committee's) and the public
-   `/seeking/`; p50 beside the baseline (goal: within 10x), wall time and this process's CPU.
+   profile's suggestions (staff's page: the same reads as the committee's; warm, and as the
+   first request after a change of the registry) and the public `/seeking/`; p50 beside the
+   baseline (goal: within 10x), wall time and this process's CPU. Each page is requested
+   alternately with the baseline and compared with that paired baseline (the machine is
+   shared: load changes within a run); each section's own baseline is printed too.
 3. SQL queries of those pages at a tenth of the registry and at the full one (goal: the same).
 4. The municipal expertise exchange: staff's matching page (open requests, 20 a page, each
    with its best offers ranked in memory) and one request's page, at 1x (50 offers, 30 open
    requests) and 10x (500 offers, 300 open requests): p50 beside the baseline, queries at both.
+5. A committee's own pages (its membership checked: a current membership is made for the
+   seeker's member): its suggestions page over the full registry and its request's page with
+   the offers ranked for it; p50 beside the baseline, queries at both sizes.
 
 Rows are made in bulk (setting the stage); profiles through their model's checks are not
 needed for reading. Its own SQLite database under var/bench/matchmaking."""
@@ -206,11 +212,50 @@ def expertise_pages(request_pk: int) -> dict[str, str]:
 
 
 def expertise_timings(client, request_pk: int, base: float, base_cpu: float) -> None:
-    for label, path in expertise_pages(request_pk).items():
-        value, cpu = p50(client, path, 15)
+    page_timings(client, expertise_pages(request_pk), base, base_cpu)
+
+
+def page_timings(
+    client, paths: dict[str, str], base: float, base_cpu: float, *, cold: bool = False
+) -> None:
+    """Each page's p50 (wall, CPU) and its ratio to the baseline measured alternately with it
+    (a baseline request before each page request, so both see the same load on a shared
+    machine); `base` is the section's own baseline, printed for reference."""
+    del base, base_cpu  # the paired baseline is the one compared with
+    for label, path in paths.items():
+        (value, cpu), (paired, paired_cpu) = paired_p50(client, path, 15, cold=cold)
         print(
-            f"  {label:<52} {value:>8.1f} {value / base:>7.1f} {cpu:>7.1f} {cpu / base_cpu:>7.1f}"
+            f"  {label:<52} {value:>8.1f} {value / paired:>7.1f} {cpu:>7.1f} "
+            f"{cpu / paired_cpu:>7.1f}   (paired baseline {paired:.1f} / {paired_cpu:.1f} ms)"
         )
+
+
+def paired_p50(
+    client, path: str, runs: int, *, cold: bool = False
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """p50 (wall, CPU ms) of `path` and of the baseline, requested alternately. `cold`: the
+    process's memo of the registry snapshot and its rankings is dropped before each request
+    of `path` (the first request after a change of the registry)."""
+    from twinning.matchmaking import queries
+
+    for _ in range(2):
+        client.get(path)
+        client.get("/bench/baseline/")
+    samples: dict[str, tuple[list[float], list[float]]] = {"page": ([], []), "base": ([], [])}
+    for _ in range(runs):
+        for kind, url in (("base", "/bench/baseline/"), ("page", path)):
+            if cold and kind == "page":
+                queries._memo = None
+            start, start_cpu = time.perf_counter(), time.process_time()
+            if client.get(url).status_code != 200:
+                raise RuntimeError(url)
+            samples[kind][0].append((time.perf_counter() - start) * 1000)
+            samples[kind][1].append((time.process_time() - start_cpu) * 1000)
+    page, base = samples["page"], samples["base"]
+    return (
+        (statistics.median(page[0]), statistics.median(page[1])),
+        (statistics.median(base[0]), statistics.median(base[1])),
+    )
 
 
 def staff_client():
@@ -229,6 +274,67 @@ def staff_client():
     return client
 
 
+def committee_client(tag: str):
+    """The committee admin of the `tag` registry's first member (holding the seeker), its
+    membership current: the committee's own pages, with their membership check."""
+    import datetime
+    from decimal import Decimal
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from twinning.accounts.models import User
+    from twinning.members.models import Membership, MembershipType
+    from twinning.members.services.summary import refresh_member_summaries
+    from twinning.network.models import Member
+
+    member = Member.objects.get(slug=f"{tag}-committee-0")
+    kind, _ = MembershipType.objects.get_or_create(
+        name="Bench membership", defaults={"period": "rolling"}
+    )
+    today, now = timezone.localdate(), timezone.now()
+    Membership.objects.create(
+        member=member,
+        membership_type=kind,
+        start=today - datetime.timedelta(days=30),
+        end=today + datetime.timedelta(days=300),
+        grace_end=today + datetime.timedelta(days=330),
+        fee=Decimal("300"),
+        applied_at=now,
+        approved_at=now,
+    )
+    refresh_member_summaries([member])
+    admin, _ = User.objects.get_or_create(email=f"admin@{tag}.bench.example")
+    member.admins.add(admin)
+    client = Client()
+    client.force_login(admin)
+    return client, member
+
+
+def committee_pages(member, seeker, request_pk: int) -> dict[str, str]:
+    portal = f"/portal/{member.slug}/matchmaking/"
+    return {
+        "committee's own suggestions page": f"{portal}{seeker.slug}/suggestions/",
+        "committee's request with its ranked offers": f"{portal}expertise/requests/{request_pk}/",
+    }
+
+
+def committee_request(tag: str, member, seeker, rng: random.Random) -> int:
+    """An open request of the committee's member for its own community (the committee's
+    request page), in a field with offers."""
+    from twinning.matchmaking.models import ExpertiseRequest
+
+    return ExpertiseRequest.objects.create(
+        member=member,
+        community=seeker,
+        via="account",
+        field=rng.choice(EXPERTISE_FIELDS),
+        problem="Our pipes leak.",
+        languages=rng.sample(LANGUAGES, 2),
+        forms=rng.sample(FORMS, 1),
+    ).pk
+
+
 def timed(label: str, function, runs: int = 9) -> float:
     times = []
     for _ in range(runs):
@@ -243,11 +349,12 @@ def timed(label: str, function, runs: int = 9) -> float:
 p50 = p50_in_process
 
 
+SUGGESTIONS = "suggestions for one community (staff's page)"
+
+
 def pages(seeker) -> dict[str, str]:
     return {
-        "suggestions for one community (staff's page)": (
-            f"/staff/matchmaking/{seeker.slug}/suggestions/"
-        ),
+        SUGGESTIONS: f"/staff/matchmaking/{seeker.slug}/suggestions/",
         "public /seeking/ (30 a page, map)": "/seeking/",
         "public /seeking/ filtered (region, field)": "/seeking/?region=europe&field=youth",
     }
@@ -257,17 +364,42 @@ def counts(client, seeker) -> dict[str, int]:
     return page_queries(client, pages(seeker))
 
 
+def full_registry(rng: random.Random):
+    """Section 1: the full registry made, its read and its ranking timed; returns the seeker."""
+    from twinning.matchmaking.queries import read_registry, registry_version
+    from twinning.matchmaking.scoring import suggest
+    from twinning.network.models import Community, Partnership
+
+    section("A registry of 500 member communities, ~2,500 partners abroad, 300 profiles")
+    started = time.perf_counter()
+    seeker = make_registry("b", 500, 300, rng)
+    print(
+        f"  set up in {time.perf_counter() - started:.1f} s: {Community.objects.count():,} "
+        f"communities, {Partnership.objects.count():,} partnerships (both registries)"
+    )
+    registry = read_registry()
+    timed("reading the registry for the scoring (3 queries)", read_registry)
+    timed("the registry's version (2 queries)", registry_version)
+    timed(
+        "ranking every community for one seeker (in memory)",
+        lambda: suggest(registry, registry.nodes[seeker.pk]),
+    )
+    return seeker
+
+
 def main() -> None:
     setup_django()
-    from twinning.matchmaking.queries import registry_snapshot
-    from twinning.matchmaking.scoring import suggest
-
     rng = random.Random(11)
     client = staff_client()
     small_seeker = make_registry("s", 50, 30, rng)
     few = counts(client, small_seeker)
     small_request = make_expertise("s", 50, 30, rng)
     few.update(page_queries(client, expertise_pages(small_request)))
+    small_committee, small_member = committee_client("s")
+    small_own = committee_request("s", small_member, small_seeker, rng)
+    few.update(
+        page_queries(small_committee, committee_pages(small_member, small_seeker, small_own))
+    )
 
     section("The expertise exchange at 1x: 50 offers, 30 open requests")
     base, base_cpu = p50(client, "/bench/baseline/", 60)
@@ -276,42 +408,34 @@ def main() -> None:
     print(f"  {label:<52} {base:>8.1f} {1.0:>7.1f} {base_cpu:>7.1f} {1.0:>7.1f}")
     expertise_timings(client, small_request, base, base_cpu)
 
-    section("A registry of 500 member communities, ~2,500 partners abroad, 300 profiles")
-    started = time.perf_counter()
-    seeker = make_registry("b", 500, 300, rng)
-    from twinning.network.models import Community, Partnership
-
-    print(
-        f"  set up in {time.perf_counter() - started:.1f} s: {Community.objects.count():,} "
-        f"communities, {Partnership.objects.count():,} partnerships (both registries)"
-    )
-    registry = registry_snapshot()
-    timed("registry snapshot (3 queries)", registry_snapshot)
-    timed(
-        "ranking every community for one seeker (in memory)",
-        lambda: suggest(registry, registry.nodes[seeker.pk]),
-    )
+    seeker = full_registry(rng)
 
     section("Pages at the full registry (in-process, same stack as baseline)")
     base, base_cpu = p50(client, "/bench/baseline/", 60)
     print(f"  {'page':<52} {'p50 ms':>8} {'x base':>7} {'cpu ms':>7} {'x base':>7}")
     label = "baseline (bare view, 20 rows)"
     print(f"  {label:<52} {base:>8.1f} {1.0:>7.1f} {base_cpu:>7.1f} {1.0:>7.1f}")
-    for label, path in pages(seeker).items():
-        value, cpu = p50(client, path, 15)
-        print(
-            f"  {label:<52} {value:>8.1f} {value / base:>7.1f} {cpu:>7.1f} {cpu / base_cpu:>7.1f}"
-        )
+    page_timings(client, pages(seeker), base, base_cpu)
+    cold = {"the same, the registry changed since (read again)": pages(seeker)[SUGGESTIONS]}
+    page_timings(client, cold, base, base_cpu, cold=True)
 
     big_request = make_expertise("b", 500, 300, rng)
+    big_committee, big_member = committee_client("b")
+    big_own = committee_request("b", big_member, seeker, rng)
     section("The expertise exchange at 10x: 550 offers, 330 open requests (both registries)")
     print(f"  {'page':<52} {'p50 ms':>8} {'x base':>7} {'cpu ms':>7} {'x base':>7}")
     print(f"  {BASE_LABEL:<52} {base:>8.1f} {1.0:>7.1f} {base_cpu:>7.1f} {1.0:>7.1f}")
     expertise_timings(client, big_request, base, base_cpu)
 
+    section("A committee's own pages at the full registry (its membership checked)")
+    print(f"  {'page':<52} {'p50 ms':>8} {'x base':>7} {'cpu ms':>7} {'x base':>7}")
+    print(f"  {BASE_LABEL:<52} {base:>8.1f} {1.0:>7.1f} {base_cpu:>7.1f} {1.0:>7.1f}")
+    page_timings(big_committee, committee_pages(big_member, seeker, big_own), base, base_cpu)
+
     section("SQL queries per page at a tenth of the registry and at the full one (goal: same)")
     many = counts(client, seeker)
     many.update(page_queries(client, expertise_pages(big_request)))
+    many.update(page_queries(big_committee, committee_pages(big_member, seeker, big_own)))
     print(f"  {'page':<52} {'1x':>6} {'10x':>7}")
     for label in few:
         print(f"  {label:<52} {few[label]:>6} {many[label]:>7}")

@@ -129,6 +129,7 @@ def demo_data(db):
     # communities (the demo makes one only when a seeking member abroad is no partner yet).
     Group.objects.create(name="Editors")
     Interest.objects.get_or_create(community=nairobi, target=springfield)
+    _expertise_exchange(springfield)
     DBTaskResult.objects.create(
         status="FAILED",
         args_kwargs={"args": [], "kwargs": {}},
@@ -148,6 +149,23 @@ def demo_data(db):
     ErasureRequest.objects.create(
         reference="ER-DEMO-1", requested_by="guardian", due_on=timezone.localdate()
     )
+
+
+def _expertise_exchange(springfield):
+    """An offer, a request and their match, unless the demo made them (it does when it has
+    two members with admins)."""
+    from tests.matchmaking.helpers import ask, committee, offer, town
+    from twinning.core.authz import SYSTEM
+    from twinning.matchmaking.models import ExpertiseMatch
+    from twinning.matchmaking.services import match_request
+
+    if ExpertiseMatch.objects.exists():
+        return
+    asking, _admin = committee("Admin Walk Asking", town("Admin Walk Asking", "US"))
+    place = town("Admin Walk Offering", "US")
+    offering, _other = committee("Admin Walk Offering", place)
+    request = ask(asking, asking.communities.get())
+    match_request(request=request, offer=offer(offering, place), by=SYSTEM)
 
 
 def _admin_pages():

@@ -77,6 +77,11 @@ ACTOR_CASES = {
         "member": w.matchmaking.expertise.member,
         "reason": "Rogue",
     },
+    f"{_M}expertise.decline_match_for_side": lambda w: {
+        "match": w.matchmaking.expertise.match,
+        "side": "offer",
+        "reason": "Rogue",
+    },
 }
 
 

@@ -75,6 +75,10 @@ MATRIX = {
         "/staff/matchmaking/expertise/matches/{mm_match}/outcome/",
         STAFF_PAGE,
     ),
+    "matchmaking:staff_expertise_decline": (
+        "/staff/matchmaking/expertise/matches/{mm_match}/decline/",
+        STAFF_ACTION,
+    ),
 }
 
 

@@ -16,6 +16,7 @@ from tests.matchmaking.test_expertise import _link_token, _url, partner_asks
 from twinning.core.authz import SYSTEM, NotAllowed
 from twinning.core.models import ActivityLog
 from twinning.matchmaking.models import ExpertiseMatch, ExpertiseRequest
+from twinning.matchmaking.queries import offer_suggestions
 from twinning.matchmaking.services import (
     decline_match,
     invite_partner_request,
@@ -264,6 +265,30 @@ def test_a_declined_offer_is_not_matched_again_with_the_same_request(world):
 
     with pytest.raises(ValidationError, match="declined"):
         match_request(request=match.request, offer=match.offer, by=SYSTEM)
+
+
+def test_a_declined_offer_is_no_longer_suggested_for_that_request_only(
+    committee_admin, staff, world
+):
+    match = _matched(world)
+    tacoma = town("Tacoma", "US")
+    tacoma_member, _admin = committee("Tacoma Sister Cities", tacoma)
+    other = offer(tacoma_member, tacoma)
+    decline_match(match=match, member=world["member"], reason="Not this one.", by=SYSTEM)
+    request = ExpertiseRequest.objects.get()
+    another = ask(world["member"], world["springfield"], problem="Our other pipes leak.")
+
+    suggested = offer_suggestions([request, another])
+    portal = committee_admin.get(
+        _url("portal_request", slug=world["member"].slug, pk=request.pk)
+    ).content.decode()
+    staff_page = staff.get(_url("staff_expertise_request", pk=request.pk)).content.decode()
+
+    assert [row.offer for row in suggested[request.pk]] == [other]
+    assert [row.offer for row in suggested[another.pk]] == [match.offer, other]
+    for page in (portal, staff_page):
+        assert "Tacoma" in page
+        assert f"/match/{match.offer_id}/" not in page
 
 
 def test_a_decline_without_a_reason_changes_nothing(committee_admin, world):

@@ -11,7 +11,8 @@ from tests.conftest import _client_for
 from tests.factories import CommunityFactory, MemberFactory, PartnershipFactory
 from tests.matchmaking.helpers import committee, current, profile, town
 from twinning.matchmaking.models import Interest, SeekingProfile
-from twinning.network.models import Partnership
+from twinning.network.mapdata import invalidate_map_data
+from twinning.network.models import Community, Partnership
 
 pytestmark = pytest.mark.django_db
 
@@ -175,6 +176,47 @@ def test_suggestions_query_count_does_not_grow_with_the_registry(committee_admin
         counts.append(len(captured))
 
     assert counts[0] == counts[1]
+
+
+def test_suggestions_reuse_the_registry_read_while_it_is_unchanged(committee_admin, world):
+    url = reverse(
+        "matchmaking:portal_suggestions",
+        kwargs={"slug": world["member"].slug, "community": world["springfield"].slug},
+    )
+    committee_admin.get(url)
+    profile(world["lyon"], sectors=["youth"])  # a change: the next page reads it all again
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            assert committee_admin.get(url).status_code == 200
+        counts.append(len(captured))
+
+    # the second: the registry's version only (the same), not the communities, partnerships
+    # and profiles again
+    assert counts[0] - counts[1] == 3
+
+
+def test_suggestions_follow_every_change_of_the_registry(committee_admin, world):
+    url = reverse(
+        "matchmaking:portal_suggestions",
+        kwargs={"slug": world["member"].slug, "community": world["springfield"].slug},
+    )
+    assert "Lyon" in committee_admin.get(url).content.decode()
+
+    link = PartnershipFactory(community_a=world["springfield"], community_b=world["lyon"])
+    partnered = committee_admin.get(url).content.decode()
+    link.delete()
+    rome = town("Rome", "IT")
+    profile(rome, sectors=["arts"])
+    with_rome = committee_admin.get(url).content.decode()
+    # a write that leaves `updated_at` alone says so (network's invalidate_map_data)
+    Community.objects.filter(pk=rome.pk).update(country=world["springfield"].country)
+    invalidate_map_data()
+    moved = committee_admin.get(url).content.decode()
+
+    assert "Lyon" not in partnered
+    assert "Rome" in with_rome and "Lyon" in with_rome
+    assert "Rome" not in moved  # now in the seeker's own country
 
 
 def test_interest_from_both_sides_introduces_them(

@@ -4,7 +4,8 @@ request, and the municipal expertise exchange: every demo member offers its expe
 field, the committee admin's member asks for help (open, with offers to choose from), a
 partner abroad has a link waiting, and another partner's request, sent through its link, is
 matched with its sister city's offer and its outcome recorded (so it is a verified
-peer-learning activity on /impact/). Through the services, as the platform; idempotent."""
+peer-learning activity on /impact/); and the way back: a match declined on the offering
+side's behalf and a request withdrawn. Through the services, as the platform; idempotent."""
 
 import datetime
 from typing import Any
@@ -13,15 +14,22 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from twinning.core.dates import association_today
-from twinning.matchmaking.models import EXPERTISE_FIELDS, ExpertiseOffer, SeekingProfile
+from twinning.matchmaking.models import (
+    EXPERTISE_FIELDS,
+    ExpertiseMatch,
+    ExpertiseOffer,
+    SeekingProfile,
+)
 from twinning.matchmaking.services import (
     create_request,
+    decline_match_for_side,
     invite_partner_request,
     list_community_abroad,
     match_request,
     record_outcome,
     save_offer,
     submit_request_by_link,
+    withdraw_request,
 )
 from twinning.network.models import Community, Member, Partnership
 from twinning.outbox.models import OutboxMessage
@@ -84,7 +92,56 @@ def seed_matchmaking(*, staff: Any) -> int:
         by=staff,
     )
     _partner_requests(members[1:], offers, staff)
+    _the_way_back(home, offers, staff)
     return len(offers)
+
+
+def _the_way_back(home: Member, offers: list[ExpertiseOffer], staff: Any) -> None:
+    """So staff and the committee admin see how an exchange comes undone: a request of the
+    committee admin's member matched with another member's offer and declined on the offering
+    side's behalf (the request open again, that offer no longer suggested for it), and a
+    request matched and then withdrawn by the committee (its match declined with it)."""
+    others = [o for o in offers if o.member_id != home.pk]
+    if not others:
+        return
+    community = home.communities.order_by("pk")[0]
+    busy = others[-1]
+    declined = match_request(
+        request=create_request(
+            member=home,
+            community=community,
+            field=busy.field,
+            problem="We would like to see how a neighbour city organised this service.",
+            languages=["en"],
+            forms=["visit"],
+            by=staff,
+        ),
+        offer=busy,
+        by=staff,
+    )
+    decline_match_for_side(
+        match=declined,
+        side=ExpertiseMatch.Side.OFFER,
+        reason="Our team is on the flood works until the spring: we cannot host a visit "
+        "this year. (They telephoned the association.)",
+        by=staff,
+    )
+    solved = others[0]
+    withdrawn = create_request(
+        member=home,
+        community=community,
+        field=solved.field,
+        problem="Our reservoir's pumps fail every summer.",
+        languages=["en"],
+        forms=["call"],
+        by=staff,
+    )
+    match_request(request=withdrawn, offer=solved, by=staff)
+    withdraw_request(
+        request=withdrawn,
+        reason="The regional water board replaced the pumps: we no longer need help.",
+        by=staff,
+    )
 
 
 def _list_communities_abroad(staff: Any) -> None:

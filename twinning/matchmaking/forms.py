@@ -12,6 +12,7 @@ from twinning.matchmaking.models import (
     PEOPLE_LIMIT,
     TEXT_LIMIT,
     ExchangeForm,
+    ExpertiseMatch,
     ExpertiseOffer,
     SeekingProfile,
     expertise_field_choices,
@@ -271,3 +272,15 @@ class DeclineForm(forms.Form):
         help_text=_("We pass it on to the other side."),
         error_messages={"required": _("Tell the other side why, in a few words.")},
     )
+
+
+class StaffDeclineForm(DeclineForm):
+    """Staff decline a match on one side's behalf: which side, and why (both sides are told)."""
+
+    side = forms.ChoiceField(
+        label=_("On behalf of"),
+        choices=ExpertiseMatch.Side.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the side that declines.")},
+    )
+    field_order = ["side", "reason"]

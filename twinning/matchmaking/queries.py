@@ -1,25 +1,31 @@
 """Reads of matchmaking for pages and the API: the registry as the scoring sees it (three
-queries whatever its size), a seeker's suggestions with their communities, and the public
-list of seeking profiles with its filters."""
+queries whatever its size, kept by the process while the registry's version is unchanged), a
+seeker's suggestions with their communities, and the public list of seeking profiles with its
+filters."""
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import FilteredRelation, Q, QuerySet
 
 from twinning.matchmaking.languages import official_languages
 from twinning.matchmaking.models import ExpertiseOffer, ExpertiseRequest, Interest, SeekingProfile
 from twinning.matchmaking.scoring import (
     Node,
     OfferSuggestion,
+    Ranked,
     Registry,
     Suggestion,
     Want,
     Wishes,
+    explain,
+    rank,
     rank_offers,
-    suggest,
 )
-from twinning.network.models import Community, Partnership
+from twinning.network.mapdata import map_data_version
+from twinning.network.models import Community, Country, Partnership
 from twinning.network.text import fold
 
 
@@ -32,7 +38,59 @@ def _wishes(profile: Any) -> Wishes:
     )
 
 
+# The last snapshot this process read, with the version of the registry it was read at, and
+# the rankings made on it (per seeker and length): the suggestions pages of one registry
+# version reuse them (reading 3,300 communities, their partnerships and profiles, and ranking
+# them all for a seeker, cost more than the rest of the page). Per process, not in the shared
+# cache: unpickling it from there would cost about as much as reading it again.
+RANKINGS_KEPT = 500
+
+
+@dataclass
+class _Memo:
+    version: str
+    registry: Registry
+    rankings: dict[tuple[int, int], Ranked]
+
+
+_memo: _Memo | None = None
+
+
+def registry_version() -> str:
+    """A short hash that changes whenever a community, partnership, seeking profile or country
+    is added or removed, a community, partnership or profile saved, or network's map data
+    invalidated (its writes with `QuerySet.update()`): two queries of single aggregates,
+    whatever the registry's size (network's `map_data_version`, then the profiles' and
+    countries')."""
+    quote = connection.ops.quote_name
+    profiles = quote(SeekingProfile._meta.db_table)
+    countries = quote(Country._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {profiles}), "  # noqa: S608 (no input)
+            f"(SELECT MAX({quote('updated_at')}) FROM {profiles}), "
+            f"(SELECT COUNT(*) FROM {countries})"
+        )
+        row = cursor.fetchone()
+    parts = [map_data_version(), *map(str, row)]
+    return hashlib.blake2b("|".join(parts).encode(), digest_size=10).hexdigest()
+
+
 def registry_snapshot() -> Registry:
+    """The registry as the scoring sees it: read again (three queries) only when its version
+    changed since this process last read it (two queries to know)."""
+    return _current().registry
+
+
+def _current() -> _Memo:
+    global _memo  # noqa: PLW0603 (the process's one memo, replaced whole)
+    version = registry_version()
+    if _memo is None or _memo.version != version:
+        _memo = _Memo(version, read_registry(), {})
+    return _memo
+
+
+def read_registry() -> Registry:
     """Every community, every partnership and every profile, in three queries."""
     profiles = {
         row["community_id"]: row
@@ -86,10 +144,18 @@ class SuggestionRow:
 
 def suggestions_for(community: Community, *, limit: int = 20) -> list[SuggestionRow]:
     """The best partners for `community` with their communities and the interest either side
-    expressed: five queries over a registry of any size (the ranking is in memory)."""
-    registry = registry_snapshot()
-    seeker = registry.nodes[community.pk]
-    ranked = suggest(registry, seeker, limit=limit)
+    expressed, over a registry of any size (the ranking is in memory): four queries while the
+    registry is unchanged since this process read it (its version, two; the communities kept,
+    the interest), seven after a change (the registry read again, three). The ranking itself
+    is kept with the snapshot, per seeker, until the registry changes."""
+    memo = _current()
+    registry = memo.registry
+    key = (community.pk, limit)
+    if key not in memo.rankings:
+        if len(memo.rankings) >= RANKINGS_KEPT:
+            memo.rankings.clear()
+        memo.rankings[key] = rank(registry, registry.nodes[community.pk], limit=limit)
+    ranked = explain(registry, memo.rankings[key])
     pks = [s.node.pk for s in ranked]
     communities = Community.objects.select_related("country").in_bulk(pks)
     sent, received = interest_sets(community)
@@ -182,24 +248,43 @@ def offer_suggestions(
 ) -> dict[int, list[OfferRow]]:
     """For each request, the open offers that fit it, ranked, with their communities: three
     or four queries whatever the number of requests and offers. The open offers in the requests'
-    fields are ranked as plain values in memory; only the kept ones are read whole."""
+    fields are ranked as plain values in memory; only the kept ones are read whole. An offer
+    matched with a request before (and declined: the request is open again) is not suggested
+    for it again (`match_request` would refuse it)."""
     if not requests:
         return {}
+    # Each open offer once, or once per earlier match with one of these requests (a request
+    # open again had its matches declined: never suggest those offers to it again). The
+    # filtered join reads them in the same query.
+    before = FilteredRelation("matches", condition=Q(matches__request__in=[r.pk for r in requests]))
     rows = (
         ExpertiseOffer.objects.open()
         .filter(field__in={r.field for r in requests})
-        .values_list("pk", "community_id", "field", "languages", "forms")
+        .annotate(before=before)
+        .values_list("pk", "community_id", "field", "languages", "forms", "before__request_id")
         .order_by()
     )
-    wants = [
-        Want(pk, community, field, frozenset(languages or ()), frozenset(forms or ()))
-        for pk, community, field, languages, forms in rows
-    ]
+    by_field: dict[str, dict[int, Want]] = {}  # each request is ranked against its field's only
+    declined: dict[int, set[int]] = {}
+    for pk, community, field, languages, forms, declined_for in rows:
+        in_field = by_field.setdefault(field, {})
+        if pk not in in_field:
+            in_field[pk] = Want(
+                pk, community, field, frozenset(languages or ()), frozenset(forms or ())
+            )
+        if declined_for is not None:
+            declined.setdefault(declined_for, set()).add(pk)
     partners = partners_among({r.community_id for r in requests})
-    ranked = {
-        request.pk: rank_offers(want_of(request), wants, partners, limit=limit)
-        for request in requests
-    }
+    ranked = {}
+    for request in requests:
+        field_offers = by_field.get(request.field, {})
+        never = declined.get(request.pk)
+        fitting = (
+            [w for pk, w in field_offers.items() if pk not in never]
+            if never
+            else field_offers.values()
+        )
+        ranked[request.pk] = rank_offers(want_of(request), fitting, partners, limit=limit)
     kept = {s.offer.pk for suggestions in ranked.values() for s in suggestions}
     offers = ExpertiseOffer.objects.select_related("community__country", "member").in_bulk(kept)
     return {

@@ -196,6 +196,19 @@ def excluded(registry: Registry, seeker: Node) -> frozenset[int]:
 def suggest(registry: Registry, seeker: Node, *, limit: int = 20) -> list[Suggestion]:
     """The `limit` best partners for `seeker` (score above zero), best first; ties by name.
     Every community is ranked by its points; only the kept ones get their reasons' texts."""
+    return explain(registry, rank(registry, seeker, limit=limit))
+
+
+Ranked = list[tuple[int, list[Part]]]  # the kept communities' ids, best first, with their parts
+
+
+def explain(registry: Registry, ranked: Ranked) -> list[Suggestion]:
+    """The suggestions of a ranking, their reasons' texts in the active language."""
+    return [_explained(registry.nodes[pk], parts) for pk, parts in ranked]
+
+
+def rank(registry: Registry, seeker: Node, *, limit: int = 20) -> Ranked:
+    """The `limit` best partners for `seeker` as ids with their reasons' parts (no text)."""
     distances = graph_distances(registry, seeker.pk)
     never = excluded(registry, seeker)
     partners = registry.partners
@@ -206,7 +219,7 @@ def suggest(registry: Registry, seeker: Node, *, limit: int = 20) -> list[Sugges
         if total > 0:
             best.append((-total, other.name, other.pk, parts))
     kept = heapq.nsmallest(limit, best, key=lambda item: item[:3])
-    return [_explained(registry.nodes[pk], parts) for _total, _name, pk, parts in kept]
+    return [(pk, parts) for _total, _name, pk, parts in kept]
 
 
 def _candidates(registry: Registry, seeker: Node, never: Iterable[int]) -> Iterable[Node]:

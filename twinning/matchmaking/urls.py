@@ -59,6 +59,11 @@ urlpatterns = [
         expertise.staff_outcome,
         name="staff_expertise_outcome",
     ),
+    path(
+        _X_STAFF + "matches/<int:pk>/decline/",
+        expertise.staff_match_decline,
+        name="staff_expertise_decline",
+    ),
     path(_PORTAL, portal.portal_home, name="portal_home"),
     path(_PORTAL + "<slug:community>/profile/", portal.portal_profile, name="portal_profile"),
     path(

@@ -6,6 +6,7 @@ checks its actor first (the partner's link is its own authority)."""
 from twinning.matchmaking.services.expertise import (
     create_request,
     decline_match,
+    decline_match_for_side,
     invite_partner_request,
     match_request,
     record_outcome,
@@ -22,6 +23,7 @@ from twinning.matchmaking.services.profiles import list_community_abroad, save_p
 __all__ = [
     "create_request",
     "decline_match",
+    "decline_match_for_side",
     "express_interest",
     "invite_partner_request",
     "list_community_abroad",

@@ -538,6 +538,41 @@ def decline_match(*, match: ExpertiseMatch, member: Member, reason: str, by: Any
     e-mail. NotAllowed for a member that is neither side; ValidationError once declined or
     recorded, or without a reason."""
     require(by, "matchmaking.act_for_member", member)
+    return _decline(match, reason=reason, by=by, member=member)
+
+
+@transaction.atomic
+def decline_match_for_side(
+    *, match: ExpertiseMatch, side: str, reason: str, by: Any
+) -> ExpertiseMatch:
+    """Staff decline a match on one side's behalf (`side`: the request's or the offer's; a
+    side that asked the association by telephone or e-mail), with a reason. As
+    `decline_match`, and both sides are told, since the side declined for did not press the
+    button itself; the audit entry says it was on its behalf. Staff only (NotAllowed)."""
+    require(by, "matchmaking.manage")
+    if side not in ExpertiseMatch.Side.values:
+        raise ValidationError({"side": _("Choose the side that declines.")})
+    return _decline(match, reason=reason, by=by, side=ExpertiseMatch.Side(side))
+
+
+def _side_of(member: Member | None, match: ExpertiseMatch) -> ExpertiseMatch.Side:
+    if member is not None and member.pk == match.request.member_id:
+        return ExpertiseMatch.Side.REQUEST
+    if member is not None and member.pk == match.offer.member_id:
+        return ExpertiseMatch.Side.OFFER
+    raise NotAllowed("matchmaking.act_for_member")
+
+
+def _decline(
+    match: ExpertiseMatch,
+    *,
+    reason: str,
+    by: Any,
+    member: Member | None = None,
+    side: ExpertiseMatch.Side | None = None,
+) -> ExpertiseMatch:
+    """Decline `match` for the side `member` is (a side's own decline), or for `side` (staff
+    on its behalf); the caller checked the actor."""
     match = (
         ExpertiseMatch.objects.select_for_update()
         .select_related(
@@ -546,12 +581,9 @@ def decline_match(*, match: ExpertiseMatch, member: Member, reason: str, by: Any
         .get(pk=match.pk)
     )
     request, offer = match.request, match.offer
-    if member.pk == request.member_id:
-        side = ExpertiseMatch.Side.REQUEST
-    elif member.pk == offer.member_id:
-        side = ExpertiseMatch.Side.OFFER
-    else:
-        raise NotAllowed("matchmaking.act_for_member")
+    on_behalf = side is not None
+    if side is None:
+        side = _side_of(member, match)
     reason = _reason(reason, required=True)
     if match.is_declined:
         raise ValidationError(_("This match is declined already."))
@@ -567,11 +599,12 @@ def decline_match(*, match: ExpertiseMatch, member: Member, reason: str, by: Any
     ExpertiseRequest.objects.filter(pk=request.pk).update(
         state=ExpertiseRequest.State.OPEN, updated_at=timezone.now()
     )
-    other = (
-        _addresses(offer.member) if side == ExpertiseMatch.Side.REQUEST else _request_side(request)
-    )
+    request_side, offer_side = _request_side(request), _addresses(offer.member)
+    told = offer_side if side == ExpertiseMatch.Side.REQUEST else request_side
+    if on_behalf:  # the side declined for hears of it too
+        told = request_side + offer_side
     _tell(
-        other,
+        told,
         template=emails.EXPERTISE_DECLINED,
         context={
             "field": field_label(request.field),
@@ -586,10 +619,8 @@ def decline_match(*, match: ExpertiseMatch, member: Member, reason: str, by: Any
         related=match,
         by=by,
     )
-    log_activity(
-        match,
-        "matchmaking.expertise.declined",
-        by=by,
-        data={"side": side, "request": request.pk, "offer": offer.pk, "reason": reason[:500]},
-    )
+    data = {"side": side.value, "request": request.pk, "offer": offer.pk, "reason": reason[:500]}
+    if on_behalf:
+        data["on_behalf"] = True
+    log_activity(match, "matchmaking.expertise.declined", by=by, data=data)
     return match

@@ -3,7 +3,7 @@ offers suggested for each request, and the link it sends a partner abroad) under
 /portal/<member>/matchmaking/expertise/; the partner's single-use page; staff's open requests
 with their suggested offers, a request's page, and a match's outcome under
 /staff/matchmaking/expertise/; a request's withdrawal (its committee, or the partner
-through its link) and a match declined by either side.
+through its link) and a match declined by either side (or by staff on a side's behalf).
 
 As the rest of matchmaking: another committee's member, offer or request answers 404 (C12); a
 member whose membership lapsed is told why and how to renew (403)."""
@@ -31,6 +31,7 @@ from twinning.matchmaking.forms import (
     OfferForm,
     OutcomeForm,
     RequestForm,
+    StaffDeclineForm,
     WithdrawForm,
 )
 from twinning.matchmaking.models import ExpertiseMatch, ExpertiseOffer, ExpertiseRequest
@@ -38,6 +39,7 @@ from twinning.matchmaking.queries import offer_suggestions
 from twinning.matchmaking.services import (
     create_request,
     decline_match,
+    decline_match_for_side,
     invite_partner_request,
     match_request,
     record_outcome,
@@ -364,6 +366,7 @@ def staff_request(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": offer_suggestions([asked], limit=BEST).get(asked.pk, []) if open_now else [],
         "match": ExpertiseMatch.objects.for_list().live().filter(request=asked).first(),
         "match_form": MatchForm(),
+        "decline_form": StaffDeclineForm(),
     }
     return render(request, "matchmaking/expertise/staff_request.html", context)
 
@@ -393,6 +396,27 @@ def staff_outcome(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The outcome is recorded."))
             return redirect("matchmaking:staff_expertise_outcome", pk=match.pk)
         match.refresh_from_db()
-    return render(
-        request, "matchmaking/expertise/staff_outcome.html", {"match": match, "form": form}
+    context = {"match": match, "form": form, "decline_form": StaffDeclineForm()}
+    return render(request, "matchmaking/expertise/staff_outcome.html", context)
+
+
+@staff_required
+@require_POST
+def staff_match_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff decline a match on one side's behalf (a side that asked the association to)."""
+    _authorise(request)
+    match = get_object_or_404(ExpertiseMatch, pk=pk)
+    form = StaffDeclineForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+        return redirect("matchmaking:staff_expertise_outcome", pk=match.pk)
+    try:
+        decline_match_for_side(match=match, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("matchmaking:staff_expertise_outcome", pk=match.pk)
+    messages.success(
+        request, _("The match is declined on that side's behalf; we have told both sides why.")
     )
+    return redirect("matchmaking:staff_expertise_request", pk=match.request_id)
