@@ -22,10 +22,16 @@ OWN_STUDENT_PAGE = (
     404,
 )  # the exchange student themself only  # welfare staff and the coordinator only
 WELFARE_STAFF_PAGE = (302, 404, 404, 404, 302, 404)  # staff_required, then welfare only
+STAFF_API = (401, 404, 404, 404, 404, 200)
 _C = "/exchanges/committees/{member}"
 
 MATRIX = {
     "exchanges:staff_home": ("/staff/exchanges/", STAFF_PAGE),
+    # The API: staff only (401 without credentials; 404 to every other account, as an
+    # unverified staff session is not staff yet).
+    "api:list_seasons": ("/api/exchanges/seasons", STAFF_API),
+    "api:get_season": ("/api/exchanges/seasons/{exchange_season}", STAFF_API),
+    "api:reciprocity": ("/api/exchanges/reciprocity", STAFF_API),
     "exchanges:season": ("/staff/exchanges/seasons/{exchange_season}/", STAFF_PAGE),
     "exchanges:committee": (f"{_C}/", COMMITTEE_PAGE),
     "exchanges:contact_link": (f"{_C}/contacts/{{exchange_contact}}/link/", SIGNED_IN_POST),

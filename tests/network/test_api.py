@@ -734,6 +734,9 @@ def test_openapi_schema_is_public_and_lists_every_endpoint(anonymous):
         "/api/communities/{slug}",
         "/api/countries",
         "/api/countries/{code}",
+        "/api/exchanges/reciprocity",  # the exchange's (issue 10), staff only
+        "/api/exchanges/seasons",
+        "/api/exchanges/seasons/{slug}",
         "/api/me/members",
         "/api/me/members/{slug}",
         "/api/me/proposals",
@@ -745,7 +748,7 @@ def test_openapi_schema_is_public_and_lists_every_endpoint(anonymous):
     assert sorted(schema["paths"]["/api/me/members/{slug}"]) == ["get", "patch"]
 
 
-def test_openapi_schema_marks_only_my_endpoints_as_needing_a_session_or_token(anonymous):
+def test_openapi_schema_marks_only_my_and_staff_endpoints_as_needing_a_session_or_token(anonymous):
     paths = _json(anonymous.get("/api/openapi.json"))["paths"]
 
     secured = sorted(
@@ -756,6 +759,9 @@ def test_openapi_schema_marks_only_my_endpoints_as_needing_a_session_or_token(an
     )
 
     assert secured == [
+        "GET /api/exchanges/reciprocity",
+        "GET /api/exchanges/seasons",
+        "GET /api/exchanges/seasons/{slug}",
         "GET /api/me/members",
         "GET /api/me/members/{slug}",
         "GET /api/me/proposals",
