@@ -162,6 +162,21 @@ def test_fulfilment_follows_the_confirmed_receipt_and_differences_are_flagged(ap
     assert shipment.status == "delivered"
 
 
+def test_a_receipt_counting_more_than_the_largest_quantity_is_refused_and_changes_nothing(
+    appeal, partner
+):
+    need = appeal.needs.get()
+    shipment = shipped(appeal, [goods_pledge(appeal, need, 40)])
+    line = shipment.lines.get()
+
+    with pytest.raises(ValidationError, match="Enter at most 1000000"):
+        confirm_receipt(shipment=shipment, counts={line.pk: 2**31}, by=partner.admin)
+
+    need.refresh_from_db()
+    assert need.fulfilled == 0
+    assert not hasattr(shipment, "receipt")
+
+
 def test_a_receipt_confirmed_through_the_link_works_once(appeal):
     need = appeal.needs.get()
     shipment = shipped(appeal, [goods_pledge(appeal, need, 10)])

@@ -109,6 +109,22 @@ def test_a_pledge_without_a_quantity_is_refused_with_a_message(
     assert Pledge.objects.count() == 0
 
 
+def test_a_pledge_beyond_the_largest_quantity_is_refused_with_a_message(
+    appeal, other_committee_admin, other_committee_admin_user
+):
+    # 2,147,483,648 does not fit PostgreSQL's integer: refused on the form, never a 500.
+    member = other_committee_admin_user.administered_members.get()
+
+    response = other_committee_admin.post(
+        f"/relief/{appeal.slug}/pledge/",
+        {"kind": "goods", "need": appeal.needs.get().pk, "quantity": 2**31, "committee": member.pk},
+    )
+
+    assert response.status_code == 200
+    assert "Ensure this value is less than or equal to 1000000." in response.content.decode()
+    assert Pledge.objects.count() == 0
+
+
 def test_staff_record_money_received_and_download_the_donors_pdf_receipt(appeal, staff):
     staff.post(
         f"/staff/relief/{appeal.slug}/donations/",

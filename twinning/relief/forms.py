@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from twinning.core.forms import DateInput
 from twinning.members.models import Payment
 from twinning.network.models import Community, Member, Partnership
-from twinning.relief.models import Appeal, Need, Pledge, Shipment
+from twinning.relief.models import MAX_QUANTITY, Appeal, Need, Pledge, Shipment
 
 
 class AppealForm(forms.Form):
@@ -52,7 +52,9 @@ class NeedForm(forms.Form):
 class PledgeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Pledge.Kind.choices)
     need = forms.ModelChoiceField(label=_("Need"), queryset=Need.objects.none(), required=False)
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, required=False)
+    quantity = forms.IntegerField(
+        label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY, required=False
+    )
     amount = forms.DecimalField(label=_("Amount"), min_value=0, required=False, decimal_places=3)
     committee = forms.ModelChoiceField(
         label=_("Pledge for"),
@@ -156,6 +158,7 @@ class ReceiptForm(forms.Form):
                 label=_("%(need)s: received (sent %(sent)s %(unit)s)")
                 % {"need": line.need.title, "sent": line.quantity, "unit": line.need.unit},
                 min_value=0,
+                max_value=MAX_QUANTITY,
                 initial=line.quantity,
             )
 
@@ -179,7 +182,9 @@ class PartnerNeedsForm(forms.Form):
     )
     new_title = forms.CharField(label=_("Another need"), max_length=200, required=False)
     new_kind = forms.ChoiceField(label=_("Kind"), choices=Need.Kind.choices, required=False)
-    new_quantity = forms.IntegerField(label=_("Quantity"), min_value=1, required=False)
+    new_quantity = forms.IntegerField(
+        label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY, required=False
+    )
     new_unit = forms.CharField(label=_("Unit"), max_length=40, required=False)
 
     def __init__(self, *args: Any, appeal: Appeal, ask_name: bool = True, **kwargs: Any) -> None:

@@ -170,6 +170,13 @@ class NeedQuerySet(models.QuerySet["Need"]):
         return self.filter(confirmed_at__isnull=False)
 
 
+# The most one pledge, shipment line or receipt may count of goods or skills: the needs'
+# counters add them up (PostgreSQL's integer holds 2,147,483,647), and no single gift of
+# goods to a city comes near it.
+MAX_QUANTITY = 1_000_000
+TOO_MANY = _("Enter at most %(most)d.")
+
+
 class Need(TimeStampedModel):
     """Something the affected community needs. `pledged` and `fulfilled` move with F() under
     the need's row lock: `fulfilled` is the sum of confirmed receipts, never a promise."""

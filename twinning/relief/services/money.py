@@ -20,7 +20,17 @@ from twinning.core.services import log_activity
 from twinning.core.uploads import PDF_LIMITS, Kind
 from twinning.members.payments import currency_digits, receive_money
 from twinning.network.models import Member
-from twinning.relief.models import FOLDER, Appeal, Donation, Expense, LedgerTotal, Need, Pledge
+from twinning.relief.models import (
+    FOLDER,
+    MAX_QUANTITY,
+    TOO_MANY,
+    Appeal,
+    Donation,
+    Expense,
+    LedgerTotal,
+    Need,
+    Pledge,
+)
 from twinning.relief.services.appeals import bump, follow_appeal
 from twinning.relief.services.ledger import add_to_totals, bump_ledger
 from twinning.relief.services.receipts import send_receipt_link
@@ -99,6 +109,8 @@ def record_pledge(
             raise ValidationError({"need": _("Choose the need these goods are for.")})
         if not quantity or int(quantity) <= 0:
             raise ValidationError({"quantity": _("Enter how many you pledge.")})
+        if int(quantity) > MAX_QUANTITY:
+            raise ValidationError({"quantity": TOO_MANY % {"most": MAX_QUANTITY}})
         pledge.quantity = int(quantity)
     pledge.full_clean()
     pledge.save()

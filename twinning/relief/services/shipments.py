@@ -19,6 +19,8 @@ from twinning.core.services import log_activity
 from twinning.core.uploads import IMAGE_LIMITS, Kind
 from twinning.relief.models import (
     FOLDER,
+    MAX_QUANTITY,
+    TOO_MANY,
     Appeal,
     Need,
     PartnerLink,
@@ -124,6 +126,8 @@ def _confirm(
         count = counts.get(line.pk)
         if count is None or int(count) < 0:
             raise ValidationError(_("Enter the quantity received of every line (0 if none)."))
+        if int(count) > MAX_QUANTITY:
+            raise ValidationError(TOO_MANY % {"most": MAX_QUANTITY})
     if not name.strip():
         raise ValidationError({"name": _("Enter your name.")})
     photo_name = ""
