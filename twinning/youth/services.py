@@ -34,6 +34,7 @@ __all__ = [
     "age_on",
     "answer_consent",
     "consent_active",
+    "current_guardian_consent",
     "find_or_create_person",
     "has_consent",
     "hash_token",
@@ -264,6 +265,17 @@ def is_current_guardian(consent: Consent) -> bool:
         and consent.token_used_at is not None
         and consent.email.lower() == consent.person.guardian_email.lower()
     )
+
+
+def current_guardian_consent(pk: Any, program: str) -> Consent | None:
+    """The consent of `program` a guardian's answered link left in their session (its pk),
+    while they are still the person's current guardian; None otherwise."""
+    consent = (
+        Consent.objects.select_related("person__guardian")
+        .filter(pk=pk or 0, program=program)
+        .first()
+    )
+    return consent if consent is not None and is_current_guardian(consent) else None
 
 
 @transaction.atomic

@@ -43,7 +43,7 @@ from twinning.youth.services import (
     ConsentLinkInvalid,
     ConsentLinkUsed,
     answer_consent,
-    is_current_guardian,
+    current_guardian_consent,
     open_consent_link,
 )
 
@@ -429,12 +429,8 @@ def summit_consent_form(request: HttpRequest) -> HttpResponse:
 
 
 def _guardian_consent(request: HttpRequest) -> Consent:
-    consent = (
-        Consent.objects.select_related("person__guardian")
-        .filter(pk=request.session.get(GUARDIAN) or 0, program=PROGRAM)
-        .first()
-    )
-    if consent is None or not is_current_guardian(consent):
+    consent = current_guardian_consent(request.session.get(GUARDIAN), PROGRAM)
+    if consent is None:
         raise Http404
     return consent
 

@@ -27,7 +27,7 @@ from twinning.exchanges.services import consent as services
 from twinning.exchanges.services.students import PROGRAM, notice_text
 from twinning.youth.models import Consent
 from twinning.youth.programs import get_program
-from twinning.youth.services import is_current_guardian
+from twinning.youth.services import current_guardian_consent
 
 GUARDIAN = "exchanges_guardian_consent"
 
@@ -59,12 +59,8 @@ def student_home(request: HttpRequest) -> HttpResponse:
 
 
 def _guardian_consent(request: HttpRequest) -> Consent:
-    consent = (
-        Consent.objects.select_related("person__guardian")
-        .filter(pk=request.session.get(GUARDIAN) or 0, program=PROGRAM)
-        .first()
-    )
-    if consent is None or not is_current_guardian(consent):
+    consent = current_guardian_consent(request.session.get(GUARDIAN), PROGRAM)
+    if consent is None:
         raise Http404
     return consent
 
