@@ -10,17 +10,7 @@ from django.http import HttpRequest
 
 from twinning.awards.models import Category, Cycle, Honour, Nomination
 from twinning.awards.services import save_category
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from twinning.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Cycle)

@@ -11,12 +11,10 @@ the monthly contacts' notes are left out of the detail pages too. Matching prefe
 distances and reciprocity figures are read on the pages (the demo has none to walk, and the
 admin walk shows every registered model with a row)."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from twinning.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from twinning.exchanges.models import (
     BackgroundCheck,
     Coordinator,
@@ -36,28 +34,6 @@ from twinning.exchanges.models import (
     Student,
     Training,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Season)

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from twinning.core.admin import ReadOnlyAdmin
 from twinning.grants.models import (
     Application,
     ApplicationSide,
@@ -19,17 +20,6 @@ from twinning.grants.models import (
     Tranche,
 )
 from twinning.grants.services import save_call, save_program
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Program)
