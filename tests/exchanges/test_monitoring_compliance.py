@@ -8,12 +8,12 @@ import pytest
 from tests.conftest import _client_for
 from tests.exchanges import helpers as h
 from tests.exchanges import monitoring_helpers as m
-from tests.factories import CommunityFactory
+from tests.factories import CommunityFactory, MemberFactory
 from twinning.core.authz import SYSTEM
 from twinning.core.dates import association_today
-from twinning.exchanges.models import HomeVisit, Placement, School, Student, Training
+from twinning.exchanges.models import HomeVisit, Incident, Placement, School, Student, Training
 from twinning.exchanges.services import families, placement
-from twinning.exchanges.services.compliance import compliance_rows
+from twinning.exchanges.services.compliance import compliance_rows, failing_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -587,5 +587,28 @@ def test_the_database_finds_the_placements_failing_a_rule_as_the_rules_do(
         if not all(c.passed for c in found)
     }
     in_sql = set(failing_placements(Placement.objects.all()).values_list("pk", flat=True))
+    cached = failing_ids(Placement.objects.all())
 
-    assert in_sql == in_python == ({world.placement.pk} if fails else set())
+    assert in_sql == in_python == set(cached) == ({world.placement.pk} if fails else set())
+
+
+def test_the_failing_ids_follow_the_data_though_their_sql_is_kept(springfield_member):
+    """`failing_ids` compiles its query once per scope and day: what it returns is read anew
+    on every call, and each scope (staff's, a committee's) keeps its own query."""
+    soon = association_today() + datetime.timedelta(days=10)
+    world = m.placed(springfield_member, starts_on=soon)
+    placement.record_orientation(
+        student=world.student, kind="pre_arrival", held_on=association_today(), by=SYSTEM
+    )
+    everyone = Placement.objects.all()
+    theirs = Placement.objects.for_host(springfield_member)
+    elsewhere = Placement.objects.for_host(MemberFactory(name="Shelbyville"))
+
+    assert failing_ids(everyone) == failing_ids(theirs) == []
+    m.incident(world.student)  # a mandatory report now owed
+    assert failing_ids(everyone) == failing_ids(theirs) == [world.placement.pk]
+    assert failing_ids(elsewhere) == []
+    Incident.objects.filter(student=world.student).update(
+        reported_on=association_today(), report_reference="DOS-1"
+    )
+    assert failing_ids(everyone) == []

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -347,15 +348,20 @@ def failing_rule(today: datetime.date) -> Q:
     )
 
 
-def with_adult_cutoff(placements: PlacementQuerySet) -> PlacementQuerySet:
+def with_adult_cutoff(
+    placements: PlacementQuerySet,
+    departures: Iterable[tuple[int, datetime.date]] | None = None,
+) -> PlacementQuerySet:
     """`adult_born_by`: the last date of birth of an adult on the season's departure (one
-    small query for the seasons of the placements)."""
-    departures = placements.order_by().values_list(
-        "student__season_id", "student__season__departure_date"
-    )
+    small query for the seasons of the placements, unless their `departures` are given as
+    (season id, departure date) pairs)."""
+    if departures is None:
+        departures = placements.order_by().values_list(
+            "student__season_id", "student__season__departure_date"
+        )
     whens = [
         When(student__season_id=season, then=Value(_born_by(departure)))
-        for season, departure in set(departures)
+        for season, departure in sorted(set(departures))
     ]
     return placements.annotate(
         adult_born_by=Case(*whens, default=Value(None), output_field=DateField())
@@ -363,12 +369,15 @@ def with_adult_cutoff(placements: PlacementQuerySet) -> PlacementQuerySet:
 
 
 def failing_placements(
-    placements: PlacementQuerySet, today: datetime.date | None = None
+    placements: PlacementQuerySet,
+    today: datetime.date | None = None,
+    departures: Iterable[tuple[int, datetime.date]] | None = None,
 ) -> PlacementQuerySet:
     """The current placements that fail at least one rule, in the page's order, decided by
     the database (nothing is read but what the page shows)."""
     today = today or association_today()
-    found = with_adult_cutoff(monitoring.with_contact_colour(placements.current(), today))
+    current = monitoring.with_contact_colour(placements.current(), today)
+    found = with_adult_cutoff(current, departures)
     return found.filter(failing_rule(today)).order_by(*LISTED)
 
 
@@ -379,10 +388,37 @@ def listed_ids(placements: PlacementQuerySet) -> list[int]:
     return list(placements.current().order_by(*LISTED).values_list("pk", flat=True))
 
 
+# The SQL of "the ids failing a rule", kept per process by what it is made from: the
+# placements' own query (the viewer's scope and filters), the day and the seasons' departures.
+# Building the rules' expressions and compiling them cost about half the "failing only" page
+# (bench/exchanges.py); the database still runs the query on every request, so what it
+# returns is never stale. A few dozen keys at most: a day's scopes.
+_FAILING_SQL: dict[tuple[object, ...], tuple[str, tuple[object, ...]]] = {}
+_FAILING_SQL_KEPT = 64
+
+
 def failing_ids(placements: PlacementQuerySet, today: datetime.date | None = None) -> list[int]:
     """The ids of `failing_placements`, in order (one query, evaluating the rules once for the
-    count and the page alike; `page_rows` then reads a page of them)."""
-    return list(failing_placements(placements, today).values_list("pk", flat=True))
+    count and the page alike; `page_rows` then reads a page of them). Its SQL is compiled once
+    per scope, day and set of seasons' departures (`_FAILING_SQL`)."""
+    today = today or association_today()
+    current = placements.current()
+    departures = frozenset(
+        current.order_by().values_list("student__season_id", "student__season__departure_date")
+    )
+    scope_sql, scope_params = current.values_list("pk").query.sql_with_params()
+    key = (placements.db, scope_sql, tuple(scope_params), today, departures)
+    compiled = _FAILING_SQL.get(key)
+    if compiled is None:
+        found = failing_placements(placements, today, departures=departures)
+        sql, params = found.values_list("pk", flat=True).query.sql_with_params()
+        compiled = (sql, tuple(params))
+        if len(_FAILING_SQL) >= _FAILING_SQL_KEPT:
+            _FAILING_SQL.clear()
+        _FAILING_SQL[key] = compiled
+    with connections[placements.db].cursor() as cursor:
+        cursor.execute(*compiled)
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def compliance_rows(
