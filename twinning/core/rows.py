@@ -5,7 +5,7 @@ variable, one `{% url %}` and one `{% csrf_token %}` at a time. Here a URL is re
 every row and the number format read once for the page."""
 
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.urls import reverse
 from django.utils import numberformat
@@ -27,6 +27,27 @@ def number_formatter() -> Callable[[int | Decimal], str]:
         return numberformat.format(value, decimal_sep, None, grouping, thousand_sep, use_l10n=True)
 
     return number
+
+
+def score_formatter(places: int = 2) -> Callable[[float | Decimal | int], str]:
+    """`floatformat:places` for many numbers (the awards ranking's scores): the same rounding
+    (half up), no "-0.00", the active language's decimal separator, its format looked up once
+    rather than on every call (`floatformat` was a fifth of the ranking's time at 100 rows)."""
+    lang = get_language()
+    decimal_sep = get_format("DECIMAL_SEPARATOR", lang)
+    grouping = get_format("NUMBER_GROUPING", lang)
+    thousand_sep = get_format("THOUSAND_SEPARATOR", lang)
+    step = Decimal(1).scaleb(-places)
+
+    def score(value: float | Decimal | int) -> str:
+        rounded = Decimal(str(value)).quantize(step, ROUND_HALF_UP)
+        if not rounded:
+            rounded = abs(rounded)  # floatformat writes 0.00, never -0.00
+        return numberformat.format(
+            str(rounded), decimal_sep, places, grouping, thousand_sep, use_l10n=True
+        )
+
+    return score
 
 
 def url_around(name: str, key: str = "pk", **kwargs: object) -> tuple[str, str]:

@@ -12,13 +12,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import template
-from django.template.defaultfilters import floatformat
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from twinning.awards.forms import DecisionForm
 from twinning.awards.models import Category
-from twinning.core.rows import url_around
+from twinning.core.rows import score_formatter, url_around
 from twinning.review.interface import RankedItem
 
 register = template.Library()
@@ -52,10 +51,6 @@ def _literal(value: Any) -> str:
     return escape(value).replace("{", "{{").replace("}", "}}")
 
 
-def _score(value: Any) -> str:
-    return floatformat(value, 2) if value is not None else "·"
-
-
 @register.simple_tag(takes_context=True)
 def ranking_rows(
     context: Mapping[str, Any],
@@ -86,6 +81,7 @@ def ranking_rows(
         .replace("{outcome_label}", _literal(_("Outcome")))
         .replace("{decide_label}", _literal(_("Decide")))
     )
+    score = score_formatter(2)  # as `floatformat:2`
     written = []
     for r in rows:
         item, decision = r.item, r.decision
@@ -102,8 +98,8 @@ def ranking_rows(
                 member=escape(nomination.get("member__name", "")),
                 community=escape(nomination.get("community__name", "")),
                 reviews=escape(r.reviews),
-                normalised=escape(_score(r.normalised)),
-                mean=escape(_score(r.raw_mean)),
+                normalised=escape(score(r.normalised) if r.normalised is not None else "·"),
+                mean=escape(score(r.raw_mean) if r.raw_mean is not None else "·"),
                 decision=f"<strong>{escape(labels.get(chosen, chosen))}</strong>"
                 if chosen is not None
                 else "",
