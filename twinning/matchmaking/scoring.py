@@ -207,6 +207,20 @@ def explain(registry: Registry, ranked: Ranked) -> list[Suggestion]:
     return [_explained(registry.nodes[pk], parts) for pk, parts in ranked]
 
 
+def _population_points(
+    own: int | None, population: int, ranged: bool, low: int, high: int | None
+) -> int:
+    """`_place_parts`' population points as a number: within the wanted range, similar."""
+    points = (
+        RANGE_POINTS if ranged and low <= population and (high is None or population <= high) else 0
+    )
+    if own:
+        small, large = (own, population) if own <= population else (population, own)
+        if large:
+            points += round(SIMILARITY_POINTS * small / large)
+    return points
+
+
 def rank(registry: Registry, seeker: Node, *, limit: int = 20) -> Ranked:
     """The `limit` best partners for `seeker` as ids with their reasons' parts (no text).
 
@@ -225,6 +239,7 @@ def rank(registry: Registry, seeker: Node, *, limit: int = 20) -> Ranked:
     own_population = seeker.population
     own_fields, own_languages = seeker.fields, seeker.languages
     own_country, own_region = seeker.country, seeker.region
+    steps: dict[int | None, int] = {2: TWO_STEPS_POINTS, 3: THREE_STEPS_POINTS}
     best: list[tuple[int, str, int]] = []
     for other in registry.nodes.values():
         pk = other.pk
@@ -235,27 +250,13 @@ def rank(registry: Registry, seeker: Node, *, limit: int = 20) -> Ranked:
             total += COUNTRY_POINTS
         elif other.region in regions:
             total += REGION_POINTS
-        population = other.population
-        if population is not None:
-            if ranged and population >= low and (high is None or population <= high):
-                total += RANGE_POINTS
-            if own_population:
-                small, large = (
-                    (own_population, population)
-                    if own_population <= population
-                    else (population, own_population)
-                )
-                if large:
-                    total += round(SIMILARITY_POINTS * small / large)
+        if other.population is not None:
+            total += _population_points(own_population, other.population, ranged, low, high)
         if own_fields and other.fields:
             total += min(FIELD_POINTS * len(own_fields & other.fields), FIELD_CAP)
         if own_languages and other.languages:
             total += min(LANGUAGE_POINTS * len(own_languages & other.languages), LANGUAGE_CAP)
-        distance = distances.get(pk)
-        if distance == 2:
-            total += TWO_STEPS_POINTS
-        elif distance == 3:
-            total += THREE_STEPS_POINTS
+        total += steps.get(distances.get(pk), 0)
         if other.seeking:
             total += SEEKING_POINTS
             theirs = other.wishes
