@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import FilteredRelation, Q, QuerySet
 
@@ -25,35 +26,38 @@ from twinning.matchmaking.scoring import (
     rank_offers,
 )
 from twinning.network.mapdata import map_data_version
-from twinning.network.models import Community, Country, Partnership
+from twinning.network.models import Community, Country, Member, Partnership
 from twinning.network.text import fold
-
-
-def _wishes(profile: Any) -> Wishes:
-    return Wishes(
-        countries=frozenset(profile["preferred_countries"] or ()),
-        regions=frozenset(profile["preferred_regions"] or ()),
-        population_min=profile["population_min"],
-        population_max=profile["population_max"],
-    )
-
 
 # The last snapshot this process read, with the version of the registry it was read at, and
 # the rankings made on it (per seeker and length): the suggestions pages of one registry
 # version reuse them (reading 3,300 communities, their partnerships and profiles, and ranking
-# them all for a seeker, cost more than the rest of the page). Per process, not in the shared
-# cache: unpickling it from there would cost about as much as reading it again.
+# them all for a seeker, cost more than the rest of the page). The snapshot itself is not put
+# in the shared cache: unpickling it costs about as much as reading it again (12 ms against
+# 15 on the bench's registry). The rankings are: a few kilobytes each, see `warm_suggestions`.
 RANKINGS_KEPT = 500
+# A ranking in the shared cache: its seeker's suggestions (ids with their reasons' parts) and
+# the kept communities' nodes, under the registry's version: a ranking of another version is
+# never read, whatever the cache holds.
+SHARED_TIMEOUT = 7 * 24 * 3600
+WARMED_KEY = "matchmaking:suggestions:warmed"
+SUGGESTIONS_LIMIT = 20
+
+Shared = tuple[Ranked, dict[int, Node]]
 
 
 @dataclass
 class _Memo:
     version: str
-    registry: Registry
-    rankings: dict[tuple[int, int], Ranked]
+    registry: Registry | None  # read when a ranking is not found in the shared cache
+    rankings: dict[tuple[int, int], Shared]
 
 
 _memo: _Memo | None = None
+
+
+def _shared_key(version: str, seeker: int, limit: int) -> str:
+    return f"matchmaking:suggestions:{version}:{seeker}:{limit}"
 
 
 def registry_version() -> str:
@@ -77,24 +81,82 @@ def registry_version() -> str:
 
 
 def registry_snapshot() -> Registry:
-    """The registry as the scoring sees it: read again (three queries) only when its version
+    """The registry as the scoring sees it: read again (four queries) only when its version
     changed since this process last read it (two queries to know)."""
-    return _current().registry
+    return _snapshot(_memo_at(registry_version()))
 
 
-def _current() -> _Memo:
+def _memo_at(version: str) -> _Memo:
+    """This process's memo for `version`: a new, empty one when the registry changed."""
     global _memo  # noqa: PLW0603 (the process's one memo, replaced whole)
-    version = registry_version()
     if _memo is None or _memo.version != version:
-        _memo = _Memo(version, read_registry(), {})
+        _memo = _Memo(version, None, {})
     return _memo
 
 
+def _snapshot(memo: _Memo) -> Registry:
+    if memo.registry is None:
+        memo.registry = read_registry()
+    return memo.registry
+
+
+def _ranking(memo: _Memo, seeker: int, limit: int) -> Shared:
+    """`seeker`'s ranking at the memo's version: this process's, else the shared cache's
+    (warmed after a change by `warm_suggestions_task`, or put there by another process's
+    view), else made here on the snapshot (read if this process has none) and shared."""
+    key = (seeker, limit)
+    found = memo.rankings.get(key)
+    if found is None:
+        shared_key = _shared_key(memo.version, seeker, limit)
+        found = cache.get(shared_key)
+        if found is None:
+            found = _ranked(_snapshot(memo), seeker, limit)
+            cache.set(shared_key, found, SHARED_TIMEOUT)
+        if len(memo.rankings) >= RANKINGS_KEPT:
+            memo.rankings.clear()
+        memo.rankings[key] = found
+    return found
+
+
+def _ranked(registry: Registry, seeker: int, limit: int) -> Shared:
+    ranked = rank(registry, registry.nodes[seeker], limit=limit)
+    return ranked, {pk: registry.nodes[pk] for pk, _parts in ranked}
+
+
+def warm_suggestions() -> int:
+    """Rank every community that has a suggestions page (a profile, open or not, or a member
+    holding it) on the registry as it is now and put the rankings in the shared cache, so the
+    first view after a change reads its ranking instead of the whole registry. Nothing when
+    the current version was warmed already; nothing kept if the registry changed while it
+    read (the next view or task does it). Returns the number of rankings made."""
+    version = registry_version()
+    if cache.get(WARMED_KEY) == version:
+        return 0
+    registry = read_registry()
+    seekers = set(SeekingProfile.objects.values_list("community_id", flat=True).order_by())
+    held = Member.communities.through.objects.values_list("community_id", flat=True)
+    seekers.update(held.order_by())
+    made = {
+        _shared_key(version, pk, SUGGESTIONS_LIMIT): _ranked(registry, pk, SUGGESTIONS_LIMIT)
+        for pk in sorted(seekers)
+        if pk in registry.nodes
+    }
+    if registry_version() != version:
+        return 0
+    cache.set_many(made, SHARED_TIMEOUT)
+    cache.set(WARMED_KEY, version, SHARED_TIMEOUT)
+    return len(made)
+
+
 def read_registry() -> Registry:
-    """Every community, every partnership and every profile, in three queries."""
+    """Every country's region, every profile, every partnership and every community, in four
+    queries of plain rows. The communities are read without their country (a join costs a
+    lookup per row, three times the read itself on SQLite): the countries' regions are read
+    apart, a few hundred rows."""
+    regions = dict(Country.objects.values_list("code", "region").order_by())
     profiles = {
-        row["community_id"]: row
-        for row in SeekingProfile.objects.values(
+        row[0]: row
+        for row in SeekingProfile.objects.values_list(
             "community_id",
             "is_open",
             "preferred_countries",
@@ -110,26 +172,31 @@ def read_registry() -> Registry:
         partners.setdefault(a, set()).add(b)
         partners.setdefault(b, set()).add(a)
     nodes = {}
-    rows = Community.objects.values_list(
-        "pk", "name", "country_id", "country__region", "population"
-    )
-    for pk, name, country, region, population in rows.order_by():
+    rows = Community.objects.values_list("pk", "name", "country_id", "population")
+    for pk, name, country, population in rows.order_by():
+        region = regions.get(country, "")
         profile = profiles.get(pk)
         if profile is None:
             nodes[pk] = Node(
                 pk, name, country, region, population, languages=official_languages(country)
             )
             continue
+        _pk, is_open, countries, wanted, low, high, sectors, languages = profile
         nodes[pk] = Node(
             pk,
             name,
             country,
             region,
             population,
-            fields=frozenset(profile["sectors"] or ()),
-            languages=frozenset(profile["languages"] or ()) or official_languages(country),
-            seeking=profile["is_open"],
-            wishes=_wishes(profile),
+            fields=frozenset(sectors or ()),
+            languages=frozenset(languages or ()) or official_languages(country),
+            seeking=is_open,
+            wishes=Wishes(
+                countries=frozenset(countries or ()),
+                regions=frozenset(wanted or ()),
+                population_min=low,
+                population_max=high,
+            ),
         )
     return Registry(nodes, {pk: frozenset(others) for pk, others in partners.items()})
 
@@ -142,26 +209,20 @@ class SuggestionRow:
     received: bool  # the other side expressed interest in the seeker
 
 
-def suggestions_for(community: Community, *, limit: int = 20) -> list[SuggestionRow]:
+def suggestions_for(community: Community, *, limit: int = SUGGESTIONS_LIMIT) -> list[SuggestionRow]:
     """The best partners for `community` with their communities and the interest either side
-    expressed, over a registry of any size (the ranking is in memory): four queries while the
-    registry is unchanged since this process read it (its version, two; the communities kept,
-    the interest), seven after a change (the registry read again, three). The ranking itself
-    is kept with the snapshot, per seeker, until the registry changes."""
-    memo = _current()
-    registry = memo.registry
-    key = (community.pk, limit)
-    if key not in memo.rankings:
-        if len(memo.rankings) >= RANKINGS_KEPT:
-            memo.rankings.clear()
-        memo.rankings[key] = rank(registry, registry.nodes[community.pk], limit=limit)
-    ranked = explain(registry, memo.rankings[key])
-    pks = [s.node.pk for s in ranked]
+    expressed, over a registry of any size (the ranking is in memory): four queries when this
+    process or the shared cache has the ranking at the registry's version (its version, two;
+    the communities kept, the interest), eight when it is made here (the registry read again,
+    four)."""
+    ranked, nodes = _ranking(_memo_at(registry_version()), community.pk, limit)
+    suggestions = explain(nodes, ranked)
+    pks = [s.node.pk for s in suggestions]
     communities = Community.objects.select_related("country").in_bulk(pks)
     sent, received = interest_sets(community)
     return [
         SuggestionRow(s, communities[s.node.pk], s.node.pk in sent, s.node.pk in received)
-        for s in ranked
+        for s in suggestions
         if s.node.pk in communities
     ]
 

@@ -196,15 +196,16 @@ def excluded(registry: Registry, seeker: Node) -> frozenset[int]:
 def suggest(registry: Registry, seeker: Node, *, limit: int = 20) -> list[Suggestion]:
     """The `limit` best partners for `seeker` (score above zero), best first; ties by name.
     Every community is ranked by its points; only the kept ones get their reasons' texts."""
-    return explain(registry, rank(registry, seeker, limit=limit))
+    return explain(registry.nodes, rank(registry, seeker, limit=limit))
 
 
 Ranked = list[tuple[int, list[Part]]]  # the kept communities' ids, best first, with their parts
 
 
-def explain(registry: Registry, ranked: Ranked) -> list[Suggestion]:
-    """The suggestions of a ranking, their reasons' texts in the active language."""
-    return [_explained(registry.nodes[pk], parts) for pk, parts in ranked]
+def explain(nodes: Mapping[int, Node], ranked: Ranked) -> list[Suggestion]:
+    """The suggestions of a ranking, their reasons' texts in the active language (`nodes`:
+    the registry's, or at least the kept communities')."""
+    return [_explained(nodes[pk], parts) for pk, parts in ranked]
 
 
 def _population_points(
