@@ -1,7 +1,7 @@
 """The suggestions ranked again off the request path: after every kind of change of the
-registry, once the change commits, a task ranks every community with a suggestions page into
-the shared cache; the next view reads its ranking there (no registry read) and it equals a
-fresh computation on the registry as it is. A view that finds nothing there ranks itself, and a
+registry, once the change commits, a task ranks the suggestions pages viewed lately into the
+shared cache; the next view reads its ranking there (no registry read) and it equals a fresh
+computation on the registry as it is. A view that finds nothing there ranks itself, and a
 ranking of another version of the registry is never read."""
 
 from collections.abc import Iterator
@@ -13,11 +13,13 @@ from django.db import connection, transaction
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import MemberFactory
 from tests.matchmaking.helpers import committee, partners, profile, town
 from twinning.core.authz import SYSTEM
 from twinning.matchmaking import queries
 from twinning.matchmaking.queries import (
+    SUGGESTIONS_LIMIT,
+    VIEWED_KEY,
+    VIEWED_SECONDS,
     WARMED_KEY,
     read_registry,
     registry_version,
@@ -91,9 +93,8 @@ def _deleted_partnership(w):
 
 
 def _new_member_community(w):
-    place = town("Boise", "US", population=230_000)
-    committee("Boise Sister Cities", place)
-    w["seeker"] = place
+    place = town("Bergen", "NO", population=290_000)
+    committee("Bergen Sister Cities", place)
 
 
 def _profile_changed(w):
@@ -139,7 +140,7 @@ def test_after_every_change_the_warmed_suggestions_equal_a_fresh_computation(wor
     with committed() as callbacks:
         change(world)
 
-    seeker = world.get("seeker", world["springfield"])
+    seeker = world["springfield"]
     assert registry_version() != before
     assert [c for c in callbacks if c is _enqueue] == [_enqueue]  # once, however many rows
     assert cache.get(WARMED_KEY) == registry_version()
@@ -179,10 +180,13 @@ def test_a_ranking_of_another_version_is_never_read(world):
     assert count == MADE
 
 
-def test_warming_twice_at_one_version_ranks_once(world):
-    made = warm_suggestions()
+def test_warming_ranks_the_pages_viewed_lately_once_per_version(world):
+    _shown(world["springfield"])
+    _shown(world["lyon"])
 
-    assert made == 3  # Springfield (held by its member, with a profile), Lyon, Nairobi
+    assert warm_suggestions() == 0  # this version's rankings were made by the views
+    _profile_changed(world)
+    assert warm_suggestions() == 2
     assert warm_suggestions() == 0
 
 
@@ -197,13 +201,27 @@ def test_a_rolled_back_change_enqueues_nothing_and_the_next_commit_does(world):
     assert cache.get(WARMED_KEY) == registry_version()
 
 
-def test_a_member_community_without_a_profile_is_warmed_too(world):
+def test_a_page_not_viewed_lately_is_made_by_its_first_view(world):
+    _shown(world["springfield"])
     with committed():
-        place = town("Tacoma", "US")
-        MemberFactory(name="Tacoma Sister Cities", communities=[place])
-        _new_profile(world)  # a change after the member was made: the task sees both
+        _new_profile(world)
 
-    shown, count = _shown(place)
+    nairobi = Community.objects.get(name="Nairobi")
+    shown, count = _shown(nairobi)
 
-    assert shown == _fresh(place)
-    assert count == FOUND
+    assert shown == _fresh(nairobi)
+    assert count == MADE
+
+
+def test_a_page_viewed_more_than_a_week_ago_is_not_warmed(world):
+    _shown(world["springfield"])
+    _shown(world["lyon"])
+    viewed = cache.get(VIEWED_KEY)
+    viewed[(world["lyon"].pk, SUGGESTIONS_LIMIT)] -= VIEWED_SECONDS + 1
+    cache.set(VIEWED_KEY, viewed)
+    _profile_changed(world)
+    queries._memo = None
+
+    _shown(world["springfield"])  # noted again: the list pruned
+
+    assert set(cache.get(VIEWED_KEY)) == {(world["springfield"].pk, SUGGESTIONS_LIMIT)}

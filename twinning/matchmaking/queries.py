@@ -4,6 +4,7 @@ seeker's suggestions with their communities, and the public list of seeking prof
 filters."""
 
 import hashlib
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,7 @@ from twinning.matchmaking.scoring import (
     rank_offers,
 )
 from twinning.network.mapdata import map_data_version
-from twinning.network.models import Community, Country, Member, Partnership
+from twinning.network.models import Community, Country, Partnership
 from twinning.network.text import fold
 
 # The last snapshot this process read, with the version of the registry it was read at, and
@@ -38,9 +39,16 @@ from twinning.network.text import fold
 RANKINGS_KEPT = 500
 # A ranking in the shared cache: its seeker's suggestions (ids with their reasons' parts) and
 # the kept communities' nodes, under the registry's version: a ranking of another version is
-# never read, whatever the cache holds.
-SHARED_TIMEOUT = 7 * 24 * 3600
+# never read, whatever the cache holds. The pages viewed lately (seeker and length, with the
+# time of the view) are what the task ranks again after a change: at most VIEWED_KEPT, the
+# latest, within VIEWED_SECONDS, so the cache holds a bounded number of rankings per version
+# (a cache with an entry limit, the file or local-memory backends, would otherwise cull other
+# keys) and the task's work follows the pages people read, not the registry's size.
+SHARED_TIMEOUT = 24 * 3600
 WARMED_KEY = "matchmaking:suggestions:warmed"
+VIEWED_KEY = "matchmaking:suggestions:viewed"
+VIEWED_KEPT = 200
+VIEWED_SECONDS = 7 * 24 * 3600
 SUGGESTIONS_LIMIT = 20
 
 Shared = tuple[Ranked, dict[int, Node]]
@@ -107,6 +115,7 @@ def _ranking(memo: _Memo, seeker: int, limit: int) -> Shared:
     key = (seeker, limit)
     found = memo.rankings.get(key)
     if found is None:
+        _note_viewed(key)
         shared_key = _shared_key(memo.version, seeker, limit)
         found = cache.get(shared_key)
         if found is None:
@@ -123,24 +132,39 @@ def _ranked(registry: Registry, seeker: int, limit: int) -> Shared:
     return ranked, {pk: registry.nodes[pk] for pk, _parts in ranked}
 
 
+def _note_viewed(key: tuple[int, int]) -> None:
+    """Remember that `key`'s page (seeker, length) was viewed now: once per version of the
+    registry per process (the process's memo has it after). Two views noting at once may
+    lose one: its page is then made by its next view after a change, and noted again."""
+    now = time.time()
+    viewed = cache.get(VIEWED_KEY) or {}
+    viewed[key] = now
+    recent = sorted(
+        ((at, page) for page, at in viewed.items() if at > now - VIEWED_SECONDS), reverse=True
+    )
+    cache.set(VIEWED_KEY, {page: at for at, page in recent[:VIEWED_KEPT]}, VIEWED_SECONDS)
+
+
 def warm_suggestions() -> int:
-    """Rank every community that has a suggestions page (a profile, open or not, or a member
-    holding it) on the registry as it is now and put the rankings in the shared cache, so the
-    first view after a change reads its ranking instead of the whole registry. Nothing when
-    the current version was warmed already; nothing kept if the registry changed while it
-    read (the next view or task does it). Returns the number of rankings made."""
+    """Rank the suggestions pages viewed lately on the registry as it is now and put the
+    rankings in the shared cache, so the first view after a change reads its ranking instead
+    of the whole registry. Nothing when the current version was warmed already; nothing kept
+    if the registry changed while it read (the next view or task does it). Returns the number
+    of rankings made (those the views made at this version already are not made again)."""
     version = registry_version()
     if cache.get(WARMED_KEY) == version:
         return 0
-    registry = read_registry()
-    seekers = set(SeekingProfile.objects.values_list("community_id", flat=True).order_by())
-    held = Member.communities.through.objects.values_list("community_id", flat=True)
-    seekers.update(held.order_by())
-    made = {
-        _shared_key(version, pk, SUGGESTIONS_LIMIT): _ranked(registry, pk, SUGGESTIONS_LIMIT)
-        for pk in sorted(seekers)
-        if pk in registry.nodes
-    }
+    keys = {_shared_key(version, *page): page for page in cache.get(VIEWED_KEY) or {}}
+    present = cache.get_many(keys)
+    missing = sorted(page for key, page in keys.items() if key not in present)
+    made = {}
+    if missing:  # some may have been made by their views already
+        registry = read_registry()
+        made = {
+            _shared_key(version, seeker, limit): _ranked(registry, seeker, limit)
+            for seeker, limit in missing
+            if seeker in registry.nodes
+        }
     if registry_version() != version:
         return 0
     cache.set_many(made, SHARED_TIMEOUT)
