@@ -3,11 +3,17 @@ beside a baseline measured in the same run, never asserted.
 
 1. A registry the size of the association's: 500 member communities (US), each with 2-8
    partners abroad (about 2,500 communities abroad, 2,500 partnerships), 300 open seeking
-   profiles. Timed: reading the registry for the scoring (three queries) and the in-memory
-   ranking of every community for one seeker.
+   profiles. Timed: reading the registry for the scoring (four queries), the in-memory
+   ranking of every community for one seeker, and the warming task's work after a change
+   (the suggestions pages viewed lately ranked into the shared cache).
 2. Pages (in-process, the same Django stack as the bare baseline view of bench/urls.py): a
-   profile's suggestions (staff's page: the same reads as the committee's; warm, and as the
-   first request after a change of the registry) and the public `/seeking/`; p50 beside the
+   profile's suggestions (staff's page: the same reads as the committee's) warm (this
+   process's memo has the ranking), then as the first view after a change of the registry in
+   its two cases: warmed by its task (another profile saved before each request, outside the
+   timing; the immediate task backend runs the task on the commit, as a worker would before
+   the next view) and built in the view (nothing in this process's memo nor in the shared
+   cache for that version: the view reads the registry and ranks); and the public
+   `/seeking/`; p50 beside the
    baseline (goal: within 10x), wall time and this process's CPU. Each page is requested
    alternately with the baseline and compared with that paired baseline (the machine is
    shared: load changes within a run); each section's own baseline is printed too.
