@@ -1,7 +1,8 @@
-"""Reads of matchmaking for pages and the API: the registry as the scoring sees it (three
+"""Reads of matchmaking for pages and the API: the registry as the scoring sees it (four
 queries whatever its size, kept by the process while the registry's version is unchanged), a
-seeker's suggestions with their communities, and the public list of seeking profiles with its
-filters."""
+seeker's suggestions with their communities (its ranking from this process, else from the
+shared cache where the task after a change put it, else made here), and the public list of
+seeking profiles with its filters."""
 
 import hashlib
 import time
