@@ -396,8 +396,7 @@ def full_registry(rng: random.Random):
 
     def task() -> None:
         """The task after a change: nothing warmed at this version yet."""
-        version = registry_version()
-        keys = [queries._shared_key(version, *page) for page in viewed]
+        keys = [queries._shared_key(*page) for page in viewed]
         cache.delete_many([queries.WARMED_KEY, *keys])
         warm_suggestions()
 
@@ -427,8 +426,7 @@ def changed_not_warmed(seeker):
 
     def before() -> None:
         queries._memo = None
-        key = queries._shared_key(queries.registry_version(), seeker.pk, queries.SUGGESTIONS_LIMIT)
-        cache.delete(key)
+        cache.delete(queries._shared_key(seeker.pk, queries.SUGGESTIONS_LIMIT))
 
     return before
 

@@ -39,12 +39,13 @@ from twinning.network.text import fold
 # 15 on the bench's registry). The rankings are: a few kilobytes each, see `warm_suggestions`.
 RANKINGS_KEPT = 500
 # A ranking in the shared cache: its seeker's suggestions (ids with their reasons' parts) and
-# the kept communities' nodes, under the registry's version: a ranking of another version is
-# never read, whatever the cache holds. The pages viewed lately (seeker and length, with the
-# time of the view) are what the task ranks again after a change: at most VIEWED_KEPT, the
-# latest, within VIEWED_SECONDS, so the cache holds a bounded number of rankings per version
-# (a cache with an entry limit, the file or local-memory backends, would otherwise cull other
-# keys) and the task's work follows the pages people read, not the registry's size.
+# the kept communities' nodes, with the registry's version it was made at (one entry per
+# page: a newer ranking replaces the older); a ranking of another version is never read,
+# whatever the cache holds. The pages viewed lately (seeker and length, with the time of the
+# view) are what the task ranks again after a change: at most VIEWED_KEPT, the latest, within
+# VIEWED_SECONDS, so the cache holds a bounded number of entries (a cache with an entry limit,
+# the file or local-memory backends, would otherwise cull other keys) and the task's work
+# follows the pages people read, not the registry's size.
 SHARED_TIMEOUT = 24 * 3600
 WARMED_KEY = "matchmaking:suggestions:warmed"
 VIEWED_KEY = "matchmaking:suggestions:viewed"
@@ -65,8 +66,17 @@ class _Memo:
 _memo: _Memo | None = None
 
 
-def _shared_key(version: str, seeker: int, limit: int) -> str:
-    return f"matchmaking:suggestions:{version}:{seeker}:{limit}"
+def _shared_key(seeker: int, limit: int) -> str:
+    """One entry per page, whatever the version (each holds the version it was made at): a
+    newer ranking replaces the older, so the cache holds at most one per page viewed."""
+    return f"matchmaking:suggestions:{seeker}:{limit}"
+
+
+def _shared_at(version: str, value: Any) -> Shared | None:
+    """The ranking of a shared entry if it was made at `version`, else None."""
+    if value is None or value[0] != version:
+        return None
+    return value[1]
 
 
 def registry_version() -> str:
@@ -117,11 +127,11 @@ def _ranking(memo: _Memo, seeker: int, limit: int) -> Shared:
     found = memo.rankings.get(key)
     if found is None:
         _note_viewed(key)
-        shared_key = _shared_key(memo.version, seeker, limit)
-        found = cache.get(shared_key)
+        shared_key = _shared_key(seeker, limit)
+        found = _shared_at(memo.version, cache.get(shared_key))
         if found is None:
             found = _ranked(_snapshot(memo), seeker, limit)
-            cache.set(shared_key, found, SHARED_TIMEOUT)
+            cache.set(shared_key, (memo.version, found), SHARED_TIMEOUT)
         if len(memo.rankings) >= RANKINGS_KEPT:
             memo.rankings.clear()
         memo.rankings[key] = found
@@ -155,14 +165,16 @@ def warm_suggestions() -> int:
     version = registry_version()
     if cache.get(WARMED_KEY) == version:
         return 0
-    keys = {_shared_key(version, *page): page for page in cache.get(VIEWED_KEY) or {}}
+    keys = {_shared_key(*page): page for page in cache.get(VIEWED_KEY) or {}}
     present = cache.get_many(keys)
-    missing = sorted(page for key, page in keys.items() if key not in present)
+    missing = sorted(
+        page for key, page in keys.items() if _shared_at(version, present.get(key)) is None
+    )
     made = {}
     if missing:  # some may have been made by their views already
         registry = read_registry()
         made = {
-            _shared_key(version, seeker, limit): _ranked(registry, seeker, limit)
+            _shared_key(seeker, limit): (version, _ranked(registry, seeker, limit))
             for seeker, limit in missing
             if seeker in registry.nodes
         }
