@@ -13,6 +13,7 @@ from twinning.matchmaking.scoring import (
     Node,
     Registry,
     Wishes,
+    excluded,
     graph_distances,
     score,
     suggest,
@@ -113,6 +114,8 @@ def test_communities_of_the_seekers_own_country_are_not_suggested():
 # --- Properties over random registries --------------------------------------------------------
 
 node_ids = st.integers(min_value=1, max_value=30)
+# A few values often (equal populations, a range's bounds met exactly), any other sometimes.
+populations = st.sampled_from([0, 1_000, 20_000, 500_000]) | st.integers(0, 5_000_000)
 
 
 @st.composite
@@ -126,13 +129,15 @@ def registries(draw):
             f"Town {pk}",
             (code := draw(st.sampled_from(sorted(COUNTRIES)))),
             COUNTRIES[code],
-            draw(st.none() | st.integers(min_value=0, max_value=5_000_000)),
+            draw(st.none() | populations),
             draw(fields),
             draw(languages),
             draw(st.booleans()),
             Wishes(
                 countries=draw(st.frozensets(st.sampled_from(sorted(COUNTRIES)))),
                 regions=draw(st.frozensets(st.sampled_from(sorted(set(COUNTRIES.values()))))),
+                population_min=draw(st.none() | populations),
+                population_max=draw(st.none() | populations),
             ),
         )
         for pk in pks
@@ -181,3 +186,29 @@ def test_graph_distances_are_shortest_paths(world):
     for pk, steps in distances.items():
         if steps:
             assert any(distances.get(n) == steps - 1 for n in reg.partners_of(pk))
+
+
+def _every_candidate_scored(reg, seeker, limit):
+    """The ranking as the scoring defines it, the slow way: every community not excluded and
+    not of the seeker's country scored with `score()`, the positive ones sorted by score, then
+    name, then id."""
+    distances = graph_distances(reg, seeker.pk)
+    never = excluded(reg, seeker)
+    scored = [
+        score(seeker, other, distance=distances.get(other.pk), degree=len(reg.partners_of(pk)))
+        for pk, other in reg.nodes.items()
+        if pk not in never and other.country != seeker.country
+    ]
+    kept = sorted(
+        (s for s in scored if s.score > 0), key=lambda s: (-s.score, s.node.name, s.node.pk)
+    )
+    return kept[:limit]
+
+
+@settings(max_examples=300, deadline=None)
+@given(registries(), st.integers(min_value=1, max_value=40))
+def test_the_ranking_equals_scoring_every_candidate_one_by_one(world, limit):
+    reg, seeker_pk = world
+    seeker = reg.nodes[seeker_pk]
+
+    assert suggest(reg, seeker, limit=limit) == _every_candidate_scored(reg, seeker, limit)

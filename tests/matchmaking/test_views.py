@@ -193,7 +193,7 @@ def test_suggestions_reuse_the_registry_read_while_it_is_unchanged(committee_adm
 
     # the second: the registry's version only (the same), not the communities, partnerships
     # and profiles again
-    assert counts[0] - counts[1] == 3
+    assert counts[0] - counts[1] == 4
 
 
 def test_suggestions_follow_every_change_of_the_registry(committee_admin, world):

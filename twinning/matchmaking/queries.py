@@ -1,12 +1,15 @@
-"""Reads of matchmaking for pages and the API: the registry as the scoring sees it (three
+"""Reads of matchmaking for pages and the API: the registry as the scoring sees it (four
 queries whatever its size, kept by the process while the registry's version is unchanged), a
-seeker's suggestions with their communities, and the public list of seeking profiles with its
-filters."""
+seeker's suggestions with their communities (its ranking from this process, else from the
+shared cache where the task after a change put it, else made here), and the public list of
+seeking profiles with its filters."""
 
 import hashlib
+import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import FilteredRelation, Q, QuerySet
 
@@ -28,32 +31,52 @@ from twinning.network.mapdata import map_data_version
 from twinning.network.models import Community, Country, Partnership
 from twinning.network.text import fold
 
-
-def _wishes(profile: Any) -> Wishes:
-    return Wishes(
-        countries=frozenset(profile["preferred_countries"] or ()),
-        regions=frozenset(profile["preferred_regions"] or ()),
-        population_min=profile["population_min"],
-        population_max=profile["population_max"],
-    )
-
-
 # The last snapshot this process read, with the version of the registry it was read at, and
 # the rankings made on it (per seeker and length): the suggestions pages of one registry
 # version reuse them (reading 3,300 communities, their partnerships and profiles, and ranking
-# them all for a seeker, cost more than the rest of the page). Per process, not in the shared
-# cache: unpickling it from there would cost about as much as reading it again.
+# them all for a seeker, cost more than the rest of the page). The snapshot itself is not put
+# in the shared cache: unpickling it costs about as much as reading it again (12 ms against
+# 15 on the bench's registry). The rankings are: a few kilobytes each, see `warm_suggestions`.
 RANKINGS_KEPT = 500
+# A ranking in the shared cache: its seeker's suggestions (ids with their reasons' parts) and
+# the kept communities' nodes, with the registry's version it was made at (one entry per
+# page: a newer ranking replaces the older); a ranking of another version is never read,
+# whatever the cache holds. The pages viewed lately (seeker and length, with the time of the
+# view) are what the task ranks again after a change: at most VIEWED_KEPT, the latest, within
+# VIEWED_SECONDS, so the cache holds a bounded number of entries (a cache with an entry limit,
+# the file or local-memory backends, would otherwise cull other keys) and the task's work
+# follows the pages people read, not the registry's size.
+SHARED_TIMEOUT = 24 * 3600
+WARMED_KEY = "matchmaking:suggestions:warmed"
+VIEWED_KEY = "matchmaking:suggestions:viewed"
+VIEWED_KEPT = 200
+VIEWED_SECONDS = 7 * 24 * 3600
+SUGGESTIONS_LIMIT = 20
+
+Shared = tuple[Ranked, dict[int, Node]]
 
 
 @dataclass
 class _Memo:
     version: str
-    registry: Registry
-    rankings: dict[tuple[int, int], Ranked]
+    registry: Registry | None  # read when a ranking is not found in the shared cache
+    rankings: dict[tuple[int, int], Shared]
 
 
 _memo: _Memo | None = None
+
+
+def _shared_key(seeker: int, limit: int) -> str:
+    """One entry per page, whatever the version (each holds the version it was made at): a
+    newer ranking replaces the older, so the cache holds at most one per page viewed."""
+    return f"matchmaking:suggestions:{seeker}:{limit}"
+
+
+def _shared_at(version: str, value: Any) -> Shared | None:
+    """The ranking of a shared entry if it was made at `version`, else None."""
+    if value is None or value[0] != version:
+        return None
+    return value[1]
 
 
 def registry_version() -> str:
@@ -77,24 +100,100 @@ def registry_version() -> str:
 
 
 def registry_snapshot() -> Registry:
-    """The registry as the scoring sees it: read again (three queries) only when its version
+    """The registry as the scoring sees it: read again (four queries) only when its version
     changed since this process last read it (two queries to know)."""
-    return _current().registry
+    return _snapshot(_memo_at(registry_version()))
 
 
-def _current() -> _Memo:
+def _memo_at(version: str) -> _Memo:
+    """This process's memo for `version`: a new, empty one when the registry changed."""
     global _memo  # noqa: PLW0603 (the process's one memo, replaced whole)
-    version = registry_version()
     if _memo is None or _memo.version != version:
-        _memo = _Memo(version, read_registry(), {})
+        _memo = _Memo(version, None, {})
     return _memo
 
 
+def _snapshot(memo: _Memo) -> Registry:
+    if memo.registry is None:
+        memo.registry = read_registry()
+    return memo.registry
+
+
+def _ranking(memo: _Memo, seeker: int, limit: int) -> Shared:
+    """`seeker`'s ranking at the memo's version: this process's, else the shared cache's
+    (warmed after a change by `warm_suggestions_task`, or put there by another process's
+    view), else made here on the snapshot (read if this process has none) and shared."""
+    key = (seeker, limit)
+    found = memo.rankings.get(key)
+    if found is None:
+        _note_viewed(key)
+        shared_key = _shared_key(seeker, limit)
+        found = _shared_at(memo.version, cache.get(shared_key))
+        if found is None:
+            found = _ranked(_snapshot(memo), seeker, limit)
+            cache.set(shared_key, (memo.version, found), SHARED_TIMEOUT)
+        if len(memo.rankings) >= RANKINGS_KEPT:
+            memo.rankings.clear()
+        memo.rankings[key] = found
+    return found
+
+
+def _ranked(registry: Registry, seeker: int, limit: int) -> Shared:
+    ranked = rank(registry, registry.nodes[seeker], limit=limit)
+    return ranked, {pk: registry.nodes[pk] for pk, _parts in ranked}
+
+
+def _note_viewed(key: tuple[int, int]) -> None:
+    """Remember that `key`'s page (seeker, length) was viewed now: once per version of the
+    registry per process (the process's memo has it after). Two views noting at once may
+    lose one: its page is then made by its next view after a change, and noted again."""
+    now = time.time()
+    viewed = cache.get(VIEWED_KEY) or {}
+    viewed[key] = now
+    recent = sorted(
+        ((at, page) for page, at in viewed.items() if at > now - VIEWED_SECONDS), reverse=True
+    )
+    cache.set(VIEWED_KEY, {page: at for at, page in recent[:VIEWED_KEPT]}, VIEWED_SECONDS)
+
+
+def warm_suggestions() -> int:
+    """Rank the suggestions pages viewed lately on the registry as it is now and put the
+    rankings in the shared cache, so the first view after a change reads its ranking instead
+    of the whole registry. Nothing when the current version was warmed already; nothing kept
+    if the registry changed while it read (the next view or task does it). Returns the number
+    of rankings made (those the views made at this version already are not made again)."""
+    version = registry_version()
+    if cache.get(WARMED_KEY) == version:
+        return 0
+    keys = {_shared_key(*page): page for page in cache.get(VIEWED_KEY) or {}}
+    present = cache.get_many(keys)
+    missing = sorted(
+        page for key, page in keys.items() if _shared_at(version, present.get(key)) is None
+    )
+    made = {}
+    if missing:  # some may have been made by their views already
+        registry = read_registry()
+        made = {
+            _shared_key(seeker, limit): (version, _ranked(registry, seeker, limit))
+            for seeker, limit in missing
+            if seeker in registry.nodes
+        }
+    if registry_version() != version:
+        return 0
+    cache.set_many(made, SHARED_TIMEOUT)
+    cache.set(WARMED_KEY, version, SHARED_TIMEOUT)
+    return len(made)
+
+
 def read_registry() -> Registry:
-    """Every community, every partnership and every profile, in three queries."""
+    """Every country's region, every profile, every partnership and every community, in four
+    queries of plain rows. The communities are read without their country (a join costs a
+    lookup per row, three times the read itself on SQLite): the countries' regions are read
+    apart, a few hundred rows."""
+    regions = dict(Country.objects.values_list("code", "region").order_by())
     profiles = {
-        row["community_id"]: row
-        for row in SeekingProfile.objects.values(
+        row[0]: row
+        for row in SeekingProfile.objects.values_list(
             "community_id",
             "is_open",
             "preferred_countries",
@@ -110,26 +209,31 @@ def read_registry() -> Registry:
         partners.setdefault(a, set()).add(b)
         partners.setdefault(b, set()).add(a)
     nodes = {}
-    rows = Community.objects.values_list(
-        "pk", "name", "country_id", "country__region", "population"
-    )
-    for pk, name, country, region, population in rows.order_by():
+    rows = Community.objects.values_list("pk", "name", "country_id", "population")
+    for pk, name, country, population in rows.order_by():
+        region = regions.get(country, "")
         profile = profiles.get(pk)
         if profile is None:
             nodes[pk] = Node(
                 pk, name, country, region, population, languages=official_languages(country)
             )
             continue
+        _pk, is_open, countries, wanted, low, high, sectors, languages = profile
         nodes[pk] = Node(
             pk,
             name,
             country,
             region,
             population,
-            fields=frozenset(profile["sectors"] or ()),
-            languages=frozenset(profile["languages"] or ()) or official_languages(country),
-            seeking=profile["is_open"],
-            wishes=_wishes(profile),
+            fields=frozenset(sectors or ()),
+            languages=frozenset(languages or ()) or official_languages(country),
+            seeking=is_open,
+            wishes=Wishes(
+                countries=frozenset(countries or ()),
+                regions=frozenset(wanted or ()),
+                population_min=low,
+                population_max=high,
+            ),
         )
     return Registry(nodes, {pk: frozenset(others) for pk, others in partners.items()})
 
@@ -142,26 +246,20 @@ class SuggestionRow:
     received: bool  # the other side expressed interest in the seeker
 
 
-def suggestions_for(community: Community, *, limit: int = 20) -> list[SuggestionRow]:
+def suggestions_for(community: Community, *, limit: int = SUGGESTIONS_LIMIT) -> list[SuggestionRow]:
     """The best partners for `community` with their communities and the interest either side
-    expressed, over a registry of any size (the ranking is in memory): four queries while the
-    registry is unchanged since this process read it (its version, two; the communities kept,
-    the interest), seven after a change (the registry read again, three). The ranking itself
-    is kept with the snapshot, per seeker, until the registry changes."""
-    memo = _current()
-    registry = memo.registry
-    key = (community.pk, limit)
-    if key not in memo.rankings:
-        if len(memo.rankings) >= RANKINGS_KEPT:
-            memo.rankings.clear()
-        memo.rankings[key] = rank(registry, registry.nodes[community.pk], limit=limit)
-    ranked = explain(registry, memo.rankings[key])
-    pks = [s.node.pk for s in ranked]
+    expressed, over a registry of any size (the ranking is in memory): four queries when this
+    process or the shared cache has the ranking at the registry's version (its version, two;
+    the communities kept, the interest), eight when it is made here (the registry read again,
+    four)."""
+    ranked, nodes = _ranking(_memo_at(registry_version()), community.pk, limit)
+    suggestions = explain(nodes, ranked)
+    pks = [s.node.pk for s in suggestions]
     communities = Community.objects.select_related("country").in_bulk(pks)
     sent, received = interest_sets(community)
     return [
         SuggestionRow(s, communities[s.node.pk], s.node.pk in sent, s.node.pk in received)
-        for s in ranked
+        for s in suggestions
         if s.node.pk in communities
     ]
 

@@ -196,37 +196,83 @@ def excluded(registry: Registry, seeker: Node) -> frozenset[int]:
 def suggest(registry: Registry, seeker: Node, *, limit: int = 20) -> list[Suggestion]:
     """The `limit` best partners for `seeker` (score above zero), best first; ties by name.
     Every community is ranked by its points; only the kept ones get their reasons' texts."""
-    return explain(registry, rank(registry, seeker, limit=limit))
+    return explain(registry.nodes, rank(registry, seeker, limit=limit))
 
 
 Ranked = list[tuple[int, list[Part]]]  # the kept communities' ids, best first, with their parts
 
 
-def explain(registry: Registry, ranked: Ranked) -> list[Suggestion]:
-    """The suggestions of a ranking, their reasons' texts in the active language."""
-    return [_explained(registry.nodes[pk], parts) for pk, parts in ranked]
+def explain(nodes: Mapping[int, Node], ranked: Ranked) -> list[Suggestion]:
+    """The suggestions of a ranking, their reasons' texts in the active language (`nodes`:
+    the registry's, or at least the kept communities')."""
+    return [_explained(nodes[pk], parts) for pk, parts in ranked]
+
+
+def _population_points(
+    own: int | None, population: int, ranged: bool, low: int, high: int | None
+) -> int:
+    """`_place_parts`' population points as a number: within the wanted range, similar."""
+    points = (
+        RANGE_POINTS if ranged and low <= population and (high is None or population <= high) else 0
+    )
+    if own:
+        small, large = (own, population) if own <= population else (population, own)
+        if large:
+            points += round(SIMILARITY_POINTS * small / large)
+    return points
 
 
 def rank(registry: Registry, seeker: Node, *, limit: int = 20) -> Ranked:
-    """The `limit` best partners for `seeker` as ids with their reasons' parts (no text)."""
+    """The `limit` best partners for `seeker` as ids with their reasons' parts (no text).
+
+    Every candidate's total is computed inline (the same points as `_parts`, without building
+    its list of parts); the parts are built only for the kept ones. tests/matchmaking/
+    test_scoring.py checks the ranking equals scoring every candidate with `score()`."""
     distances = graph_distances(registry, seeker.pk)
     never = excluded(registry, seeker)
     partners = registry.partners
-    best: list[tuple[int, str, int, list[Part]]] = []
-    for other in _candidates(registry, seeker, never):
-        parts = _parts(seeker, other, distances.get(other.pk), len(partners.get(other.pk, ())))
-        total = sum(part[0] for part in parts)
+    # What does not change from one candidate to the next.
+    wishes = seeker.wishes
+    countries, regions = wishes.countries, wishes.regions
+    low, high = wishes.population_min, wishes.population_max
+    ranged = low is not None or high is not None
+    low = low or 0
+    own_population = seeker.population
+    own_fields, own_languages = seeker.fields, seeker.languages
+    own_country, own_region = seeker.country, seeker.region
+    steps: dict[int | None, int] = {2: TWO_STEPS_POINTS, 3: THREE_STEPS_POINTS}
+    best: list[tuple[int, str, int]] = []
+    for other in registry.nodes.values():
+        pk = other.pk
+        if pk in never or other.country == own_country:
+            continue
+        total = 0
+        if other.country in countries:
+            total += COUNTRY_POINTS
+        elif other.region in regions:
+            total += REGION_POINTS
+        if other.population is not None:
+            total += _population_points(own_population, other.population, ranged, low, high)
+        if own_fields and other.fields:
+            total += min(FIELD_POINTS * len(own_fields & other.fields), FIELD_CAP)
+        if own_languages and other.languages:
+            total += min(LANGUAGE_POINTS * len(own_languages & other.languages), LANGUAGE_CAP)
+        total += steps.get(distances.get(pk), 0)
+        if other.seeking:
+            total += SEEKING_POINTS
+            theirs = other.wishes
+            if own_country in theirs.countries or own_region in theirs.regions:
+                total += WANTS_US_POINTS
+        degree = len(partners.get(pk, ()))
+        if degree > CROWD_FREE:
+            total -= min((degree - CROWD_FREE) * CROWD_POINTS, CROWD_CAP)
         if total > 0:
-            best.append((-total, other.name, other.pk, parts))
-    kept = heapq.nsmallest(limit, best, key=lambda item: item[:3])
-    return [(pk, parts) for _total, _name, pk, parts in kept]
-
-
-def _candidates(registry: Registry, seeker: Node, never: Iterable[int]) -> Iterable[Node]:
-    skip = set(never)
-    for node in registry.nodes.values():
-        if node.pk not in skip and node.country != seeker.country:
-            yield node
+            best.append((-total, other.name, pk))
+    nodes = registry.nodes
+    return [
+        (pk, _parts(seeker, nodes[pk], distances.get(pk), len(partners.get(pk, ()))))
+        for _total, _name, pk in heapq.nsmallest(limit, best)
+    ]
 
 
 # --- The expertise exchange: offers ranked for a request ---------------------------------------
