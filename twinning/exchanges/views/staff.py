@@ -42,6 +42,9 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         offers=_count(Quota.objects.filter(season=OuterRef("pk"))),
         nominated=_count(Student.objects.filter(season=OuterRef("pk"))),
     ).order_by("-arrival_date", "pk")
+    seasons = list(seasons)
+    for season in seasons:  # declined students erased before the season still count
+        season.nominated += sum(season.erased_early.values())
     committees = hosting_committees().only("name", "slug")
     context = {"form": form, "seasons": seasons, "committees": committees}
     context["reads_incidents"] = may_read_special(request.user)  # section 3's incidents
