@@ -365,9 +365,17 @@ def test_the_pages_still_render_after_the_erasure(world, staff, springfield_memb
         f"/exchanges/committees/{slug}/",
     ):
         assert staff.get(url).status_code == 200, url
+    season_page = staff.get(f"/staff/exchanges/seasons/{world.season.slug}/").content.decode()
+    assert "deleted 6 months after the decision" in season_page
+    assert "2 declined students of this season deleted so far." in season_page
     gone = f"/exchanges/committees/{slug}/families/{world.undecided.pk}/"
     assert staff.get(gone).status_code == 404
     # The erased family's account stays and its page says it has no application.
     own = _client_for(world.undecided.user).get("/exchanges/host/")
     assert own.status_code == 200
     assert "Simpson" not in own.content.decode()
+
+
+def test_a_family_reads_how_long_its_application_is_kept(public):
+    page = public.get("/exchanges/host/apply/").content.decode()
+    assert "is deleted 6 months after the decision or its last step" in page

@@ -1,6 +1,7 @@
 """Staff pages: the seasons (create one), a season's places per committee and partnership,
 and its students with their status and the guardian's consent."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -70,5 +71,12 @@ def season_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .annotate(taken=Count("students", filter=~Q(students__status__in=services.FREED)))
     )
     students = services.with_consents(Student.objects.filter(season=season).listed())
-    context = {"season": season, "form": form, "quotas": quotas, "students": students}
+    context = {
+        "season": season,
+        "form": form,
+        "quotas": quotas,
+        "students": students,
+        "unplaced_months": settings.EXCHANGES_UNPLACED_RETENTION_MONTHS,
+        "erased_early": sum(season.erased_early.values()),
+    }
     return render(request, "exchanges/season_detail.html", context)
