@@ -261,7 +261,7 @@ def unplaced_months() -> int:
     return int(settings.EXCHANGES_UNPLACED_RETENTION_MONTHS)
 
 
-def declined_due(today: datetime.date) -> list[Student]:
+def declined_due(today: datetime.date) -> list[int]:
     """Declined students whose decision is `unplaced_months()` old on `today` (the day of
     their `declined` status change; the row's last change if none is recorded), with no
     placement and no incident, in a season not yet done."""
@@ -283,9 +283,9 @@ def declined_due(today: datetime.date) -> list[Student]:
     )
     months = unplaced_months()
     return [
-        s
-        for s in rows.only("pk", "season_id", "status", "updated_at")
-        if today >= add_months(association_date(s.decided_at or s.updated_at), months)
+        pk
+        for pk, decided_at, updated_at in rows.values_list("pk", "decided_at", "updated_at")
+        if today >= add_months(association_date(decided_at or updated_at), months)
     ]
 
 
@@ -304,11 +304,11 @@ def _approval_horizon(approval: FamilyApproval) -> datetime.date:
     return max(horizon, last) if last else horizon
 
 
-def family_due_on(family: HostFamily) -> datetime.date:
+def family_due_on(family: HostFamily, last_event: datetime.datetime | None) -> datetime.date:
     """The day a family never placed is deleted: `unplaced_months()` after its last audited
-    event (`last_event` annotated by `families_due`; the row's last change if later) or, when
-    approved, after its approval's horizon if that is later."""
-    moments = [family.updated_at] + ([family.last_event] if family.last_event else [])
+    event (`last_event`; the row's last change if later) or, when approved, after its
+    approval's horizon if that is later."""
+    moments = [family.updated_at] + ([last_event] if last_event else [])
     start = association_date(max(moments))
     if family.status == HostFamily.Status.APPROVED:
         approval = FamilyApproval.objects.filter(family=family).first()
@@ -336,14 +336,18 @@ def families_due(today: datetime.date) -> list[HostFamily]:
         .annotate(last_event=Subquery(last_event, output_field=DateTimeField()))
         .order_by("pk")
     )
-    return [family for family in rows if today >= family_due_on(family)]
+    return [
+        family
+        for family in rows
+        if today >= family_due_on(family, getattr(family, "last_event", None))
+    ]
 
 
-def _count_erased_early(students: list[Student]) -> None:
+def _count_erased_early(students: QuerySet[Student]) -> None:
     """Add the students about to be erased to their season's early count (by status)."""
     by_season: dict[int, Counter[str]] = {}
-    for student in students:
-        by_season.setdefault(student.season_id, Counter())[student.status] += 1
+    for season_id, status in students.values_list("season_id", "status"):
+        by_season.setdefault(season_id, Counter())[status] += 1
     for season in Season.objects.select_for_update().filter(pk__in=by_season).order_by("pk"):
         counted = Counter(season.retained_counts.get(ERASED_EARLY, {}))
         counted.update(by_season[season.pk])
@@ -354,6 +358,25 @@ def _count_erased_early(students: list[Student]) -> None:
         season.save(update_fields=["retained_counts", "updated_at"])
 
 
+def _still_unplaced(families: list[HostFamily]) -> list[HostFamily]:
+    """`families` whose rows and approvals are now locked (as the family's services lock the
+    family, and placing locks the approval: a placement made meanwhile has committed or waits),
+    less any that got a placement meanwhile."""
+    ids = [family.pk for family in families]
+    list(HostFamily.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+    list(
+        FamilyApproval.objects.select_for_update()
+        .filter(family_id__in=ids)
+        .values_list("pk", flat=True)
+    )
+    placed = set(
+        Placement.objects.filter(approval__family_id__in=ids).values_list(
+            "approval__family_id", flat=True
+        )
+    )
+    return [family for family in families if family.pk not in placed]
+
+
 @transaction.atomic
 def apply_unplaced_retention(*, today: datetime.date | None = None, by: Any) -> dict[str, int]:
     """Delete the applications that ended without a placement once their period has passed
@@ -362,13 +385,12 @@ def apply_unplaced_retention(*, today: datetime.date | None = None, by: Any) -> 
     require_verified_staff(by)
     today = today or association_today()
     students = declined_due(today)
-    families = families_due(today)
+    families = _still_unplaced(families_due(today))
     if not students and not families:
         return {}
-    _count_erased_early(students)
-    erased, student_files, _placed = _erase_students(
-        Student.objects.filter(pk__in=[s.pk for s in students])
-    )
+    declined = Student.objects.filter(pk__in=students)
+    _count_erased_early(declined)
+    erased, student_files, _placed = _erase_students(declined)
     family_files = sum(_erase_family(family) for family in families)
     counts = {
         "unplaced_students": erased,
