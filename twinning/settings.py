@@ -410,6 +410,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 # The Unicode fonts every PDF embeds (DejaVu from npm, copied here by `make install`).
 PDF_FONT_DIR = env.str("PDF_FONT_DIR", default=str(BASE_DIR / "twinning" / "core" / "fonts"))
+# Exchanges (RELIABILITY P-10; docs/apps/exchanges.md "Retention"): an application that ended
+# without a placement (a student declined by the association; a host family declined, left
+# undecided, or approved and never placed) is deleted this many months after its decision or
+# last activity, by the daily `exchanges_retention` job, not with its season.
+EXCHANGES_UNPLACED_RETENTION_MONTHS = env.int("EXCHANGES_UNPLACED_RETENTION_MONTHS", default=6)
 # Periodic jobs (management commands) and their intervals in seconds: `manage.py run_scheduler`.
 TWINNING_SCHEDULE: dict[str, int] = {
     "send_due_messages": 60,  # the outbox: queued mail, retries after a mail server outage

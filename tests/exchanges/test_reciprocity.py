@@ -218,6 +218,8 @@ def test_the_notice_names_who_reads_health_details_and_the_retention():
     assert "our staff" not in text
     assert "hosting committee's exchange coordinator and the association's welfare staff" in text
     assert "three years after the exchange ends" in text
+    # RELIABILITY P-10: an application not accepted goes months after the decision.
+    assert "does not accept is deleted 6 months after that decision" in text
 
 
 def test_a_new_consent_is_recorded_against_the_new_notice_version_and_text(springfield_member):
@@ -228,6 +230,7 @@ def test_a_new_consent_is_recorded_against_the_new_notice_version_and_text(sprin
     student = r.student_in(h.quota(springfield_member), 1, "accepted")
 
     consent = student.person.consents.filter(responded_at__isnull=False).get()
-    assert NOTICE_VERSION == "2026-12-2"  # the first text was "2026-12"
+    # The first text was "2026-12", then "2026-12-2" (the readers of health details).
+    assert NOTICE_VERSION == "2026-12-3"
     assert consent.notice_version == NOTICE_VERSION
     assert consent.notice_hash == hashlib.sha256(notice_text().encode()).hexdigest()

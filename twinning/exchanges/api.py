@@ -8,7 +8,7 @@ holding `exchanges:read` (a committee token cannot hold it). Anyone else signed 
 (C12), a token without the scope 403, no credentials 401. A season whose personal data was
 deleted on schedule answers from the counts kept then (`Season.retained_counts`)."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 from django.db.models import Count, Q, Sum
@@ -107,7 +107,10 @@ def _figures(seasons: list[Season]) -> list[dict[str, Any]]:
             went = int(kept.get("students_went", 0))
             placed = {"current": 0, "ended": int(kept.get("placements", 0))}
         else:
-            students = dict(sorted(statuses[season.pk].items()))
+            # Declined students erased before the season (services.retention) still count.
+            counted = Counter(statuses[season.pk])
+            counted.update(season.erased_early)
+            students = dict(sorted(counted.items()))
             went = sum(n for status, n in students.items() if status in WENT)
             row = placements.get(season.pk, {"total": 0, "current": 0})
             placed = {"current": row["current"], "ended": row["total"] - row["current"]}

@@ -22,6 +22,9 @@ MAX_AGE_MONTHS = 18 * 12 + 6
 MIN_AGE_YEARS = 15
 # The regulation's period: records are kept three years after the program ends (22 CFR 62.10).
 RETENTION_YEARS = 3
+# The key of `Season.retained_counts` that counts, by status, the season's students erased
+# before the season itself (declined: `services.retention.apply_unplaced_retention`).
+ERASED_EARLY = "erased_early"
 
 
 class Season(TimeStampedModel):
@@ -76,6 +79,15 @@ class Season(TimeStampedModel):
     def retention_due_on(self) -> datetime.date:
         """The day the season's personal data is deleted (its departure plus the period)."""
         return add_months(self.departure_date, 12 * self.retention_years)
+
+    @property
+    def erased_early(self) -> dict[str, int]:
+        """The season's students erased before it (declined), by status: the pages and the
+        API add them to the students counted; none once the season is done (its kept counts
+        include them)."""
+        if self.retention_done_at is not None:
+            return {}
+        return dict(self.retained_counts.get(ERASED_EARLY, {}))
 
 
 class QuotaQuerySet(models.QuerySet["Quota"]):

@@ -16,6 +16,7 @@ import datetime
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -58,8 +59,9 @@ SCOPES = ("participation", "medical", "photos")
 # A new version for every change of the notice's text: each answer keeps the version (and
 # hash) it was given against, so earlier consents stay recorded against the earlier text.
 # 2026-12: first text; 2026-12-2: names the readers of health details (the hosting
-# committee's exchange coordinator and the association's welfare staff) and the retention.
-NOTICE_VERSION = "2026-12-2"
+# committee's exchange coordinator and the association's welfare staff) and the retention;
+# 2026-12-3: an application not accepted is deleted months after the decision (P-10).
+NOTICE_VERSION = "2026-12-3"
 CONTACT_LINK_DAYS = 14
 RESTRICTED_FIELDS = (
     "medical_notes",
@@ -100,10 +102,11 @@ def notice_text() -> str:
         "committee's exchange coordinator and the association's welfare staff; every reading "
         "is recorded. The exchange's records are kept for three years after the exchange ends "
         "(the period set for the season), then deleted: only anonymous counts of students "
-        "stay. You answer each point separately: taking part; medical treatment in an "
-        "emergency, when you cannot be reached; photos of your child in the association's "
-        "reports. You can withdraw any of them at any time, with effect at once."
-    )
+        "stay. An application the association does not accept is deleted %(months)d months "
+        "after that decision. You answer each point separately: taking part; medical "
+        "treatment in an emergency, when you cannot be reached; photos of your child in the "
+        "association's reports. You can withdraw any of them at any time, with effect at once."
+    ) % {"months": settings.EXCHANGES_UNPLACED_RETENTION_MONTHS}
 
 
 def register_youth_program() -> None:

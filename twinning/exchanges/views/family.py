@@ -3,6 +3,7 @@ screening stands, never a check's details), and the referee's single-use link.""
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -39,7 +40,8 @@ def family_apply(request: HttpRequest) -> HttpResponse:
                 request, _("Thank you: now add everyone living in your home and two references.")
             )
             return redirect("exchanges:family_home")
-    return render(request, "exchanges/family_apply.html", {"form": form})
+    context = {"form": form, "unplaced_months": settings.EXCHANGES_UNPLACED_RETENTION_MONTHS}
+    return render(request, "exchanges/family_apply.html", context)
 
 
 @login_required

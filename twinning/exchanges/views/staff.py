@@ -1,6 +1,7 @@
 """Staff pages: the seasons (create one), a season's places per committee and partnership,
 and its students with their status and the guardian's consent."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -38,10 +39,14 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             return redirect("exchanges:season", slug=season.slug)
     # Each count a correlated subquery on its own index: a join of quotas and students with
     # COUNT(DISTINCT) read every quota-student pair (40,000 at 2,000 students).
-    seasons = Season.objects.annotate(
-        offers=_count(Quota.objects.filter(season=OuterRef("pk"))),
-        nominated=_count(Student.objects.filter(season=OuterRef("pk"))),
-    ).order_by("-arrival_date", "pk")
+    seasons = list(
+        Season.objects.annotate(
+            offers=_count(Quota.objects.filter(season=OuterRef("pk"))),
+            nominated=_count(Student.objects.filter(season=OuterRef("pk"))),
+        ).order_by("-arrival_date", "pk")
+    )
+    for season in seasons:  # declined students erased before the season still count
+        season.nominated += sum(season.erased_early.values())
     committees = hosting_committees().only("name", "slug")
     context = {"form": form, "seasons": seasons, "committees": committees}
     context["reads_incidents"] = may_read_special(request.user)  # section 3's incidents
@@ -67,5 +72,12 @@ def season_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .annotate(taken=Count("students", filter=~Q(students__status__in=services.FREED)))
     )
     students = services.with_consents(Student.objects.filter(season=season).listed())
-    context = {"season": season, "form": form, "quotas": quotas, "students": students}
+    context = {
+        "season": season,
+        "form": form,
+        "quotas": quotas,
+        "students": students,
+        "unplaced_months": settings.EXCHANGES_UNPLACED_RETENTION_MONTHS,
+        "erased_early": sum(season.erased_early.values()),
+    }
     return render(request, "exchanges/season_detail.html", context)
