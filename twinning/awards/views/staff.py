@@ -4,6 +4,8 @@ judging (the round's own pages hold judges and assignment), the ranking with the
 and the announcement, and the import of past years' winners. Every view is
 `staff_required`."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -186,12 +188,18 @@ def category_detail(request: HttpRequest, year: int, slug: str) -> HttpResponse:
     page = Paginator(nominations, PAGE_SIZE).get_page(request.GET.get("page"))
     before, after = url_around("awards:nomination")
     states = dict(Nomination.State.choices)
-    page.object_list = [
-        {**row, "url": f"{before}{row['pk']}{after}", "state_label": states.get(row["state"], "")}
-        for row in page.object_list
-    ]
+    rows: list[dict[str, Any]] = [dict(row) for row in page.object_list]
+    for row in rows:
+        row["url"] = f"{before}{row['pk']}{after}"
+        row["state_label"] = states.get(row["state"], "")
     groups = progress(category.round) if category.round else []
-    context = {"category": category, "cycle": category.cycle, "page": page, "progress": groups}
+    context = {
+        "category": category,
+        "cycle": category.cycle,
+        "page": page,
+        "rows": rows,
+        "progress": groups,
+    }
     return render(request, "awards/staff/category_detail.html", context)
 
 

@@ -16,6 +16,7 @@ import datetime
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import Any
 
 from django.db import connections
 from django.db.models import (
@@ -393,7 +394,7 @@ def listed_ids(placements: PlacementQuerySet) -> list[int]:
 # Building the rules' expressions and compiling them cost about half the "failing only" page
 # (bench/exchanges.py); the database still runs the query on every request, so what it
 # returns is never stale. A few dozen keys at most: a day's scopes.
-_FAILING_SQL: dict[tuple[object, ...], tuple[str, tuple[object, ...]]] = {}
+_FAILING_SQL: dict[tuple[object, ...], tuple[str, tuple[Any, ...]]] = {}
 _FAILING_SQL_KEPT = 64
 
 
@@ -417,7 +418,8 @@ def failing_ids(placements: PlacementQuerySet, today: datetime.date | None = Non
             _FAILING_SQL.clear()
         _FAILING_SQL[key] = compiled
     with connections[placements.db].cursor() as cursor:
-        cursor.execute(*compiled)
+        sql, params = compiled
+        cursor.execute(sql, params)
         return [pk for (pk,) in cursor.fetchall()]
 
 
