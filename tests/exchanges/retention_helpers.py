@@ -115,3 +115,25 @@ def school(member):
 
 def after(season, days: int = 0) -> datetime.date:
     return season.retention_due_on + datetime.timedelta(days=days)
+
+
+def also_in_the_summit(person):
+    """`person` applies to an open summit and their guardian grants the summit's consents:
+    the summit application, for checking that the exchange's retention leaves it alone."""
+    from tests.events.summit_apply_helpers import grant, open_summit, youth_ticket
+    from twinning.events.services.summit_apply import apply_to_summit
+
+    summit = open_summit()
+    application = apply_to_summit(
+        event=summit,
+        ticket=youth_ticket(summit),
+        first_name=person.first_name,
+        last_name=person.last_name,
+        date_of_birth=person.date_of_birth,
+        community=person.community,
+        guardian_email=person.guardian_email,
+        emergency_contacts="Mother",
+        by=person.user,
+    )
+    grant(application)
+    return application

@@ -148,23 +148,8 @@ def test_a_family_placed_in_a_season_still_kept_keeps_its_data(world, springfiel
 
 
 def test_a_person_also_in_the_summit_keeps_their_summit_data(world):
-    from tests.events.summit_apply_helpers import grant, open_summit, youth_ticket
-    from twinning.events.services.summit_apply import apply_to_summit
-
     person = world.student.person
-    summit = open_summit()
-    application = apply_to_summit(
-        event=summit,
-        ticket=youth_ticket(summit),
-        first_name=person.first_name,
-        last_name=person.last_name,
-        date_of_birth=person.date_of_birth,
-        community=person.community,
-        guardian_email=person.guardian_email,
-        emergency_contacts="Mother",
-        by=person.user,
-    )
-    grant(application)
+    application = r.also_in_the_summit(person)
 
     apply_retention(today=r.after(world.season), by=SYSTEM)
 
