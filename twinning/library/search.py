@@ -217,11 +217,19 @@ class Results:
 
 def _with_topics(resources: list[Resource]) -> list[Resource]:
     """Each resource with `topic_list`, its topics by name, read in one query (a prefetch
-    would clone a queryset per resource: a tenth of a second on a page of 100)."""
+    would clone a queryset per resource: a tenth of a second on a page of 100), as value rows
+    with one `Topic` per topic shared by the resources that have it (a link and a topic
+    instance per row were a sixth of a search page's time at 100 results)."""
     by_resource: dict[int, list[Topic]] = {resource.pk: [] for resource in resources}
     links = Resource.topics.through.objects.filter(resource_id__in=list(by_resource))
-    for link in links.select_related("topic").order_by("topic__name"):
-        by_resource[link.resource_id].append(link.topic)
+    shared: dict[int, Topic] = {}
+    for resource_id, pk, slug, name in links.order_by("topic__name").values_list(
+        "resource_id", "topic_id", "topic__slug", "topic__name"
+    ):
+        topic = shared.get(pk)
+        if topic is None:
+            topic = shared[pk] = Topic(pk=pk, slug=slug, name=name)
+        by_resource[resource_id].append(topic)
     for resource in resources:
         resource.topic_list = by_resource[resource.pk]
     return resources
