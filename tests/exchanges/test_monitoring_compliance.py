@@ -458,6 +458,20 @@ def test_the_lists_show_a_page_at_a_time(two, staff, monkeypatch, path):
     assert 'rel="next"' in first and 'rel="prev"' in second
 
 
+def test_the_compliance_page_shows_half_the_lists_page_of_cards(two, staff, monkeypatch):
+    """Each placement on the compliance page is a card of seven rules: half as many a page as
+    the lists (25 for their 50)."""
+    monkeypatch.setattr("twinning.core.paging.PAGE_SIZE", 2)
+    names = [world.student.name for world in two]
+
+    placements = staff.get("/staff/exchanges/placements/").content.decode()
+    compliance = staff.get("/staff/exchanges/compliance/").content.decode()
+
+    assert all(name in placements for name in names)
+    assert [name in compliance for name in names].count(True) == 1
+    assert "Showing 1–1 of 2" in compliance
+
+
 def test_the_csv_exports_every_placement_whatever_the_page(two, staff, monkeypatch):
     monkeypatch.setattr("twinning.core.paging.PAGE_SIZE", 1)
     monkeypatch.setattr("twinning.exchanges.services.compliance.CSV_CHUNK", 1)
