@@ -161,6 +161,7 @@ _R = "exchanges.services.retention."
 ACTOR_CASES.update(
     {
         f"{_R}apply_retention": lambda w: {"today": datetime.date(2040, 1, 1)},
+        f"{_R}apply_unplaced_retention": lambda w: {"today": datetime.date(2040, 1, 1)},
         f"{_R}apply_season_retention": lambda w: {
             "season": w.exchanges.season,
             "today": datetime.date(2040, 1, 1),
