@@ -6,10 +6,10 @@ monthly contacts (issue 10, "What it must show").
    Django's test client as verified staff.
 2. p50/p95 at 2,000 students through gunicorn with 2 workers as in production (DEBUG off), at
    1 and 4 connections, beside the in-run baseline (a bare view rendering a 20-row template;
-   goal: p50 within 10x). The lists show 50 placements a page, the compliance page 25 cards (red first on the dashboard,
-   whose colour counts the database computes for every placement); the filtered pages (red
-   only, failing a rule only) are measured too, and the staff exchange home, a page without
-   a list, for comparison.
+   goal: p50 within 10x). The lists show 50 placements a page (red first on the dashboard,
+   whose colour counts the database computes for every placement), the compliance page 25
+   cards; the filtered pages (red only, failing a rule only) are measured too, and the staff
+   exchange home, a page without a list, for comparison.
 3. The same pages in-process (the Django test client, the same stack as the baseline view):
    p50 of wall time and of this process's CPU time beside the baseline's (`p50_in_process`;
    the CPU figure is the steadier one on a machine shared with other work).
