@@ -3,34 +3,16 @@ and erasure requests (consent records are youth's: twinning/youth/admin.py). Eve
 goes through the staff pages under /staff/showcase/, which call the services (C9); minors'
 data is never edited here."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from twinning.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from twinning.showcase.models import Category, Edition, Entry, ErasureRequest
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class CategoryInline(admin.TabularInline):
+class CategoryInline(ReadOnlyInline):
     model = Category
-    extra = 0
-    can_delete = False
     fields = ["name", "work_kind", "max_bytes", "max_lines", "max_words", "max_seconds"]
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Edition)
