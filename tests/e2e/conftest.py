@@ -90,3 +90,18 @@ def browser_page(browser: Browser, live_server) -> Iterator[BrowserPage]:
     page.on("pageerror", lambda error: record.errors.append(f"{page.url}: {error}"))
     yield record
     context.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_keeps_no_connection() -> Iterator[None]:
+    """The live server answers each of the browser's kept-alive sockets in a thread of its own.
+
+    With CONN_MAX_AGE such a thread holds its database connection until the browser closes the
+    socket, so at the end of a worker's session PostgreSQL refused to drop the test database
+    ("being accessed by other users"). Here each request closes its connection, as Django
+    does with CONN_MAX_AGE = 0; the setting is read when a connection opens.
+    """
+    kept = connections.settings["default"]["CONN_MAX_AGE"]
+    connections.settings["default"]["CONN_MAX_AGE"] = 0
+    yield
+    connections.settings["default"]["CONN_MAX_AGE"] = kept

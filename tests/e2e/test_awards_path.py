@@ -11,10 +11,10 @@ import pytest
 from PIL import Image
 
 from tests.awards.helpers import SMALL, category, make_cycle, make_eligible
+from tests.e2e.steps import PASSWORD, follow, sign_in, text_of
 from twinning.awards.models import Nomination
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-Long-enough-passw0rd"
 
 
 @pytest.fixture
@@ -38,32 +38,25 @@ def test_a_committee_admin_submits_an_award_nomination(browser_page, live_server
     cycle, member, admin = world
     page, base = browser_page.page, live_server.url
 
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", admin.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    sign_in(page, base, admin.email)
     page.goto(f"{base}/home/")
-    page.get_by_role("link", name="Awards and nominations").first.click()
-    text = page.content().replace("&#x27;", "'")
+    follow(page.get_by_role("link", name="Awards and nominations").first)
+    text = text_of(page)
     assert "Springfield has 25,000 people: in this category" in text
 
     cat = category(cycle, SMALL)
-    page.get_by_role("link", name=f"Start a nomination {cat.name}").click()
+    follow(page.get_by_role("link", name=f"Start a nomination {cat.name}"))
     page.fill("input[name=title]", "Books across the river")
-    page.click("main form button[type=submit]")
+    follow(page.locator("main form button[type=submit]"))
     page.wait_for_url(re.compile(r"/awards/nominations/\d+/$"))
     page.fill("textarea[name=story]", "Our two libraries swapped a thousand books.")
     for index in range(len(cat.question_list())):
         page.fill(f"textarea[name=answer_{index}]", "With our sister city, for two years.")
-    page.get_by_role("button", name="Save the draft").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Save the draft"))
     page.set_input_files("input[name=upload]", str(_photo(tmp_path)))
-    page.get_by_role("button", name="Attach").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Attach"))
     assert page.locator("ul.attachments img").count() == 1
-    page.get_by_role("button", name="Submit the nomination").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Submit the nomination"))
 
     assert "Submitted. Good luck!" in page.content()
     nomination = Nomination.objects.get()

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from tests.conftest import _client_for
+from tests.e2e.steps import PASSWORD, sign_in
 from tests.events.checkin_helpers import make_attendee, make_event, make_ticket
 from tests.factories import UserFactory
 from twinning.core.authz import SYSTEM
@@ -17,7 +18,6 @@ from twinning.events.models import Attendee
 from twinning.events.services.checkin import merge_offline_scans
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-Long-enough-passw0rd"
 PHONE = {"width": 390, "height": 844}
 
 
@@ -42,11 +42,7 @@ def test_checkin_page_on_a_phone_answers_each_scan_and_waits_for_the_next(
     page = context.new_page()
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", organiser.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    sign_in(page, live_server.url, organiser.email)
 
     page.goto(f"{live_server.url}/events/ac-2026/checkin/")
     page.keyboard.type(guest.code.lower())  # the field has the focus; a scanner types here

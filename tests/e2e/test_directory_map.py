@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from tests.e2e.steps import follow
 from tests.factories import CommunityFactory, PartnershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,7 +50,7 @@ def test_directory_search_then_map_draws_partnership_lines(
     page.press("form[role=search] input[name=q]", "Enter")
     # Wait for the results page before clicking, or the click races the form's navigation.
     page.wait_for_url("**/communities/?q=toky*")
-    page.click("a[href='/communities/tokyo/']")
+    follow(page.locator("a[href='/communities/tokyo/']"))
     page.wait_for_url("**/communities/tokyo/")
     assert page.locator("h1").inner_text() == "Tokyo"
     for slug in ("san-francisco", "paris", "krakow"):

@@ -10,11 +10,11 @@ import pytest
 from pypdf import PdfReader
 
 from tests.documents.helpers import current, japanese_agreement_text, kyoto_partnership
+from tests.e2e.steps import PASSWORD, follow, sign_in
 from tests.factories import CommunityFactory, MemberFactory, UserFactory
 from twinning.documents.models import GeneratedDocument
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-Long-enough-passw0rd"
 
 
 def test_a_committee_admin_makes_a_bilingual_agreement_and_opens_its_pdf(browser_page):
@@ -28,23 +28,18 @@ def test_a_committee_admin_makes_a_bilingual_agreement_and_opens_its_pdf(browser
     japanese_agreement_text()
     page, base = browser_page.page, browser_page.origin
 
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", admin.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    sign_in(page, base, admin.email)
     page.goto(f"{base}/home/")
-    page.get_by_role("link", name="Documents: agreements, invitations, certificates").first.click()
-    page.get_by_role("link", name="Partnership agreement with 京都市 Kyoto").click()
+    follow(page.get_by_role("link", name="Documents: agreements, invitations, certificates").first)
+    follow(page.get_by_role("link", name="Partnership agreement with 京都市 Kyoto"))
     page.fill("input[name=signing_date]", "2026-05-01")
     page.fill("input[name=signing_place]", "Springfield City Hall")
     page.fill("textarea[name=fields_of_cooperation]", "Education\nCulture")
-    page.get_by_role("button", name="Preview").click()
+    follow(page.get_by_role("button", name="Preview"))
     preview = page.content()
     assert "Sister city agreement between Springfield and 京都市 Kyoto" in preview
     assert "Springfieldと京都市 Kyotoの姉妹都市提携協定書" in preview
-    page.get_by_role("button", name="Make the document (PDF)").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Make the document (PDF)"))
 
     href = page.get_by_role("link", name="Open the PDF").get_attribute("href")
     response = page.request.get(f"{base}{href}")

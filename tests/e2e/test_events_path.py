@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.e2e.steps import PASSWORD, follow, sign_in
 from tests.events.registration_helpers import in_good_standing, make_event, make_ticket
 from tests.factories import CountryFactory
 from tests.outbox.delivery import delivered_body
@@ -25,7 +26,6 @@ from twinning.events.models import Answer, Attendee, Order, Question
 from twinning.outbox.models import OutboxMessage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-Long-enough-passw0rd"
 SHOTS = Path("/tmp/e2e-events")  # noqa: S108 - where the brief asks for them
 CANARY_DIET = "CANARY-shellfish-allergy"
 CANARY_DOB = datetime.date(1911, 11, 11)
@@ -34,14 +34,6 @@ PEOPLE = [
     ("Bo", "Lindqvist", "bo@example.org"),
     ("Chidi", "Okafor", "chidi@example.org"),
 ]
-
-
-def sign_in(page, base, email, password=PASSWORD):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", password)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
 
 
 def shot(page, name):
@@ -162,7 +154,7 @@ def test_delegation_registered_detailed_and_checked_in(live_server, browser, bro
     sign_in(staff, base, staff_user.email)
     staff.goto(f"{base}/events/{event.slug}/checkin/")
     staff.fill("input[name=token]", f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}")
-    staff.click("main form button[type=submit]")
+    follow(staff.locator("main form button[type=submit]"))
     staff.wait_for_url(f"**/events/{event.slug}/checkin/")
     ana.refresh_from_db()
     staff.get_by_label("Check-in code").fill(ana.code)

@@ -13,6 +13,7 @@ import re
 import pytest
 from django.core import mail
 
+from tests.e2e.steps import PASSWORD, follow, sign_in, text_of
 from tests.exchanges import helpers as h
 from tests.exchanges import monitoring_helpers as mh
 from tests.factories import UserFactory
@@ -22,19 +23,6 @@ from twinning.exchanges.models import HostFamily, MonthlyContact, Placement
 from twinning.outbox.models import OutboxMessage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-Long-enough-passw0rd"
-
-
-def sign_in(page, base, email):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
-
-
-def text_of(page) -> str:
-    return page.content().replace("&#x27;", "'").replace("&#39;", "'")
 
 
 def reference_link(address: str) -> str:
@@ -84,18 +72,18 @@ def test_a_family_is_screened_approved_and_hosts_a_student_whose_contact_is_reco
     page.fill("input[name=phone]", "+1 555 0100")
     page.fill("input[name=languages]", "English, Serbian")
     page.fill("textarea[name=room]", "Own room with a desk")
-    page.get_by_role("button", name="Apply").click()
+    follow(page.get_by_role("button", name="Apply"))
     assert "Thank you: now add everyone living in your home" in text_of(page)
     page.fill("input[name=name] >> nth=0", "Marge Simpson")
     page.fill("input[name=date_of_birth]", "1980-03-19")
     page.fill("input[name=relationship]", "mother")
-    page.get_by_role("button", name="Add to the household").click()
+    follow(page.get_by_role("button", name="Add to the household"))
     assert "Household member added." in text_of(page)
     for n in (1, 2):
         form = page.locator("form", has=page.get_by_role("button", name="Ask for a reference"))
         form.locator("input[name=name]").fill(f"Ned {n}")
         form.locator("input[name=email]").fill(f"ned{n}@example.org")
-        form.get_by_role("button", name="Ask for a reference").click()
+        follow(form.get_by_role("button", name="Ask for a reference"))
         assert "Your referee is asked by e-mail." in text_of(page)
 
     # Each referee answers through the link in their e-mail; the link works once.
@@ -106,7 +94,7 @@ def test_a_family_is_screened_approved_and_hosts_a_student_whose_contact_is_reco
         assert "A reference for the Simpson family" in text_of(referee)
         referee.get_by_label("Yes").check()
         referee.fill("textarea[name=statement]", "Good neighbours for twenty years.")
-        referee.get_by_role("button", name="Send my reference").click()
+        follow(referee.get_by_role("button", name="Send my reference"))
         assert referee.goto(f"{base}{link}").status == 404
     referee.context.close()
     page.reload()
@@ -124,21 +112,21 @@ def test_a_family_is_screened_approved_and_hosts_a_student_whose_contact_is_reco
     )
     sign_in(desk, base, coordinator.user.email)
     desk.goto(f"{base}/exchanges/committees/{member.slug}/families/")
-    desk.get_by_role("link", name=re.compile("Simpson")).first.click()
+    follow(desk.get_by_role("link", name=re.compile("Simpson")).first)
     assert "Good neighbours for twenty years." in text_of(desk)
     desk.fill("input[name=checked_on]", today.isoformat())
     desk.fill("input[name=provider]", "Sterling")
-    desk.get_by_role("button", name="Record Marge Simpson").click()
+    follow(desk.get_by_role("button", name="Record Marge Simpson"))
     assert "Background check recorded." in text_of(desk)
     desk.select_option("select[name=coordinator]", str(coordinator.pk))
     visit_day = today - datetime.timedelta(days=30)
     desk.fill("input[name=visited_on]", visit_day.isoformat())
     desk.fill("textarea[name=findings]", "Clean, quiet, own room.")
     desk.check("input[name=suitable]")
-    desk.get_by_role("button", name="Record the visit").click()
+    follow(desk.get_by_role("button", name="Record the visit"))
     assert "Home visit recorded." in text_of(desk)
     assert "The screening is complete." in text_of(desk)
-    desk.get_by_role("button", name="Approve the family").click()
+    follow(desk.get_by_role("button", name="Approve the family"))
     assert "The family is approved." in text_of(desk)
     family.refresh_from_db()
     assert family.status == HostFamily.Status.APPROVED
@@ -148,7 +136,7 @@ def test_a_family_is_screened_approved_and_hosts_a_student_whose_contact_is_reco
     assert "Simpson" in text_of(desk)
     desk.select_option("select[name=school]", str(school.pk))
     desk.select_option("select[name=coordinator]", str(coordinator.pk))
-    desk.get_by_role("button", name="Place the student").click()
+    follow(desk.get_by_role("button", name="Place the student"))
     assert "The student is placed; they and their contact are told." in text_of(desk)
     placement = Placement.objects.get(student=student)
     assert placement.approval.family == family
@@ -163,7 +151,7 @@ def test_a_family_is_screened_approved_and_hosts_a_student_whose_contact_is_reco
     desk.select_option("select[name=contact_with]", MonthlyContact.With.values[0])
     desk.fill("input[name=contacted_on]", today.isoformat())
     desk.fill("textarea[name=notes]", "Settling in well, loves the dog.")
-    desk.get_by_role("button", name="Record the contact").click()
+    follow(desk.get_by_role("button", name="Record the contact"))
     assert "Contact recorded." in text_of(desk)
     recorded = desk.locator("table", has_text="Settling in well, loves the dog.")
     assert recorded.count() == 1

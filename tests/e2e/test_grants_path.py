@@ -9,21 +9,13 @@ import re
 import pytest
 from django.core import mail
 
+from tests.e2e.steps import PASSWORD, follow, sign_in
 from tests.grants.helpers import pair_world
 from tests.outbox.delivery import delivered_body
 from twinning.grants.models import Application
 from twinning.outbox.models import OutboxMessage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-Long-enough-passw0rd"
-
-
-def sign_in(page, base, email):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
 
 
 def signature_link(address: str) -> str:
@@ -48,24 +40,24 @@ def test_a_lead_writes_a_joint_application_the_partner_signs_by_link_and_it_is_s
 
     sign_in(page, base, world.lead_admin.email)
     page.goto(f"{base}/grants/")
-    page.get_by_role("link", name="Start a joint application").first.click()
+    follow(page.get_by_role("link", name="Start a joint application").first)
     page.select_option("select[name=member]", str(world.lead_member.pk))
     page.select_option("select[name=community]", str(world.lead_place.pk))
     page.get_by_label(re.compile("Nakuru")).check()
     page.fill("input[name=title]", "Clean water together")
-    page.get_by_role("button", name="Start").click()
-    page.get_by_role("link", name="Budget and plan of Lead Town").click()
+    follow(page.get_by_role("button", name="Start"))
+    follow(page.get_by_role("link", name="Budget and plan of Lead Town"))
     page.fill("input[name=currency]", "USD")
     page.fill("input[name=participants]", "8")
     page.fill("textarea[name=lines]", "Travel | 20000 | 16000")
-    page.get_by_role("button", name="Save").click()
-    page.get_by_role("link", name="Budget and plan of Nakuru").click()
+    follow(page.get_by_role("button", name="Save"))
+    follow(page.get_by_role("link", name="Budget and plan of Nakuru"))
     page.fill("input[name=currency]", "KES")
     page.fill("input[name=participants]", "20")
     page.fill("textarea[name=lines]", "Water kiosk | 2000000 | 1600000")
-    page.get_by_role("button", name="Save").click()
-    page.get_by_role("button", name="Sign for Lead Town").click()
-    page.get_by_role("button", name="Send Nakuru a signature link").click()
+    follow(page.get_by_role("button", name="Save"))
+    follow(page.get_by_role("button", name="Sign for Lead Town"))
+    follow(page.get_by_role("button", name="Send Nakuru a signature link"))
     assert "sent to wanjiru@example.org" in page.content()
 
     link = signature_link("wanjiru@example.org")
@@ -73,12 +65,12 @@ def test_a_lead_writes_a_joint_application_the_partner_signs_by_link_and_it_is_s
     guest.goto(f"{base}{link}")
     assert "Clean water together" in guest.content()
     guest.fill("input[name=signer_name]", "Wanjiru Kamau")
-    guest.get_by_role("button", name="Sign").click()
+    follow(guest.get_by_role("button", name="Sign"))
     assert "You signed the application for Nakuru" in guest.content()
     assert guest.goto(f"{base}{link}").status == 404  # the link worked once
 
     page.reload()
-    page.get_by_role("button", name="Submit the application").click()
+    follow(page.get_by_role("button", name="Submit the application"))
     assert "The application is submitted." in page.content()
     application = Application.objects.get(title="Clean water together")
     assert application.state == Application.State.SUBMITTED

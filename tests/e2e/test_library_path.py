@@ -6,12 +6,12 @@ fetched from another origin and the console stays free of errors."""
 
 import pytest
 
+from tests.e2e.steps import PASSWORD, follow, sign_in
 from tests.library.helpers import committee, document, pdf_upload
 from twinning.library.models import Download, Resource
 from twinning.library.text import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-Long-enough-passw0rd"
 
 
 def test_a_committee_admin_finds_a_toolkit_by_a_word_inside_its_pdf_and_downloads_it(
@@ -41,16 +41,12 @@ def test_a_committee_admin_finds_a_toolkit_by_a_word_inside_its_pdf_and_download
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
 
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", admin.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    sign_in(page, base, admin.email)
     page.goto(f"{base}/library/")
     page.fill("input[name=q]", "aquaponic")
-    page.get_by_role("button", name="Search").click()
+    follow(page.get_by_role("button", name="Search"))
     results = page.locator("#results").inner_text()
-    page.get_by_role("link", name="Urban farming toolkit").click()
+    follow(page.get_by_role("link", name="Urban farming toolkit"))
     with page.expect_download() as download:
         page.get_by_role("link", name="Download urban-farming.pdf").click()
     received = download.value

@@ -13,6 +13,7 @@ from django.core import mail
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.e2e.steps import PASSWORD, follow, sign_in
 from tests.outbox.delivery import delivered_body
 from tests.relief.helpers import partner_city
 from twinning.core.authz import SYSTEM
@@ -22,15 +23,6 @@ from twinning.relief.models import Appeal
 from twinning.relief.services import add_need, create_appeal, record_donation, set_appeal_status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-Long-enough-passw0rd"
-
-
-def sign_in(page, base, email):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
 
 
 def partner_link(template: str) -> str:
@@ -72,12 +64,12 @@ def test_a_need_confirmed_by_link_is_pledged_shipped_received_and_shown_fulfille
     sign_in(page, base, staff_user.email)
     page.goto(f"{base}/staff/relief/")
     page.fill("input[name=token]", f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}")
-    page.click("main form button[type=submit]")
+    follow(page.locator("main form button[type=submit]"))
     page.wait_for_url("**/staff/relief/")
-    page.get_by_role("link", name="Kragujevac flood relief").click()
-    page.get_by_role(
-        "button", name="E-mail the partner contact a link to confirm the needs"
-    ).click()
+    follow(page.get_by_role("link", name="Kragujevac flood relief"))
+    follow(
+        page.get_by_role("button", name="E-mail the partner contact a link to confirm the needs")
+    )
     assert "The link is on its way" in page.content()
 
     # The partner's contact confirms the need through the link (it then stops working).
@@ -86,7 +78,7 @@ def test_a_need_confirmed_by_link_is_pledged_shipped_received_and_shown_fulfille
     guest.goto(f"{base}{link}")
     guest.fill("input[name=name]", "Jelena Petrović")
     guest.get_by_label(re.compile("Water filters")).check()
-    guest.get_by_role("button", name="Confirm").click()
+    follow(guest.get_by_role("button", name="Confirm"))
     assert "the needs you confirmed are now shown" in guest.content()
     assert guest.goto(f"{base}{link}").status == 404
     set_appeal_status(appeal=appeal, status=Appeal.Status.OPEN, by=SYSTEM)
@@ -95,28 +87,28 @@ def test_a_need_confirmed_by_link_is_pledged_shipped_received_and_shown_fulfille
     committee = browser.new_context(locale="en").new_page()
     sign_in(committee, base, other_committee_admin_user.email)
     committee.goto(f"{base}/relief/{appeal.slug}/")
-    committee.get_by_role("link", name="Pledge money or goods").click()
+    follow(committee.get_by_role("link", name="Pledge money or goods"))
     committee.select_option("select[name=kind]", "goods")
     committee.select_option("select[name=need]", str(appeal.needs.get().pk))
     committee.fill("input[name=quantity]", "20")
     committee.select_option("select[name=committee]", index=1)
-    committee.get_by_role("button", name="Pledge").click()
+    follow(committee.get_by_role("button", name="Pledge"))
     assert "your pledge is recorded" in committee.content()
 
     # Staff pack and ship them, and ask the partner to confirm the receipt.
     page.reload()
     page.get_by_label(re.compile("Shelbyville")).check()
     page.fill("input[name=carrier]", "DHL")
-    page.get_by_role("button", name="Pack the shipment").click()
+    follow(page.get_by_role("button", name="Pack the shipment"))
     page.select_option("select[id^=status-]", "shipped")
-    page.get_by_role("button", name="Save the status").last.click()
-    page.get_by_role("button", name="Ask the partner contact to confirm the receipt").click()
+    follow(page.get_by_role("button", name="Save the status").last)
+    follow(page.get_by_role("button", name="Ask the partner contact to confirm the receipt"))
 
     # The partner counts what arrived, through its link.
     receipt = partner_link("relief.partner_receipt")
     guest.goto(f"{base}{receipt}")
     guest.fill("input[name=name]", "Jelena Petrović")
-    guest.get_by_role("button", name="Confirm the receipt").click()
+    follow(guest.get_by_role("button", name="Confirm the receipt"))
     assert "the receipt is recorded" in guest.content()
 
     # Money received, then the public page.

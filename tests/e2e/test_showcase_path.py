@@ -12,6 +12,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
+from tests.e2e.steps import PASSWORD, follow, sign_in
 from tests.factories import UserFactory
 from tests.outbox.delivery import delivered_body
 from tests.showcase.conftest import edition, good_standing, make_student  # noqa: F401
@@ -23,7 +24,6 @@ from twinning.showcase.models import Entry
 from twinning.showcase.services import national_round, open_judging
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-Long-enough-passw0rd"
 
 
 def gps_photo() -> bytes:
@@ -37,14 +37,6 @@ def gps_photo() -> bytes:
     out = io.BytesIO()
     image.save(out, format="JPEG", exif=exif.tobytes())
     return out.getvalue()
-
-
-def sign_in(page, base, email, password=PASSWORD):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", password)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
 
 
 @pytest.fixture
@@ -68,7 +60,7 @@ def test_student_to_public_exhibit_without_metadata(live_server, browser, browse
         "input[name=upload]",
         files=[{"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": gps_photo()}],
     )
-    page.click("main form button[type=submit]")
+    follow(page.locator("main form button[type=submit]"))
     page.wait_for_url("**/showcase/entries/*/")
     with page.expect_navigation():
         page.click("button:has-text('Submit the entry')")
@@ -87,7 +79,7 @@ def test_student_to_public_exhibit_without_metadata(live_server, browser, browse
     guardian.goto(f"{base}{link}")
     guardian.check("input[name=participation]")
     guardian.check("input[name=publication]")
-    guardian.click("main form button[type=submit]")
+    follow(guardian.locator("main form button[type=submit]"))
     guardian.wait_for_url("**/showcase/guardian/")
     guardian.context.close()
 
@@ -120,7 +112,7 @@ def test_student_to_public_exhibit_without_metadata(live_server, browser, browse
     sign_in(staff, base, staff_user.email)
     staff.goto(f"{base}/staff/showcase/{edition_.slug}/judging/results/")
     staff.fill("input[name=token]", f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}")
-    staff.click("main form button[type=submit]")
+    follow(staff.locator("main form button[type=submit]"))
     staff.wait_for_url("**/judging/results/")
     staff.goto(f"{base}/staff/showcase/entries/{entry.pk}/")
     with staff.expect_navigation():
