@@ -165,6 +165,29 @@ def test_staff_approve_an_application_from_the_list(staff):
     assert "See you!" in OutboxMessage.objects.get(template="events.application_approved").body
 
 
+def test_list_offers_each_application_its_decision_form_and_no_other_row(staff):
+    event = make_event(slug="conf", requires_approval=True)
+    ticket = make_ticket(event)
+    _bulk(event, ticket, 2, state=Attendee.State.APPLIED, prefix="Applied")
+    _bulk(event, ticket, 1, state=Attendee.State.CONFIRMED, prefix="Confirmed")
+    applied = list(Attendee.objects.filter(state=Attendee.State.APPLIED).order_by("pk"))
+
+    html = staff.get("/staff/events/conf/registrations/").text
+
+    for attendee in applied:
+        base = f"/staff/events/attendees/{attendee.pk}/"
+        assert (
+            f'action="{base}approve/" class="inline-form">'
+            '<input type="hidden" name="csrfmiddlewaretoken"'
+        ) in html
+        assert f'formaction="{base}waitlist/"' in html
+        assert f'formaction="{base}decline/"' in html
+        assert f'<input id="m-{attendee.pk}" name="message"' in html
+    confirmed = Attendee.objects.get(state=Attendee.State.CONFIRMED)
+    assert f"/staff/events/attendees/{confirmed.pk}/" not in html
+    assert html.count("Message (needed to decline)") == 2
+
+
 def test_declining_without_a_message_is_refused_with_a_message(staff):
     event = make_event(slug="conf", requires_approval=True)
     user = UserFactory()
