@@ -16,7 +16,10 @@ from twinning.core.navigation import menus
 def home(request: HttpRequest) -> HttpResponse:
     """Where everyone lands after signing in: for each of their roles what to do next, with
     counts, and the links to every page of the role (the apps contribute both)."""
-    return render(request, "core/home.html", {"menus": menus(request, with_tasks=True)})
+    found = menus(request, with_tasks=True)
+    # The layout's role menus are these same menus: given here, the context processor's lazy
+    # copy is never worked out a second time on this page.
+    return render(request, "core/home.html", {"menus": found, "role_menus": found})
 
 
 @never_cache
