@@ -173,6 +173,11 @@ class Portfolio:
     participants: int
     groups: list[tuple[str, dict[str, Decimal]]]  # "program:Name" -> count, committed, paid
 
+    @property
+    def grants(self) -> int:
+        """How many grants the figures cover (each is in one program's group)."""
+        return int(sum(g["count"] for k, g in self.groups if k.startswith("program:")))
+
 
 # The portfolio's dimensions: a name and the grant's field it groups by.
 DIMENSIONS = (

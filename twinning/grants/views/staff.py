@@ -263,10 +263,10 @@ def _filters(request: HttpRequest) -> tuple[PortfolioFilterForm, dict[str, Any]]
     return form, form.cleaned_data if form.is_valid() else {}
 
 
-def project_page(request: HttpRequest, grants: Any) -> Page:
+def project_page(request: HttpRequest, grants: Any, count: int | None = None) -> Page:
     """A page of the grants as portfolio rows (sliced in SQL; the page's grants only are
-    read in full)."""
-    page = paginate(request, project_rows(grants), PAGE_SIZE)
+    read in full); `count` the number of grants when known (no COUNT query)."""
+    page = paginate(request, project_rows(grants), PAGE_SIZE, count=count)
     page.object_list = projects(list(page.object_list))
     return page
 
@@ -283,7 +283,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "grants/staff/portfolio.html",
         {
             "form": form,
-            "projects": project_page(request, grants),
+            "projects": project_page(request, grants, figures.grants),
             "groups": figures.groups,
             "committed": figures.committed,
             "paid": figures.paid,
