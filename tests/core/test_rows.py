@@ -6,10 +6,11 @@ from decimal import Decimal
 import pytest
 from django.template.defaultfilters import floatformat
 from django.utils import translation
+from django.utils.html import format_html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from twinning.core.rows import score_formatter
+from twinning.core.rows import fill_once, score_formatter
 
 LANGUAGES = ["en", "fr", "es", "de"]
 
@@ -40,3 +41,14 @@ def test_a_score_takes_the_decimal_separator_of_the_language():
         assert score_formatter(2)(1.5) == "1,50"
     with translation.override("en"):
         assert score_formatter(2)(1.5) == "1.50"
+
+
+def test_a_template_filled_once_writes_what_format_html_writes():
+    template = '<label for="x-{id}">{label}</label><input value="{value}">{token}'
+    fixed = {"label": "Amount <b>{id}</b> & more", "token": "{}"}
+
+    filled = fill_once(template, **fixed)
+
+    assert format_html(filled, id="7", value='"quoted"') == format_html(
+        template, id="7", value='"quoted"', **fixed
+    )

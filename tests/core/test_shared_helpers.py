@@ -293,3 +293,22 @@ def test_each_app_renders_fields_with_the_one_field_template():
     ]
 
     assert own_copies == []
+
+
+@pytest.mark.django_db
+def test_paginate_takes_a_known_count_instead_of_counting(rf, django_assert_num_queries):
+    from twinning.core.paging import paginate
+    from twinning.network.models import Country
+
+    Country.objects.bulk_create(
+        [Country(code=code, name=code) for code in ("AA", "BB", "CC", "DD", "EE")]
+    )
+
+    codes = Country.objects.filter(code__in=["AA", "BB", "CC", "DD", "EE"]).order_by("code")
+
+    with django_assert_num_queries(1):  # the page's rows only
+        page = paginate(rf.get("/", {"page": 2}), codes, 2, count=5)
+        shown = [c.code for c in page.object_list]
+
+    assert shown == ["CC", "DD"]
+    assert page.paginator.num_pages == 3

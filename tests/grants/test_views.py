@@ -13,7 +13,15 @@ from django.urls import reverse
 from tests.grants.helpers import draft, funded, open_call, pair_world, submitted
 from twinning.core.authz import SYSTEM
 from twinning.grants.models import Application, Report
-from twinning.grants.services import accept_proposal, open_review, publish_decisions
+from twinning.grants.services import (
+    accept_proposal,
+    approve_report,
+    open_review,
+    pay_tranche,
+    publish_decisions,
+    save_call,
+    save_program,
+)
 from twinning.outbox.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -348,3 +356,56 @@ def test_the_funding_table_rows_escape_every_value_and_keep_each_decision_form(s
     assert body.count('name="csrfmiddlewaretoken" value="') == 2
     assert '<option value="no" selected>' in body  # the one that falls out
     assert 'value="asks 28320.00, only 11680.00 left"' in body
+
+
+def test_the_funding_table_follows_a_new_rate_budget_and_application_at_once(staff):
+    world = pair_world()
+    program = world.call.program
+    program.budget = Decimal(40000)
+    program.save()
+    submitted(world, "First project")
+    submitted(world, "Second project")
+    open_review(call=world.call, by=SYSTEM)
+    url = reverse("grants:staff_call_detail", kwargs={"slug": world.call.slug})
+    pages = [staff.get(url).content.decode()]
+
+    save_call(call=world.call, rates={"KES": Decimal("0.005")}, by=SYSTEM)  # KES side: 8,000
+    pages.append(staff.get(url).content.decode())
+    program.budget = Decimal(60000)
+    save_program(program=program, by=SYSTEM)
+    pages.append(staff.get(url).content.decode())
+    submitted(world, "Third project")
+    open_review(call=world.call, by=SYSTEM)
+    pages.append(staff.get(url).content.decode())
+
+    assert "1 application is funded, 28320.00 USD in all." in pages[0]
+    assert "1 application is funded, 24000.00 USD in all." in pages[1]
+    assert "2 applications are funded, 48000.00 USD in all." in pages[2]
+    assert "1 application falls out" not in pages[2]
+    assert "asks 24000.00, only 12000.00 left" in pages[3] and "Third project" in pages[3]
+
+
+def test_the_portfolio_follows_a_payment_a_report_a_program_and_a_place_at_once(staff):
+    world = pair_world()
+    grant = funded(world).grant
+    url = reverse("grants:portfolio")
+    pages = [staff.get(url).content.decode()]
+
+    pay_tranche(tranche=grant.tranches.get(number=1), by=SYSTEM)
+    pages.append(staff.get(url).content.decode())
+    report = grant.reports.filter(kind=Report.Kind.INTERIM).first()
+    Report.objects.filter(pk=report.pk).update(state=Report.State.SUBMITTED, participants=7)
+    approve_report(report=report, comment="", by=SYSTEM)
+    pages.append(staff.get(url).content.decode())
+    program = world.call.program
+    program.name = "Renamed program"
+    save_program(program=program, by=SYSTEM)
+    world.partner_place.name = "Nakuru West"
+    world.partner_place.save()
+    pages.append(staff.get(url).content.decode())
+
+    assert "paid 0, 0 participants" in pages[0]
+    assert "paid 0, 0 participants" not in pages[1]
+    assert "7 participants" in pages[2]
+    assert "program:Renamed program" in pages[3]
+    assert "Lead Town – Nakuru West</title>" in pages[3]

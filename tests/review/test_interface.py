@@ -75,3 +75,14 @@ def test_ranked_objects_give_the_whole_ranking_as_object_ids_in_order(review_rou
     more = make_studies(1)
     add_items(round=review_round, objects=more, by=staff_user)
     assert more[0].pk in {r.object_id for r in interface.ranked_objects(review_round)}
+
+
+def test_ranking_version_moves_with_the_ranking_and_only_then(review_round, staff_user):
+    add_items(round=review_round, objects=make_studies(2), by=staff_user)
+    before = interface.ranking_version(review_round)
+
+    same = interface.ranking_version(review_round)
+    add_items(round=review_round, objects=make_studies(1), by=staff_user)
+
+    assert same == before
+    assert interface.ranking_version(review_round) != before

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.urls import reverse
 from django.utils import numberformat
 from django.utils.formats import get_format
+from django.utils.html import conditional_escape
 from django.utils.translation import get_language
 
 SENTINEL = 2_147_483_647  # an id no row has, replaced by each row's
@@ -55,3 +56,20 @@ def url_around(name: str, key: str = "pk", **kwargs: object) -> tuple[str, str]:
     other URL arguments fixed by `kwargs`): the row's URL is `before + str(id) + after`."""
     before, after = reverse(name, kwargs={**kwargs, key: SENTINEL}).split(str(SENTINEL))
     return before, after
+
+
+class _Keep(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def fill_once(template: str, **fixed: object) -> str:
+    """`template` (for `format_html`, named fields only) with the values that are the same
+    for every row (labels, a CSRF token) filled in once, escaped as `format_html` escapes
+    them (their braces doubled): a template for each row's own values, so a row escapes only
+    what is its own."""
+    filled = {
+        name: str(conditional_escape(str(value))).replace("{", "{{").replace("}", "}}")
+        for name, value in fixed.items()
+    }
+    return template.format_map(_Keep(filled))

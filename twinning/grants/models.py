@@ -285,6 +285,12 @@ class Application(TimeStampedModel):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-created_at"]
+        indexes = [
+            # the latest change, of all applications (the portfolio) or of a call's (the
+            # funding table), read from an index by the cached pages' fingerprints
+            models.Index(fields=["updated_at"], name="grants_app_changed"),
+            models.Index(fields=["call", "updated_at"], name="grants_app_call_changed"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -528,6 +534,8 @@ class Grant(TimeStampedModel):
             # the portfolio's and the public list's order, read a page at a time
             models.Index(fields=["-starts_on", "id"], name="grants_grant_order"),
             models.Index(fields=["countries"], name="grants_grant_countries"),
+            # the latest change, for the portfolio's fingerprint (core.fingerprints)
+            models.Index(fields=["updated_at"], name="grants_grant_changed"),
         ]
 
     def __str__(self) -> str:
@@ -553,6 +561,10 @@ class Tranche(models.Model):
         ordering = ["grant", "number"]
         constraints = [
             models.UniqueConstraint(fields=["grant", "number"], name="grants_tranche_unique")
+        ]
+        indexes = [
+            # the latest payment, for the portfolio's fingerprint (core.fingerprints)
+            models.Index(fields=["paid_at"], name="grants_tranche_paid"),
         ]
 
     def __str__(self) -> str:
@@ -604,6 +616,8 @@ class Report(TimeStampedModel):
             # a grant's approved reports (the portfolio's participants and outcomes): without it
             # SQLite reads every approved report through the state index
             models.Index(fields=["grant", "state", "kind"], name="grants_report_grant_state"),
+            # the latest change, for the portfolio's fingerprint (core.fingerprints)
+            models.Index(fields=["updated_at"], name="grants_report_changed"),
         ]
 
     def __str__(self) -> str:

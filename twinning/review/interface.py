@@ -30,6 +30,7 @@ from twinning.review.queries import (
     hydrate,
     progress,
     ranking,
+    round_version,
 )
 from twinning.review.queries import _cached as cached_value
 from twinning.review.registry import Reviewable, Work, register_reviewable, reviewable_models
@@ -196,3 +197,13 @@ def ranked_objects(round: Round, group: str | None = None) -> list[RankedObject]
 
 
 __all__ += ["RankedObject", "ranked_objects"]
+
+
+def ranking_version(round: Round) -> str:
+    """A key part that changes whenever the round's ranking may (its results token, the
+    reviews asked per item and the rubric; one query): a program caches what it derives from
+    the whole ranking under it, as the engine caches the ranking itself."""
+    return round_version(round)
+
+
+__all__ += ["ranking_version"]

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from twinning.core.rows import number_formatter, url_around
+from twinning.core.rows import fill_once, number_formatter, url_around
 from twinning.grants.queries import Project
 from twinning.grants.services.decisions import FundingRow
 
@@ -28,7 +28,7 @@ CELLS = (
     "<td>{decision}{form}</td></tr>"
 )
 FUNDED = '<span class="badge badge--ok">{}</span>'
-OUT = '<span class="badge badge--warn">{}</span> {}'
+OUT = '<span class="badge badge--warn">{out}</span> {reason}'
 DECISION = "{} {} {}"
 FORM = (
     '<form method="post" action="{action}" class="form form--compact">'
@@ -62,7 +62,9 @@ def funding_rows(
         "reason_label": _("Reason"),
         "record_label": _("Record"),
     }
-    fund_badge, out_badge = _("fund"), _("falls out")
+    form_template = fill_once(FORM, csrf=csrf, **labels)  # the row fills its own fields
+    funded_badge = format_html(FUNDED, _("fund"))
+    out_template = fill_once(OUT, out=_("falls out"))
     number = number_formatter()
     written = []
     for row in rows:
@@ -70,9 +72,9 @@ def funding_rows(
         if application is None:  # the page's rows come with their applications
             continue
         if placed.funded:
-            proposal = format_html(FUNDED, fund_badge)
+            proposal = funded_badge
         else:
-            proposal = format_html(OUT, out_badge, placed.reason)
+            proposal = format_html(out_template, reason=placed.reason)
         decision = (
             format_html(
                 DECISION,
@@ -87,14 +89,12 @@ def funding_rows(
             ""
             if published
             else format_html(
-                FORM,
+                form_template,
                 action=decide_before + id + decide_after,
-                csrf=csrf,
                 id=id,
                 no_selected="" if placed.funded else mark_safe(" selected"),
                 amount=str(row.requested),
                 reason=placed.reason,
-                **labels,
             )
         )
         written.append(

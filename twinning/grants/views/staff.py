@@ -18,7 +18,6 @@ from twinning.accounts.decorators import staff_required
 from twinning.core.dates import association_today
 from twinning.core.exports import Sheet, csv_text, xlsx_bytes
 from twinning.core.forms import add_service_error
-from twinning.core.maps import cached_links_map_svg
 from twinning.core.paging import paginate
 from twinning.grants.forms import (
     CallForm,
@@ -32,11 +31,10 @@ from twinning.grants.queries import (
     Project,
     funded_grants,
     funded_projects,
-    map_links,
+    portfolio_sections,
     project_rows,
     projects,
 )
-from twinning.grants.queries import portfolio as portfolio_figures
 from twinning.grants.services import (
     accept_proposal,
     approve_report,
@@ -51,7 +49,7 @@ from twinning.grants.services import (
     save_call,
     save_program,
 )
-from twinning.grants.services.decisions import funding_table, with_applications
+from twinning.grants.services.decisions import funding_state, with_applications
 
 PAGE_SIZE = 50  # rows of the funding table per page (every row still counts in the proposal)
 
@@ -78,10 +76,7 @@ def staff_call_list(request: HttpRequest) -> HttpResponse:
     return render(request, "grants/staff/call_list.html", {"calls": calls, "programs": programs})
 
 
-SHOW = {
-    "funded": lambda row: row.placed.funded,
-    "out": lambda row: not row.placed.funded,
-}
+SHOW = {"funded": True, "out": False}  # ?show= and the proposal's verdict of the rows shown
 
 
 @staff_required
@@ -89,19 +84,15 @@ SHOW = {
 def staff_call_detail(request: HttpRequest, slug: str) -> HttpResponse:
     _authorise(request)
     call = _call(slug)
-    table, budget = funding_table(call)
-    funded = [row for row in table if row.placed.funded]
-    proposed = table[-1].placed.running_total if table else budget * 0
+    state = funding_state(call)
+    table, budget, proposed = state.rows, state.budget, state.proposed
+    funded_count = sum(1 for row in table if row[4])
     show = request.GET.get("show", "")
-    shown = [row for row in table if SHOW[show](row)] if show in SHOW else table
+    shown = [row for row in table if row[4] is SHOW[show]] if show in SHOW else table
     page = paginate(request, shown, PAGE_SIZE)
-    page.object_list = with_applications(list(page.object_list))
-    ranked = {row.application_id for row in table}
-    unranked = [
-        pk for pk in call.applications.order_by().values_list("pk", flat=True) if pk not in ranked
-    ]
+    page.object_list = with_applications(state.funding_rows(list(page.object_list)))
     others = (
-        Application.objects.filter(pk__in=unranked)
+        Application.objects.filter(pk__in=state.unranked)
         .prefetch_related("sides__community")
         .order_by("state", "title")
     )
@@ -116,8 +107,8 @@ def staff_call_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "budget": budget,
             "proposed": proposed,
             "left": budget - proposed,
-            "funded_count": len(funded),
-            "out_count": len(table) - len(funded),
+            "funded_count": funded_count,
+            "out_count": len(table) - funded_count,
             "others": others,
             "published": call.decisions_published_at is not None,
         },
@@ -272,10 +263,10 @@ def _filters(request: HttpRequest) -> tuple[PortfolioFilterForm, dict[str, Any]]
     return form, form.cleaned_data if form.is_valid() else {}
 
 
-def project_page(request: HttpRequest, grants: Any) -> Page:
+def project_page(request: HttpRequest, grants: Any, count: int | None = None) -> Page:
     """A page of the grants as portfolio rows (sliced in SQL; the page's grants only are
-    read in full)."""
-    page = paginate(request, project_rows(grants), PAGE_SIZE)
+    read in full); `count` the number of grants when known (no COUNT query)."""
+    page = paginate(request, project_rows(grants), PAGE_SIZE, count=count)
     page.object_list = projects(list(page.object_list))
     return page
 
@@ -286,18 +277,18 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     _authorise(request)
     form, filters = _filters(request)
     grants = funded_grants(filters)
-    figures = portfolio_figures(grants)
+    figures, drawn = portfolio_sections(filters, label=_("Funded partnerships"))
     return render(
         request,
         "grants/staff/portfolio.html",
         {
             "form": form,
-            "projects": project_page(request, grants),
+            "projects": project_page(request, grants, figures.grants),
             "groups": figures.groups,
             "committed": figures.committed,
             "paid": figures.paid,
             "participants": figures.participants,
-            "map": cached_links_map_svg(map_links(grants), label=_("Funded partnerships")),
+            "map": drawn,
             "query": request.GET.urlencode(),
         },
     )

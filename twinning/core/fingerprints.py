@@ -1,0 +1,37 @@
+"""A cheap fingerprint of the rows a cached page section is computed from, so the section can
+be cached under a key that changes whenever those rows do (network's statistics and map data
+fingerprint their tables the same way)."""
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import F, QuerySet
+
+Source = tuple[QuerySet[Any], Sequence[str]]
+
+
+def data_version(*sources: Source) -> str:
+    """A short hash of each source's row count and the greatest value of each of its fields,
+    in one query of scalar subqueries (each a single aggregate, so the database answers it
+    from an index: give each field one, or the query scans the table).
+
+    Give a model's primary key and `updated_at` (a row added or saved changes the key, a row
+    removed changes the count), or a timestamp a write sets without `updated_at` (a tranche's
+    `paid_at`). It is only as good as those fields: a write that bypasses them
+    (`QuerySet.update()` without `updated_at`) must not feed what is cached under it."""
+    selects: list[str] = []
+    params: list[Any] = []
+    for queryset, fields in sources:
+        inner = queryset.order_by().values(**{f"v{i}": F(name) for i, name in enumerate(fields)})
+        sql, inner_params = inner.query.sql_with_params()
+        aggregates = ["COUNT(*)"] + [f"MAX(v{i})" for i in range(len(fields))]
+        for aggregate in aggregates:
+            selects.append(f"(SELECT {aggregate} FROM ({sql}) s)")  # noqa: S608 -- SQL of the ORM
+            params.extend(inner_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(selects)}", params)
+        row = cursor.fetchone()
+    raw = "|".join(str(value) for value in row)
+    return hashlib.blake2b(raw.encode(), digest_size=10).hexdigest()
