@@ -5,7 +5,9 @@ shared cache where the task after a change put it, else made here), and the publ
 seeking profiles with its filters."""
 
 import hashlib
+import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +15,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import FilteredRelation, Q, QuerySet
 
-from twinning.matchmaking.languages import official_languages
+from twinning.activities.models import Sector
+from twinning.core.reverse import cached_reverse
+from twinning.matchmaking.languages import language_label, official_languages
 from twinning.matchmaking.models import ExpertiseOffer, ExpertiseRequest, Interest, SeekingProfile
 from twinning.matchmaking.scoring import (
     Node,
@@ -28,7 +32,7 @@ from twinning.matchmaking.scoring import (
     rank_offers,
 )
 from twinning.network.mapdata import map_data_version
-from twinning.network.models import Community, Country, Partnership
+from twinning.network.models import Community, Country, Member, Partnership, Region
 from twinning.network.text import fold
 
 # The last snapshot this process read, with the version of the registry it was read at, and
@@ -262,19 +266,49 @@ def _read_regions() -> dict[str, str]:
 
 
 def _read_profiles() -> dict[int, tuple]:
+    """Every profile as (community, open, countries, regions, smallest, largest, fields,
+    languages), the lists as frozensets. Read as the database gives the rows, the JSON lists as
+    text each decoded once per distinct text (a few dozen): the ORM's converters decoded every
+    value (1,300 on the bench, most of the read's time)."""
+    rows = SeekingProfile.objects.values_list(
+        "community_id",
+        "is_open",
+        "preferred_countries",
+        "preferred_regions",
+        "population_min",
+        "population_max",
+        "sectors",
+        "languages",
+    ).order_by()  # no ordering: its join on the community's name costs more than the read
+    values = _json_sets()
     return {
-        row[0]: row
-        for row in SeekingProfile.objects.values_list(
-            "community_id",
-            "is_open",
-            "preferred_countries",
-            "preferred_regions",
-            "population_min",
-            "population_max",
-            "sectors",
-            "languages",
-        ).order_by()  # no ordering: its join on the community's name costs more than the read
+        pk: (pk, bool(is_open), values(c), values(r), low, high, values(f), values(lang))
+        for pk, is_open, c, r, low, high, f, lang in _plain_rows(rows)
     }
+
+
+def _plain_rows(rows: QuerySet) -> list[tuple]:
+    """The rows of a values_list query as the database gives them: JSON lists as their text
+    (both backends give it so; the ORM's converters would decode every value, `_json_sets`
+    decodes each distinct text once), booleans as SQLite's integers."""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _json_sets() -> Callable[[str | None], frozenset[str]]:
+    """A decoder of JSON lists of strings given as text into frozensets, each distinct text
+    decoded once (a few dozen among hundreds of rows)."""
+    decoded: dict[str | None, frozenset[str]] = {}
+
+    def values(text: str | None) -> frozenset[str]:
+        found = decoded.get(text)
+        if found is None:
+            found = decoded[text] = frozenset((json.loads(text) if text else None) or ())
+        return found
+
+    return values
 
 
 def _bare_nodes(
@@ -315,14 +349,11 @@ def _with_profiles(
             node.country,
             node.region,
             node.population,
-            fields=frozenset(sectors or ()),
-            languages=frozenset(languages or ()) or node.languages,
+            fields=sectors,
+            languages=languages or node.languages,
             seeking=is_open,
             wishes=Wishes(
-                countries=frozenset(countries or ()),
-                regions=frozenset(wanted or ()),
-                population_min=low,
-                population_max=high,
+                countries=countries, regions=wanted, population_min=low, population_max=high
             ),
         )
     return Registry(nodes, partners)
@@ -393,6 +424,100 @@ def seeking_profiles(
     return profiles.order_by("community__name", "pk")
 
 
+@dataclass(slots=True)
+class SeekingRow:
+    """One card of /seeking/: what its template shows, read as plain values."""
+
+    name: str
+    url: str
+    flag: str
+    country_name: str
+    population: int | None
+    latitude: float | None
+    longitude: float | None
+    members: list[str]
+    requested_by: str
+    region_labels: list[str]
+    preferred_countries: list[str]
+    field_labels: list[str]
+    language_labels: list[str]
+    text: str
+
+
+def seeking_rows(profiles: QuerySet[SeekingProfile]) -> list[SeekingRow]:
+    """The cards of a page of `seeking_profiles` (sliced): two queries, its profiles as value
+    rows with their community's and country's fields, and the names of the members holding
+    their communities; labels looked up once per value, not per card."""
+    rows = list(
+        profiles.values_list(
+            "community_id",
+            "community__name",
+            "community__slug",
+            "community__country_id",
+            "community__country__name",
+            "community__population",
+            "community__latitude",
+            "community__longitude",
+            "requested_by",
+            "preferred_regions",
+            "preferred_countries",
+            "sectors",
+            "languages",
+            "text",
+        )
+    )
+    held: dict[int, list[str]] = {}
+    if rows:
+        through = Member.communities.through
+        pairs = through.objects.filter(community_id__in=[row[0] for row in rows])
+        for community, name in pairs.values_list("community_id", "member__name").order_by(
+            "member__name", "member_id"
+        ):
+            held.setdefault(community, []).append(name)
+    regions = {value: str(label) for value, label in Region.choices}
+    fields = {value: str(label) for value, label in Sector.choices}
+    flags: dict[str, str] = {}
+    cards = []
+    for (
+        pk,
+        name,
+        slug,
+        country,
+        country_name,
+        population,
+        latitude,
+        longitude,
+        requested_by,
+        wanted,
+        countries,
+        sectors,
+        languages,
+        text,
+    ) in rows:
+        flag = flags.get(country)
+        if flag is None:
+            flag = flags[country] = Country(code=country).flag
+        cards.append(
+            SeekingRow(
+                name=name,
+                url=cached_reverse("network:community_detail", slug=slug),
+                flag=flag,
+                country_name=country_name,
+                population=population,
+                latitude=latitude,
+                longitude=longitude,
+                members=held.get(pk, []),
+                requested_by=requested_by,
+                region_labels=[regions.get(value, value) for value in wanted],
+                preferred_countries=countries,
+                field_labels=[fields[value] for value in sectors if value in fields],
+                language_labels=[language_label(code) for code in languages],
+                text=text,
+            )
+        )
+    return cards
+
+
 # --- The expertise exchange ---------------------------------------------------------------------
 
 
@@ -454,12 +579,11 @@ def offer_suggestions(
     )
     by_field: dict[str, dict[int, Want]] = {}  # each request is ranked against its field's only
     declined: dict[int, set[int]] = {}
-    for pk, community, field, languages, forms, declined_for in rows:
+    values = _json_sets()
+    for pk, community, field, languages, forms, declined_for in _plain_rows(rows):
         in_field = by_field.setdefault(field, {})
         if pk not in in_field:
-            in_field[pk] = Want(
-                pk, community, field, frozenset(languages or ()), frozenset(forms or ())
-            )
+            in_field[pk] = Want(pk, community, field, values(languages), values(forms))
         if declined_for is not None:
             declined.setdefault(declined_for, set()).add(pk)
     partners = partners_among({r.community_id for r in requests})
@@ -474,7 +598,7 @@ def offer_suggestions(
         )
         ranked[request.pk] = rank_offers(want_of(request), fitting, partners, limit=limit)
     kept = {s.offer.pk for suggestions in ranked.values() for s in suggestions}
-    offers = ExpertiseOffer.objects.select_related("community__country", "member").in_bulk(kept)
+    offers = ExpertiseOffer.objects.select_related("community__country").in_bulk(kept)
     return {
         pk: [OfferRow(s, offers[s.offer.pk]) for s in suggestions if s.offer.pk in offers]
         for pk, suggestions in ranked.items()
