@@ -34,8 +34,9 @@ def seeking_list(request: HttpRequest) -> HttpResponse:
         field=data.get("field", ""),
         language=data.get("language", ""),
     )
-    page = Paginator(profiles, PER_PAGE).get_page(request.GET.get("page"))
-    # The page's cards as plain values (no profile, community, country or member instances).
+    # The page's cards as plain values (no profile, community, country or member instances):
+    # its sliced query of profiles replaced by them.
+    page: Any = Paginator(profiles, PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = seeking_rows(page.object_list)
     places = [
         Place(p.name, p.latitude, p.longitude)
