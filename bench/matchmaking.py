@@ -11,9 +11,10 @@ beside a baseline measured in the same run, never asserted.
    process's memo has the ranking), then as the first view after a change of the registry in
    its two cases: warmed by its task (another profile saved before each request, outside the
    timing; the immediate task backend runs the task on the commit, as a worker would before
-   the next view) and built in the view (nothing in this process's memo nor in the shared
-   cache for that version: the view reads the registry and ranks); and the public
-   `/seeking/`; p50 beside the
+   the next view) and built in the view (a profile changed, nothing in the shared cache for
+   that version: the view reads again the profiles, the part of the registry that changed,
+   and ranks), and built in a process that read nothing yet (the whole registry read); and
+   the public `/seeking/`; p50 beside the
    baseline (goal: within 10x), wall time and this process's CPU. Each page is requested
    alternately with the baseline and compared with that paired baseline (the machine is
    shared: load changes within a run); each section's own baseline is printed too.
@@ -383,6 +384,17 @@ def full_registry(rng: random.Random):
     registry = read_registry()
     timed("reading the registry for the scoring (4 queries)", read_registry)
     timed("the registry's version (2 queries)", registry_version)
+    from twinning.matchmaking import queries as kept
+
+    kept._registry_at(kept._version_parts())
+    parts = kept._version_parts()
+
+    def profiles_changed() -> None:
+        """The registry again after a change of the profiles: only they are read."""
+        kept._reads.profiles = None
+        kept._registry_at(parts)
+
+    timed("the registry again after a profile changed (1 query)", profiles_changed)
     timed(
         "ranking every community for one seeker (in memory)",
         lambda: suggest(registry, registry.nodes[seeker.pk]),
@@ -418,14 +430,36 @@ def changed_and_warmed(seeker):
 
 
 def changed_not_warmed(seeker):
-    """The registry as a view finds it after a change the task has not warmed (yet): nothing
-    in this process's memo, nothing in the shared cache for this version and seeker."""
+    """The registry as a view finds it after a change the task has not warmed (yet): another
+    profile changed (written with `QuerySet.update()`, which enqueues no task: the task would
+    run in this process with the immediate backend, where a worker runs it in production),
+    nothing in the shared cache for this version and seeker. This process read the registry
+    before: it reads again the profiles only."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from twinning.matchmaking import queries
+    from twinning.matchmaking.models import SeekingProfile
+
+    other = SeekingProfile.objects.exclude(community=seeker).order_by("?").first()
+
+    def before() -> None:
+        SeekingProfile.objects.filter(pk=other.pk).update(updated_at=timezone.now())
+        cache.delete(queries._shared_key(seeker.pk, queries.SUGGESTIONS_LIMIT))
+
+    return before
+
+
+def cold_process(seeker):
+    """A process that has read nothing of the registry yet (just started): nothing in its
+    memo nor its kept reads, nothing in the shared cache for this version and seeker."""
     from django.core.cache import cache
 
     from twinning.matchmaking import queries
 
     def before() -> None:
         queries._memo = None
+        queries._reads = queries._Reads()
         cache.delete(queries._shared_key(seeker.pk, queries.SUGGESTIONS_LIMIT))
 
     return before
@@ -465,6 +499,8 @@ def main() -> None:
     page_timings(client, warmed, base, base_cpu, before=changed_and_warmed(seeker))
     built = {"the same, first view after a change, built in the view": path}
     page_timings(client, built, base, base_cpu, before=changed_not_warmed(seeker))
+    cold = {"the same, built in a process that read nothing yet": path}
+    page_timings(client, cold, base, base_cpu, before=cold_process(seeker))
 
     big_request = make_expertise("b", 500, 300, rng)
     big_committee, big_member = committee_client("b")

@@ -12,6 +12,7 @@ from twinning.matchmaking.scoring import (
     EXPERTISE_PARTNER_POINTS,
     EXPERTISE_TWO_STEPS_POINTS,
     Want,
+    offer_reasons,
     rank_offers,
 )
 
@@ -96,3 +97,25 @@ def test_offer_scores_are_their_reasons_summed_best_first(world):
 
     assert all(s.score == sum(r.points for r in s.reasons) > 0 for s in ranked)
     assert [s.score for s in ranked] == sorted((s.score for s in ranked), reverse=True)
+
+
+def _each_offer_by_its_reasons(request, offers, partners, limit):
+    """The ranking the slow way: each offer's reasons, those that fit sorted by their points
+    summed, then the older offer (its id), then the order given."""
+    scored = [(offer, offer_reasons(request, offer, partners)) for offer in offers]
+    fitting = [(offer, reasons) for offer, reasons in scored if reasons]
+    fitting.sort(key=lambda item: (-sum(r.points for r in item[1]), item[0].pk))
+    kept = fitting if limit is None else fitting[:limit]
+    return [(offer, sum(r.points for r in reasons), reasons) for offer, reasons in kept]
+
+
+@settings(max_examples=300, deadline=None)
+@given(exchanges(), st.none() | st.integers(min_value=0, max_value=40))
+def test_the_ranking_of_offers_equals_ranking_each_offer_by_its_reasons(world, limit):
+    request, offers, partners = world
+
+    ranked = rank_offers(request, offers, partners, limit=limit)
+
+    assert [(s.offer, s.score, s.reasons) for s in ranked] == _each_offer_by_its_reasons(
+        request, offers, partners, limit
+    )

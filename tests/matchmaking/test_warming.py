@@ -35,8 +35,8 @@ pytestmark = pytest.mark.django_db
 
 # A view whose ranking is found (in this process or the shared cache): the registry's version
 # (two queries), the kept communities, the interest. One that ranks itself reads the registry
-# too (four more).
-FOUND, MADE = 4, 8
+# too (four more); in a process that read it before, only what changed (the profiles: one).
+FOUND, MADE, PROFILES_READ_AGAIN = 4, 8, 5
 
 
 @pytest.fixture
@@ -73,8 +73,19 @@ def _fresh(community: Community) -> list:
     return suggest(registry, registry.nodes[community.pk])
 
 
+def _another_process() -> None:
+    """Nothing in this process's memo nor its kept reads: only the shared cache."""
+    queries._memo = None
+    queries._reads = queries._Reads()
+
+
 def _shown(community: Community) -> tuple[list, int]:
-    queries._memo = None  # another process: only the shared cache
+    _another_process()
+    return _shown_here(community)
+
+
+def _shown_here(community: Community) -> tuple[list, int]:
+    """The suggestions as this process shows them, with what it kept."""
     with CaptureQueriesContext(connection) as captured:
         rows = suggestions_for(community)
     return [row.suggestion for row in rows], len(captured)
@@ -220,8 +231,37 @@ def test_a_page_viewed_more_than_a_week_ago_is_not_warmed(world):
     viewed[(world["lyon"].pk, SUGGESTIONS_LIMIT)] -= VIEWED_SECONDS + 1
     cache.set(VIEWED_KEY, viewed)
     _profile_changed(world)
-    queries._memo = None
+    _another_process()
 
     _shown(world["springfield"])  # noted again: the list pruned
 
     assert set(cache.get(VIEWED_KEY)) == {(world["springfield"].pk, SUGGESTIONS_LIMIT)}
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda f: f.__name__.strip("_"))
+def test_after_every_change_a_process_reading_only_what_changed_ranks_as_a_full_read(world, change):
+    """A process that read the registry keeps its reads: after a change (no task yet), its
+    view reads again the parts whose version changed and ranks what a full read gives."""
+    seeker = world["springfield"]
+    _shown(seeker)  # this process read every part
+
+    change(world)
+    cache.delete(queries._shared_key(seeker.pk, SUGGESTIONS_LIMIT))
+    shown, count = _shown_here(seeker)
+
+    assert shown == _fresh(seeker)
+    assert queries.registry_snapshot() == read_registry()
+    assert FOUND < count <= MADE
+
+
+def test_after_a_profile_change_only_the_profiles_are_read_again(world):
+    seeker = world["springfield"]
+    _shown(seeker)
+
+    _profile_changed(world)
+    cache.delete(queries._shared_key(seeker.pk, SUGGESTIONS_LIMIT))
+    shown, count = _shown_here(seeker)
+
+    assert shown == _fresh(seeker)
+    assert "youth" in queries.registry_snapshot().nodes[world["lyon"].pk].fields
+    assert count == PROFILES_READ_AGAIN

@@ -6,13 +6,19 @@ first partner has no active partnership yet, and matchmaking is how it finds one
 from typing import Any
 
 from twinning.core.authz import is_verified_staff
+from twinning.core.dates import association_today
 from twinning.members.standing import GOOD_STANDING_STATUSES
-from twinning.members.status import member_status
+from twinning.members.status import membership_on
 from twinning.network.models import Community, Member
 
 
 def membership_is_current(member: Member) -> bool:
-    return member_status(member).status in GOOD_STANDING_STATUSES
+    """The status only (the membership that speaks for the member today): `member_status`
+    also words its explanation, reading the membership's invoices for a sentence this check
+    never shows (a query and a fifth of a committee's request page)."""
+    day = association_today()
+    membership = membership_on(list(member.memberships.all()), day)
+    return membership is not None and membership.status_on(day) in GOOD_STANDING_STATUSES
 
 
 def administered_members(user: Any, community: Community) -> list[Member]:

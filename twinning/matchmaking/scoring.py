@@ -24,10 +24,10 @@ import heapq
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 COUNTRY_POINTS = 30
 REGION_POINTS = 20
@@ -51,9 +51,11 @@ class Wishes:
     population_max: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
-    """One community as the scoring sees it."""
+class Node(NamedTuple):
+    """One community as the scoring sees it. A named tuple, not a frozen dataclass: the
+    registry makes one per community (3,300 on the bench) and a tuple is made in a quarter of
+    the time (a frozen dataclass sets each field through `object.__setattr__`); `rank` reads
+    the candidates' fields by unpacking."""
 
     pk: int
     name: str
@@ -167,15 +169,19 @@ def _text(kind: str, value: Any) -> str:
         return ngettext("Already in %(n)d partnership", "Already in %(n)d partnerships", value) % {
             "n": value
         }
-    return {
-        "country": _("In a country you prefer"),
-        "region": _("In a region you prefer"),
-        "range": _("Population within the range you want"),
-        "two_steps": _("A partner of one of your partners"),
-        "three_steps": _("Three steps away in the partnership graph"),
-        "seeking": _("Seeking a partner too"),
-        "wants_us": _("Looking for a partner where you are"),
-    }[kind]
+    return _(_TEXTS[kind])
+
+
+# The reasons' fixed texts, translated when used: one lookup per reason, not every text's.
+_TEXTS = {
+    "country": gettext_noop("In a country you prefer"),
+    "region": gettext_noop("In a region you prefer"),
+    "range": gettext_noop("Population within the range you want"),
+    "two_steps": gettext_noop("A partner of one of your partners"),
+    "three_steps": gettext_noop("Three steps away in the partnership graph"),
+    "seeking": gettext_noop("Seeking a partner too"),
+    "wants_us": gettext_noop("Looking for a partner where you are"),
+}
 
 
 def _explained(other: Node, parts: list[Part]) -> Suggestion:
@@ -241,33 +247,40 @@ def rank(registry: Registry, seeker: Node, *, limit: int = 20) -> Ranked:
     own_fields, own_languages = seeker.fields, seeker.languages
     own_country, own_region = seeker.country, seeker.region
     steps: dict[int | None, int] = {2: TWO_STEPS_POINTS, 3: THREE_STEPS_POINTS}
+    spoken: dict[frozenset[str], int] = {}
     best: list[tuple[int, str, int]] = []
-    for other in registry.nodes.values():
-        pk = other.pk
-        if pk in never or other.country == own_country:
+    for node in registry.nodes.values():
+        pk, name, country, region, population, fields, languages, seeking, theirs = node
+        if pk in never or country == own_country:
             continue
         total = 0
-        if other.country in countries:
+        if country in countries:
             total += COUNTRY_POINTS
-        elif other.region in regions:
+        elif region in regions:
             total += REGION_POINTS
-        if other.population is not None:
-            total += _population_points(own_population, other.population, ranged, low, high)
-        if own_fields and other.fields:
-            total += min(FIELD_POINTS * len(own_fields & other.fields), FIELD_CAP)
-        if own_languages and other.languages:
-            total += min(LANGUAGE_POINTS * len(own_languages & other.languages), LANGUAGE_CAP)
+        if population is not None:
+            total += _population_points(own_population, population, ranged, low, high)
+        if own_fields and fields:
+            total += min(FIELD_POINTS * len(own_fields & fields), FIELD_CAP)
+        if own_languages and languages:
+            # The same few sets over and over (a country's official languages): their points
+            # looked up, not intersected again.
+            points = spoken.get(languages)
+            if points is None:
+                points = spoken[languages] = min(
+                    LANGUAGE_POINTS * len(own_languages & languages), LANGUAGE_CAP
+                )
+            total += points
         total += steps.get(distances.get(pk), 0)
-        if other.seeking:
+        if seeking and (own_country in theirs.countries or own_region in theirs.regions):
+            total += SEEKING_POINTS + WANTS_US_POINTS
+        elif seeking:
             total += SEEKING_POINTS
-            theirs = other.wishes
-            if own_country in theirs.countries or own_region in theirs.regions:
-                total += WANTS_US_POINTS
         degree = len(partners.get(pk, ()))
         if degree > CROWD_FREE:
             total -= min((degree - CROWD_FREE) * CROWD_POINTS, CROWD_CAP)
         if total > 0:
-            best.append((-total, other.name, pk))
+            best.append((-total, name, pk))
     nodes = registry.nodes
     return [
         (pk, _parts(seeker, nodes[pk], distances.get(pk), len(partners.get(pk, ()))))
@@ -334,12 +347,15 @@ def _offer_parts(request: Want, offer: Want, partners: Mapping[int, frozenset[in
 def _offer_text(kind: str, value: Any) -> str:
     if kind == "languages":
         return _("Shared languages: %(codes)s") % {"codes": ", ".join(value)}
-    return {
-        "field": _("Expertise in the field you asked about"),
-        "form": _("Offers the way of working you asked for"),
-        "partners": _("Already partners"),
-        "two_steps": _("Partners of the same community"),
-    }[kind]
+    return _(_OFFER_TEXTS[kind])
+
+
+_OFFER_TEXTS = {
+    "field": gettext_noop("Expertise in the field you asked about"),
+    "form": gettext_noop("Offers the way of working you asked for"),
+    "partners": gettext_noop("Already partners"),
+    "two_steps": gettext_noop("Partners of the same community"),
+}
 
 
 def _offer_reasons(parts: list[Part]) -> tuple[Reason, ...]:
@@ -362,15 +378,38 @@ def rank_offers(
     *,
     limit: int | None = None,
 ) -> list[OfferSuggestion]:
-    """The offers that fit `request`, best first (ties: the older offer first). Every offer is
-    ranked by its points; only the kept ones get their reasons' texts."""
-    ranked = []
-    for offer in offers:
-        parts = _offer_parts(request, offer, partners)
-        if parts:
-            ranked.append((-sum(part[0] for part in parts), offer.pk, offer, parts))
-    ranked.sort(key=lambda item: item[:2])
-    kept = ranked if limit is None else ranked[:limit]
+    """The offers that fit `request`, best first (ties: the older offer first, then the order
+    given). Every offer's total is computed inline (the same points as `_offer_parts`, without
+    its list of parts); the parts and their texts are made only for the kept ones.
+    tests/matchmaking/test_expertise_scoring.py checks it equals ranking each offer by its
+    reasons."""
+    asking, wanted = request.community, request.field
+    own_languages, own_forms = request.languages, request.forms
+    own = partners.get(asking, frozenset())
+    spoken: dict[frozenset[str], int] = {}  # the same few sets of languages over and over
+    totals = []
+    for index, offer in enumerate(offers):
+        community = offer.community
+        if community == asking or offer.field != wanted:
+            continue
+        total = EXPERTISE_FIELD_POINTS
+        languages = offer.languages
+        points = spoken.get(languages)
+        if points is None:
+            shared = len(own_languages & languages)
+            points = spoken[languages] = min(
+                EXPERTISE_LANGUAGE_POINTS * shared, EXPERTISE_LANGUAGE_CAP
+            )
+        total += points
+        if not own_forms.isdisjoint(offer.forms):
+            total += EXPERTISE_FORM_POINTS
+        if community in own:
+            total += EXPERTISE_PARTNER_POINTS
+        elif own and not own.isdisjoint(partners.get(community, ())):
+            total += EXPERTISE_TWO_STEPS_POINTS
+        totals.append((-total, offer.pk, index, offer))
+    kept = sorted(totals) if limit is None else heapq.nsmallest(limit, totals)
     return [
-        OfferSuggestion(offer, -total, _offer_reasons(parts)) for total, _pk, offer, parts in kept
+        OfferSuggestion(offer, -total, offer_reasons(request, offer, partners))
+        for total, _pk, _index, offer in kept
     ]

@@ -338,7 +338,21 @@ def _authorise(request: HttpRequest) -> None:
 @require_safe
 def staff_expertise(request: HttpRequest) -> HttpResponse:
     _authorise(request)
-    requests = ExpertiseRequest.objects.open().select_related("community__country", "member")
+    # The columns the list and the ranking read, not every column of three more tables.
+    requests = (
+        ExpertiseRequest.objects.open()
+        .select_related("community__country", "member")
+        .only(
+            "created_at",
+            "field",
+            "languages",
+            "forms",
+            "state",
+            "community__name",
+            "community__country__name",
+            "member__name",
+        )
+    )
     page = Paginator(requests.order_by("created_at", "pk"), PER_PAGE).get_page(
         request.GET.get("page")
     )

@@ -4,7 +4,6 @@ text, filtered by country, region, field and language, with a self-drawn map of 
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -12,8 +11,8 @@ from django.views.decorators.http import require_safe
 
 from twinning.core.maps import Place, cached_places_map_svg
 from twinning.matchmaking.forms import SeekingSearchForm
-from twinning.matchmaking.queries import seeking_profiles
-from twinning.network.models import Country, Member
+from twinning.matchmaking.queries import seeking_profiles, seeking_rows
+from twinning.network.models import Country
 
 PER_PAGE = 30
 
@@ -34,12 +33,15 @@ def seeking_list(request: HttpRequest) -> HttpResponse:
         region=data.get("region", ""),
         field=data.get("field", ""),
         language=data.get("language", ""),
-    ).prefetch_related(Prefetch("community__members", queryset=Member.objects.order_by("name")))
-    page = Paginator(profiles, PER_PAGE).get_page(request.GET.get("page"))
+    )
+    # The page's cards as plain values (no profile, community, country or member instances):
+    # its sliced query of profiles replaced by them.
+    page: Any = Paginator(profiles, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = seeking_rows(page.object_list)
     places = [
-        Place(p.community.name, p.community.latitude, p.community.longitude)
-        for p in page
-        if p.community.latitude is not None and p.community.longitude is not None
+        Place(p.name, p.latitude, p.longitude)
+        for p in page.object_list
+        if p.latitude is not None and p.longitude is not None
     ]
     query = request.GET.copy()
     query.pop("page", None)
