@@ -1,10 +1,15 @@
 """Form pieces every app shares: the one way a service's error reaches a form (C8) and the
 browser's own date pickers. Each field renders through the one field template,
-`components/field.html`."""
+`components/field.html`; a select of many options can write its options itself
+(`QuickSelect`)."""
 
+import html
 from typing import Any
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 
 def add_service_error(form: forms.BaseForm, error: Any) -> None:
@@ -35,3 +40,23 @@ class DateTimeInput(forms.DateTimeInput):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("format", "%Y-%m-%dT%H:%M")
         super().__init__(**kwargs)
+
+
+class QuickSelect(forms.Select):
+    """A select whose options are written here rather than through one template each. For the
+    selects of hundreds of options on pages shown often: the committee filter of events' staff
+    registration list (about two thirds of that page's time at 300 committees) and the
+    language filter of /seeking/ (a quarter of the page, bench/events.py and
+    bench/matchmaking.py)."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        final = self.build_attrs(self.attrs, {"name": name, **(attrs or {})})
+        chosen = {str(v) for v in self.format_value(value)}
+        options = "".join(  # escaped as django.utils.html.escape does, without its lazy checks
+            f'<option value="{html.escape(str(v))}"{" selected" if str(v) in chosen else ""}>'
+            f"{html.escape(str(label))}</option>"
+            for v, label in self.choices
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))

@@ -1,18 +1,14 @@
 """Registration's forms: they validate and clean; the services write (C9). Questions become
 fields named `q_<pk>`, so a service's error keyed the same way lands on its field."""
 
-import html
 from collections.abc import Iterator
 from typing import Any, cast
 
 from django import forms
-from django.forms.utils import flatatt
 from django.utils.choices import BaseChoiceIterator
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from twinning.core.forms import DateInput, DateTimeInput
+from twinning.core.forms import DateInput, DateTimeInput, QuickSelect
 from twinning.events.models import Attendee, Question, Ticket
 from twinning.events.services.waitlist import MAX_PARTY
 from twinning.network.models import Country
@@ -255,25 +251,6 @@ class DecisionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-
-class QuickSelect(forms.Select):
-    """A select whose options are written here rather than through one template each. The
-    committee filter lists every committee with an order on the event (hundreds); Django's
-    per-option template made it about two thirds of the staff registration list's time
-    (bench/events.py: 32x the baseline at 300 committees)."""
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        final = self.build_attrs(self.attrs, {"name": name, **(attrs or {})})
-        chosen = {str(v) for v in self.format_value(value)}
-        options = "".join(  # escaped as django.utils.html.escape does, without its lazy checks
-            f'<option value="{html.escape(str(v))}"{" selected" if str(v) in chosen else ""}>'
-            f"{html.escape(str(label))}</option>"
-            for v, label in self.choices
-        )
-        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))
 
 
 class RowChoices(BaseChoiceIterator):

@@ -1,16 +1,12 @@
 """Forms of matchmaking: validation only (C9); the services write."""
 
-import html
 from typing import Any
 
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from twinning.activities.models import Sector
-from twinning.core.forms import DateInput
+from twinning.core.forms import DateInput, QuickSelect
 from twinning.matchmaking.languages import language_choices
 from twinning.matchmaking.models import (
     PEOPLE_LIMIT,
@@ -102,25 +98,6 @@ class InterestForm(forms.Form):
     note = forms.CharField(
         label=_("A note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
-
-
-class QuickSelect(forms.Select):
-    """A select whose options are written here rather than through one template each: the
-    language filter of /seeking/ lists every language Django knows (about a hundred), and
-    Django's per-option template made the form a quarter of the page's time. The same HTML
-    (events' registration filters have the same widget: matchmaking may not import events)."""
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        final = self.build_attrs(self.attrs, {"name": name, **(attrs or {})})
-        chosen = {str(v) for v in self.format_value(value)}
-        options = "".join(  # escaped as django.utils.html.escape does, without its lazy checks
-            f'<option value="{html.escape(str(v))}"{" selected" if str(v) in chosen else ""}>'
-            f"{html.escape(str(label))}</option>"
-            for v, label in self.choices
-        )
-        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))
 
 
 class SeekingSearchForm(forms.Form):
