@@ -13,7 +13,12 @@ from twinning.core.dates import association_today
 from twinning.exchanges.models import BackgroundCheck, HostFamily, Placement
 from twinning.exchanges.services import compliance, families, monitoring, placement
 from twinning.exchanges.services.compliance import page_rows
-from twinning.exchanges.services.monitoring import contact_state, rows_by_ids
+from twinning.exchanges.services.monitoring import (
+    RED,
+    contact_state,
+    dashboard_rows_of,
+    rows_by_ids,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +143,42 @@ def test_the_reasons_are_in_the_language_of_the_page(placed, marked_words):
     assert german["incidents"].reason == "[de] No report owed."
     assert german["orientation"].reason == "[de] No orientation before arrival is recorded."
     assert state.reasons[0].startswith("[de] No contact with [de] the student in ")
+
+
+def test_the_dashboards_rows_follow_the_data_though_their_sql_is_kept(placed):
+    """`dashboard_rows_of` compiles its query once per scope, day and colour: a contact
+    recorded through the service moves the placement from the overdue rows to the others on
+    the next read, and a committee's scope keeps its own query."""
+    today = association_today()
+    everyone = Placement.objects.all()
+    theirs = Placement.objects.for_host(placed.member)
+    pk = placed.placement.pk
+
+    def shown(placements, colour=""):
+        return [row["pk"] for row in dashboard_rows_of(placements, today, colour=colour)[0:50]]
+
+    assert shown(everyone, RED) == shown(theirs, RED) == shown(everyone) == [pk]
+    assert any(key[3:] == (today, RED) for key in monitoring._DASHBOARD_SQL)
+    for month in monitoring.months_from(placed.placement.starts_on, today):
+        for side in ("student", "family"):
+            monitoring.record_contact(
+                placement=Placement.objects.get(pk=pk),
+                contact_with=side,
+                contacted_on=max(month, placed.placement.starts_on),
+                method="phone",
+                by=SYSTEM,
+            )
+
+    assert shown(everyone, RED) == shown(theirs, RED) == []
+    assert shown(everyone) == [pk]
+    (row,) = dashboard_rows_of(everyone, today)[0:1]
+    assert row["first_name"] == placed.student.person.first_name
+    assert row["starts_on"] == placed.placement.starts_on  # a date, as the ORM reads it
+    assert row["first_missing_month"] == monitoring.month_of(today)
+
+
+def test_an_empty_slice_of_the_dashboard_reads_nothing(placed, django_assert_num_queries):
+    rows = dashboard_rows_of(Placement.objects.all(), association_today())
+
+    with django_assert_num_queries(0):
+        assert rows[0:0] == []

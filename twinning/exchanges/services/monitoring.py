@@ -363,6 +363,52 @@ def dashboard_order(
     ).values(*DASHBOARD_FIELDS, **DASHBOARD_RELATED)
 
 
+# The SQL of `dashboard_order`, kept per process by what it is made from: the placements' own
+# query (the viewer's scope and filters), the day and the colour kept (`dashboard_rows_of`).
+# Building its colour and order expressions and compiling them cost about as much as the
+# database sorting every placement (bench/exchanges.py); the database still runs it on every
+# request, so what it returns is never stale. A few dozen keys at most: a day's scopes.
+_DASHBOARD_SQL: dict[tuple[object, ...], tuple[str, tuple[Any, ...]]] = {}
+_DASHBOARD_SQL_KEPT = 64
+
+
+def dashboard_rows_of(
+    placements: PlacementQuerySet, today: datetime.date | None = None, *, colour: str = ""
+) -> "KeptRows":
+    """`dashboard_order`'s rows for a paginator: each page read with the query's SQL, compiled
+    once per scope, day and colour (`_DASHBOARD_SQL`), as rows of dicts with the same keys."""
+    today = today or association_today()
+    scope_sql, scope_params = placements.current().values_list("pk").query.sql_with_params()
+    key = (placements.db, scope_sql, tuple(scope_params), today, colour)
+    compiled = _DASHBOARD_SQL.get(key)
+    if compiled is None:
+        found = dashboard_order(placements, today, colour=colour)
+        sql, params = found.query.sql_with_params()
+        compiled = (sql, tuple(params))
+        if len(_DASHBOARD_SQL) >= _DASHBOARD_SQL_KEPT:
+            _DASHBOARD_SQL.clear()
+        _DASHBOARD_SQL[key] = compiled
+    return KeptRows(placements.db, *compiled)
+
+
+class KeptRows:
+    """The rows of a compiled, ordered values query, a slice at a time (`LIMIT`/`OFFSET`), as
+    dicts of its columns: the database driver's values, none of the ORM's converters."""
+
+    def __init__(self, using: str, sql: str, params: tuple[Any, ...]) -> None:
+        self.using, self.sql, self.params = using, sql, params
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        start = int(index.start or 0)
+        limit = int(index.stop) - start
+        if limit <= 0:
+            return []  # no query, as the ORM for an empty slice
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(f"{self.sql} LIMIT {limit} OFFSET {start}", self.params)
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 class Counted:
     """A queryset whose length is already known (the dashboards' `colour_counts`), for Django's
     Paginator: it slices the queryset without a COUNT query of its own."""
