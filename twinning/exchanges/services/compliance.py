@@ -407,12 +407,17 @@ def with_adult_cutoff(
 
 
 def _departures(placements: PlacementQuerySet) -> frozenset[tuple[int, datetime.date]]:
-    """The (season id, departure date) pairs of `placements`' seasons, one row a season (the
-    database keeps them distinct: a row a placement was 2,000 dates read for one season)."""
+    """The (season id, departure date) pairs of `placements`' seasons."""
+    return frozenset(_departures_query(placements))
+
+
+def _departures_query(placements: PlacementQuerySet) -> Any:
+    """`_departures`' query: one row a season (the database keeps them distinct: a row a
+    placement was 2,000 dates read for one season)."""
     found = placements.order_by().values_list(
         "student__season_id", "student__season__departure_date"
     )
-    return frozenset(found.distinct())
+    return found.distinct()
 
 
 def failing_placements(
@@ -444,27 +449,50 @@ _FAILING_SQL: dict[tuple[object, ...], tuple[str, tuple[Any, ...]]] = {}
 _FAILING_SQL_KEPT = 64
 
 
+# The SQL of the scope's seasons and their departures (`_departures`), kept per scope as the
+# failing ids' query: both run on every request.
+_DEPARTURES_SQL: dict[tuple[object, ...], tuple[str, tuple[Any, ...]]] = {}
+
+
+def _kept(
+    store: dict[tuple[object, ...], tuple[str, tuple[Any, ...]]],
+    key: tuple[object, ...],
+    query: Callable[[], Any],
+) -> tuple[str, tuple[Any, ...]]:
+    """The SQL and parameters of `query()` kept in `store` under `key` (compiled once)."""
+    compiled = store.get(key)
+    if compiled is None:
+        sql, params = query().query.sql_with_params()
+        compiled = (sql, tuple(params))
+        if len(store) >= _FAILING_SQL_KEPT:
+            store.clear()
+        store[key] = compiled
+    return compiled
+
+
+def _rows(using: str, compiled: tuple[str, tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    with connections[using].cursor() as cursor:
+        cursor.execute(*compiled)
+        return cursor.fetchall()
+
+
 def failing_ids(placements: PlacementQuerySet, today: datetime.date | None = None) -> list[int]:
     """The ids of `failing_placements`, in order (one query, evaluating the rules once for the
     count and the page alike; `page_rows` then reads a page of them). Its SQL is compiled once
-    per scope, day and set of seasons' departures (`_FAILING_SQL`)."""
+    per scope, day and set of seasons' departures (`_FAILING_SQL`), and so is the one of the
+    departures, per scope (`_DEPARTURES_SQL`)."""
     today = today or association_today()
     current = placements.current()
-    departures = _departures(current)
     scope_sql, scope_params = current.values_list("pk").query.sql_with_params()
-    key = (placements.db, scope_sql, tuple(scope_params), today, departures)
-    compiled = _FAILING_SQL.get(key)
-    if compiled is None:
-        found = failing_placements(placements, today, departures=departures)
-        sql, params = found.values_list("pk", flat=True).query.sql_with_params()
-        compiled = (sql, tuple(params))
-        if len(_FAILING_SQL) >= _FAILING_SQL_KEPT:
-            _FAILING_SQL.clear()
-        _FAILING_SQL[key] = compiled
-    with connections[placements.db].cursor() as cursor:
-        sql, params = compiled
-        cursor.execute(sql, params)
-        return [pk for (pk,) in cursor.fetchall()]
+    scope = (placements.db, scope_sql, tuple(scope_params))
+    seasons = _kept(_DEPARTURES_SQL, scope, lambda: _departures_query(current))
+    departures = frozenset(_rows(placements.db, seasons))
+    failing = _kept(
+        _FAILING_SQL,
+        (*scope, today, departures),
+        lambda: failing_placements(placements, today, departures).values_list("pk", flat=True),
+    )
+    return [pk for (pk,) in _rows(placements.db, failing)]
 
 
 def compliance_rows(
