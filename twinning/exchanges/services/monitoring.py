@@ -521,7 +521,8 @@ def dashboard_rows(
     found = []
     for row in rows:
         row["name"] = f"{row['first_name']} {row['last_name']}"
-        student, family = [], []
+        student: list[datetime.date] = []
+        family: list[datetime.date] = []
         for month, side in months[row["pk"]]:
             (student if side == MonthlyContact.With.STUDENT else family).append(month)
         state = contact_state(
