@@ -13,6 +13,7 @@ mandatory report to the Department of State still owed. An incident's details ne
 the last rule counts."""
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -33,8 +34,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from twinning.core.dates import add_months, association_today
 from twinning.exchanges.models import (
@@ -49,7 +50,7 @@ from twinning.exchanges.models import (
 )
 from twinning.exchanges.services import monitoring
 from twinning.exchanges.services.families import CHECKS, HOUSEHOLD, adults, latest_check
-from twinning.exchanges.services.monitoring import RED
+from twinning.exchanges.services.monitoring import RED, rows_by_ids
 from twinning.exchanges.services.staff import TRAININGS, current_training
 from twinning.youth.age import AGE_OF_MAJORITY, age_on
 
@@ -83,19 +84,40 @@ def orientation_status(row: "Row") -> tuple[bool, str]:
     """Whether the student had their orientation before arrival and, once arrived, after it
     (`Orientation`, recorded by `services.placement.record_orientation`; `row.orientations`:
     the day each kind was held)."""
+    w = _words(get_language())
     pre = row.orientations.get(Orientation.Kind.PRE_ARRIVAL)
     post = row.orientations.get(Orientation.Kind.POST_ARRIVAL)
     if pre is None:
-        return False, _("No orientation before arrival is recorded.")
+        return False, w["no_pre"]
     if row.status in ARRIVED and post is None:
-        return False, _("Arrived, but no orientation after arrival is recorded.")
+        return False, w["no_post"]
     if post is None:
-        return True, _("Before arrival on %(date)s; the one after arrival comes later.") % {
-            "date": _day(pre)
-        }
-    return True, _("Before arrival on %(before)s, after arrival on %(after)s.") % {
-        "before": _day(pre),
-        "after": _day(post),
+        return True, w["pre_only"] % {"date": _day(pre)}
+    return True, w["oriented"] % {"before": _day(pre), "after": _day(post)}
+
+
+@functools.lru_cache(maxsize=16)
+def _words(language: str | None) -> dict[str, str]:
+    """The rules' sentences in `language` (the active one, which they are called with),
+    translated once per language rather than for every placement of a page."""
+    return {
+        "no_pre": _("No orientation before arrival is recorded."),
+        "no_post": _("Arrived, but no orientation after arrival is recorded."),
+        "pre_only": _("Before arrival on %(date)s; the one after arrival comes later."),
+        "oriented": _("Before arrival on %(before)s, after arrival on %(after)s."),
+        "no_adult": _("No adult is recorded in the household."),
+        "no_check": _("%(name)s has no background check."),
+        "not_clear": _("%(name)s's latest check is not clear."),
+        "adults": _("%(count)d adult(s), 18 or over by %(date)s, checked clear."),
+        "unsuitable": _("The home visit did not find the home suitable."),
+        "visit_late": _("Visited on %(visit)s, after the placement started (%(start)s)."),
+        "visited": _("Visited on %(date)s."),
+        "no_letter": _("%(school)s has no signed acceptance letter on file."),
+        "letter": _("%(school)s, signed on %(date)s."),
+        "untrained": _("%(name)s's training is expired or not recorded."),
+        "trained": _("%(name)s: %(course)s, until %(date)s."),
+        "owed": _("%(count)d report(s) to the Department of State not yet filed."),
+        "none_owed": _("No report owed."),
     }
 
 
@@ -151,44 +173,38 @@ class Row(SimpleNamespace):
 
 
 def page_rows(ids: list[int], today: datetime.date | None = None) -> list[tuple[Row, list[Check]]]:
-    """The current placements `ids` in that order, each with its `checks`, read as values in
-    six queries whatever their number (the placements, the households, their checks, the
-    coordinators' trainings, the orientations and the contact months): no model instance."""
+    """The current placements `ids` in that order, each with its `checks`, read as plain rows
+    in five queries whatever their number (the placements, the households with their checks,
+    the coordinators' trainings, the orientations and the contact months): no model instance.
+    Each query's SQL is compiled once per number of ids (`monitoring.rows_by_ids`)."""
     today = today or association_today()
-    found = (
-        Placement.objects.current()
-        .filter(pk__in=ids)
-        .order_by()
-        .values(
-            "pk", "starts_on", "first_missing_month", reports_owed=_reports_owed(), **ROW_VALUES
-        )
-    )
-    rows = {values["pk"]: Row(**values, orientations={}) for values in found}
+    names, found = rows_by_ids("exchanges.compliance_rows", ids, _placement_rows)
+    rows = {}
+    for values in found:
+        row = Row(**dict(zip(names, values, strict=True)), orientations={})
+        rows[row.pk] = row
     families = {row.family_pk: SimpleNamespace(**{HOUSEHOLD: []}) for row in rows.values()}
-    people = {}
-    household = HouseholdMember.objects.filter(family_id__in=list(families)).order_by(
-        "date_of_birth", "pk"
-    )
-    for pk, family, name, born in household.values_list("pk", "family_id", "name", "date_of_birth"):
-        people[pk] = SimpleNamespace(pk=pk, name=name, date_of_birth=born, **{CHECKS: []})
-        getattr(families[family], HOUSEHOLD).append(people[pk])
-    checks_of = BackgroundCheck.objects.filter(person__family_id__in=list(families)).order_by()
-    for pk, person, on, result in checks_of.values_list("pk", "person_id", "checked_on", "result"):
-        getattr(people[person], CHECKS).append(SimpleNamespace(pk=pk, checked_on=on, result=result))
+    people: dict[int, SimpleNamespace] = {}
+    _names, household = rows_by_ids("exchanges.compliance_household", families, _household_rows)
+    for pk, family, name, born, check, on, result in household:
+        if pk not in people:
+            people[pk] = SimpleNamespace(pk=pk, name=name, date_of_birth=born, **{CHECKS: []})
+            getattr(families[family], HOUSEHOLD).append(people[pk])
+        if check is not None:
+            checked = SimpleNamespace(pk=check, checked_on=on, result=result)
+            getattr(people[pk], CHECKS).append(checked)
     coordinators = {
         row.coordinator_pk: SimpleNamespace(name=row.coordinator_name, **{TRAININGS: []})
         for row in rows.values()
     }
-    trainings = Training.objects.filter(coordinator_id__in=list(coordinators)).order_by()
-    for coordinator, course, completed, expires in trainings.values_list(
-        "coordinator_id", "course", "completed_on", "expires_on"
-    ):
+    _names, trainings = rows_by_ids("exchanges.compliance_trainings", coordinators, _trainings)
+    for coordinator, course, completed, expires in trainings:
         getattr(coordinators[coordinator], TRAININGS).append(
             SimpleNamespace(course=course, completed_on=completed, expires_on=expires)
         )
     students = {row.student_pk: row for row in rows.values()}
-    orientations = Orientation.objects.filter(student_id__in=list(students)).order_by()
-    for student, kind, held in orientations.values_list("student_id", "kind", "held_on"):
+    _names, orientations = rows_by_ids("exchanges.compliance_orientations", students, _oriented)
+    for student, kind, held in orientations:
         students[student].orientations[kind] = held
     for row in rows.values():
         row.family = families[row.family_pk]
@@ -199,69 +215,91 @@ def page_rows(ids: list[int], today: datetime.date | None = None) -> list[tuple[
     return [(row, check(row)) for row in shown]
 
 
+# `page_rows`' queries, each of the ids it is given (`monitoring.rows_by_ids`).
+
+
+def _placement_rows(ids: list[int]) -> Any:
+    found = Placement.objects.current().order_by()
+    fields = {"reports_owed": _reports_owed(), **ROW_VALUES}
+    return found.values("pk", "starts_on", "first_missing_month", **fields).filter(pk__in=ids)
+
+
+def _household_rows(families: list[int]) -> Any:
+    """Each person of the households, the youngest last, with each of their checks (a row a
+    check; a person without one has a row of None)."""
+    found = HouseholdMember.objects.filter(family_id__in=families).order_by("date_of_birth", "pk")
+    return found.values_list(
+        "pk",
+        "family_id",
+        "name",
+        "date_of_birth",
+        "background_checks__pk",
+        "background_checks__checked_on",
+        "background_checks__result",
+    )
+
+
+def _trainings(coordinators: list[int]) -> Any:
+    found = Training.objects.filter(coordinator_id__in=coordinators).order_by()
+    return found.values_list("coordinator_id", "course", "completed_on", "expires_on")
+
+
+def _oriented(students: list[int]) -> Any:
+    found = Orientation.objects.filter(student_id__in=students).order_by()
+    return found.values_list("student_id", "kind", "held_on")
+
+
 _day = monitoring.day_label
 
 
-def _adults(row: Row) -> tuple[bool, str]:
+def _adults(row: Row, w: dict[str, str]) -> tuple[bool, str]:
     grown = adults(row.family, horizon=row.departure)  # type: ignore[arg-type]
     if not grown:
-        return False, _("No adult is recorded in the household.")
+        return False, w["no_adult"]
     problems = []
     for person in grown:
         check = latest_check(person)
         if check is None:
-            problems.append(_("%(name)s has no background check.") % {"name": person.name})
+            problems.append(w["no_check"] % {"name": person.name})
         elif check.result != BackgroundCheck.Result.CLEAR:
-            problems.append(_("%(name)s's latest check is not clear.") % {"name": person.name})
+            problems.append(w["not_clear"] % {"name": person.name})
     if problems:
         return False, " ".join(problems)
-    return True, _("%(count)d adult(s), 18 or over by %(date)s, checked clear.") % {
-        "count": len(grown),
-        "date": _day(row.departure),
-    }
+    return True, w["adults"] % {"count": len(grown), "date": _day(row.departure)}
 
 
-def _home_visit(row: Row) -> tuple[bool, str]:
+def _home_visit(row: Row, w: dict[str, str]) -> tuple[bool, str]:
     if not row.visit_suitable:
-        return False, _("The home visit did not find the home suitable.")
+        return False, w["unsuitable"]
     if row.visited_on > row.starts_on:
-        return False, _("Visited on %(visit)s, after the placement started (%(start)s).") % {
+        return False, w["visit_late"] % {
             "visit": _day(row.visited_on),
             "start": _day(row.starts_on),
         }
-    return True, _("Visited on %(date)s.") % {"date": _day(row.visited_on)}
+    return True, w["visited"] % {"date": _day(row.visited_on)}
 
 
-def _letter(row: Row) -> tuple[bool, str]:
+def _letter(row: Row, w: dict[str, str]) -> tuple[bool, str]:
     if not row.letter_file or row.letter_signed_on is None:
-        return False, _("%(school)s has no signed acceptance letter on file.") % {
-            "school": row.school_name
-        }
-    return True, _("%(school)s, signed on %(date)s.") % {
-        "school": row.school_name,
-        "date": _day(row.letter_signed_on),
-    }
+        return False, w["no_letter"] % {"school": row.school_name}
+    return True, w["letter"] % {"school": row.school_name, "date": _day(row.letter_signed_on)}
 
 
-def _training(row: Row, today: datetime.date) -> tuple[bool, str]:
+def _training(row: Row, today: datetime.date, w: dict[str, str]) -> tuple[bool, str]:
     training = current_training(row.coordinator, today)  # type: ignore[arg-type]
     if training is None:
-        return False, _("%(name)s's training is expired or not recorded.") % {
-            "name": row.coordinator_name
-        }
-    return True, _("%(name)s: %(course)s, until %(date)s.") % {
+        return False, w["untrained"] % {"name": row.coordinator_name}
+    return True, w["trained"] % {
         "name": row.coordinator_name,
         "course": training.course,
         "date": _day(training.expires_on),
     }
 
 
-def _incidents(row: Row) -> tuple[bool, str]:
+def _incidents(row: Row, w: dict[str, str]) -> tuple[bool, str]:
     if row.reports_owed:
-        return False, _("%(count)d report(s) to the Department of State not yet filed.") % {
-            "count": row.reports_owed
-        }
-    return True, _("No report owed.")
+        return False, w["owed"] % {"count": row.reports_owed}
+    return True, w["none_owed"]
 
 
 def _checker(today: datetime.date) -> Callable[[Row], list[Check]]:
@@ -269,17 +307,18 @@ def _checker(today: datetime.date) -> Callable[[Row], list[Check]]:
     translated once."""
     labels = [(key, str(label)) for key, label in RULES]
     words = {True: _("pass"), False: _("fail")}
+    w = _words(get_language())
 
     def check(row: Row) -> list[Check]:
         state = monitoring.placement_state(row, today)  # type: ignore[arg-type]
         results = {
-            "adults_checked": _adults(row),
-            "home_visit": _home_visit(row),
-            "school_letter": _letter(row),
-            "training": _training(row, today),
+            "adults_checked": _adults(row, w),
+            "home_visit": _home_visit(row, w),
+            "school_letter": _letter(row, w),
+            "training": _training(row, today, w),
             "orientation": orientation_status(row),
             "contacts": (state.colour != RED, " ".join(state.reasons)),
-            "incidents": _incidents(row),
+            "incidents": _incidents(row, w),
         }
         return [
             Check(key, label, passed, reason, words[passed])
@@ -357,9 +396,7 @@ def with_adult_cutoff(
     small query for the seasons of the placements, unless their `departures` are given as
     (season id, departure date) pairs)."""
     if departures is None:
-        departures = placements.order_by().values_list(
-            "student__season_id", "student__season__departure_date"
-        )
+        departures = _departures(placements)
     whens = [
         When(student__season_id=season, then=Value(_born_by(departure)))
         for season, departure in sorted(set(departures))
@@ -367,6 +404,20 @@ def with_adult_cutoff(
     return placements.annotate(
         adult_born_by=Case(*whens, default=Value(None), output_field=DateField())
     )
+
+
+def _departures(placements: PlacementQuerySet) -> frozenset[tuple[int, datetime.date]]:
+    """The (season id, departure date) pairs of `placements`' seasons."""
+    return frozenset(_departures_query(placements))
+
+
+def _departures_query(placements: PlacementQuerySet) -> Any:
+    """`_departures`' query: one row a season (the database keeps them distinct: a row a
+    placement was 2,000 dates read for one season)."""
+    found = placements.order_by().values_list(
+        "student__season_id", "student__season__departure_date"
+    )
+    return found.distinct()
 
 
 def failing_placements(
@@ -398,29 +449,50 @@ _FAILING_SQL: dict[tuple[object, ...], tuple[str, tuple[Any, ...]]] = {}
 _FAILING_SQL_KEPT = 64
 
 
+# The SQL of the scope's seasons and their departures (`_departures`), kept per scope as the
+# failing ids' query: both run on every request.
+_DEPARTURES_SQL: dict[tuple[object, ...], tuple[str, tuple[Any, ...]]] = {}
+
+
+def _kept(
+    store: dict[tuple[object, ...], tuple[str, tuple[Any, ...]]],
+    key: tuple[object, ...],
+    query: Callable[[], Any],
+) -> tuple[str, tuple[Any, ...]]:
+    """The SQL and parameters of `query()` kept in `store` under `key` (compiled once)."""
+    compiled = store.get(key)
+    if compiled is None:
+        sql, params = query().query.sql_with_params()
+        compiled = (sql, tuple(params))
+        if len(store) >= _FAILING_SQL_KEPT:
+            store.clear()
+        store[key] = compiled
+    return compiled
+
+
+def _rows(using: str, compiled: tuple[str, tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    with connections[using].cursor() as cursor:
+        cursor.execute(*compiled)
+        return cursor.fetchall()
+
+
 def failing_ids(placements: PlacementQuerySet, today: datetime.date | None = None) -> list[int]:
     """The ids of `failing_placements`, in order (one query, evaluating the rules once for the
     count and the page alike; `page_rows` then reads a page of them). Its SQL is compiled once
-    per scope, day and set of seasons' departures (`_FAILING_SQL`)."""
+    per scope, day and set of seasons' departures (`_FAILING_SQL`), and so is the one of the
+    departures, per scope (`_DEPARTURES_SQL`)."""
     today = today or association_today()
     current = placements.current()
-    departures = frozenset(
-        current.order_by().values_list("student__season_id", "student__season__departure_date")
-    )
     scope_sql, scope_params = current.values_list("pk").query.sql_with_params()
-    key = (placements.db, scope_sql, tuple(scope_params), today, departures)
-    compiled = _FAILING_SQL.get(key)
-    if compiled is None:
-        found = failing_placements(placements, today, departures=departures)
-        sql, params = found.values_list("pk", flat=True).query.sql_with_params()
-        compiled = (sql, tuple(params))
-        if len(_FAILING_SQL) >= _FAILING_SQL_KEPT:
-            _FAILING_SQL.clear()
-        _FAILING_SQL[key] = compiled
-    with connections[placements.db].cursor() as cursor:
-        sql, params = compiled
-        cursor.execute(sql, params)
-        return [pk for (pk,) in cursor.fetchall()]
+    scope = (placements.db, scope_sql, tuple(scope_params))
+    seasons = _kept(_DEPARTURES_SQL, scope, lambda: _departures_query(current))
+    departures = frozenset(_rows(placements.db, seasons))
+    failing = _kept(
+        _FAILING_SQL,
+        (*scope, today, departures),
+        lambda: failing_placements(placements, today, departures).values_list("pk", flat=True),
+    )
+    return [pk for (pk,) in _rows(placements.db, failing)]
 
 
 def compliance_rows(

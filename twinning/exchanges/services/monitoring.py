@@ -25,12 +25,12 @@ placement's coordinator once per overdue placement-month: a `ContactAlert` row p
 import calendar
 import datetime
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -84,11 +84,18 @@ def next_month(month: datetime.date) -> datetime.date:
 
 def months_from(first: datetime.date, before: datetime.date) -> list[datetime.date]:
     """The first days of the months from `first`'s month up to (not including) `before`'s."""
-    months, month = [], month_of(first)
-    while month < month_of(before):
+    return list(_months_between(month_of(first), month_of(before)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _months_between(first: datetime.date, before: datetime.date) -> tuple[datetime.date, ...]:
+    """`months_from` of two first days of months, made once per pair (a page's placements
+    share a few starts and the same current month)."""
+    months, month = [], first
+    while month < before:
         months.append(month)
         month = next_month(month)
-    return months
+    return tuple(months)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -136,43 +143,56 @@ def contact_state(
     if starts_on > today:
         when = date_format(starts_on, "DATE_FORMAT")
         return ContactState(GREEN, (_("The placement starts on %(date)s.") % {"date": when},))
+    words = _state_words(get_language())
     sides = (
-        (_("the student"), set(student_months)),
-        (_("the host family"), set(family_months)),
+        (words.student, set(student_months)),
+        (words.family, set(family_months)),
     )
     first = month_of(starts_on)
     if complete_before is not None and complete_before > first:
         first = complete_before  # the months before it are done on both sides
+    current = month_of(today)
     reasons, overdue = [], set()
-    for month in months_from(first, today):
+    for month in _months_between(first, current):
         for side, done in sides:
             if month not in done:
                 overdue.add(month)
-                reasons.append(
-                    _("No contact with %(side)s in %(month)s.")
-                    % {"side": side, "month": month_label(month)}
-                )
+                reasons.append(words.missing % {"side": side, "month": month_label(month)})
     if reasons:
         return ContactState(RED, tuple(reasons), tuple(sorted(overdue)))
-    current = month_of(today)
     left = calendar.monthrange(today.year, today.month)[1] - today.day
     missing = [side for side, done in sides if current >= first and current not in done]
     if missing and left < AMBER_DAYS:
-        reasons = [
-            _("No contact with %(side)s yet this month; %(days)d day(s) left after today.")
-            % {"side": side, "days": left}
-            for side in missing
-        ]
+        reasons = [words.due % {"side": side, "days": left} for side in missing]
         return ContactState(AMBER, tuple(reasons))
     if missing:
-        return ContactState(
-            GREEN,
-            (
-                _("This month's contact with %(sides)s is still to come.")
-                % {"sides": _(" and ").join(missing)},
-            ),
-        )
-    return ContactState(GREEN, (_("Both contacts of this month are recorded."),))
+        return ContactState(GREEN, (words.to_come % {"sides": words.both.join(missing)},))
+    return ContactState(GREEN, (words.done,))
+
+
+class _Words(NamedTuple):
+    student: str
+    family: str
+    missing: str
+    due: str
+    to_come: str
+    both: str
+    done: str
+
+
+@functools.lru_cache(maxsize=16)
+def _state_words(language: str) -> _Words:
+    """`contact_state`'s words in `language` (the active one, which it is called with),
+    translated once per language rather than on every placement of a page."""
+    return _Words(
+        student=_("the student"),
+        family=_("the host family"),
+        missing=_("No contact with %(side)s in %(month)s."),
+        due=_("No contact with %(side)s yet this month; %(days)d day(s) left after today."),
+        to_come=_("This month's contact with %(sides)s is still to come."),
+        both=_(" and "),
+        done=_("Both contacts of this month are recorded."),
+    )
 
 
 def first_missing_month(
@@ -343,6 +363,52 @@ def dashboard_order(
     ).values(*DASHBOARD_FIELDS, **DASHBOARD_RELATED)
 
 
+# The SQL of `dashboard_order`, kept per process by what it is made from: the placements' own
+# query (the viewer's scope and filters), the day and the colour kept (`dashboard_rows_of`).
+# Building its colour and order expressions and compiling them cost about as much as the
+# database sorting every placement (bench/exchanges.py); the database still runs it on every
+# request, so what it returns is never stale. A few dozen keys at most: a day's scopes.
+_DASHBOARD_SQL: dict[tuple[object, ...], tuple[str, tuple[Any, ...]]] = {}
+_DASHBOARD_SQL_KEPT = 64
+
+
+def dashboard_rows_of(
+    placements: PlacementQuerySet, today: datetime.date | None = None, *, colour: str = ""
+) -> "KeptRows":
+    """`dashboard_order`'s rows for a paginator: each page read with the query's SQL, compiled
+    once per scope, day and colour (`_DASHBOARD_SQL`), as rows of dicts with the same keys."""
+    today = today or association_today()
+    scope_sql, scope_params = placements.current().values_list("pk").query.sql_with_params()
+    key = (placements.db, scope_sql, tuple(scope_params), today, colour)
+    compiled = _DASHBOARD_SQL.get(key)
+    if compiled is None:
+        found = dashboard_order(placements, today, colour=colour)
+        sql, params = found.query.sql_with_params()
+        compiled = (sql, tuple(params))
+        if len(_DASHBOARD_SQL) >= _DASHBOARD_SQL_KEPT:
+            _DASHBOARD_SQL.clear()
+        _DASHBOARD_SQL[key] = compiled
+    return KeptRows(placements.db, *compiled)
+
+
+class KeptRows:
+    """The rows of a compiled, ordered values query, a slice at a time (`LIMIT`/`OFFSET`), as
+    dicts of its columns: the database driver's values, none of the ORM's converters."""
+
+    def __init__(self, using: str, sql: str, params: tuple[Any, ...]) -> None:
+        self.using, self.sql, self.params = using, sql, params
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        start = int(index.start or 0)
+        limit = int(index.stop) - start
+        if limit <= 0:
+            return []  # no query, as the ORM for an empty slice
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(f"{self.sql} LIMIT {limit} OFFSET {start}", self.params)
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 class Counted:
     """A queryset whose length is already known (the dashboards' `colour_counts`), for Django's
     Paginator: it slices the queryset without a COUNT query of its own."""
@@ -371,21 +437,66 @@ def attach_contact_months(placements: list[Placement]) -> list[Placement]:
     before it are complete on both sides), a few rows a placement rather than two a month."""
     months = _months_from_gap([p.pk for p in placements])
     for placement in placements:
-        placement.contact_months = months[placement.pk]  # type: ignore[attr-defined]
+        rows = [_Month(month, side) for month, side in months[placement.pk]]
+        placement.contact_months = rows  # type: ignore[attr-defined]
         placement.contact_months_from = placement.first_missing_month  # type: ignore[attr-defined]
     return placements
 
 
-def _months_from_gap(ids: list[int]) -> dict[int, list[_Month]]:
-    """The contacts of the placements `ids` from each one's `first_missing_month` on, by
-    placement (one query)."""
-    months: dict[int, list[_Month]] = {pk: [] for pk in ids}
-    rows = MonthlyContact.objects.filter(
-        placement__in=ids, month__gte=F("placement__first_missing_month")
-    ).order_by()
-    for pk, month, side in rows.values_list("placement_id", "month", "contact_with"):
-        months[pk].append(_Month(month, side))
+def _months_from_gap(ids: list[int]) -> dict[int, list[tuple[datetime.date, str]]]:
+    """The (month, side) of the contacts of the placements `ids` from each one's
+    `first_missing_month` on, by placement (one query, `rows_by_ids`)."""
+    months: dict[int, list[tuple[datetime.date, str]]] = {pk: [] for pk in ids}
+    _names, rows = rows_by_ids("exchanges.contact_months", ids, _contact_months)
+    for pk, month, side in rows:
+        months[pk].append((month, side))
     return months
+
+
+def _contact_months(ids: list[int]) -> Any:
+    return (
+        MonthlyContact.objects.filter(
+            placement__in=ids, month__gte=F("placement__first_missing_month")
+        )
+        .order_by()
+        .values_list("placement_id", "month", "contact_with")
+    )
+
+
+# The SQL of a page's reads by ids (`rows_by_ids`), kept per process by the read's name, the
+# database and the number of ids. Building and compiling a query cost more than the database
+# running it for a page (a millisecond for the compliance page's placements, bench/exchanges.py);
+# the database still runs it on every request, so what it returns is never stale. A few dozen
+# keys: a page has 25 or 50 rows, its last page fewer.
+_BY_IDS: dict[tuple[str, str, int], tuple[str, tuple[Any, ...]]] = {}
+_BY_IDS_KEPT = 256
+
+
+def rows_by_ids(
+    name: str, ids: Iterable[int], make: Callable[[list[int]], Any], using: str = DEFAULT_DB_ALIAS
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The column names and rows (plain tuples: the database driver's values, none of the ORM's
+    converters) of `make(ids)`, a values query whose only parameters that vary are the `ids`
+    of its last filter (`field__in=ids`). Its SQL is compiled once per `name`, database and
+    number of ids and kept (`_BY_IDS`); when the compiled parameters do not end with the ids
+    (a query of another shape), it is not kept. No query for no ids."""
+    ids = list(dict.fromkeys(ids))  # as the database's IN reads them: each once, in order
+    if not ids:
+        return [], []
+    key = (name, using, len(ids))
+    compiled = _BY_IDS.get(key)
+    if compiled is None:
+        sql, params = make(ids).using(using).query.sql_with_params()
+        if tuple(params[len(params) - len(ids) :]) == tuple(ids):
+            if len(_BY_IDS) >= _BY_IDS_KEPT:
+                _BY_IDS.clear()
+            _BY_IDS[key] = (sql, tuple(params[: len(params) - len(ids)]))
+    else:
+        sql, params = compiled[0], (*compiled[1], *ids)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return names, cursor.fetchall()
 
 
 # What a dashboard row shows, read as values (no model instance).
@@ -403,15 +514,23 @@ def dashboard_rows(
     rows: Iterable[dict[str, Any]], today: datetime.date | None = None
 ) -> list[tuple[dict[str, Any], ContactState]]:
     """A page of `dashboard_order` rows, each (plus `name`) with its full state and reasons
-    (`months_state` on the contacts from its stored first missing month; one query)."""
+    (`contact_state` on the contacts from its stored first missing month; one query)."""
     today = today or association_today()
     rows = list(rows)
     months = _months_from_gap([row["pk"] for row in rows])
     found = []
     for row in rows:
         row["name"] = f"{row['first_name']} {row['last_name']}"
-        state = months_state(
-            row["starts_on"], today, months[row["pk"]], complete_before=row["first_missing_month"]
+        student: list[datetime.date] = []
+        family: list[datetime.date] = []
+        for month, side in months[row["pk"]]:
+            (student if side == MonthlyContact.With.STUDENT else family).append(month)
+        state = contact_state(
+            starts_on=row["starts_on"],
+            today=today,
+            student_months=student,
+            family_months=family,
+            complete_before=row["first_missing_month"],
         )
         found.append((row, state))
     return found

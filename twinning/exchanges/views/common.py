@@ -22,8 +22,10 @@ def managed_member(request: HttpRequest, slug: str) -> Member:
 
 
 def hosting_committees() -> QuerySet[Member]:
-    """The committees that offer exchange places (staff's filters), by name."""
-    return Member.objects.filter(exchange_quotas__isnull=False).distinct().order_by("name")
+    """The committees that offer exchange places (staff's filters and links: their name and
+    slug only), by name."""
+    found = Member.objects.filter(exchange_quotas__isnull=False).only("name", "slug")
+    return found.distinct().order_by("name")
 
 
 def session_contacts(request: HttpRequest) -> list[SendingContact]:

@@ -48,14 +48,15 @@ def _placements(request: HttpRequest, member: Member | None) -> tuple[Any, str]:
 def _dashboard(request: HttpRequest, member: Member | None) -> HttpResponse:
     """Red first, 50 a page; the counts of each colour cover every placement, and `?state=`
     keeps one colour (staff also filter by `?committee=`). The database counts, filters, sorts
-    and cuts the page (`colour_counts`, `dashboard_order`); the page's rows are then given
-    their states (`dashboard_rows`)."""
+    and cuts the page (`colour_counts`, `dashboard_order` through `dashboard_rows_of`, its SQL
+    compiled once per scope, day and colour); the page's rows are then given their states
+    (`dashboard_rows`)."""
     placements, committee = _placements(request, member)
     today = association_today()
     state = request.GET.get("state", "")
     state = state if state in monitoring.ORDER else ""
     counts = monitoring.colour_counts(placements, today)
-    shown = monitoring.dashboard_order(placements, today, colour=state)
+    shown = monitoring.dashboard_rows_of(placements, today, colour=state)
     page = paginate(
         request, monitoring.Counted(shown, counts[state] if state else sum(counts.values()))
     )

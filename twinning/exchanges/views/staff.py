@@ -47,7 +47,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     )
     for season in seasons:  # declined students erased before the season still count
         season.nominated += sum(season.erased_early.values())
-    committees = hosting_committees().only("name", "slug")
+    committees = hosting_committees()
     context = {"form": form, "seasons": seasons, "committees": committees}
     context["reads_incidents"] = may_read_special(request.user)  # section 3's incidents
     return render(request, "exchanges/staff_home.html", context)
