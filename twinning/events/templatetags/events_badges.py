@@ -8,10 +8,11 @@ from typing import Any
 
 from django import template
 from django.middleware.csrf import get_token
-from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+
+from twinning.core.rows import url_around
 
 register = template.Library()
 
@@ -77,19 +78,17 @@ DECISION_FORM = (
     '<button type="submit" class="button button--small button--danger" '
     'formaction="{decline}">{decline_label}</button></form>'
 )
-_PK = 987654321  # a stand-in id, replaced by each row's in the addresses reversed once
 
 
 def _decision_parts(context: template.Context) -> dict[str, str]:
-    """The page's addresses (with the stand-in id) and labels, escaped, made on first use."""
+    """The page's addresses (before and after the row's id) and labels, escaped, made on first
+    use."""
     parts = context.render_context.get("decision_parts")
     if parts is None:
-        parts = {
-            decision: escape(
-                reverse("events:staff_attendee_decide", kwargs={"pk": _PK, "decision": decision})
-            )
-            for decision in ("approve", "waitlist", "decline")
-        }
+        parts = {}
+        for decision in ("approve", "waitlist", "decline"):
+            before, after = url_around("events:staff_attendee_decide", decision=decision)
+            parts[f"{decision}_before"], parts[f"{decision}_after"] = escape(before), escape(after)
         parts |= {
             "csrf": escape(get_token(context["request"])),
             "message": escape(gettext("Message to the person")),
@@ -110,5 +109,8 @@ def decision_cell(context: template.Context, row: dict[str, Any]) -> SafeString:
         return mark_safe("")
     parts = _decision_parts(context)
     pk = str(int(row["pk"]))
-    urls = {d: parts[d].replace(str(_PK), pk) for d in ("approve", "waitlist", "decline")}
+    urls = {
+        d: f"{parts[f'{d}_before']}{pk}{parts[f'{d}_after']}"
+        for d in ("approve", "waitlist", "decline")
+    }
     return mark_safe(DECISION_FORM.format(pk=pk, **(parts | urls)))  # every part escaped above
