@@ -7,7 +7,6 @@ and the select's options made once, and each row is one `str.format` whose every
 escaped as Django's `escape` does (`html.escape`, without the lazy-string wrapper that
 `format_html` pays per value); scores are formatted as `floatformat:2` would."""
 
-import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from twinning.awards.forms import DecisionForm
 from twinning.awards.models import Category
-from twinning.core.rows import score_formatter, url_around
+from twinning.core.rows import escape, score_formatter, url_around
 from twinning.review.interface import RankedItem
 
 register = template.Library()
@@ -39,11 +38,6 @@ FORM = (
     "</form>"
 )
 OPTION = '<option value="{}"{}>{}</option>'
-
-
-def escape(value: Any) -> str:
-    """Django's `escape` (quotes too), for a value written into a row."""
-    return html.escape(str(value))
 
 
 def _literal(value: Any) -> str:

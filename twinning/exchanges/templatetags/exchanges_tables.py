@@ -9,7 +9,6 @@ page, and each row is one `str.format` whose every value is escaped as Django's 
 and words (`exchanges/monitoring/_state.html` for a single state)."""
 
 import datetime
-import html
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -19,14 +18,9 @@ from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from twinning.core.rows import url_around
+from twinning.core.rows import escape, url_around
 
 register = template.Library()
-
-
-def escape(value: Any) -> str:
-    """Django's `escape` (quotes too), for a value written into a row."""
-    return html.escape(str(value))
 
 
 def day_formatter(name: str) -> Callable[[datetime.date], str]:

@@ -6,16 +6,14 @@ at a time, they were about half of the search page's time at 5,000 resources
 page; every value is escaped as Django's `escape` does, and the summary cut as
 `truncatewords:40` cuts it."""
 
-import html
 from collections.abc import Iterable
-from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
-from twinning.core.rows import url_around
+from twinning.core.rows import escape, url_around
 from twinning.library.models import Resource
 
 register = template.Library()
@@ -29,11 +27,6 @@ CARD = (
     "  {topics}\n"
     "</article>\n"
 )
-
-
-def escape(value: Any) -> str:
-    """Django's `escape` (quotes too)."""
-    return html.escape(str(value))
 
 
 @register.simple_tag

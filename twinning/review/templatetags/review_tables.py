@@ -6,15 +6,13 @@ formats read once, and each row is one `str.format` whose values are escaped as 
 `escape` does; what each cell writes is what the template wrote (`default:"—"`, the
 localized numbers, `floatformat:3`)."""
 
-import html
 from collections.abc import Iterable
-from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from twinning.core.rows import number_formatter, score_formatter, url_around
+from twinning.core.rows import escape, number_formatter, score_formatter, url_around
 from twinning.review.interface import RankedItem
 from twinning.review.models import Round
 
@@ -27,11 +25,6 @@ ROW = (
     "<td>{decision}</td></tr>"
 )
 DASH = "—"
-
-
-def escape(value: Any) -> str:
-    """Django's `escape` (quotes too), for a value written into a row."""
-    return html.escape(str(value))
 
 
 @register.simple_tag
