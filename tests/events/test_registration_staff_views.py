@@ -188,6 +188,16 @@ def test_list_offers_each_application_its_decision_form_and_no_other_row(staff):
     assert html.count("Message (needed to decline)") == 2
 
 
+def test_list_of_more_than_a_page_numbers_its_pages(staff):
+    event = make_event(slug="conf")
+    _bulk(event, make_ticket(event), 60)
+
+    html = staff.get("/staff/events/conf/registrations/").text
+
+    assert "Showing 1–50 of 60" in html
+    assert '<a href="?page=2"><span class="visually-hidden">Page </span>2</a>' in html
+
+
 def test_declining_without_a_message_is_refused_with_a_message(staff):
     event = make_event(slug="conf", requires_approval=True)
     user = UserFactory()

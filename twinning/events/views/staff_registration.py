@@ -7,7 +7,6 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from twinning.accounts.decorators import staff_required
 from twinning.core.exports import Sheet, csv_text, xlsx_bytes
 from twinning.core.forms import add_service_error
+from twinning.core.paging import paginate
 from twinning.events.forms_registration import (
     CapacityForm,
     DecisionForm,
@@ -66,7 +66,7 @@ def staff_registration_events(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-starts_at", "-pk")
     )
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, events, PAGE_SIZE)
     return render(request, "events/registration/staff_events.html", {"page": page})
 
 
@@ -127,15 +127,6 @@ def _known_count(form: RegistrationFilterForm, figures: RegistrationFigures) -> 
     return figures.by_state.get(data["state"], 0) if data["state"] else figures.total
 
 
-class CountedPaginator(Paginator):
-    """A paginator told its count when it is known already (no second COUNT query)."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int | None) -> None:
-        super().__init__(object_list, per_page)
-        if count is not None:
-            self.__dict__["count"] = count
-
-
 def _filter_form(request: HttpRequest, event: Event) -> RegistrationFilterForm:
     return RegistrationFilterForm(
         request.GET or None,
@@ -153,9 +144,7 @@ def staff_registrations(request: HttpRequest, slug: str) -> HttpResponse:
     form = _filter_form(request, event)
     figures = registration_figures(event)
     rows = _registrations(event, form).values(*LIST_FIELDS)
-    page = CountedPaginator(rows, PAGE_SIZE, count=_known_count(form, figures)).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, rows, PAGE_SIZE, count=_known_count(form, figures))
     page.object_list = _with_labels(list(page.object_list))
     context = {
         "event": event,
@@ -250,7 +239,7 @@ def staff_waiting_list(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("ticket", "member")
         .order_by("created_at", "pk")
     )
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, entries, PAGE_SIZE)
     figures = registration_figures(event)
     context = {
         "event": event,
