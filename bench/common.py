@@ -226,13 +226,18 @@ def page_queries(client: Any, pages: dict[str, str]) -> dict[str, int]:
     return found
 
 
-def p50_in_process(client, path: str, runs: int) -> tuple[float, float]:
+def p50_in_process(client, path: str, runs: int, before=None) -> tuple[float, float]:
     """p50 of wall and CPU time (ms) of `path` through a Django test client (a streamed body
-    read to its end), after two warm-ups."""
+    read to its end), after two warm-ups; `before`, if given, is called ahead of each
+    request, untimed (a change to the data, so that a cached page section is read afresh)."""
     for _ in range(2):
+        if before:
+            before()
         client.get(path)
     times, cpu = [], []
     for _ in range(runs):
+        if before:
+            before()
         start, start_cpu = time.perf_counter(), time.process_time()
         response = client.get(path)
         if response.streaming:  # a streamed body (a file, a CSV) is read to its end

@@ -178,6 +178,25 @@ def test_the_library_page_costs_the_same_queries_for_3_or_12_resources():
     assert len(client.get("/library/?q=guide").context["results"]) == 12
 
 
+def test_the_first_library_page_after_a_change_costs_the_same_for_3_or_12_resources():
+    """The search's result is cached until the library changes (search._found): the request
+    that reads it afresh is guarded too."""
+    _, admin = committee("Springfield Sister Cities", "admin@springfield.example")
+    client = _client_for(admin)
+    client.get("/library/")  # the session's roles are detected on its first page
+
+    def first_after_a_change(start: int, count: int) -> int:
+        many(count, start=start)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/library/?q=guide").status_code == 200
+        return len(captured)
+
+    few = first_after_a_change(0, 3)
+
+    assert first_after_a_change(3, 9) == few
+    assert queries(client, "/library/?q=guide") < few
+
+
 def test_staff_list_pages_cost_the_same_queries_for_3_or_12_resources(staff):
     many(3)
     counts = [queries(staff, url) for url in ("/staff/library/", "/staff/library/downloads/")]

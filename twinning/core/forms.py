@@ -53,6 +53,8 @@ class QuickSelect(forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         final = self.build_attrs(self.attrs, {"name": name, **(attrs or {})})
+        if self.allow_multiple_selected:
+            final["multiple"] = True
         chosen = {str(v) for v in self.format_value(value)}
         options = "".join(  # escaped as django.utils.html.escape does, without its lazy checks
             f'<option value="{html.escape(str(v))}"{" selected" if str(v) in chosen else ""}>'
@@ -60,3 +62,8 @@ class QuickSelect(forms.Select):
             for v, label in self.choices
         )
         return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))
+
+
+class QuickSelectMultiple(QuickSelect, forms.SelectMultiple):
+    """QuickSelect choosing any number of its options (SelectMultiple's reading of the data):
+    the library's topic filter, on the page the public searches."""

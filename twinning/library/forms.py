@@ -6,20 +6,22 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from twinning.library.models import Resource, Topic
+from twinning.core.forms import QuickSelect, QuickSelectMultiple
+from twinning.library.models import Resource
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search the library"), max_length=200, required=False)
-    language = forms.ChoiceField(label=_("Language"), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
-    topic = forms.MultipleChoiceField(label=_("Topics"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False, widget=QuickSelect)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, widget=QuickSelect)
+    topic = forms.MultipleChoiceField(label=_("Topics"), required=False, widget=QuickSelectMultiple)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, topics: list[tuple[str, str]], **kwargs: Any) -> None:
+        """`topics`: the topics offered, as (slug, name) (search.topic_choices)."""
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [("", _("Any language")), *settings.LANGUAGES]  # type: ignore[attr-defined]
         self.fields["kind"].choices = [("", _("Any kind")), *Resource.Kind.choices]  # type: ignore[attr-defined]
-        self.fields["topic"].choices = list(Topic.objects.values_list("slug", "name"))  # type: ignore[attr-defined]
+        self.fields["topic"].choices = topics  # type: ignore[attr-defined]
 
 
 class ResourceForm(forms.ModelForm):

@@ -94,7 +94,6 @@ class Resource(TimeStampedModel):
     topics = models.ManyToManyField(
         Topic, verbose_name=_("topics"), related_name="resources", blank=True
     )
-    topic_list: list[Topic]  # not a field: set for a list page by search._with_topics
     partner = models.CharField(
         _("partner organisation credited"),
         max_length=200,
@@ -130,6 +129,8 @@ class Resource(TimeStampedModel):
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
         ordering = ["title"]
+        # The search's cache key reads the latest change (search.library_version).
+        indexes = [models.Index(fields=["updated_at"], name="library_resource_changed")]
         constraints = [
             models.UniqueConstraint(
                 fields=["translation_group", "language"],
@@ -252,6 +253,10 @@ class SearchEntry(models.Model):
     body_terms = models.TextField(blank=True)
     # The title's and body's words folded but not stemmed, each once: what a prefix matches.
     words = models.TextField(blank=True)
+    # When the entry was last written: the search's cache key reads the latest one
+    # (search.library_version), since an entry is also rewritten without its resource being
+    # saved (a file's text read in the background).
+    indexed_at = models.DateTimeField(auto_now=True, db_index=True)
     # PostgreSQL only (null on SQLite, where the FTS5 table holds the text): the same text as
     # stored tsvectors, written with the entry (search.index_resource), so a query matches
     # through the GIN index on `stems_vector || words_vector` (migration 0005) instead of

@@ -21,12 +21,18 @@ Each word asked also matches the start of a word of the resource (a user typing 
   index on their concatenation, migration 0005), `to_tsquery` with `'stem':AB` and
   `'word':*C`, `ts_rank` with the same proportions.
 
-Both see the same words, so a query ranks resources the same way on both."""
+Both see the same words, so a query ranks resources the same way on both.
 
+What a query finds at each set of access levels (the ranked resources with their topics) is
+cached under `library_version`, a fingerprint of every row it is read from, so the next
+request after any change reads afresh; the filters and facets are worked out from it on
+each request."""
+
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.search import (
@@ -35,15 +41,18 @@ from django.contrib.postgres.search import (
     SearchVector,
     SearchVectorField,
 )
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import F
 from django.db.models.expressions import CombinedExpression
 
+from twinning.core.fingerprints import data_version
 from twinning.library.access import Access, access_for, open_levels
 from twinning.library.models import Resource, SearchEntry, Topic
 from twinning.library.text import Term, query_terms, stems, words
 
 MAX_RESULTS = 100
+FOUND_SECONDS = 24 * 60 * 60  # a cached result lasts until the library changes, or a day
 TITLE_WEIGHT = 4.0  # a word in the title counts four times a word in the body (bm25 weights)
 
 
@@ -142,26 +151,41 @@ def _tsquery(terms: list[Term], *, prefixes: bool = True) -> str:
 PREFIX_WEIGHT = 0.5
 # ts_rank's weights for D, C, B, A in the same proportions (A title, B body, C words).
 _TS_RANK_WEIGHTS = [0.0, PREFIX_WEIGHT / TITLE_WEIGHT, 1.0 / TITLE_WEIGHT, 1.0]
+# What a result's card shows (library_cards), read with the match: no model instances.
+CARD_FIELDS = (
+    "pk",
+    "slug",
+    "title",
+    "kind",
+    "language",
+    "partner",
+    "access",
+    "summary",
+    "featured",
+)
 _FTS5_SEARCH = (
-    "SELECT fts.rowid FROM library_search_fts AS fts "
+    "SELECT resource.id, resource.slug, resource.title, resource.kind, resource.language, "
+    "resource.partner, resource.access, resource.summary, resource.featured "
+    "FROM library_search_fts AS fts "
     "JOIN library_resource AS resource ON resource.id = fts.rowid "
     "WHERE library_search_fts MATCH %s AND resource.access IN (%s, %s, %s) "
     "ORDER BY bm25(library_search_fts, %s, 1.0, %s), fts.rowid LIMIT %s"
 )
 
 
-def _ranked_ids(terms: list[Term], levels: list[str]) -> list[int]:
-    """Ids of the resources at these access levels matching every word, best first."""
+def _ranked_rows(terms: list[Term], levels: list[str]) -> list[tuple[Any, ...]]:
+    """The CARD_FIELDS of the resources at these access levels matching every word, best
+    first."""
     if connection.vendor == "sqlite":
         padded = (levels + levels[:1] * 3)[:3]  # the IN list has three places
         weights = [TITLE_WEIGHT, PREFIX_WEIGHT]
         with connection.cursor() as cursor:
             cursor.execute(_FTS5_SEARCH, [_fts5_query(terms), *padded, *weights, MAX_RESULTS])
-            return [row[0] for row in cursor.fetchall()]
-    return _postgresql_ranked_ids(terms, levels)
+            return cursor.fetchall()
+    return _postgresql_ranked_rows(terms, levels)
 
 
-def _postgresql_ranked_ids(terms: list[Term], levels: list[str]) -> list[int]:
+def _postgresql_ranked_rows(terms: list[Term], levels: list[str]) -> list[tuple[Any, ...]]:
     """`@@` with the whole query decides the match (every word; the weights in the query
     keep stems to the title and body and prefixes to the words). ts_rank ignores a query's
     weights and adds up every word a prefix reaches, so the rank is the stems' rank over
@@ -185,7 +209,7 @@ def _postgresql_ranked_ids(terms: list[Term], levels: list[str]) -> list[int]:
         .filter(document=match)
         .annotate(rank=rank)
         .order_by("-rank", "resource_id")
-        .values_list("resource_id", flat=True)[:MAX_RESULTS]
+        .values_list(*(f"resource__{name}" for name in CARD_FIELDS))[:MAX_RESULTS]
     )
 
 
@@ -199,43 +223,63 @@ class Facet:
     count: int
 
 
+class Tag(NamedTuple):
+    """A topic as a result shows it."""
+
+    slug: str
+    name: str
+
+
+class Found(NamedTuple):
+    """A resource as a search result: what its card shows (library_cards), its topics by
+    name (`topic_list`), and nothing else, so a result is cheap to read and to keep (a
+    model instance per result was a third of reading a search afresh, with its pickling)."""
+
+    pk: int
+    slug: str
+    title: str
+    kind: str
+    language: str
+    partner: str
+    access: str
+    summary: str
+    featured: bool
+    topic_list: tuple[Tag, ...]
+
+    def get_language_display(self) -> str:
+        return str(dict(settings.LANGUAGES).get(self.language, self.language))
+
+
 @dataclass
 class Results:
     """The ranked resources (iterate over it) and the facet counts among them."""
 
-    resources: list[Resource]
+    resources: list[Found]
     topics: list[Facet] = field(default_factory=list)
     languages: list[Facet] = field(default_factory=list)
     kinds: list[Facet] = field(default_factory=list)
 
-    def __iter__(self) -> Iterator[Resource]:
+    def __iter__(self) -> Iterator[Found]:
         return iter(self.resources)
 
     def __len__(self) -> int:
         return len(self.resources)
 
 
-def _with_topics(resources: list[Resource]) -> list[Resource]:
-    """Each resource with `topic_list`, its topics by name, read in one query (a prefetch
-    would clone a queryset per resource: a tenth of a second on a page of 100), as value rows
-    with one `Topic` per topic shared by the resources that have it (a link and a topic
-    instance per row were a sixth of a search page's time at 100 results)."""
-    by_resource: dict[int, list[Topic]] = {resource.pk: [] for resource in resources}
+def _with_topics(rows: list[tuple[Any, ...]]) -> list[Found]:
+    """A `Found` per row of CARD_FIELDS, with its topics by name read in one query (a
+    prefetch would clone a queryset per resource: a tenth of a second on a page of 100)."""
+    by_resource: dict[int, list[Tag]] = {row[0]: [] for row in rows}
     links = Resource.topics.through.objects.filter(resource_id__in=list(by_resource))
-    shared: dict[int, Topic] = {}
-    for resource_id, pk, slug, name in links.order_by("topic__name").values_list(
-        "resource_id", "topic_id", "topic__slug", "topic__name"
+    for resource_id, slug, name in links.order_by("topic__name").values_list(
+        "resource_id", "topic__slug", "topic__name"
     ):
-        topic = shared.get(pk)
-        if topic is None:
-            topic = shared[pk] = Topic(pk=pk, slug=slug, name=name)
-        by_resource[resource_id].append(topic)
-    for resource in resources:
-        resource.topic_list = by_resource[resource.pk]
-    return resources
+        by_resource[resource_id].append(Tag(slug, name))
+    # row: CARD_FIELDS, the last `featured` (0 or 1 from SQLite's own query)
+    return [Found._make((*row[:-1], bool(row[-1]), tuple(by_resource[row[0]]))) for row in rows]
 
 
-def _facets(resources: Iterable[Resource]) -> tuple[list[Facet], list[Facet], list[Facet]]:
+def _facets(resources: Iterable[Found]) -> tuple[list[Facet], list[Facet], list[Facet]]:
     topics: Counter[tuple[str, str]] = Counter()
     languages: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
@@ -255,6 +299,54 @@ def _by_count(item: tuple[Any, int]) -> tuple[int, str]:
     return (-item[1], str(item[0]))
 
 
+def library_version() -> str:
+    """A key part that changes whenever what a query finds may: the resources (a write goes
+    through a service that saves `updated_at`), their search entries (rewritten with
+    `indexed_at` whenever a resource is indexed, its file's text read in the background
+    included), the topics and which resource has which, in one query from indexes
+    (core.fingerprints)."""
+    return data_version(
+        (Resource.objects.all(), ("pk", "updated_at")),
+        (SearchEntry.objects.all(), ("pk", "indexed_at")),
+        (Topic.objects.all(), ("pk", "updated_at")),
+        (Resource.topics.through.objects.all(), ("pk",)),
+    )
+
+
+def _cache_key(kind: str, *parts: Any) -> str:
+    return f"library:{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def topic_choices(version: str | None = None) -> list[tuple[str, str]]:
+    """Every topic as (slug, name), for the search form, cached under `library_version`
+    (pass it when the caller has it: a page reads it once)."""
+    key = _cache_key("topics", version or library_version())
+    choices: list[tuple[str, str]] | None = cache.get(key)
+    if choices is None:
+        choices = list(Topic.objects.values_list("slug", "name"))
+        cache.set(key, choices, FOUND_SECONDS)
+    return choices
+
+
+def _found(terms: list[Term], levels: list[str], version: str) -> list[Found]:
+    """The resources at these access levels matching every word, best first (with no words:
+    all of them, featured first, then by title), at most MAX_RESULTS, each with its
+    `topic_list`; cached under the words' stems, the levels and `version` (the
+    ranking and reading them was most of a search page's time at 5,000 resources)."""
+    asked = [(sorted(term.stems), term.prefix) for term in terms]
+    key = _cache_key("found", asked, sorted(levels), version)
+    found: list[Found] | None = cache.get(key)
+    if found is None:
+        if terms:
+            rows = _ranked_rows(terms, levels)
+        else:
+            everything = Resource.objects.filter(access__in=levels).order_by("-featured", "title")
+            rows = list(everything.values_list(*CARD_FIELDS)[:MAX_RESULTS])
+        found = _with_topics(rows)
+        cache.set(key, found, FOUND_SECONDS)
+    return found
+
+
 def search(
     query: str,
     *,
@@ -263,22 +355,18 @@ def search(
     kind: str | None = None,
     user: Any,
     access: Access | None = None,
+    version: str | None = None,
 ) -> Results:
     """The resources `user` may open that match `query` (every word, through its stems; an
     empty query matches all, featured first, then by title), narrowed to a language, topics
     (slugs, all of them) and a kind, best match first. Facet counts are over the matches
     before the topic, language and kind filters, so each choice shows what it would give.
-    Pass `access` when the caller has it (a view's `request_access`)."""
+    Pass `access` when the caller has it (a view's `request_access`), and `version`
+    (`library_version()`) when it has read it."""
     access = access or access_for(user)
-    allowed = Resource.objects.filter(access__in=open_levels(access))
     languages = [language] if language else [code for code, _ in settings.LANGUAGES]
     terms = query_terms(query or "", languages)
-    if terms:
-        ids = _ranked_ids(terms, open_levels(access))
-        matched = {r.pk: r for r in allowed.filter(pk__in=ids)}
-        ordered = _with_topics([matched[pk] for pk in ids if pk in matched])
-    else:
-        ordered = _with_topics(list(allowed.order_by("-featured", "title")[:MAX_RESULTS]))
+    ordered = _found(terms, open_levels(access), version or library_version())
     facets = _facets(ordered)
     wanted = set(topics)
     chosen = [

@@ -70,11 +70,18 @@ def query_terms(query: str, languages: Iterable[str]) -> list[Term]:
     languages = list(languages)
     terms = []
     for word in _WORD.findall(query.casefold())[:MAX_QUERY_WORDS]:
-        variants = frozenset(stem for language in languages for stem in stems(word, language))
+        variants = frozenset(stem for language in languages for stem in _word_stems(word, language))
         folded = "".join(_WORD.findall(fold(word)))
         if variants:
             terms.append(Term(variants, folded if len(folded) >= PREFIX_MIN else None))
     return terms
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_stems(word: str, language: str) -> tuple[str, ...]:
+    """A query word's stems in a language, kept: the same words are asked again and again,
+    and stemming them was a tenth of a search answered from the cache."""
+    return tuple(stems(word, language))
 
 
 def pdf_text(data: bytes) -> str:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from twinning.core.rows import escape, url_around
 from twinning.library.models import Resource
+from twinning.library.search import Found
 
 register = template.Library()
 
@@ -30,8 +31,8 @@ CARD = (
 
 
 @register.simple_tag
-def resource_cards(resources: Iterable[Resource]) -> SafeString:
-    """One card per resource (each with its `topic_list`, as search.search gives it): title
+def resource_cards(resources: Iterable[Found]) -> SafeString:
+    """One card per search result (search.Found, with its `topic_list`): title
     linked to its page, kind, language, partner, a badge for members-only or staff-only
     resources, the summary's first 40 words and the topics."""
     before, after = url_around("library:resource_detail", key="slug")

@@ -16,7 +16,7 @@ from twinning.core.paging import paginate
 from twinning.library.access import Access, may_open, request_access
 from twinning.library.forms import SearchForm
 from twinning.library.models import Resource, Topic, Version
-from twinning.library.search import search
+from twinning.library.search import library_version, search, topic_choices
 from twinning.library.services import record_download
 from twinning.members.standing import standing_reasons
 
@@ -26,7 +26,8 @@ RESULTS_PER_PAGE = 20  # of the (at most search.MAX_RESULTS) matches; facets cou
 @require_safe
 def resource_list(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
-    form = SearchForm(request.GET or None)
+    version = library_version()  # read once: the topics and the search are cached under it
+    form = SearchForm(request.GET or None, topics=topic_choices(version))
     data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     results = search(
         data.get("q", ""),
@@ -35,6 +36,7 @@ def resource_list(request: HttpRequest) -> HttpResponse:
         kind=data.get("kind") or None,
         user=request.user,
         access=access,
+        version=version,
     )
     filtered = any(data.get(key) for key in ("q", "language", "kind", "topic"))
     context = {
