@@ -14,7 +14,7 @@ from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from twinning.core.fingerprints import data_version
+from twinning.core.fingerprints import Fingerprint
 from twinning.core.maps import Place, cached_links_map_svg
 from twinning.grants.models import (
     Application,
@@ -280,6 +280,19 @@ def map_links(grants: QuerySet[Grant]) -> list[tuple[Place, Place]]:
 PORTFOLIO_SECONDS = 24 * 60 * 60
 
 
+_PORTFOLIO_TABLES = Fingerprint(
+    lambda: [
+        (Grant.objects.all(), ("pk", "updated_at")),
+        (Application.objects.all(), ("pk", "updated_at")),
+        (ApplicationSide.objects.all(), ("pk",)),
+        (Call.objects.all(), ("pk", "updated_at")),
+        (Program.objects.all(), ("pk", "updated_at")),
+        (Tranche.objects.all(), ("pk", "paid_at")),
+        (Report.objects.all(), ("pk", "updated_at")),
+    ]
+)
+
+
 def portfolio_version() -> str:
     """A key part that changes whenever the portfolio's figures or map may: every table they
     read (grants, their applications, sides, calls and programs, tranches paid, reports),
@@ -287,18 +300,7 @@ def portfolio_version() -> str:
     through a service that saves `updated_at`, or `paid_at` for a tranche), and the
     communities' names and places as the network's map data sees them (`map_data_version`,
     which also counts the registry's writes that bypass `updated_at`)."""
-    return (
-        data_version(
-            (Grant.objects.all(), ("pk", "updated_at")),
-            (Application.objects.all(), ("pk", "updated_at")),
-            (ApplicationSide.objects.all(), ("pk",)),
-            (Call.objects.all(), ("pk", "updated_at")),
-            (Program.objects.all(), ("pk", "updated_at")),
-            (Tranche.objects.all(), ("pk", "paid_at")),
-            (Report.objects.all(), ("pk", "updated_at")),
-        )
-        + map_data_version()
-    )
+    return _PORTFOLIO_TABLES() + map_data_version()
 
 
 def portfolio_sections(filters: dict[str, Any], *, label: str) -> tuple[Portfolio, SafeString]:
