@@ -1,6 +1,7 @@
 """`{% resource_cards %}` (library_cards) writes the search results' cards as the included
 template `library/_resource_card.html` wrote them: the same escaping, labels, partner, badges,
-summary cut at 40 words and topics, in English and German (whitespace between tags aside)."""
+summary cut at 40 words and topics, in English and German (whitespace between tags aside);
+`{% facet_links %}` writes the facets' links as the page's loops wrote them."""
 
 import re
 
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from twinning.library.models import Resource, Topic
+from twinning.library.search import Facet
 
 # The card as the included template wrote it before the tag.
 CARD = engines["django"].from_string(
@@ -74,3 +76,32 @@ def test_a_card_escapes_its_title_and_shows_the_staff_badge():
     assert '<a href="/library/guide/">&lt;i&gt;Guide&lt;/i&gt;</a>' in html
     assert "Document · French" in html
     assert '<span class="badge badge--warn">Staff only</span>' in html
+
+
+# A facet's links as the page's loop wrote them before the tag (`urlencode` on the topics'
+# values; the languages' and kinds' values, codes, written as they are).
+FACETS = engines["django"].from_string(
+    """{% for facet in facets %}<a href="?q={{ query|default:''|urlencode }}&amp;{{ name }}={% if encode %}{{ facet.value|urlencode }}{% else %}{{ facet.value }}{% endif %}">{{ facet.label }}</a> ({{ facet.count }}){% if not forloop.last %} · {% endif %}{% endfor %}"""  # noqa: E501
+)
+FACET_TAG = engines["django"].from_string(
+    "{% load library_cards %}{% facet_links facets name query %}"
+)
+words = st.text(alphabet=st.sampled_from(["a", "é", "<", "&", '"', "'", " ", "/", "?", "%", "#"]))
+facets = st.lists(st.builds(Facet, value=words, label=words, count=st.integers(0, 100)), max_size=5)
+codes = st.lists(
+    st.builds(
+        Facet,
+        value=st.from_regex(r"[a-z]{2,10}", fullmatch=True),
+        label=words,
+        count=st.integers(0, 100),
+    ),
+    max_size=5,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(topics=facets, others=codes, query=words)
+def test_facet_links_write_what_the_page_loops_wrote(topics, others, query):
+    for name, chosen, encode in (("topic", topics, True), ("language", others, False)):
+        context = {"facets": chosen, "name": name, "query": query, "encode": encode}
+        assert FACET_TAG.render(context) == FACETS.render(context)

@@ -41,6 +41,7 @@ def resource_list(request: HttpRequest) -> HttpResponse:
     filtered = any(data.get(key) for key in ("q", "language", "kind", "topic"))
     context = {
         "form": form,
+        "query": form["q"].value() or "",  # as typed, for the facets' links
         "results": results,
         "page": paginate(request, results.resources, RESULTS_PER_PAGE),
         "filtered": filtered,
