@@ -46,6 +46,18 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test ends in the site's default language: a request with a language cookie
+    activates that language for the thread (LocaleMiddleware), and a test after it on the
+    same worker would otherwise read its strings in that language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def anonymous(db) -> Client:
     return Client()

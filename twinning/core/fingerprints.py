@@ -12,6 +12,12 @@ from django.db.models import F, QuerySet
 Source = tuple[QuerySet[Any], Sequence[str]]
 
 
+def cache_key(name: str, *parts: Any) -> str:
+    """The cache key of `name` for these parts (a data version, the filters, the language):
+    short and safe for any cache backend whatever the parts hold."""
+    return f"{name}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 def data_version(*sources: Source) -> str:
     """A short hash of each source's row count and the greatest value of each of its fields,
     in one query of scalar subqueries (each a single aggregate, so the database answers it

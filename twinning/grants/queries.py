@@ -2,7 +2,6 @@
 funders (by program, country pair, theme and year; committed and paid; participants and
 outcomes), the public list of funded projects, and the lump-sum calculator."""
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,7 +13,7 @@ from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from twinning.core.fingerprints import Fingerprint
+from twinning.core.fingerprints import Fingerprint, cache_key
 from twinning.core.maps import Place, cached_links_map_svg
 from twinning.grants.models import (
     Application,
@@ -309,11 +308,8 @@ def portfolio_sections(filters: dict[str, Any], *, label: str) -> tuple[Portfoli
     `portfolio_version`: the data changes, the key does, so a page never shows stale
     figures. Two small queries once cached (the figures and the map's queries run over every
     grant: about half of the page's time at 2,200 grants)."""
-    key = (
-        "grants:portfolio:"
-        + hashlib.sha256(
-            repr((sorted(filters.items()), get_language(), label, portfolio_version())).encode()
-        ).hexdigest()
+    key = cache_key(
+        "grants:portfolio", sorted(filters.items()), get_language(), label, portfolio_version()
     )
     found = cache.get(key)
     if found is None:

@@ -28,7 +28,6 @@ cached under `library_version`, a fingerprint of every row it is read from, so t
 request after any change reads afresh; the filters and facets are worked out from it on
 each request."""
 
-import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -46,7 +45,7 @@ from django.db import connection
 from django.db.models import F
 from django.db.models.expressions import CombinedExpression
 
-from twinning.core.fingerprints import Fingerprint
+from twinning.core.fingerprints import Fingerprint, cache_key
 from twinning.library.access import Access, access_for, open_levels
 from twinning.library.models import Resource, SearchEntry, Topic
 from twinning.library.text import Term, query_terms, stems, words
@@ -327,14 +326,10 @@ def library_version() -> str:
     return _LIBRARY_VERSION()
 
 
-def _cache_key(kind: str, *parts: Any) -> str:
-    return f"library:{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-
-
-def topic_choices(version: str | None = None) -> list[tuple[str, str]]:
-    """Every topic as (slug, name), for the search form, cached under `library_version`
-    (pass it when the caller has it: a page reads it once)."""
-    key = _cache_key("topics", version or library_version())
+def topic_choices(version: str) -> list[tuple[str, str]]:
+    """Every topic as (slug, name), for the search form, cached under `version`
+    (`library_version()`, which the page reads once for this and its search)."""
+    key = cache_key("library:topics", version)
     choices: list[tuple[str, str]] | None = cache.get(key)
     if choices is None:
         choices = list(Topic.objects.values_list("slug", "name"))
@@ -348,7 +343,7 @@ def _found(terms: list[Term], levels: list[str], version: str) -> list[Found]:
     `topic_list`; cached under the words' stems, the levels and `version` (the
     ranking and reading them was most of a search page's time at 5,000 resources)."""
     asked = [(sorted(term.stems), term.prefix) for term in terms]
-    key = _cache_key("found", asked, sorted(levels), version)
+    key = cache_key("library:found", asked, sorted(levels), version)
     found: list[Found] | None = cache.get(key)
     if found is None:
         if terms:

@@ -47,8 +47,13 @@ def role_nav(context: template.Context) -> SafeString:
 
 
 def _link(link: Any, path: str | None) -> str:
-    current = ' aria-current="page"' if link.url == path else ""
-    return f'<li><a href="{escape(str(link.url))}"{current}>{escape(str(link.label))}</a></li>'
+    return _item(link.url, link.label, current=link.url == path)
+
+
+def _item(url: Any, label: Any, *, current: bool) -> str:
+    """One menu entry, marked as the page shown when it is."""
+    mark = ' aria-current="page"' if current else ""
+    return f'<li><a href="{escape(str(url))}"{mark}>{escape(str(label))}</a></li>'
 
 
 # The public menu: the page it opens, the views on which it is the current page, its label.
@@ -102,9 +107,9 @@ def _site_urls(prefix: str, urlconf: str) -> tuple[str, ...]:
 def site_nav(context: template.Context) -> SafeString:
     match = getattr(context.get("request"), "resolver_match", None)
     current = getattr(match, "view_name", None)
-    links = []
     urls = _site_urls(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-    for url, (_name, views, label) in zip(urls, SITE_NAV, strict=True):
-        mark = ' aria-current="page"' if current in views else ""
-        links.append(f'<li><a href="{escape(url)}"{mark}>{escape(str(label))}</a></li>')
-    return mark_safe("\n".join(links))  # every value above is escaped
+    links = (
+        _item(url, label, current=current in views)
+        for url, (_name, views, label) in zip(urls, SITE_NAV, strict=True)
+    )
+    return mark_safe("\n".join(links))  # every value is escaped by _item

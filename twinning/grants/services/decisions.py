@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twinning.core.authz import require
-from twinning.core.fingerprints import data_version
+from twinning.core.fingerprints import cache_key, data_version
 from twinning.core.reverse import absolute_url
 from twinning.core.services import log_activity
 from twinning.grants import emails
@@ -197,7 +197,7 @@ def funding_state(call: Call) -> FundingState:
         rates,
         call.program.currency,
     )
-    key = "grants:funding:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    key = cache_key("grants:funding", *parts)
     state = cache.get(key)
     if state is None:
         table, budget = funding_table(call)
